@@ -1,0 +1,2 @@
+"""Assessments: question bank, quizzes, attempts. Models arrive with the
+assessments issue."""

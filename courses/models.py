@@ -1,0 +1,2 @@
+"""Courses: the page tree, enrollment and progress. Models arrive with the
+courses issue."""

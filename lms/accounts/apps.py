@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "lms.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from .roles import roles_sync_after_migrate
+
+        # Apps migrated after ours add permissions that roles need.
+        post_migrate.connect(roles_sync_after_migrate, dispatch_uid="sinau_roles")

@@ -1,0 +1,93 @@
+"""Accounts: one User for trainees, trainers and program managers.
+
+People log in with an email address or an Indonesian phone number. Many
+trainees have no email address, so both are optional, but at least one is
+required and each is unique when present.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .phone import phone_normalize
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        email = self.normalize_email(email) or None
+        if extra.get("phone"):
+            extra["phone"] = phone_normalize(extra["phone"])
+        else:
+            extra["phone"] = None
+        if not email and not extra["phone"]:
+            raise ValueError("A user needs an email address or a phone number.")
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email=None, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("phone number"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stored in international form, e.g. +6281234567890."),
+    )
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email or self.phone or f"#{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.display_name or super().get_full_name()
+
+    def get_short_name(self) -> str:
+        return self.display_name or self.first_name or self.email or self.phone or ""
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email or None
+        self.phone = self.phone or None

@@ -1,0 +1,61 @@
+"""Roles are Django groups. This module is the one place that says which
+permissions each role holds; a data migration creates the groups and a
+post-migrate hook keeps them in step as later apps add their permissions."""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+TRAINEES = "Trainees"
+TRAINERS = "Trainers"
+PROGRAM_MANAGERS = "Program managers"
+
+ROLE_LABELS = {
+    TRAINEES: _("Trainee"),
+    TRAINERS: _("Trainer"),
+    PROGRAM_MANAGERS: _("Program manager"),
+}
+
+_MEDIA = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
+# "app_label.codename". Trainees hold no model permissions: what they may see
+# and do follows from their enrollments, checked by the services.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    TRAINEES: [],
+    TRAINERS: ["wagtailadmin.access_admin", *_MEDIA],
+    PROGRAM_MANAGERS: ["wagtailadmin.access_admin"],
+}
+
+
+def roles_sync(*, group_model, permission_model) -> None:
+    """Create the role groups and grant each the permissions listed above that
+    exist so far. Idempotent; never removes permissions an admin added by hand.
+    Takes the models so a migration can pass its historical ones."""
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is None:
+                logger.debug("role %s: permission %s not there yet", name, perm)
+            else:
+                wanted.append(found)
+        group.permissions.add(*wanted)
+
+
+def roles_sync_after_migrate(sender, **kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    roles_sync(group_model=Group, permission_model=Permission)

@@ -1,0 +1,24 @@
+"""pytest. Same services as dev unless DATABASE_URL / REDIS_URL are set."""
+
+import os
+from pathlib import Path
+
+# Keep the test broker's queue apart from the one `make run` uses.
+os.environ.setdefault(
+    "CELERY_BROKER_DIR",
+    str(Path(__file__).resolve().parents[2] / "var" / "test-broker"),
+)
+
+from .base import *
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "test-media"))
+ACCOUNT_RATE_LIMITS = False
+LOGGING["root"]["level"] = "WARNING"

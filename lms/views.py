@@ -1,0 +1,76 @@
+"""Project-level views: the language switch and health checks."""
+
+import uuid
+
+from celery.exceptions import TimeoutError as CeleryTimeout
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .middleware import SUPPORTED
+from .tasks import ping
+
+WORKER_PING_TIMEOUT = 10
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language. A plain form POST, so it works without
+    JavaScript; remembered in a cookie and, when signed in, on the account."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.POST.get("language")
+    if language not in SUPPORTED:
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 60 * 60 * 24 * 365,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    user = request.user
+    if user.is_authenticated and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return response
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database and the cache answer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    key = f"health:{uuid.uuid4().hex}"
+    cache.set(key, "ok", 10)
+    ok = cache.get(key) == "ok"
+    cache.delete(key)
+    return JsonResponse({"database": "ok", "cache": "ok" if ok else "error"})
+
+
+@never_cache
+@require_GET
+@staff_member_required(login_url=settings.WAGTAILADMIN_LOGIN_URL)
+def health_worker(request: HttpRequest) -> JsonResponse:
+    """Send a task through the broker and wait for a worker to answer it.
+    Staff only: it costs a round-trip through the queue."""
+    token = uuid.uuid4().hex
+    result = ping.delay(token)
+    try:
+        answer = result.get(timeout=WORKER_PING_TIMEOUT)
+    except CeleryTimeout:
+        return JsonResponse({"worker": "timeout"}, status=503)
+    finally:
+        result.forget()
+    status = "ok" if answer == f"pong:{token}" else "error"
+    return JsonResponse({"worker": status}, status=200 if status == "ok" else 503)

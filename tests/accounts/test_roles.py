@@ -1,0 +1,58 @@
+"""Roles: the groups, their permissions and who reaches the Wagtail admin."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from lms.accounts.roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
+
+pytestmark = pytest.mark.django_db
+
+
+def _perms(name):
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Group.objects.get(name=name).permissions.all()
+    }
+
+
+def test_data_migration_creates_the_three_roles():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {TRAINEES, TRAINERS, PROGRAM_MANAGERS} <= names
+
+
+def test_trainers_reach_the_admin_and_trainees_hold_no_permission():
+    assert "wagtailadmin.access_admin" in _perms(TRAINERS)
+    assert "wagtailimages.add_image" in _perms(TRAINERS)
+    assert _perms(TRAINEES) == set()
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_trainee_cannot_open_the_admin(client, a_trainee):
+    client.force_login(a_trainee)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/admin/login/")
+    assert b"wagtail-dashboard" not in response.content
+    assert not a_trainee.has_perm("wagtailadmin.access_admin")
+
+
+def test_trainer_opens_the_admin_dashboard(client, a_trainer):
+    client.force_login(a_trainer)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+
+
+def test_program_manager_opens_the_admin_dashboard(client, a_manager):
+    client.force_login(a_manager)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_trainee_cannot_open_django_admin(client, a_trainee):
+    client.force_login(a_trainee)
+    response = client.get("/django-admin/")
+    assert response.status_code == 302
+    assert "/django-admin/login/" in response["Location"]

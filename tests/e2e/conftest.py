@@ -1,0 +1,101 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live server,
+360 px wide, and axe-core (WCAG 2.0/2.1/2.2 A and AA rules) checks every page
+a test visits. A test that visits a page without checking it fails."""
+
+import os
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from content.services import site_ensure
+from lms.accounts.roles import roles_sync_after_migrate
+
+# Playwright's sync API runs an event loop in this thread; the Django calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SINAU_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` to install it")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Axe:
+    """Runs axe-core on the page as it is now and remembers what it checked."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.checked: set[str] = set()
+
+    def check(self, label: str = "") -> None:
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(content=AXE_JS)
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            AXE_TAGS,
+        )
+        self.checked.add(self.page.url.split("#")[0])
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] for n in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+        where = f"{label or ''} {self.page.url}".strip()
+        assert problems == [], f"axe violations on {where}:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def site(transactional_db):
+    """The live server's database is emptied between tests: rebuild the
+    groups and the home page each time."""
+    roles_sync_after_migrate(sender=None)
+    return site_ensure()
+
+
+@pytest.fixture
+def page(browser, live_server, site):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 740},
+        locale="en-US",  # Sinau must still answer in Indonesian
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    visited: list[str] = []
+    page.on(
+        "framenavigated",
+        lambda frame: frame == page.main_frame and visited.append(frame.url),
+    )
+    page.axe = Axe(page)
+    yield page
+    unchecked = {u.split("#")[0] for u in visited} - page.axe.checked
+    context.close()
+    assert not unchecked, f"pages visited without an axe check: {sorted(unchecked)}"
