@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 
 
 class HomePage(Page):
@@ -28,3 +30,44 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+@register_snippet
+class PracticeProduct(index.Indexed, models.Model):
+    """A village product used in exercises ("write a PAS caption for this")."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    price = models.PositiveIntegerField(_("price (whole rupiah)"))
+    unit = models.CharField(
+        _("unit"), max_length=60, help_text=_("e.g. 'per 500 gram'")
+    )
+    producer = models.CharField(_("producer"), max_length=160)
+    story = models.TextField(_("story"), help_text=_("Who makes it and how."))
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("photo"),
+        FieldPanel("price"),
+        FieldPanel("unit"),
+        FieldPanel("producer"),
+        FieldPanel("story"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("producer")]
+
+    class Meta:
+        verbose_name = _("practice product")
+        verbose_name_plural = _("practice products")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,7 @@ urlpatterns = [
     path("bahasa/", views.language_set, name="language_set"),
     path("health/", views.health, name="health"),
     path("health/worker/", views.health_worker, name="health_worker"),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -64,5 +64,7 @@ def test_wrong_password_shows_an_announced_indonesian_error(page):
     page.get_by_label("Kata sandi").fill("bukan-sandinya")
     page.get_by_role("button", name="Masuk").last.click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("Nomor HP dan/atau kata sandi yang Anda masukkan salah.")
+    expect(alert).to_contain_text(
+        "Nomor HP dan/atau kata sandi yang Anda masukkan salah."
+    )
     page.axe.check("login error")

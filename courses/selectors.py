@@ -1,0 +1,293 @@
+"""Reads for courses. Every selector runs a fixed number of SQL queries,
+whatever the number of courses, modules, lessons or quizzes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db.models import Q
+from wagtail.models import Page, get_page_models
+
+from .models import (
+    CompletionStep,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LearningPath,
+    ModulePage,
+    Skill,
+)
+
+STEPLEN = Page.steplen
+
+
+@dataclass
+class Step:
+    """One page a trainee works through (a lesson or a quiz)."""
+
+    id: int
+    title: str
+    kind: str
+    path: str
+    required: bool
+    minutes: int | None
+    url: str
+    done: bool = False
+
+
+@dataclass
+class ModuleOutline:
+    id: int
+    title: str
+    summary: str
+    path: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.required and s.done)
+
+    @property
+    def required_count(self) -> int:
+        return sum(1 for s in self.steps if s.required)
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    modules: list[ModuleOutline]
+    enrollment: Enrollment | None = None
+
+    @property
+    def steps(self) -> list[Step]:
+        return [s for m in self.modules for s in m.steps]
+
+    @property
+    def done_count(self) -> int:
+        return sum(m.done_count for m in self.modules)
+
+    @property
+    def required_count(self) -> int:
+        return sum(m.required_count for m in self.modules)
+
+    @property
+    def percent(self) -> int:
+        if not self.required_count:
+            return 0
+        return round(100 * self.done_count / self.required_count)
+
+    @property
+    def next_step(self) -> Step | None:
+        """The first unfinished step in course order (required ones first)."""
+        steps = self.steps
+        for step in steps:
+            if step.required and not step.done:
+                return step
+        for step in steps:
+            if not step.done:
+                return step
+        return None
+
+
+@cache
+def step_models() -> tuple[type[Page], ...]:
+    """Every page type that counts towards course completion."""
+    return tuple(m for m in get_page_models() if issubclass(m, CompletionStep))
+
+
+def _under(paths: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(path__startswith=path)
+    return query
+
+
+def _url(page: Page, request) -> str:
+    return page.get_url(request) or ""
+
+
+def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgress]:
+    """Modules and steps of `courses`, with what `user` has done: two queries
+    plus two per step type, whatever the size of the courses."""
+    if not courses:
+        return {}
+    paths = [c.path for c in courses]
+    where = _under(paths)
+    modules = list(
+        ModulePage.objects.live()
+        .filter(where, depth=courses[0].depth + 1)
+        .only("id", "title", "path", "depth", "url_path", "summary")
+        .order_by("path")
+    )
+    steps: list[tuple[Page, type]] = []
+    for model in step_models():
+        queryset = model.objects.live().filter(where).order_by("path")
+        steps += [(page, model) for page in queryset.defer_streamfields()]
+    done: set[int] = set()
+    if user is not None and user.is_authenticated:
+        for model in step_models():
+            ids = [p.pk for p, m in steps if m is model]
+            if ids:
+                done |= model.step_done_ids(user=user, page_ids=ids)
+    by_path = {c.path: CourseProgress(course=c, modules=[]) for c in courses}
+    module_by_path: dict[str, ModuleOutline] = {}
+    for module in modules:
+        outline = ModuleOutline(
+            id=module.pk, title=module.title, summary=module.summary, path=module.path
+        )
+        module_by_path[module.path] = outline
+        by_path[module.path[:-STEPLEN]].modules.append(outline)
+    for page, model in sorted(steps, key=lambda item: item[0].path):
+        outline = module_by_path.get(page.path[:-STEPLEN])
+        if outline is None:
+            continue
+        outline.steps.append(
+            Step(
+                id=page.pk,
+                title=page.title,
+                kind=model.step_kind,
+                path=page.path,
+                required=bool(getattr(page, "required", True)),
+                minutes=getattr(page, "estimated_minutes", None),
+                url=_url(page, request),
+                done=page.pk in done,
+            )
+        )
+    return {p.course.pk: p for p in by_path.values()}
+
+
+def enrollment_for(*, user, course: CoursePage) -> Enrollment | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def course_steps(*, course: CoursePage, user) -> list[Step]:
+    """The steps of one course in order, each marked done or not for `user`."""
+    return _outlines([course], user, None)[course.pk].steps
+
+
+def course_progress(*, course: CoursePage, user, request=None) -> CourseProgress:
+    progress = _outlines([course], user, request)[course.pk]
+    progress.enrollment = enrollment_for(user=user, course=course)
+    return progress
+
+
+def can_preview(*, user, page: Page) -> bool:
+    """Trainers and editors who may edit the page read it without enrolling."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    return page.permissions_for_user(user).can_edit()
+
+
+def course_detail(*, course: CoursePage, user, request=None) -> dict:
+    progress = course_progress(course=course, user=user, request=request)
+    return {"progress": progress, "enrollment": progress.enrollment}
+
+
+def lesson_detail(*, lesson: Page, user, request=None) -> dict:
+    """Everything a lesson page shows besides its body: the course, the
+    module outline, previous and next steps, and whether the body may be read."""
+    course_path = lesson.path[: -2 * STEPLEN]
+    course = CoursePage.objects.get(path=course_path)
+    progress = course_progress(course=course, user=user, request=request)
+    steps = progress.steps
+    index = next((i for i, s in enumerate(steps) if s.id == lesson.pk), None)
+    enrollment = progress.enrollment
+    enrolled = enrollment is not None and enrollment.is_active
+    module = next(
+        (m for m in progress.modules if m.path == lesson.path[:-STEPLEN]), None
+    )
+    return {
+        "course": course,
+        "module": module,
+        "progress": progress,
+        "enrollment": enrollment,
+        "enrolled": enrolled,
+        "can_read": enrolled or can_preview(user=user, page=lesson),
+        "step": steps[index] if index is not None else None,
+        "previous_step": steps[index - 1] if index else None,
+        "next_step": (
+            steps[index + 1] if index is not None and index + 1 < len(steps) else None
+        ),
+    }
+
+
+def catalogue(*, index: CourseIndexPage, user, params) -> dict:
+    """Courses under `index`, filtered by `?jalur=<path slug>` and
+    `?keahlian=<skill>`, with the learning paths and the user's enrollments."""
+    courses = CoursePage.objects.live().child_of(index).order_by("path")
+    skill = params.get("keahlian") or ""
+    if skill not in Skill.values:
+        skill = ""
+    if skill:
+        courses = courses.filter(skill=skill)
+    paths = list(LearningPath.objects.prefetch_related("steps").order_by("title"))
+    chosen = next((p for p in paths if p.slug == params.get("jalur")), None)
+    courses = list(courses)
+    if chosen is not None:
+        order = [s.course_id for s in chosen.steps.all()]
+        courses = sorted(
+            (c for c in courses if c.pk in order), key=lambda c: order.index(c.pk)
+        )
+    enrolled: dict[int, str] = {}
+    if user is not None and user.is_authenticated:
+        enrolled = dict(
+            Enrollment.objects.filter(user=user).values_list("course_id", "status")
+        )
+    for course in courses:
+        course.enrollment_status = enrolled.get(course.pk, "")
+    return {
+        "courses": courses,
+        "paths": paths,
+        "chosen_path": chosen,
+        "skills": Skill.choices,
+        "chosen_skill": skill,
+    }
+
+
+@dataclass
+class PathProgress:
+    path: LearningPath
+    courses: list[tuple[CoursePage, str]]  # (course, "done"|"active"|"todo")
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for _c, state in self.courses if state == "done")
+
+
+def my_learning(*, user, request=None) -> dict:
+    """'Belajarku': the trainee's courses with progress and where to continue,
+    and the learning paths they have started."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("course")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    outlines = _outlines([e.course for e in enrollments], user, request)
+    items = []
+    for enrollment in enrollments:
+        progress = outlines[enrollment.course_id]
+        progress.enrollment = enrollment
+        items.append(progress)
+    state = {e.course_id: "done" if e.completed_at else "active" for e in enrollments}
+    paths = []
+    if state:
+        started = (
+            LearningPath.objects.filter(steps__course_id__in=list(state))
+            .distinct()
+            .prefetch_related("steps__course")
+            .order_by("title")
+        )
+        for path in started:
+            courses = [
+                (s.course, state.get(s.course_id, "todo")) for s in path.steps.all()
+            ]
+            paths.append(PathProgress(path=path, courses=courses))
+    return {"items": items, "paths": paths}

@@ -1,0 +1,137 @@
+"""Writes for courses: enrollment, lesson completion and course completion."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CoursePage,
+    Enrollment,
+    EnrollmentPolicy,
+    LessonCompletion,
+    LessonPage,
+)
+from .selectors import course_steps, enrollment_for
+from .signals import course_completed
+
+
+class EnrollmentRefused(PermissionDenied):
+    """The trainee may not enrol in this course this way; `message` says why."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+def enrollment_create(
+    *,
+    user,
+    course: CoursePage,
+    source: str = Enrollment.Source.SELF,
+) -> Enrollment:
+    """Enrol `user` in `course`. Idempotent: an existing active enrollment is
+    returned unchanged; a withdrawn one is reactivated with its history.
+
+    Open courses accept self-enrollment; cohort-only courses only accept
+    enrollments made through a cohort (or by staff). Raises EnrollmentRefused.
+    """
+    if not user.is_authenticated:
+        raise EnrollmentRefused(_("Log in to enrol."))
+    if not course.live:
+        raise EnrollmentRefused(_("This course is not open."))
+    if (
+        course.enrollment_policy == EnrollmentPolicy.COHORT
+        and source == Enrollment.Source.SELF
+    ):
+        raise EnrollmentRefused(
+            _("This course is only for members of a cohort. Ask your trainer.")
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        enrollment, created = Enrollment.objects.get_or_create(
+            user=user,
+            course=course,
+            defaults={"source": source, "last_activity_at": now},
+        )
+        if not created and enrollment.status == Enrollment.Status.WITHDRAWN:
+            enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            enrollment.status = (
+                Enrollment.Status.COMPLETED
+                if enrollment.completed_at
+                else Enrollment.Status.ACTIVE
+            )
+            enrollment.withdrawn_at = None
+            enrollment.last_activity_at = now
+            enrollment.save(
+                update_fields=["status", "withdrawn_at", "last_activity_at"]
+            )
+    return enrollment
+
+
+def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
+    """Withdraw `user` from `course`. Lesson completions and dates are kept,
+    so enrolling again continues where they left off. Idempotent."""
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update()
+            .filter(user=user, course=course)
+            .first()
+        )
+        if enrollment and enrollment.status != Enrollment.Status.WITHDRAWN:
+            enrollment.status = Enrollment.Status.WITHDRAWN
+            enrollment.withdrawn_at = timezone.now()
+            enrollment.save(update_fields=["status", "withdrawn_at"])
+    return enrollment
+
+
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
+    """Mark a lesson done for an enrolled trainee. Idempotent: a second call
+    returns the existing row. May complete the course, which sends
+    `course_completed` after commit. Raises PermissionDenied when the trainee
+    is not enrolled (or has withdrawn)."""
+    course = lesson.get_parent().get_parent().specific_deferred
+    enrollment = enrollment_for(user=user, course=course)
+    if enrollment is None or not enrollment.is_active:
+        raise PermissionDenied(_("Enrol in the course first."))
+    with transaction.atomic():
+        completion, _created = LessonCompletion.objects.get_or_create(
+            user=user, lesson=lesson
+        )
+        enrollment_refresh_completion(user=user, course=course)
+    return completion
+
+
+def enrollment_refresh_completion(*, user, course: CoursePage) -> bool:
+    """Decide whether `user` has completed `course`: every required step
+    (lessons, and quizzes once they exist) is done. Records `completed_at`
+    once and sends `course_completed` after commit, exactly once per
+    enrollment even when two requests finish the last steps together (the
+    enrollment row is locked while deciding). Returns True when the course
+    is complete. Always bumps `last_activity_at`."""
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update()
+            .filter(user=user, course=course)
+            .first()
+        )
+        if enrollment is None:
+            return False
+        now = timezone.now()
+        enrollment.last_activity_at = now
+        if enrollment.completed_at is not None:
+            enrollment.save(update_fields=["last_activity_at"])
+            return True
+        steps = course_steps(course=course, user=user)
+        required = [s for s in steps if s.required]
+        complete = bool(required) and all(s.done for s in required)
+        fields = ["last_activity_at"]
+        if complete:
+            enrollment.completed_at = now
+            enrollment.status = Enrollment.Status.COMPLETED
+            fields += ["completed_at", "status"]
+            transaction.on_commit(
+                lambda: course_completed.send(sender=Enrollment, enrollment=enrollment)
+            )
+        enrollment.save(update_fields=fields)
+    return complete

@@ -1,0 +1,79 @@
+"""Trainee actions on courses. Each is one POST that calls one service and
+redirects back, so it works without JavaScript; and "Belajarku"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import CoursePage, LessonPage
+from .selectors import my_learning
+from .services import (
+    EnrollmentRefused,
+    enrollment_create,
+    enrollment_withdraw,
+    lesson_complete,
+)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or default
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = default
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+@login_required
+def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrollment_create(user=request.user, course=course)
+    except EnrollmentRefused as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(course.url)
+    messages.success(
+        request, _("You are enrolled in “%(course)s”.") % {"course": course.title}
+    )
+    return _back(request, course.url)
+
+
+@require_POST
+@login_required
+def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if enrollment_withdraw(user=request.user, course=course) is not None:
+        messages.success(
+            request,
+            _("You left “%(course)s”. Your progress is kept if you come back.")
+            % {"course": course.title},
+        )
+    return HttpResponseRedirect(course.url)
+
+
+@require_POST
+@login_required
+def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        lesson_complete(user=request.user, lesson=lesson)
+    except PermissionDenied:
+        messages.error(request, _("Enrol in the course to mark lessons as done."))
+        return HttpResponseRedirect(lesson.url)
+    messages.success(
+        request, _("“%(lesson)s” is marked as done.") % {"lesson": lesson.title}
+    )
+    return _back(request, lesson.url)
+
+
+@require_GET
+@login_required
+def my_learning_view(request: HttpRequest) -> HttpResponse:
+    context = my_learning(user=request.user, request=request)
+    return render(request, "courses/my_learning.html", context)
