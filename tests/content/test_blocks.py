@@ -163,11 +163,19 @@ def test_teaching_blocks_render_their_parts():
     )
     assert "<h2>Langkah</h2>" in html
     assert "<b>desa</b>" in html
-    assert "Jangan bagikan OTP." in html and "callout--warning" in html
-    assert "Jual kopi" in html and "Kopi harum" in html and "Lebih jelas" in html
-    assert "Problem" in html and "Capek?" in html
-    assert "<li>Foto terang</li>" in html
-    assert "Rp35.000" in html and "Disangrai sendiri." in html
+    for text in (
+        "Jangan bagikan OTP.",
+        "callout--warning",
+        "Jual kopi",
+        "Kopi harum",
+        "Lebih jelas",
+        "Problem",
+        "Capek?",
+        "<li>Foto terang</li>",
+        "Rp35.000",
+        "Disangrai sendiri.",
+    ):
+        assert text in html
 
 
 @pytest.mark.parametrize(
