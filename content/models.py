@@ -1,10 +1,13 @@
 """Site-wide content: the home page, blocks and snippets."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -30,6 +33,30 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find a page below the home page (e.g. /kursus/<course>/<module>/
+        <lesson>/) with one lookup by URL path instead of Wagtail's two
+        queries per level. Anything not found that way (a page's own
+        sub-routes) goes through Wagtail's usual walk, with the same rules:
+        the page itself must be live."""
+        if path_components:
+            found = (
+                Page.objects.filter(
+                    path__startswith=self.path,
+                    depth=self.depth + len(path_components),
+                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                )
+                .values_list("pk", "content_type_id", "live")
+                .first()
+            )
+            if found is not None:
+                pk, content_type_id, live = found
+                if not live:
+                    raise Http404
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                return RouteResult(model.objects.get(pk=pk))
+        return super().route(request, path_components)
 
 
 @register_snippet

@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from content.blocks import LessonStreamBlock
+from content.pages import OneQueryViewRestrictions
 
 
 class Skill(models.TextChoices):
@@ -49,13 +50,15 @@ class CompletionStep:
     of those pages the trainee has finished."""
 
     step_kind = "step"
+    # Fields of the page type the outline shows; `required` at least.
+    step_outline_fields: tuple[str, ...] = ("required",)
 
     @classmethod
     def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
         raise NotImplementedError
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(OneQueryViewRestrictions, Page):
     """The catalogue: every course, filterable by learning path and skill."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -76,7 +79,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(OneQueryViewRestrictions, Page):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences for the card.")
     )
@@ -148,7 +151,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(OneQueryViewRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True, max_length=400)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -167,7 +170,7 @@ class ModulePage(Page):
         return redirect(f"{course.url}#module-{self.pk}")
 
 
-class LessonPage(CompletionStep, Page):
+class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=10
@@ -190,6 +193,7 @@ class LessonPage(CompletionStep, Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     step_kind = "lesson"
+    step_outline_fields = ("required", "estimated_minutes")
 
     class Meta:
         verbose_name = _("lesson")

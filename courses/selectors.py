@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, get_page_models
 
@@ -20,6 +21,8 @@ from .models import (
 )
 
 STEPLEN = Page.steplen
+# What a lesson page needs of its course.
+COURSE_CARD_FIELDS = ("id", "title", "path", "depth", "url_path", "live", "slug")
 
 
 @dataclass
@@ -103,57 +106,73 @@ def _under(paths: list[str]) -> Q:
     return query
 
 
-def _url(page: Page, request) -> str:
-    return page.get_url(request) or ""
-
-
 def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgress]:
-    """Modules and steps of `courses`, with what `user` has done: two queries
-    plus two per step type, whatever the size of the courses."""
+    """Modules and steps of `courses`, with what `user` has done: one query
+    for the outline plus one per step type for what is done, whatever the
+    number of courses, modules and steps."""
     if not courses:
         return {}
-    paths = [c.path for c in courses]
-    where = _under(paths)
-    modules = list(
-        ModulePage.objects.live()
-        .filter(where, depth=courses[0].depth + 1)
-        .only("id", "title", "path", "depth", "url_path", "summary")
-        .order_by("path")
-    )
-    steps: list[tuple[Page, type]] = []
+    depth = courses[0].depth
+    types = {ContentType.objects.get_for_model(m).pk: m for m in step_models()}
+    module_type = ContentType.objects.get_for_model(ModulePage).pk
+    fields = [
+        "id",
+        "title",
+        "path",
+        "url_path",
+        "content_type_id",
+        "modulepage__summary",
+    ]
     for model in step_models():
-        queryset = model.objects.live().filter(where).order_by("path")
-        steps += [(page, model) for page in queryset.defer_streamfields()]
-    done: set[int] = set()
+        fields += [f"{model._meta.model_name}__{f}" for f in model.step_outline_fields]
+    rows = (
+        Page.objects.live()
+        .filter(_under([c.path for c in courses]), depth__in=[depth + 1, depth + 2])
+        .filter(content_type_id__in=[module_type, *types])
+        .order_by("path")
+        .values(*fields)
+    )
+    by_path = {c.path: CourseProgress(course=c, modules=[]) for c in courses}
+    course_urls = {c.path: (c.url_path, c.get_url(request) or "") for c in courses}
+    module_by_path: dict[str, ModuleOutline] = {}
+    steps: list[tuple[Step, type]] = []
+    for row in rows:
+        path = row["path"]
+        if row["content_type_id"] == module_type:
+            outline = ModuleOutline(
+                id=row["id"],
+                title=row["title"],
+                summary=row["modulepage__summary"] or "",
+                path=path,
+            )
+            module_by_path[path] = outline
+            by_path[path[:-STEPLEN]].modules.append(outline)
+            continue
+        outline = module_by_path.get(path[:-STEPLEN])
+        if outline is None:  # under an unpublished module
+            continue
+        model = types[row["content_type_id"]]
+        prefix = model._meta.model_name
+        course_url_path, course_url = course_urls[path[: -2 * STEPLEN]]
+        required = row.get(f"{prefix}__required")
+        step = Step(
+            id=row["id"],
+            title=row["title"],
+            kind=model.step_kind,
+            path=path,
+            required=True if required is None else required,
+            minutes=row.get(f"{prefix}__estimated_minutes"),
+            url=course_url + row["url_path"][len(course_url_path) :],
+        )
+        outline.steps.append(step)
+        steps.append((step, model))
     if user is not None and user.is_authenticated:
         for model in step_models():
-            ids = [p.pk for p, m in steps if m is model]
-            if ids:
-                done |= model.step_done_ids(user=user, page_ids=ids)
-    by_path = {c.path: CourseProgress(course=c, modules=[]) for c in courses}
-    module_by_path: dict[str, ModuleOutline] = {}
-    for module in modules:
-        outline = ModuleOutline(
-            id=module.pk, title=module.title, summary=module.summary, path=module.path
-        )
-        module_by_path[module.path] = outline
-        by_path[module.path[:-STEPLEN]].modules.append(outline)
-    for page, model in sorted(steps, key=lambda item: item[0].path):
-        outline = module_by_path.get(page.path[:-STEPLEN])
-        if outline is None:
-            continue
-        outline.steps.append(
-            Step(
-                id=page.pk,
-                title=page.title,
-                kind=model.step_kind,
-                path=page.path,
-                required=bool(getattr(page, "required", True)),
-                minutes=getattr(page, "estimated_minutes", None),
-                url=_url(page, request),
-                done=page.pk in done,
-            )
-        )
+            ids = [step.id for step, m in steps if m is model]
+            done = model.step_done_ids(user=user, page_ids=ids) if ids else set()
+            for step, m in steps:
+                if m is model and step.id in done:
+                    step.done = True
     return {p.course.pk: p for p in by_path.values()}
 
 
@@ -194,7 +213,7 @@ def lesson_detail(*, lesson: Page, user, request=None) -> dict:
     """Everything a lesson page shows besides its body: the course, the
     module outline, previous and next steps, and whether the body may be read."""
     course_path = lesson.path[: -2 * STEPLEN]
-    course = CoursePage.objects.get(path=course_path)
+    course = CoursePage.objects.only(*COURSE_CARD_FIELDS).get(path=course_path)
     progress = course_progress(course=course, user=user, request=request)
     steps = progress.steps
     index = next((i for i, s in enumerate(steps) if s.id == lesson.pk), None)

@@ -1,13 +1,23 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 
-def _catalogue_url(request) -> str:
-    from courses.models import CourseIndexPage
+CATALOGUE_URL_KEY = "sinau:catalogue-url"
 
-    index = CourseIndexPage.objects.live().only("id", "url_path", "path").first()
-    return (index.get_url(request) or "") if index else ""
+
+def _catalogue_url(request) -> str:
+    """The catalogue's URL, cached once found (it does not move)."""
+    url = cache.get(CATALOGUE_URL_KEY)
+    if url is None:
+        from courses.models import CourseIndexPage
+
+        index = CourseIndexPage.objects.live().only("id", "url_path", "path").first()
+        url = (index.get_url(request) or "") if index else ""
+        if url:
+            cache.set(CATALOGUE_URL_KEY, url, 60 * 60)
+    return url
 
 
 def site(request) -> dict:
