@@ -3,7 +3,6 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-
 CATALOGUE_URL_KEY = "sinau:catalogue-url"
 
 
