@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction, Site
+        from wagtail.signals import post_page_move
+
+        from .cache import content_changed
+        from .models import PracticeProduct
+
+        def page_changed(sender, **kwargs):
+            if issubclass(sender, Page):
+                content_changed()
+
+        post_save.connect(page_changed, dispatch_uid="sinau_page_saved")
+        post_delete.connect(page_changed, dispatch_uid="sinau_page_deleted")
+        post_page_move.connect(content_changed, dispatch_uid="sinau_page_moved")
+        for model in (PageViewRestriction, Site, PracticeProduct):
+            post_save.connect(content_changed, sender=model, weak=False)
+            post_delete.connect(content_changed, sender=model, weak=False)

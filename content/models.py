@@ -1,6 +1,5 @@
 """Site-wide content: the home page, blocks and snippets."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
+
+from .cache import cached
 
 
 class HomePage(Page):
@@ -36,26 +37,26 @@ class HomePage(Page):
 
     def route(self, request, path_components):
         """Find a page below the home page (e.g. /kursus/<course>/<module>/
-        <lesson>/) with one lookup by URL path instead of Wagtail's two
-        queries per level. Anything not found that way (a page's own
-        sub-routes) goes through Wagtail's usual walk, with the same rules:
-        the page itself must be live."""
+        <lesson>/) by its URL path, from the content cache (one query when
+        not cached) instead of Wagtail's two queries per level. Anything not
+        found that way (a page's own sub-routes) goes through Wagtail's usual
+        walk, with the same rule: the page itself must be live."""
         if path_components:
-            found = (
-                Page.objects.filter(
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+
+            def find():
+                page = Page.objects.filter(
                     path__startswith=self.path,
                     depth=self.depth + len(path_components),
-                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
-                )
-                .values_list("pk", "content_type_id", "live")
-                .first()
-            )
-            if found is not None:
-                pk, content_type_id, live = found
-                if not live:
+                    url_path=url_path,
+                ).first()
+                return page.specific if page is not None else None
+
+            page = cached(f"route:{self.pk}:{url_path}", find)
+            if page is not None:
+                if not page.live:
                     raise Http404
-                model = ContentType.objects.get_for_id(content_type_id).model_class()
-                return RouteResult(model.objects.get(pk=pk))
+                return RouteResult(page)
         return super().route(request, path_components)
 
 

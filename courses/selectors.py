@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, get_page_models
 
+from content.cache import cached, cached_many
+
 from .models import (
     CompletionStep,
     CourseIndexPage,
@@ -106,15 +108,7 @@ def _under(paths: list[str]) -> Q:
     return query
 
 
-def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgress]:
-    """Modules and steps of `courses`, with what `user` has done: one query
-    for the outline plus one per step type for what is done, whatever the
-    number of courses, modules and steps."""
-    if not courses:
-        return {}
-    depth = courses[0].depth
-    types = {ContentType.objects.get_for_model(m).pk: m for m in step_models()}
-    module_type = ContentType.objects.get_for_model(ModulePage).pk
+def _outline_fields() -> list[str]:
     fields = [
         "id",
         "title",
@@ -125,13 +119,48 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
     ]
     for model in step_models():
         fields += [f"{model._meta.model_name}__{f}" for f in model.step_outline_fields]
-    rows = (
-        Page.objects.live()
-        .filter(_under([c.path for c in courses]), depth__in=[depth + 1, depth + 2])
-        .filter(content_type_id__in=[module_type, *types])
-        .order_by("path")
-        .values(*fields)
+    return fields
+
+
+def _outline_rows(courses: list[CoursePage]) -> list[dict]:
+    """The live modules and steps of `courses` in tree order, cached per
+    course and content version; one query for the courses not cached."""
+    depth = courses[0].depth
+    types = [
+        ContentType.objects.get_for_model(m).pk for m in (ModulePage, *step_models())
+    ]
+    by_path = {c.path: c.pk for c in courses}
+
+    def build(course_ids: list[int]) -> dict[int, list[dict]]:
+        paths = [c.path for c in courses if c.pk in course_ids]
+        rows = (
+            Page.objects.live()
+            .filter(_under(paths), depth__in=[depth + 1, depth + 2])
+            .filter(content_type_id__in=types)
+            .order_by("path")
+            .values(*_outline_fields())
+        )
+        grouped: dict[int, list[dict]] = {pk: [] for pk in course_ids}
+        for row in rows:
+            grouped[by_path[row["path"][: len(courses[0].path)]]].append(row)
+        return grouped
+
+    per_course = cached_many("outline", [c.pk for c in courses], build)
+    return sorted(
+        (row for rows in per_course.values() for row in rows or []),
+        key=lambda row: row["path"],
     )
+
+
+def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgress]:
+    """Modules and steps of `courses`, with what `user` has done: the outline
+    from the cache (one query when not cached) plus one query per step type
+    for what is done, whatever the number of courses, modules and steps."""
+    if not courses:
+        return {}
+    types = {ContentType.objects.get_for_model(m).pk: m for m in step_models()}
+    module_type = ContentType.objects.get_for_model(ModulePage).pk
+    rows = _outline_rows(courses)
     by_path = {c.path: CourseProgress(course=c, modules=[]) for c in courses}
     course_urls = {c.path: (c.url_path, c.get_url(request) or "") for c in courses}
     module_by_path: dict[str, ModuleOutline] = {}
@@ -213,7 +242,10 @@ def lesson_detail(*, lesson: Page, user, request=None) -> dict:
     """Everything a lesson page shows besides its body: the course, the
     module outline, previous and next steps, and whether the body may be read."""
     course_path = lesson.path[: -2 * STEPLEN]
-    course = CoursePage.objects.only(*COURSE_CARD_FIELDS).get(path=course_path)
+    course = cached(
+        f"course-at:{course_path}",
+        lambda: CoursePage.objects.only(*COURSE_CARD_FIELDS).get(path=course_path),
+    )
     progress = course_progress(course=course, user=user, request=request)
     steps = progress.steps
     index = next((i for i, s in enumerate(steps) if s.id == lesson.pk), None)

@@ -1,22 +1,18 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-CATALOGUE_URL_KEY = "sinau:catalogue-url"
+from content.cache import cached, content_version
 
 
 def _catalogue_url(request) -> str:
-    """The catalogue's URL, cached once found (it does not move)."""
-    url = cache.get(CATALOGUE_URL_KEY)
-    if url is None:
-        from courses.models import CourseIndexPage
+    from courses.models import CourseIndexPage
 
+    def find() -> str:
         index = CourseIndexPage.objects.live().only("id", "url_path", "path").first()
-        url = (index.get_url(request) or "") if index else ""
-        if url:
-            cache.set(CATALOGUE_URL_KEY, url, 60 * 60)
-    return url
+        return (index.get_url(request) or "") if index else ""
+
+    return cached("catalogue-url", find)
 
 
 def site(request) -> dict:
@@ -26,4 +22,5 @@ def site(request) -> dict:
         "help_url": settings.SINAU_HELP_URL,
         "help_label": settings.SINAU_HELP_LABEL or _("Help via WhatsApp"),
         "catalogue_url": SimpleLazyObject(lambda: _catalogue_url(request)),
+        "content_version": SimpleLazyObject(content_version),
     }

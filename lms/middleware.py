@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from wagtail.models import Site
+
+from content.cache import cached, pinned_version
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -34,3 +37,27 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class ContentCacheMiddleware:
+    """Read the content version once per request, and give Wagtail the
+    request's site (with its root page, already specific) from the content
+    cache instead of two queries per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with pinned_version():
+            host = request._get_raw_host()
+            request._wagtail_site = cached(
+                f"site:{host}:{request.get_port()}", lambda: _site_for(request)
+            )
+            return self.get_response(request)
+
+
+def _site_for(request):
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site

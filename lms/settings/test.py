@@ -22,3 +22,6 @@ STORAGES["staticfiles"] = {
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "test-media"))
 ACCOUNT_RATE_LIMITS = False
 LOGGING["root"]["level"] = "WARNING"
+
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,84 @@
+"""A shared cache for what every page view needs but rarely changes: the
+site, URL routes, view restrictions and course outlines.
+
+Everything is stored under a *content version*, a token that changes
+whenever a page, a view restriction, a site, a snippet or a learning path is
+saved, moved or deleted. Nothing is invalidated key by key: a change makes
+every old entry unreachable at once. The cache is shared by every process
+(Redis in production, a file cache under var/ by default), so a trainer's
+publish is seen by all web workers at once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+VERSION_KEY = "sinau:content-version"
+TIMEOUT = 60 * 60 * 6
+_MISSING = object()
+# Within one request the version is read once (see `pinned_version`).
+_pinned: ContextVar[str | None] = ContextVar("sinau_content_version", default=None)
+
+
+def content_version() -> str:
+    """The current content version; created on first use."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def content_changed(**kwargs) -> None:
+    """Start a new content version. Connected to the signals in apps.py."""
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    if _pinned.get() is not None:
+        _pinned.set(version)
+
+
+@contextmanager
+def pinned_version() -> Iterator[str]:
+    """Read the content version once for a whole request (one cache read
+    instead of one per lookup); a change made during the request moves on."""
+    token = _pinned.set(content_version())
+    try:
+        yield _pinned.get()
+    finally:
+        _pinned.reset(token)
+
+
+def cached(key: str, build: Callable[[], T]) -> T:
+    """`build()` once per content version, shared across processes."""
+    full_key = f"sinau:{content_version()}:{key}"
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(full_key, value, TIMEOUT)
+    return value
+
+
+def cached_many(prefix: str, ids: list, build: Callable[[list], dict]) -> dict:
+    """Like `cached` for many ids at once: one cache round-trip, and one
+    `build(missing_ids)` call (so one query) for whatever is missing."""
+    version = content_version()
+    keys = {f"sinau:{version}:{prefix}:{i}": i for i in ids}
+    found = cache.get_many(list(keys))
+    values = {keys[k]: v for k, v in found.items()}
+    missing = [i for i in ids if i not in values]
+    if missing:
+        built = build(missing)
+        cache.set_many(
+            {f"sinau:{version}:{prefix}:{i}": built.get(i) for i in missing}, TIMEOUT
+        )
+        values.update({i: built.get(i) for i in missing})
+    return values
