@@ -27,12 +27,23 @@ _MEDIA = [
     "wagtaildocs.choose_document",
 ]
 
-# "app_label.codename". Trainees hold no model permissions: what they may see
+_COURSE_SNIPPETS = [
+    f"{app}.{action}_{model}"
+    for app, model in (("content", "practiceproduct"), ("courses", "learningpath"))
+    for action in ("add", "change", "delete", "view")
+]
+
+# "app_label.codename". Page permissions (trainers edit the course tree) are
+# granted on the catalogue page when it is created (courses.seed). Trainees hold no model permissions: what they may see
 # and do follows from their enrollments, checked by the services.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     TRAINEES: [],
-    TRAINERS: ["wagtailadmin.access_admin", *_MEDIA],
-    PROGRAM_MANAGERS: ["wagtailadmin.access_admin"],
+    TRAINERS: ["wagtailadmin.access_admin", *_MEDIA, *_COURSE_SNIPPETS],
+    PROGRAM_MANAGERS: [
+        "wagtailadmin.access_admin",
+        "courses.view_learningpath",
+        "courses.view_enrollment",
+    ],
 }
 
 

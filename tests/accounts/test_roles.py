@@ -56,3 +56,23 @@ def test_trainee_cannot_open_django_admin(client, a_trainee):
     response = client.get("/django-admin/")
     assert response.status_code == 302
     assert "/django-admin/login/" in response["Location"]
+
+
+def test_trainer_manages_practice_products_and_paths_trainee_cannot(
+    client, a_trainer, a_trainee
+):
+    client.force_login(a_trainer)
+    assert client.get("/admin/snippets/content/practiceproduct/").status_code == 200
+    assert client.get("/admin/snippets/courses/learningpath/add/").status_code == 200
+    client.force_login(a_trainee)
+    response = client.get("/admin/snippets/content/practiceproduct/")
+    assert response.status_code == 302
+
+
+def test_trainer_may_edit_course_pages_under_the_catalogue(a_trainer, home):
+    from courses.seed import course_index_ensure
+
+    index = course_index_ensure(home=home)
+    perms = index.permissions_for_user(a_trainer)
+    assert perms.can_add_subpage()
+    assert perms.can_publish()
