@@ -34,8 +34,9 @@ _COURSE_SNIPPETS = [
 ]
 
 # "app_label.codename". Page permissions (trainers edit the course tree) are
-# granted on the catalogue page when it is created (courses.seed). Trainees hold no model permissions: what they may see
-# and do follows from their enrollments, checked by the services.
+# granted on the catalogue page when it is created (courses.seed). Trainees
+# hold no model permissions: what they may see and do follows from their
+# enrollments, checked by the services.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     TRAINEES: [],
     TRAINERS: ["wagtailadmin.access_admin", *_MEDIA, *_COURSE_SNIPPETS],
