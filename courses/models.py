@@ -157,7 +157,7 @@ class ModulePage(OneQueryViewRestrictions, Page):
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -207,10 +207,10 @@ class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import lesson_detail
+        from .selectors import step_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_detail(lesson=self, user=request.user))
+        context.update(step_detail(lesson=self, user=request.user, request=request))
         return context
 
 

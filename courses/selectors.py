@@ -238,7 +238,7 @@ def course_detail(*, course: CoursePage, user, request=None) -> dict:
     return {"progress": progress, "enrollment": progress.enrollment}
 
 
-def lesson_detail(*, lesson: Page, user, request=None) -> dict:
+def step_detail(*, lesson: Page, user, request=None) -> dict:
     """Everything a lesson page shows besides its body: the course, the
     module outline, previous and next steps, and whether the body may be read."""
     course_path = lesson.path[: -2 * STEPLEN]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
 
 from .models import CoursePage, LessonPage
 from .selectors import my_learning
@@ -76,4 +77,9 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 def my_learning_view(request: HttpRequest) -> HttpResponse:
     context = my_learning(user=request.user, request=request)
+    # Other apps (quizzes) add their own sections without this app knowing
+    # them: each hook returns HTML for the signed-in trainee.
+    context["panels"] = [
+        panel(request) for panel in hooks.get_hooks("sinau_my_learning_panels")
+    ]
     return render(request, "courses/my_learning.html", context)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/worker/", views.health_worker, name="health_worker"),
     path("", include("courses.urls")),
+    path("", include("assessments.urls")),
 ]
 
 if settings.DEBUG:

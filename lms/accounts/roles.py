@@ -29,7 +29,13 @@ _MEDIA = [
 
 _COURSE_SNIPPETS = [
     f"{app}.{action}_{model}"
-    for app, model in (("content", "practiceproduct"), ("courses", "learningpath"))
+    for app, model in (
+        ("content", "practiceproduct"),
+        ("courses", "learningpath"),
+        ("assessments", "question"),
+        ("assessments", "questioncategory"),
+        ("assessments", "accommodation"),
+    )
     for action in ("add", "change", "delete", "view")
 ]
 
@@ -39,7 +45,12 @@ _COURSE_SNIPPETS = [
 # enrollments, checked by the services.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     TRAINEES: [],
-    TRAINERS: ["wagtailadmin.access_admin", *_MEDIA, *_COURSE_SNIPPETS],
+    TRAINERS: [
+        "wagtailadmin.access_admin",
+        *_MEDIA,
+        *_COURSE_SNIPPETS,
+        "assessments.view_regradejob",
+    ],
     PROGRAM_MANAGERS: [
         "wagtailadmin.access_admin",
         "courses.view_learningpath",

@@ -219,7 +219,12 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "close-expired-quiz-attempts": {
+        "task": "assessments.tasks.attempts_close_expired_task",
+        "schedule": 300.0,
+    },
+}
 
 # Sinau
 SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")

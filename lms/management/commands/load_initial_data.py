@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo import demo_attempts_ensure
+from assessments.seed import quizzes_load
 from content.seed.schema import SeedError, load_seed
 from content.services import site_ensure
 from courses.demo import demo_progress_ensure
@@ -39,8 +41,11 @@ class Command(BaseCommand):
         steps = 4 if demo else 2
         self.stdout.write(f"[1/{steps}] site and home page")
         home = site_ensure()
-        self.stdout.write(f"[2/{steps}] curriculum: {len(seed.courses)} courses")
-        curriculum_load(seed=seed, home=home, report=self.stdout.write)
+        self.stdout.write(
+            f"[2/{steps}] curriculum: {len(seed.courses)} courses with their quizzes"
+        )
+        index = curriculum_load(seed=seed, home=home, report=self.stdout.write)
+        quizzes_load(seed=seed, index=index, report=self.stdout.write)
         if not demo:
             self.stdout.write("demo accounts skipped (DEBUG is off)")
             self.stdout.write(self.style.SUCCESS("Initial data ready."))
@@ -49,6 +54,7 @@ class Command(BaseCommand):
         accounts = demo_accounts_ensure()
         self.stdout.write(f"[4/{steps}] demo trainee progress")
         demo_progress_ensure(trainee=accounts[0][1])
+        demo_attempts_ensure(trainee=accounts[0][1])
         self.stdout.write("")
         self.stdout.write("Demo accounts (log in with the email or the phone number):")
         for account, _user in accounts:

@@ -1,0 +1,67 @@
+"""The demo trainee's quiz history: one failed and one passed attempt."""
+
+from django.http import QueryDict
+
+from courses.models import CoursePage
+
+from .models import Attempt, QuestionKind, QuizPage
+from .services import attempt_answer, attempt_start, attempt_submit
+
+DEMO_COURSE = "cakap-digital"
+
+
+def answer_data(snapshot: dict, *, right: bool) -> QueryDict:
+    """Form data answering a question right (or wrong), as a trainee would
+    post it. Used for the demo and by tests."""
+    data = QueryDict(mutable=True)
+    kind = snapshot["kind"]
+    choices = snapshot["choices"]
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        picked = [c["id"] for c in choices if c["correct"] == right] or [
+            choices[0]["id"]
+        ]
+        if kind == QuestionKind.SINGLE:
+            data["choice"] = str(picked[0])
+        else:
+            data.setlist("choices", [str(i) for i in picked])
+    elif kind == QuestionKind.TRUE_FALSE:
+        data["value"] = "true" if snapshot["answer"] == right else "false"
+    elif kind == QuestionKind.NUMERIC:
+        value = float(snapshot["answer"]) if right else float(snapshot["answer"]) + 1000
+        data["value"] = f"{value:g}".replace(".", ",")
+    elif kind == QuestionKind.ORDERING:
+        order = snapshot["correct_order"] if right else snapshot["correct_order"][::-1]
+        for position, choice_id in enumerate(order, 1):
+            data[f"position-{choice_id}"] = str(position)
+    elif kind == QuestionKind.ESSAY:
+        data["text"] = "Jawaban esai latihan." if right else "?"
+    return data
+
+
+def attempt_take(*, user, quiz: QuizPage, right: bool) -> Attempt:
+    """Start, answer every question right or wrong, and submit."""
+    attempt = attempt_start(user=user, quiz=quiz)
+    for item in attempt.items.order_by("order"):
+        attempt_answer(
+            user=user,
+            attempt_id=attempt.pk,
+            order=item.order,
+            data=answer_data(item.snapshot, right=right),
+        )
+    return attempt_submit(user=user, attempt_id=attempt.pk)
+
+
+def demo_attempts_ensure(*, trainee) -> None:
+    """A failed then a passed attempt on the first essay-free quiz of the
+    demo course. Idempotent: skipped once the trainee has attempts."""
+    course = CoursePage.objects.filter(slug=DEMO_COURSE).first()
+    if course is None or Attempt.objects.filter(user=trainee).exists():
+        return
+    for quiz in QuizPage.objects.live().descendant_of(course).order_by("path"):
+        kinds = {
+            qq.question.kind for qq in quiz.quiz_questions.select_related("question")
+        }
+        if QuestionKind.ESSAY not in kinds:
+            attempt_take(user=trainee, quiz=quiz, right=False)
+            attempt_take(user=trainee, quiz=quiz, right=True)
+            return

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import QuestionCategory
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    FORMATS = [
+        ("moodle", _("Moodle XML")),
+        ("gift", _("GIFT")),
+        ("quizapp", _("django-quiz-app data (dumpdata JSON)")),
+    ]
+    file = forms.FileField(label=_("File"))
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS)
+    category = forms.ModelChoiceField(
+        label=_("Put every question in"),
+        queryset=QuestionCategory.objects.all(),
+        required=False,
+        empty_label=_("the categories named in the file"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
+        return upload

@@ -1,0 +1,49 @@
+"""Grading from a question snapshot and a response: pure functions, no
+database, so a 50-question attempt is graded without a query per question.
+
+A snapshot (built by `snapshot_for`) looks like:
+  {"kind": "single", "text": ..., "points": 1, "explanation": ...,
+   "choices": [{"id": 7, "text": ..., "correct": true, "feedback": ...}, ...],
+   "answer": true | "2.5", "tolerance": "0.05", "unit": "%",
+   "rubric": ..., "product": {...}}
+For ordering questions `choices` is the display order and `correct_order`
+the ids in the right order. Responses:
+  single {"choice": id}; multiple {"choices": [ids]}; true_false
+  {"value": bool}; numeric {"raw": "2,5", "value": "2.5"}; ordering
+  {"order": [ids]}; essay {"text": ...}.
+"""
+
+from decimal import Decimal
+
+from .models import QuestionKind
+
+
+def grade(snapshot: dict, response: dict | None) -> tuple[Decimal | None, bool | None]:
+    """(points, is_correct) for an automatically graded question; essays
+    return (None, None): a trainer marks them. No answer scores zero."""
+    kind = snapshot["kind"]
+    full = Decimal(snapshot["points"])
+    if kind == QuestionKind.ESSAY:
+        return None, None
+    correct = bool(response) and _is_correct(kind, snapshot, response)
+    return (full if correct else Decimal(0)), correct
+
+
+def _is_correct(kind: str, snapshot: dict, response: dict) -> bool:
+    if kind == QuestionKind.SINGLE:
+        right = [c["id"] for c in snapshot["choices"] if c["correct"]]
+        return [response.get("choice")] == right
+    if kind == QuestionKind.MULTIPLE:
+        right = {c["id"] for c in snapshot["choices"] if c["correct"]}
+        return set(response.get("choices") or []) == right
+    if kind == QuestionKind.TRUE_FALSE:
+        return response.get("value") is snapshot["answer"]
+    if kind == QuestionKind.NUMERIC:
+        value = response.get("value")
+        if value is None:
+            return False
+        answer, tolerance = Decimal(snapshot["answer"]), Decimal(snapshot["tolerance"])
+        return abs(Decimal(value) - answer) <= tolerance
+    if kind == QuestionKind.ORDERING:
+        return response.get("order") == snapshot["correct_order"]
+    raise ValueError(f"unknown question kind {kind!r}")

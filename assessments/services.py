@@ -1,0 +1,525 @@
+"""Writes for assessments: attempts, answers, grading, marking, regrading
+and imports. Grading, deadlines and attempt limits are decided here, on the
+server; views only translate requests into these calls."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage
+from courses.selectors import enrollment_for
+from courses.services import enrollment_refresh_completion
+
+from .grading import grade
+from .importers.base import ParseResult
+from .models import (
+    Accommodation,
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    Question,
+    QuestionCategory,
+    QuestionKind,
+    QuizPage,
+    RegradeJob,
+)
+from .numbers import number_parse
+from .selectors import attempts_allowed
+
+ESSAY_MAX_LENGTH = 5000
+
+
+class Refused(Exception):
+    """The request is not allowed; `message` says why, for the trainee."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def quiz_course(quiz: QuizPage) -> CoursePage:
+    return CoursePage.objects.get(path=quiz.path[: -2 * QuizPage.steplen])
+
+
+def accommodation_for(*, user, quiz: QuizPage) -> Accommodation | None:
+    return Accommodation.objects.filter(user=user, quiz=quiz).first()
+
+
+def snapshot_for(
+    question: Question, *, shuffle_choices: bool, rng: random.Random
+) -> dict:
+    """Freeze `question` as the trainee will see it."""
+    choices = [
+        {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+        for c in question.choices.all()
+    ]
+    snapshot = {
+        "kind": question.kind,
+        "text": question.text,
+        "points": question.points,
+        "explanation": question.explanation,
+    }
+    if question.kind == QuestionKind.ORDERING:
+        snapshot["correct_order"] = [c["id"] for c in choices]
+        rng.shuffle(choices)  # always shuffled: the order is the question
+        for choice in choices:
+            choice["correct"] = False
+    elif shuffle_choices:
+        rng.shuffle(choices)
+    snapshot["choices"] = choices
+    if question.kind == QuestionKind.TRUE_FALSE:
+        snapshot["answer"] = question.true_false_answer
+    if question.kind == QuestionKind.NUMERIC:
+        snapshot["answer"] = str(question.numeric_answer)
+        snapshot["tolerance"] = str(question.numeric_tolerance)
+        snapshot["unit"] = question.numeric_unit
+    if question.kind == QuestionKind.ESSAY:
+        snapshot["rubric"] = question.rubric
+        if question.product_id:
+            product = question.product
+            snapshot["product"] = {
+                "name": product.name,
+                "price": product.price,
+                "unit": product.unit,
+                "producer": product.producer,
+                "story": product.story,
+            }
+    return snapshot
+
+
+def _questions_for(quiz: QuizPage, rng: random.Random) -> list[Question]:
+    fixed = [
+        qq.question
+        for qq in quiz.quiz_questions.select_related("question__product")
+        .prefetch_related("question__choices")
+        .order_by("sort_order")
+    ]
+    drawn: list[Question] = []
+    if quiz.random_category_id and quiz.random_count:
+        pool = list(
+            Question.objects.filter(category_id=quiz.random_category_id)
+            .exclude(pk__in=[q.pk for q in fixed])
+            .select_related("product")
+            .prefetch_related("choices")
+        )
+        drawn = rng.sample(pool, min(quiz.random_count, len(pool)))
+    questions = fixed + drawn
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    return questions
+
+
+# -- attempts --------------------------------------------------------------
+
+
+def attempt_start(*, user, quiz: QuizPage) -> Attempt:
+    """Start an attempt, or return the trainee's unfinished one (resume).
+
+    Refused when the trainee is not enrolled in the quiz's course or has
+    used every attempt (the quiz's maximum plus any accommodation). Freezes
+    the questions, their order and their choices."""
+    open_attempt = Attempt.objects.filter(
+        user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        return open_attempt
+    enrollment = enrollment_for(user=user, course=quiz_course(quiz))
+    if enrollment is None or not enrollment.is_active:
+        raise Refused(_("Enrol in the course to take its quizzes."))
+    accommodation = accommodation_for(user=user, quiz=quiz)
+    allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
+    used = Attempt.objects.filter(user=user, quiz=quiz).count()
+    if allowed is not None and used >= allowed:
+        raise Refused(_("You have used all your attempts for this quiz."))
+    rng = random.Random()  # noqa: S311 - shuffling questions, not security
+    questions = _questions_for(quiz, rng)
+    if not questions:
+        raise Refused(_("This quiz has no questions yet."))
+    now = timezone.now()
+    deadline = None
+    if quiz.time_limit_minutes:
+        extra = accommodation.extra_minutes if accommodation else 0
+        deadline = now + timezone.timedelta(minutes=quiz.time_limit_minutes + extra)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                number=used + 1,
+                deadline_at=deadline,
+                max_score=sum(Decimal(q.points) for q in questions),
+            )
+            AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(
+                    attempt=attempt,
+                    question=question,
+                    category_id=question.category_id,
+                    order=order,
+                    snapshot=snapshot_for(
+                        question, shuffle_choices=quiz.shuffle_choices, rng=rng
+                    ),
+                    max_points=question.points,
+                )
+                for order, question in enumerate(questions, 1)
+            )
+    except IntegrityError:
+        # Another request started it at the same moment: resume that one.
+        return Attempt.objects.get(
+            user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS
+        )
+    return attempt
+
+
+def _open_attempt_for(user, attempt_id: int) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+    )
+    if attempt is None:
+        raise Refused(_("This attempt does not exist or is not yours."))
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        raise Refused(
+            _("This attempt has been submitted; answers can no longer change.")
+        )
+    if attempt.deadline_at and timezone.now() > attempt.deadline_at:
+        raise Refused(_("Time is up: answers can no longer change."))
+    return attempt
+
+
+def response_parse(snapshot: dict, data) -> dict:
+    """Turn posted form data into a response for this question, or refuse
+    with a message the trainee understands."""
+    kind = snapshot["kind"]
+    ids = {c["id"] for c in snapshot["choices"]}
+    if kind == QuestionKind.SINGLE:
+        choice = _int(data.get("choice"))
+        if choice not in ids:
+            raise Refused(_("Choose one answer."))
+        return {"choice": choice}
+    if kind == QuestionKind.MULTIPLE:
+        chosen = [_int(v) for v in data.getlist("choices")]
+        if not chosen or not set(chosen) <= ids:
+            raise Refused(_("Choose at least one answer."))
+        return {"choices": sorted(set(chosen))}
+    if kind == QuestionKind.TRUE_FALSE:
+        value = data.get("value")
+        if value not in ("true", "false"):
+            raise Refused(_("Choose true or false."))
+        return {"value": value == "true"}
+    if kind == QuestionKind.NUMERIC:
+        raw = (data.get("value") or "").strip()
+        number = number_parse(raw)
+        if number is None:
+            raise Refused(_("Write a number, for example 2,5 or 15.000."))
+        return {"raw": raw[:40], "value": str(number)}
+    if kind == QuestionKind.ORDERING:
+        positions = {cid: _int(data.get(f"position-{cid}")) for cid in ids}
+        if sorted(positions.values(), key=lambda p: p or 0) != list(
+            range(1, len(ids) + 1)
+        ):
+            raise Refused(
+                _("Give every item a different position, from 1 to %(n)s.")
+                % {"n": len(ids)}
+            )
+        return {"order": sorted(ids, key=lambda cid: positions[cid])}
+    if kind == QuestionKind.ESSAY:
+        text = (data.get("text") or "").strip()
+        if not text:
+            raise Refused(_("Write your answer first."))
+        if len(text) > ESSAY_MAX_LENGTH:
+            raise Refused(
+                _("Your answer is too long: at most %(n)s characters.")
+                % {"n": ESSAY_MAX_LENGTH}
+            )
+        return {"text": text}
+    raise Refused(_("This question cannot be answered."))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def attempt_answer(*, user, attempt_id: int, order: int, data) -> AttemptQuestion:
+    """Save the answer to question number `order` of the trainee's attempt.
+    Saving again replaces the answer. Refused, changing nothing, for an
+    attempt that is not the trainee's, already submitted, past its deadline
+    (server time), a question not in the attempt, or an invalid answer."""
+    attempt = _open_attempt_for(user, attempt_id)
+    item = AttemptQuestion.objects.filter(attempt=attempt, order=order).first()
+    if item is None:
+        raise Refused(_("This question is not part of your attempt."))
+    response = response_parse(item.snapshot, data)
+    updated = AttemptQuestion.objects.filter(
+        pk=item.pk,
+        attempt__status=Attempt.Status.IN_PROGRESS,
+    ).update(response=response, answered_at=timezone.now())
+    if not updated:  # submitted between our check and the write
+        raise Refused(
+            _("This attempt has been submitted; answers can no longer change.")
+        )
+    item.response = response
+    return item
+
+
+def attempt_submit(*, user, attempt_id: int) -> Attempt:
+    """Submit the trainee's attempt and grade it. Idempotent: submitting a
+    submitted attempt returns it unchanged. Allowed after the deadline (the
+    answers saved in time are graded). Runs a fixed number of queries,
+    whatever the number of questions."""
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("quiz")
+            .filter(pk=attempt_id, user=user)
+            .first()
+        )
+        if attempt is None:
+            raise Refused(_("This attempt does not exist or is not yours."))
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            return attempt
+        items = list(AttemptQuestion.objects.filter(attempt=attempt))
+        for item in items:
+            item.points, item.is_correct = grade(item.snapshot, item.response)
+        AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
+        attempt.submitted_at = timezone.now()
+        _attempt_total(attempt, items)
+        attempt.save(update_fields=["submitted_at", "status", "score", "passed"])
+        _completion(attempt)
+    return attempt
+
+
+def _attempt_total(attempt: Attempt, items: list[AttemptQuestion]) -> None:
+    """Score, status and pass/fail from the items (essays may be pending)."""
+    if any(item.points is None for item in items):
+        attempt.status = Attempt.Status.MARKING
+        attempt.score = None
+        attempt.passed = None
+        return
+    attempt.status = Attempt.Status.GRADED
+    attempt.score = sum((item.points for item in items), Decimal(0))
+    percent = (
+        attempt.score * 100 / attempt.max_score if attempt.max_score else Decimal(0)
+    )
+    attempt.passed = percent >= attempt.quiz.pass_mark
+
+
+def _completion(attempt: Attempt) -> None:
+    if attempt.passed and attempt.quiz.required:
+        enrollment_refresh_completion(
+            user=attempt.user, course=quiz_course(attempt.quiz)
+        )
+
+
+def attempts_close_expired() -> int:
+    """Submit every in-progress attempt whose deadline has passed (beat
+    runs this). Returns how many were closed. Idempotent."""
+    expired = Attempt.objects.filter(
+        status=Attempt.Status.IN_PROGRESS, deadline_at__lt=timezone.now()
+    ).select_related("user")
+    closed = 0
+    for attempt in expired:
+        attempt_submit(user=attempt.user, attempt_id=attempt.pk)
+        closed += 1
+    return closed
+
+
+# -- marking ---------------------------------------------------------------
+
+
+def can_mark(*, user, quiz: QuizPage) -> bool:
+    """Trainers of the course (those who may edit its quiz) mark essays."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("wagtailadmin.access_admin") and (
+        quiz.permissions_for_user(user).can_edit()
+    )
+
+
+def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestion:
+    """Mark an essay answer. `points` from 0 to the question's points.
+    When the attempt's last essay is marked, the attempt is graded (and may
+    complete the course). Re-marking replaces the earlier mark."""
+    with transaction.atomic():
+        item = (
+            AttemptQuestion.objects.select_for_update()
+            .select_related("attempt__quiz", "attempt__user")
+            .filter(pk=item_id, snapshot__kind=QuestionKind.ESSAY)
+            .first()
+        )
+        if item is None:
+            raise Refused(_("This answer does not exist."))
+        attempt = item.attempt
+        if not can_mark(user=marker, quiz=attempt.quiz):
+            raise Refused(_("Only trainers of this course may mark its answers."))
+        if attempt.status == Attempt.Status.IN_PROGRESS:
+            raise Refused(_("The trainee has not submitted this attempt yet."))
+        value = number_parse(str(points))
+        if value is None or not 0 <= value <= item.max_points:
+            raise Refused(
+                _("Give between 0 and %(max)s points.")
+                % {"max": item.max_points.normalize()}
+            )
+        item.points = value
+        item.is_correct = value >= item.max_points / 2
+        item.feedback = feedback.strip()[:ESSAY_MAX_LENGTH]
+        item.marked_by = marker
+        item.marked_at = timezone.now()
+        item.save(
+            update_fields=["points", "is_correct", "feedback", "marked_by", "marked_at"]
+        )
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
+        _attempt_total(attempt, list(AttemptQuestion.objects.filter(attempt=attempt)))
+        attempt.save(update_fields=["status", "score", "passed"])
+        _completion(attempt)
+    return item
+
+
+# -- regrading -------------------------------------------------------------
+
+
+def regrade_request(*, question: Question, user) -> RegradeJob:
+    """Record a regrade and send it to a worker after commit."""
+    from .tasks import question_regrade_task
+
+    with transaction.atomic():
+        job = RegradeJob.objects.create(question=question, requested_by=user)
+        transaction.on_commit(lambda: question_regrade_task.delay(job.pk))
+    return job
+
+
+def question_regrade(*, job_id: int) -> RegradeJob:
+    """Apply the question's current answer key to every submitted attempt
+    that asked it, and re-total those attempts. The text and choices the
+    trainee saw stay as they were. Idempotent: running it twice gives the
+    same scores. An attempt that now passes may complete its course; a
+    course already completed stays completed."""
+    job = RegradeJob.objects.select_related("question").get(pk=job_id)
+    if job.status == RegradeJob.Status.DONE:
+        return job
+    RegradeJob.objects.filter(pk=job.pk).update(status=RegradeJob.Status.RUNNING)
+    question = job.question
+    key = {c.pk: c.is_correct for c in question.choices.all()}
+    correct_order = [c.pk for c in question.choices.all()]
+    changed = 0
+    items = (
+        AttemptQuestion.objects.filter(question=question)
+        .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        .select_related("attempt__quiz", "attempt__user")
+    )
+    for item in items:
+        with transaction.atomic():
+            snapshot = dict(item.snapshot)
+            snapshot["points"] = question.points
+            if question.kind == QuestionKind.ORDERING:
+                snapshot["correct_order"] = correct_order
+            else:
+                snapshot["choices"] = [
+                    {**c, "correct": key.get(c["id"], c["correct"])}
+                    for c in snapshot["choices"]
+                ]
+            if question.kind == QuestionKind.TRUE_FALSE:
+                snapshot["answer"] = question.true_false_answer
+            if question.kind == QuestionKind.NUMERIC:
+                snapshot["answer"] = str(question.numeric_answer)
+                snapshot["tolerance"] = str(question.numeric_tolerance)
+            points, is_correct = grade(snapshot, item.response)
+            if question.kind == QuestionKind.ESSAY:
+                points, is_correct = item.points, item.is_correct
+            attempt = (
+                Attempt.objects.select_for_update()
+                .select_related("quiz")
+                .get(pk=item.attempt_id)
+            )
+            before = (attempt.score, attempt.passed)
+            AttemptQuestion.objects.filter(pk=item.pk).update(
+                snapshot=snapshot,
+                points=points,
+                is_correct=is_correct,
+                max_points=question.points,
+            )
+            siblings = list(AttemptQuestion.objects.filter(attempt=attempt))
+            attempt.max_score = sum((s.max_points for s in siblings), Decimal(0))
+            _attempt_total(attempt, siblings)
+            attempt.save(update_fields=["max_score", "status", "score", "passed"])
+            if (attempt.score, attempt.passed) != before:
+                changed += 1
+            _completion(attempt)
+    RegradeJob.objects.filter(pk=job.pk).update(
+        status=RegradeJob.Status.DONE,
+        finished_at=timezone.now(),
+        attempts_changed=changed,
+    )
+    job.refresh_from_db()
+    return job
+
+
+# -- imports ---------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    created: int
+    categories: list[str]
+    skipped: list[str]
+
+
+def questions_import(
+    *, result: ParseResult, category: QuestionCategory | None = None, source: str = ""
+) -> ImportReport:
+    """Write parsed questions to the bank in one transaction: all or none.
+    Questions go to `category` if given, else to the category named in the
+    file (created if missing), else to "Imported"."""
+    created = 0
+    names: set[str] = set()
+    with transaction.atomic():
+        for parsed in result.questions:
+            target = category
+            if target is None:
+                name = parsed.category or _("Imported")
+                target, _new = QuestionCategory.objects.get_or_create(name=name[:120])
+            names.add(target.name)
+            question = Question.objects.create(
+                category=target,
+                kind=parsed.kind,
+                text=parsed.text,
+                explanation=parsed.explanation,
+                points=max(1, parsed.points),
+                true_false_answer=parsed.true_false_answer,
+                numeric_answer=parsed.numeric_answer,
+                numeric_tolerance=parsed.numeric_tolerance,
+                rubric=parsed.rubric,
+                source=f"{source}: {parsed.name}"[:200]
+                if source
+                else parsed.name[:200],
+            )
+            Choice.objects.bulk_create(
+                Choice(
+                    question=question,
+                    text=choice.text[:500],
+                    is_correct=choice.correct,
+                    feedback=choice.feedback[:500],
+                    sort_order=order,
+                )
+                for order, choice in enumerate(parsed.choices)
+            )
+            created += 1
+    return ImportReport(
+        created=created, categories=sorted(names), skipped=result.skipped
+    )

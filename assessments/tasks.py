@@ -1,0 +1,33 @@
+"""Celery tasks for assessments. Arguments are ids; each calls one service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .models import RegradeJob
+from .services import attempts_close_expired, question_regrade
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def question_regrade_task(self, job_id: int) -> int:
+    """Regrade every submitted attempt of a corrected question."""
+    try:
+        return question_regrade(job_id=job_id).attempts_changed
+    except OperationalError:
+        raise
+    except Exception as exc:
+        RegradeJob.objects.filter(pk=job_id).update(
+            status=RegradeJob.Status.FAILED, last_error=repr(exc)[:2000]
+        )
+        raise
+
+
+@shared_task(acks_late=True)
+def attempts_close_expired_task() -> int:
+    """Submit attempts whose time ran out (runs every few minutes on beat)."""
+    return attempts_close_expired()
