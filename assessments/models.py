@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -334,7 +335,7 @@ class Attempt(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
     )
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
     deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     score = models.DecimalField(
@@ -430,6 +431,7 @@ class RegradeJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts_changed = models.PositiveIntegerField(_("attempts changed"), default=0)
+    task_id = models.CharField(_("worker task"), max_length=64, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

@@ -4,12 +4,16 @@ server; views only translate requests into these calls."""
 
 from __future__ import annotations
 
+import html
 import random
+import re
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
@@ -155,6 +159,7 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
                 user=user,
                 quiz=quiz,
                 number=used + 1,
+                started_at=now,
                 deadline_at=deadline,
                 max_score=sum(Decimal(q.points) for q in questions),
             )
@@ -288,6 +293,7 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
             raise Refused(_("This attempt does not exist or is not yours."))
         if attempt.status != Attempt.Status.IN_PROGRESS:
             return attempt
+        attempt.user = user
         items = list(AttemptQuestion.objects.filter(attempt=attempt))
         for item in items:
             item.points, item.is_correct = grade(item.snapshot, item.response)
@@ -398,9 +404,14 @@ def regrade_request(*, question: Question, user) -> RegradeJob:
     """Record a regrade and send it to a worker after commit."""
     from .tasks import question_regrade_task
 
+    task_id = uuid.uuid4().hex
     with transaction.atomic():
-        job = RegradeJob.objects.create(question=question, requested_by=user)
-        transaction.on_commit(lambda: question_regrade_task.delay(job.pk))
+        job = RegradeJob.objects.create(
+            question=question, requested_by=user, task_id=task_id
+        )
+        transaction.on_commit(
+            lambda: question_regrade_task.apply_async((job.pk,), task_id=task_id)
+        )
     return job
 
 
@@ -473,6 +484,15 @@ def question_regrade(*, job_id: int) -> RegradeJob:
 # -- imports ---------------------------------------------------------------
 
 
+def _plain(markup: str) -> str:
+    """Importers give simple HTML; Sinau stores question text as plain text
+    with line breaks."""
+    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", markup or "")
+    text = re.sub(r"<li[^>]*>", "• ", text)
+    text = html.unescape(strip_tags(text))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 @dataclass
 class ImportReport:
     created: int
@@ -498,13 +518,13 @@ def questions_import(
             question = Question.objects.create(
                 category=target,
                 kind=parsed.kind,
-                text=parsed.text,
-                explanation=parsed.explanation,
+                text=_plain(parsed.text),
+                explanation=_plain(parsed.explanation),
                 points=max(1, parsed.points),
                 true_false_answer=parsed.true_false_answer,
                 numeric_answer=parsed.numeric_answer,
                 numeric_tolerance=parsed.numeric_tolerance,
-                rubric=parsed.rubric,
+                rubric=_plain(parsed.rubric),
                 source=f"{source}: {parsed.name}"[:200]
                 if source
                 else parsed.name[:200],

@@ -1,0 +1,148 @@
+"""Quiz pages: who may use them, and that they work as plain form posts."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.demo import answer_data, attempt_take
+from assessments.models import Attempt
+from assessments.services import attempt_start
+from tests.factories import trainee, trainer
+from tests.factories.assessments import question, quiz_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quiz_page_shows_rules_and_start_button_to_an_enrolled_trainee(
+    client, learner, quiz
+):
+    client.force_login(learner)
+    body = client.get(quiz.url).content.decode()
+    assert "Nilai lulus: 70%" in body
+    assert "Mulai kuis" in body
+
+
+def test_quiz_page_offers_enrolment_not_the_quiz_to_others(client, quiz):
+    client.force_login(trainee())
+    body = client.get(quiz.url).content.decode()
+    assert "Mulai kuis" not in body
+    assert "Daftar gratis" in body
+
+
+def test_start_needs_login_and_post(client, learner, quiz):
+    url = reverse("assessments:start", args=[quiz.pk])
+    assert client.post(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(learner)
+    assert client.get(url).status_code == 405
+    assert not Attempt.objects.exists()
+
+
+def test_start_refused_for_a_trainee_not_enrolled_changes_nothing(client, quiz):
+    client.force_login(trainee())
+    response = client.post(reverse("assessments:start", args=[quiz.pk]), follow=True)
+    assert (
+        "Daftar di kursus ini untuk mengerjakan kuisnya." in response.content.decode()
+    )
+    assert not Attempt.objects.exists()
+
+
+def test_whole_attempt_by_form_posts(client, learner, quiz):
+    client.force_login(learner)
+    response = client.post(reverse("assessments:start", args=[quiz.pk]))
+    attempt = Attempt.objects.get()
+    assert response["Location"] == reverse("assessments:question", args=[attempt.pk, 1])
+    for item in attempt.items.order_by("order"):
+        url = reverse("assessments:question", args=[attempt.pk, item.order])
+        assert "Soal" in client.get(url).content.decode()
+        client.post(url, dict(answer_data(item.snapshot, right=True).lists()))
+    response = client.get(reverse("assessments:overview", args=[attempt.pk]))
+    assert "Semua soal sudah dijawab." in response.content.decode()
+    response = client.post(
+        reverse("assessments:submit", args=[attempt.pk]), follow=True
+    )
+    body = response.content.decode()
+    assert "100%" in body
+    assert "Lulus!" in body
+    assert "Penjelasan single." in body
+
+
+def test_invalid_answer_shows_an_announced_error_and_keeps_the_old_answer(
+    client, learner, quiz
+):
+    client.force_login(learner)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    order = attempt.items.get(snapshot__kind="numeric").order
+    url = reverse("assessments:question", args=[attempt.pk, order])
+    response = client.post(url, {"value": "dua setengah"})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert "Tulis angka, misalnya 2,5 atau 15.000." in response.content.decode()
+    assert attempt.items.get(order=order).response is None
+
+
+def test_someone_elses_attempt_is_not_found(client, learner, quiz):
+    attempt = attempt_start(user=learner, quiz=quiz)
+    client.force_login(trainee())
+    for name in ("overview", "result"):
+        assert (
+            client.get(reverse(f"assessments:{name}", args=[attempt.pk])).status_code
+            == 404
+        )
+    url = reverse("assessments:question", args=[attempt.pk, 1])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"choice": "1"}).status_code == 404
+    assert (
+        client.post(reverse("assessments:submit", args=[attempt.pk])).status_code == 404
+    )
+    assert attempt.items.get(order=1).response is None
+    assert Attempt.objects.get().status == "in_progress"
+
+
+def test_posting_after_submission_redirects_with_a_message_and_changes_nothing(
+    client, learner, quiz
+):
+    attempt = attempt_take(user=learner, quiz=quiz, right=False)
+    before = list(attempt.items.values_list("response", flat=True))
+    client.force_login(learner)
+    item = attempt.items.get(order=1)
+    response = client.post(
+        reverse("assessments:question", args=[attempt.pk, 1]),
+        dict(answer_data(item.snapshot, right=True).lists()),
+        follow=True,
+    )
+    assert "sudah dikumpulkan" in response.content.decode()
+    assert list(attempt.items.values_list("response", flat=True)) == before
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown_after_fail", "shown_after_pass"),
+    [
+        ("after_submit", True, True),
+        ("after_pass", False, True),
+        ("never", False, False),
+    ],
+)
+def test_review_policy(
+    client, learner, course, policy, shown_after_fail, shown_after_pass
+):
+    quiz = quiz_in(course, [question("single")], review_policy=policy)
+    client.force_login(learner)
+    failed = attempt_take(user=learner, quiz=quiz, right=False)
+    body = client.get(reverse("assessments:result", args=[failed.pk])).content.decode()
+    assert ("Penjelasan single." in body) is shown_after_fail
+    passed = attempt_take(user=learner, quiz=quiz, right=True)
+    body = client.get(reverse("assessments:result", args=[passed.pk])).content.decode()
+    assert ("Penjelasan single." in body) is shown_after_pass
+
+
+def test_quiz_stats_for_trainers_of_the_course_only(client, learner, quiz, course):
+    from courses.seed import course_index_ensure
+
+    course_index_ensure(home=course.get_parent().get_parent().specific)
+    attempt_take(user=learner, quiz=quiz, right=True)
+    url = reverse("assessments:stats", args=[quiz.pk])
+    client.force_login(learner)
+    assert client.get(url).status_code == 404
+    client.force_login(trainer())
+    body = client.get(url).content.decode()
+    assert "Soal single?" in body
+    assert "100% (1)" in body
