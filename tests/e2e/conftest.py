@@ -3,6 +3,7 @@
 a test visits. A test that visits a page without checking it fails."""
 
 import os
+import re
 from pathlib import Path
 
 import axe_playwright_python
@@ -49,13 +50,21 @@ def browser():
 
 
 class Axe:
-    """Runs axe-core on the page as it is now and remembers what it checked."""
+    """Runs axe-core on the page as it is now and remembers what it checked.
 
-    def __init__(self, page: Page):
+    With JavaScript disabled axe cannot run (it needs timers); such a test
+    names the test that checks the same pages with JavaScript on."""
+
+    def __init__(self, page: Page, *, javascript: bool = True):
         self.page = page
+        self.javascript = javascript
         self.checked: set[str] = set()
 
-    def check(self, label: str = "") -> None:
+    def check(self, label: str = "", *, checked_by: str = "") -> None:
+        if not self.javascript:
+            assert checked_by, "name the JavaScript test that axe-checks this page"
+            self.checked.add(self.page.url.split("#")[0])
+            return
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
             self.page.add_script_tag(content=AXE_JS)
         result = self.page.evaluate(
@@ -81,11 +90,19 @@ def site(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, site):
+def javascript():
+    """Tests may turn JavaScript off with
+    @pytest.mark.parametrize("javascript", [False])."""
+    return True
+
+
+@pytest.fixture
+def page(browser, live_server, site, javascript):
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 360, "height": 740},
         locale="en-US",  # Sinau must still answer in Indonesian
+        java_script_enabled=javascript,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -94,8 +111,21 @@ def page(browser, live_server, site):
         "framenavigated",
         lambda frame: frame == page.main_frame and visited.append(frame.url),
     )
-    page.axe = Axe(page)
+    page.axe = Axe(page, javascript=javascript)
     yield page
     unchecked = {u.split("#")[0] for u in visited} - page.axe.checked
     context.close()
     assert not unchecked, f"pages visited without an axe check: {sorted(unchecked)}"
+
+
+def log_in(page, phone: str, password: str) -> None:
+    """Log in through the form, as a person would."""
+    page.goto("/akun/login/")
+    page.axe.check(
+        "login", checked_by="test_log_in_by_phone_with_local_and_international_forms"
+    )
+    page.get_by_label("Email atau nomor HP").fill(phone)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").last.click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.axe.check("home", checked_by="test_home_page_is_indonesian_and_accessible")
