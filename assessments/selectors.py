@@ -29,6 +29,17 @@ def attempts_allowed(
     return quiz.max_attempts + (accommodation.extra_attempts if accommodation else 0)
 
 
+def can_mark(*, user, quiz: QuizPage) -> bool:
+    """Trainers of the course (those who may edit its quiz) mark essays."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("wagtailadmin.access_admin") and (
+        quiz.permissions_for_user(user).can_edit()
+    )
+
+
 def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
     """The quiz's intro page: the course around it, the trainee's attempts,
     whether they may start or resume, and how many attempts are left."""
@@ -55,6 +66,7 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
             and (open_attempt or left is None or left > 0),
             "passed": any(a.passed for a in attempts),
             "time_limit": time_limit,
+            "can_mark": can_mark(user=user, quiz=quiz),
         }
     )
     return context

@@ -34,7 +34,7 @@ from .models import (
     RegradeJob,
 )
 from .numbers import number_parse
-from .selectors import attempts_allowed
+from .selectors import attempts_allowed, can_mark
 
 ESSAY_MAX_LENGTH = 5000
 
@@ -341,17 +341,6 @@ def attempts_close_expired() -> int:
 
 
 # -- marking ---------------------------------------------------------------
-
-
-def can_mark(*, user, quiz: QuizPage) -> bool:
-    """Trainers of the course (those who may edit its quiz) mark essays."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_perm("wagtailadmin.access_admin") and (
-        quiz.permissions_for_user(user).can_edit()
-    )
 
 
 def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestion:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
+    can_mark,
     marking_queue,
     quiz_item_stats,
     review_allowed,
@@ -22,7 +23,6 @@ from .services import (
     attempt_answer,
     attempt_start,
     attempt_submit,
-    can_mark,
     essay_mark,
 )
 

@@ -30,7 +30,8 @@ TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_pag
 
 
 def _child(parent: Page, slug: str):
-    return parent.get_children().filter(slug=slug).specific().first()
+    # child_of() asks by path, so a stale parent instance (numchild 0) works.
+    return Page.objects.child_of(parent).filter(slug=slug).specific().first()
 
 
 def _publish(parent: Page, page: Page) -> Page:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .base import ParsedChoice, ParsedQuestion, ParseResult
-from .moodle_xml import (
+from .common import (
     QuestionError,
     category_leaf,
     check_choices,

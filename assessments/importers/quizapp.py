@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
-from .moodle_xml import (
+from .common import (
     QuestionError,
     check_choices,
     finish,

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from assessments.importers import ImportFailed, ParsedChoice, ParsedQuestion, parse
 from assessments.importers.base import ParseResult
-from assessments.importers.moodle_xml import category_leaf, clean_html, html_to_text
+from assessments.importers.common import category_leaf, clean_html, html_to_text
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -160,6 +160,11 @@ def _journey(page: Page, course: CoursePage, quiz, *, keyboard: bool) -> None:
     drive.check("course after passing")
     expect(page.get_by_text("1 dari 2 selesai (50%)")).to_be_visible()
 
+    drive.activate(page.get_by_role("link", name="Belajarku"))
+    drive.check("my learning with quiz scores")
+    expect(page.get_by_role("heading", name="Nilai kuisku per topik")).to_be_visible()
+    expect(page.get_by_text("Copywriting: 3 dari 6 poin (50%)")).to_be_visible()
+
 
 def test_quiz_by_keyboard_fail_resume_retake_pass(page, quiz_course):
     course, quiz = quiz_course
@@ -171,3 +176,37 @@ def test_quiz_without_javascript(page, quiz_course):
     course, quiz = quiz_course
     assert page.evaluate("() => navigator.userAgent")  # the page still loads
     _journey(page, course, quiz, keyboard=False)
+
+
+def test_trainer_marks_an_essay(page, site):
+    from assessments.demo import attempt_take
+    from courses.seed import course_index_ensure
+    from tests.factories import trainer
+
+    course = course_tree(title="Copywriting Jualan", modules=1, lessons=0)
+    course_index_ensure(home=site)
+    learner = trainee(display_name="Siti Aminah")
+    enrollment_create(user=learner, course=course)
+    quiz = quiz_in(course, [question("essay", points=4)], title="Kuis Caption")
+    attempt_take(user=learner, quiz=quiz, right=True)
+    trainer(phone="+6281234567891")
+    log_in(page, "081234567891", PASSWORD)
+    page.goto("/penilaian/")
+    page.axe.check("marking queue")
+    page.get_by_role("link", name="Nilai").first.click()
+    page.axe.check("marking form")
+    expect(page.get_by_text("Ada masalah, agitasi dan solusi.")).to_be_visible()
+    page.get_by_label("Poin").fill("5")
+    page.get_by_role("button", name="Simpan nilai").click()
+    page.axe.check("marking form with an error")
+    expect(page.get_by_role("alert")).to_contain_text("Beri antara 0 dan 4 poin.")
+    page.get_by_label("Poin").fill("3,5")
+    page.get_by_label("Umpan balik").fill("Bagus. Tambahkan ajakan membeli.")
+    page.get_by_role("button", name="Simpan nilai").click()
+    page.axe.check("marking queue after marking")
+    expect(page.get_by_text("Tidak ada yang perlu dinilai.")).to_be_visible()
+    page.goto(quiz.url)
+    page.axe.check("quiz page for a trainer")
+    page.get_by_role("link", name="Statistik soal").click()
+    page.axe.check("question statistics")
+    expect(page.get_by_text("Soal essay?")).to_be_visible()

@@ -1,0 +1,322 @@
+"""Text, number and error helpers shared by the three importers."""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from html.parser import HTMLParser
+
+from django.utils.translation import gettext as _
+
+from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
+
+# --------------------------------------------------------------------------
+# Shared text helpers
+# --------------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset({"p", "b", "i", "br", "ul", "ol", "li"})
+_TAG_ALIASES = {"strong": "b", "em": "i"}
+_PARAGRAPH_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "address",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+    }
+)
+_SEPARATOR_TAGS = frozenset({"td", "th", "img", "hr", "dt", "dd"})
+_DROP_CONTENT_TAGS = frozenset(
+    {"script", "style", "head", "title", "template", "iframe", "object"}
+)
+_BLOCK = r"</?(?:p|ul|ol|li)>"
+NAME_LENGTH = 60
+
+
+class _SimpleHtml(HTMLParser):
+    """Rebuilds HTML keeping only ALLOWED_TAGS (or, in text mode, no tags)."""
+
+    def __init__(self, keep_tags: bool):
+        super().__init__(convert_charrefs=True)
+        self.keep_tags = keep_tags
+        self.parts: list[str] = []
+        self.stack: list[tuple[str, str | None]] = []  # (source tag, emitted tag)
+        self.dropping = 0
+
+    def _open(self, tag: str) -> bool:
+        """Whether `tag` is currently open in the output."""
+        return any(emitted == tag for _source, emitted in self.stack)
+
+    def _emit_tag(self, markup: str) -> None:
+        """Add a tag in HTML mode; in text mode, a space for a block or line
+        break (inline b/i add nothing)."""
+        if self.keep_tags:
+            self.parts.append(markup)
+        elif markup not in ("<b>", "</b>", "<i>", "</i>"):
+            self.parts.append(" ")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open an allowed tag (attributes are always dropped)."""
+        if tag in _DROP_CONTENT_TAGS:
+            self.dropping += 1
+            return
+        if self.dropping:
+            return
+        tag = _TAG_ALIASES.get(tag, tag)
+        if tag == "br":
+            self._emit_tag("<br>")
+        elif tag in _SEPARATOR_TAGS:
+            self.parts.append(" ")
+        elif tag in _PARAGRAPH_TAGS:
+            nested = self._open("p") or self._open("li")
+            self.stack.append((tag, None if nested else "p"))
+            self._emit_tag("<br>" if nested else "<p>")
+        elif tag in ALLOWED_TAGS:
+            self.stack.append((tag, tag))
+            self._emit_tag(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close `tag` and anything left open inside it."""
+        if tag in _DROP_CONTENT_TAGS:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if self.dropping:
+            return
+        tag = _TAG_ALIASES.get(tag, tag)
+        sources = [source for source, _emitted in self.stack]
+        if tag not in sources:
+            return
+        index = len(sources) - 1 - sources[::-1].index(tag)
+        while len(self.stack) > index:
+            self._close_top()
+
+    def _close_top(self) -> None:
+        """Close the innermost open element."""
+        _source, emitted = self.stack.pop()
+        self._emit_tag(f"</{emitted}>" if emitted else "<br>")
+
+    def handle_data(self, data: str) -> None:
+        """Add text, escaped in HTML mode."""
+        if not self.dropping:
+            self.parts.append(
+                html.escape(data, quote=False) if self.keep_tags else data
+            )
+
+    def result(self) -> str:
+        """The rebuilt markup, every element closed."""
+        self.close()
+        while self.stack:
+            self._close_top()
+        return "".join(self.parts)
+
+
+def _tidy(markup: str) -> str:
+    """Collapse whitespace, drop stray <br> and empty elements, and unwrap a
+    lone paragraph so simple questions come out as plain text."""
+    markup = re.sub(r"\s+", " ", markup)
+    markup = re.sub(rf"\s*({_BLOCK}|<br>)\s*", r"\1", markup)
+    previous = None
+    while previous != markup:
+        previous = markup
+        markup = re.sub(rf"({_BLOCK})(?:<br>)+", r"\1", markup)
+        markup = re.sub(rf"(?:<br>)+({_BLOCK})", r"\1", markup)
+        markup = re.sub(r"<(p|b|i|li|ul|ol)>\s*</\1>", "", markup)
+        markup = re.sub(r"(?:<br>){2,}", "<br>", markup)
+    markup = re.sub(r"^(?:<br>|\s)+|(?:<br>|\s)+$", "", markup)
+    single = re.fullmatch(r"<p>(.*)</p>", markup)
+    if single and not re.search(_BLOCK, single.group(1)):
+        markup = single.group(1)
+    return markup.strip()
+
+
+def clean_html(raw: str) -> str:
+    """Reduce HTML to the simple HTML Sinau keeps (p b i br ul ol li, no
+    attributes; strong/em become b/i; scripts and styles are removed)."""
+    parser = _SimpleHtml(keep_tags=True)
+    parser.feed(raw)
+    return _tidy(parser.result())
+
+
+def html_to_text(raw: str) -> str:
+    """Plain text of an HTML fragment: tags removed, entities decoded,
+    whitespace collapsed."""
+    parser = _SimpleHtml(keep_tags=False)
+    parser.feed(raw)
+    return re.sub(r"\s+", " ", parser.result()).strip()
+
+
+def text_to_html(raw: str) -> str:
+    """Plain text as simple HTML: escaped, blank lines become paragraphs and
+    line breaks become <br>."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", raw.strip()) if p.strip()]
+    rendered = [
+        "<br>".join(
+            html.escape(re.sub(r"\s+", " ", line).strip(), quote=False)
+            for line in paragraph.strip().splitlines()
+        )
+        for paragraph in paragraphs
+    ]
+    if len(rendered) == 1:
+        return rendered[0]
+    return "".join(f"<p>{paragraph}</p>" for paragraph in rendered)
+
+
+def plain_text(raw: str) -> str:
+    """Plain text with whitespace collapsed (no HTML processing)."""
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+def format_text(raw: str, fmt: str) -> str:
+    """Text in Moodle text format `fmt` as simple HTML: "html" is cleaned,
+    "moodle_auto_format" is cleaned after turning newlines into <br>, and
+    "plain_text"/"markdown" are escaped as plain text."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if fmt in ("plain_text", "markdown"):
+        return text_to_html(raw)
+    if fmt == "moodle_auto_format":
+        raw = raw.strip().replace("\n", "<br>")
+    return clean_html(raw)
+
+
+def format_plain(raw: str, fmt: str) -> str:
+    """Text in Moodle text format `fmt` as plain text (for choices)."""
+    if fmt in ("plain_text", "markdown"):
+        return plain_text(raw)
+    return html_to_text(raw)
+
+
+def short_name(text_html: str) -> str:
+    """A name made from the start of a question's text (as Moodle does)."""
+    text = html_to_text(text_html)
+    if len(text) <= NAME_LENGTH:
+        return text
+    cut = text[: NAME_LENGTH - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+_CONTEXT_SEGMENT = re.compile(r"^\$[a-z]+\$$")
+
+
+def category_leaf(path: str) -> str:
+    """The last segment of a Moodle category path: `$course$/top/Foo/Bar`
+    gives "Bar"; the context (`$course$`) and the "top" root give ""."""
+    segments = [
+        segment.replace("//", "/").strip()
+        for segment in re.split(r"(?<!/)/(?!/)", path.strip())
+    ]
+    segments = [segment for segment in segments if segment]
+    if segments and _CONTEXT_SEGMENT.match(segments[0]):
+        segments = segments[1:]
+        if segments and segments[0] == "top":
+            segments = segments[1:]
+    elif segments and segments[0] == "top":
+        segments = segments[1:]
+    return segments[-1] if segments else ""
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def parse_decimal(value: str) -> Decimal | None:
+    """`value` as a Decimal, or None if it is not a plain finite number
+    (a dot is the decimal separator; no thousands separators)."""
+    value = value.strip()
+    if not _NUMBER.fullmatch(value):
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:  # pragma: no cover - the pattern rules this out
+        return None
+
+
+def points_from_grade(value: Decimal) -> int:
+    """A Moodle default grade as Sinau points: rounded up, at least 1."""
+    return max(1, int(value.to_integral_value(rounding=ROUND_CEILING)))
+
+
+def question_label(name: str, number: int, line: int | None = None) -> str:
+    """How messages name a question: by its name, else by its number (and
+    line, when known)."""
+    if name:
+        return _("Question '%(name)s'") % {"name": name}
+    if line is not None:
+        return _("Question %(number)d (line %(line)d)") % {
+            "number": number,
+            "line": line,
+        }
+    return _("Question %(number)d") % {"number": number}
+
+
+def unsupported(label: str, kind: str) -> str:
+    """The `skipped` entry for a question of an unsupported type."""
+    return _("%(question)s (%(type)s): type not supported.") % {
+        "question": label,
+        "type": kind,
+    }
+
+
+def finish(
+    questions: list[ParsedQuestion], skipped: list[str], errors: list[str]
+) -> ParseResult:
+    """The parse result, or ImportFailed if anything was wrong or nothing
+    importable was found."""
+    if not errors and not questions:
+        if skipped:
+            errors = [_("The file contains no question of a supported type.")]
+        else:
+            errors = [_("The file contains no questions.")]
+    if errors:
+        raise ImportFailed(errors, skipped)
+    return ParseResult(questions=questions, skipped=skipped)
+
+
+class QuestionError(Exception):
+    """One question is wrong; the message is user-facing."""
+
+
+# --------------------------------------------------------------------------
+# Moodle XML
+# --------------------------------------------------------------------------
+
+
+def check_choices(choices: list[ParsedChoice], label: str) -> None:
+    """A choice question needs two choices and a correct one."""
+    if len(choices) < 2:
+        raise QuestionError(
+            _("%(question)s: needs at least two answers.") % {"question": label}
+        )
+    if not any(choice.correct for choice in choices):
+        raise QuestionError(_("%(question)s: no correct answer.") % {"question": label})
+
+
+def check_tolerance(raw: str, label: str) -> Decimal:
+    """A tolerance: a number, not negative."""
+    tolerance = parse_decimal(raw)
+    if tolerance is None:
+        raise QuestionError(
+            _("%(question)s: '%(value)s' is not a number.")
+            % {"question": label, "value": raw}
+        )
+    if tolerance < 0:
+        raise QuestionError(
+            _("%(question)s: the tolerance %(value)s is negative.")
+            % {"question": label, "value": raw}
+        )
+    return tolerance
