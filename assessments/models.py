@@ -25,6 +25,8 @@ from wagtail.search import index
 from content.pages import OneQueryViewRestrictions
 from courses.models import CompletionStep
 
+from .admin_forms import QuestionForm, QuizPageForm
+
 
 class QuestionCategory(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -126,6 +128,7 @@ class Question(index.Indexed, ClusterableModel):
         FieldPanel("explanation"),
     ]
     search_fields = [index.SearchField("text"), index.FilterField("kind")]
+    base_form_class = QuestionForm
 
     class Meta:
         verbose_name = _("question")
@@ -241,6 +244,7 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
+    base_form_class = QuizPageForm
     step_kind = "quiz"
     step_outline_fields = ("required",)
 
