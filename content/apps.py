@@ -18,8 +18,8 @@ class ContentConfig(AppConfig):
             if issubclass(sender, Page):
                 content_changed()
 
-        post_save.connect(page_changed, dispatch_uid="sinau_page_saved")
-        post_delete.connect(page_changed, dispatch_uid="sinau_page_deleted")
+        post_save.connect(page_changed, weak=False, dispatch_uid="sinau_page_saved")
+        post_delete.connect(page_changed, weak=False, dispatch_uid="sinau_page_deleted")
         post_page_move.connect(content_changed, dispatch_uid="sinau_page_moved")
         for model in (PageViewRestriction, Site, PracticeProduct):
             post_save.connect(content_changed, sender=model, weak=False)

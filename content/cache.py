@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 T = TypeVar("T")
 VERSION_KEY = "sinau:content-version"
@@ -39,7 +40,15 @@ def content_version() -> str:
 
 
 def content_changed(**kwargs) -> None:
-    """Start a new content version. Connected to the signals in apps.py."""
+    """Start a new content version now, and again when the current
+    transaction commits: another process may cache what it reads before the
+    commit, and the second change makes that unreachable. Connected to the
+    signals in apps.py."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
     if _pinned.get() is not None:

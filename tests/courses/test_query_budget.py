@@ -86,5 +86,6 @@ def test_catalogue_queries_do_not_grow_with_courses(
     small = _queries(client, index_url)
     for _ in range(6):
         enrollment_create(user=user, course=course_tree(modules=1, lessons=1))
+    client.get(index_url)  # new pages start a new content version: warm it
     with django_assert_max_num_queries(small):
         client.get(index_url)
