@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
 from courses.selectors import enrollment_for
-from courses.services import enrollment_refresh_completion
+from courses.services import enrollment_refresh_completion, enrollment_touch
 
 from .grading import grade
 from .importers.base import ParseResult
@@ -321,10 +321,13 @@ def _attempt_total(attempt: Attempt, items: list[AttemptQuestion]) -> None:
 
 
 def _completion(attempt: Attempt) -> None:
+    """A passed required quiz may complete the course; any submission counts
+    as activity in it."""
+    course = quiz_course(attempt.quiz)
     if attempt.passed and attempt.quiz.required:
-        enrollment_refresh_completion(
-            user=attempt.user, course=quiz_course(attempt.quiz)
-        )
+        enrollment_refresh_completion(user=attempt.user, course=course)
+    else:
+        enrollment_touch(user=attempt.user, course=course)
 
 
 def attempts_close_expired() -> int:

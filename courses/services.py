@@ -85,6 +85,14 @@ def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
     return enrollment
 
 
+def enrollment_touch(*, user, course: CoursePage) -> None:
+    """Record activity in a course now (for inactivity reports). Idempotent
+    in effect; one UPDATE, no read."""
+    Enrollment.objects.filter(user=user, course=course).update(
+        last_activity_at=timezone.now()
+    )
+
+
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     """Mark a lesson done for an enrolled trainee. Idempotent: a second call
     returns the existing row. May complete the course, which sends

@@ -269,3 +269,9 @@ def test_submitting_fifty_questions_runs_as_many_queries_as_five(learner):
     _submit_queries(learner, 1)  # warm per-process caches (content types)
     five = _submit_queries(learner, 5)
     assert _submit_queries(learner, 50) == five
+
+
+def test_a_failed_attempt_still_counts_as_activity(learner, quiz):
+    Enrollment.objects.filter(user=learner).update(last_activity_at=None)
+    attempt_take(user=learner, quiz=quiz, right=False)
+    assert Enrollment.objects.get(user=learner).last_activity_at is not None
