@@ -68,3 +68,22 @@ def test_wrong_password_shows_an_announced_indonesian_error(page):
         "Nomor HP dan/atau kata sandi yang Anda masukkan salah."
     )
     page.axe.check("login error")
+
+
+def test_sign_up_with_a_phone_number_and_account_pages(page):
+    page.goto("/akun/signup/")
+    page.axe.check("sign-up")
+    page.get_by_label("Nama Anda").fill("Wati Lestari")
+    page.get_by_label("Nomor HP").fill("0813 2222 3333")
+    page.get_by_label(re.compile(r"^Kata sandi:?$")).fill("gula-aren-manis-7")
+    page.get_by_label("Kata sandi (sekali lagi)").fill("gula-aren-manis-7")
+    page.get_by_role("button", name="Daftar").last.click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.axe.check("home after sign-up")
+    expect(page.get_by_text("Selamat datang kembali, Wati Lestari.")).to_be_visible()
+    page.goto("/akun/password/change/")
+    page.axe.check("password change")
+    page.get_by_role("button", name="Keluar").click()
+    page.axe.check("after logout")
+    page.goto("/akun/password/reset/")
+    page.axe.check("password reset")
