@@ -252,11 +252,11 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         verbose_name = _("quiz")
 
     @classmethod
-    def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
-        return set(
+    def step_done_query(cls, *, user, page_ids: list[int]):
+        return (
             Attempt.objects.filter(user=user, quiz_id__in=page_ids, passed=True)
+            .order_by()
             .values_list("quiz_id", flat=True)
-            .distinct()
         )
 
     def get_context(self, request, *args, **kwargs):

@@ -46,16 +46,22 @@ class CompletionStep:
     """A page a trainee must finish for the course to be complete.
 
     Page types that mix this in have a `required` field and answer, for one
-    trainee and many pages at once (one query, whatever their number), which
-    of those pages the trainee has finished."""
+    trainee and many pages at once, which of those pages the trainee has
+    finished, as a query of page ids (the outline unions every step type's
+    query into one)."""
 
     step_kind = "step"
     # Fields of the page type the outline shows; `required` at least.
     step_outline_fields: tuple[str, ...] = ("required",)
 
     @classmethod
-    def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
+    def step_done_query(cls, *, user, page_ids: list[int]):
+        """A values_list(flat=True) queryset of the finished page ids."""
         raise NotImplementedError
+
+    @classmethod
+    def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
+        return set(cls.step_done_query(user=user, page_ids=page_ids))
 
 
 class CourseIndexPage(OneQueryViewRestrictions, Page):
@@ -199,11 +205,11 @@ class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
         verbose_name = _("lesson")
 
     @classmethod
-    def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
-        return set(
-            LessonCompletion.objects.filter(
-                user=user, lesson_id__in=page_ids
-            ).values_list("lesson_id", flat=True)
+    def step_done_query(cls, *, user, page_ids: list[int]):
+        return (
+            LessonCompletion.objects.filter(user=user, lesson_id__in=page_ids)
+            .order_by()
+            .values_list("lesson_id", flat=True)
         )
 
     def get_context(self, request, *args, **kwargs):

@@ -195,14 +195,24 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
         )
         outline.steps.append(step)
         steps.append((step, model))
-    if user is not None and user.is_authenticated:
-        for model in step_models():
-            ids = [step.id for step, m in steps if m is model]
-            done = model.step_done_ids(user=user, page_ids=ids) if ids else set()
-            for step, m in steps:
-                if m is model and step.id in done:
-                    step.done = True
+    if user is not None and user.is_authenticated and steps:
+        done = _done_ids(user, steps)
+        for step, _model in steps:
+            step.done = step.id in done
     return {p.course.pk: p for p in by_path.values()}
+
+
+def _done_ids(user, steps: list[tuple[Step, type]]) -> set[int]:
+    """The finished steps among `steps`, in one query for every step type."""
+    queries = []
+    for model in step_models():
+        ids = [step.id for step, m in steps if m is model]
+        if ids:
+            queries.append(model.step_done_query(user=user, page_ids=ids))
+    if not queries:
+        return set()
+    first, *rest = queries
+    return set(first.union(*rest, all=True) if rest else first)
 
 
 def enrollment_for(*, user, course: CoursePage) -> Enrollment | None:
