@@ -11,9 +11,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
 from .cache import cached
+from .pages import OneQueryViewRestrictions
 
 
-class HomePage(Page):
+class HomePage(OneQueryViewRestrictions, Page):
     """The root of the site: a welcome and the way in."""
 
     intro = models.CharField(

@@ -59,3 +59,9 @@ def test_page_has_skip_link_help_link_and_no_third_party_assets(client, home, se
     assert "Bantuan lewat WhatsApp" in body
     for tag in ('<script src="http', '<link rel="stylesheet" href="http'):
         assert tag not in body
+
+
+def test_home_leads_a_signed_in_trainee_back_to_learning(client, a_trainee, home):
+    client.force_login(a_trainee)
+    body = client.get("/").content.decode()
+    assert '<a class="button" href="/belajarku/">Lanjut belajar</a>' in body
