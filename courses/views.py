@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
+
+from lms.http import redirect_back
 
 from .models import CoursePage, LessonPage
 from .selectors import my_learning
@@ -19,15 +20,6 @@ from .services import (
     enrollment_withdraw,
     lesson_complete,
 )
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    target = request.POST.get("next") or default
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = default
-    return HttpResponseRedirect(target)
 
 
 @require_POST
@@ -42,7 +34,7 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
     messages.success(
         request, _("You are enrolled in “%(course)s”.") % {"course": course.title}
     )
-    return _back(request, course.url)
+    return redirect_back(request, course.url)
 
 
 @require_POST
@@ -70,7 +62,7 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     messages.success(
         request, _("“%(lesson)s” is marked as done.") % {"lesson": lesson.title}
     )
-    return _back(request, lesson.url)
+    return redirect_back(request, lesson.url)
 
 
 @require_GET

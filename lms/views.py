@@ -7,11 +7,11 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .http import redirect_back
 from .middleware import SUPPORTED
 from .tasks import ping
 
@@ -22,12 +22,7 @@ WORKER_PING_TIMEOUT = 10
 def language_set(request: HttpRequest) -> HttpResponse:
     """Switch the interface language. A plain form POST, so it works without
     JavaScript; remembered in a cookie and, when signed in, on the account."""
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = redirect_back(request, "/")
     language = request.POST.get("language")
     if language not in SUPPORTED:
         return response

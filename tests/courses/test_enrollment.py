@@ -96,3 +96,12 @@ def test_withdraw_needs_login(client):
     course = course_tree()
     response = client.post(reverse("courses:withdraw", args=[course.pk]))
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_enrol_returns_to_the_page_it_came_from_but_never_off_site(client, a_trainee):
+    course = course_tree()
+    client.force_login(a_trainee)
+    url = reverse("courses:enroll", args=[course.pk])
+    assert client.post(url, {"next": "/belajarku/"})["Location"] == "/belajarku/"
+    response = client.post(url, {"next": "https://jahat.example/"})
+    assert response["Location"] == course.url
