@@ -367,6 +367,15 @@ class Attempt(models.Model):
         return f"{self.user} · {self.quiz} #{self.number}"
 
     @property
+    def is_expired(self) -> bool:
+        """Open, with a deadline that has passed (server time)."""
+        return (
+            self.status == self.Status.IN_PROGRESS
+            and self.deadline_at is not None
+            and timezone.now() > self.deadline_at
+        )
+
+    @property
     def percent(self) -> int | None:
         if self.score is None or not self.max_score:
             return None
@@ -409,10 +418,6 @@ class AttemptQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} · {self.order}"
-
-    @property
-    def kind(self) -> str:
-        return self.snapshot["kind"]
 
 
 class RegradeJob(models.Model):

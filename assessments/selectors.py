@@ -40,23 +40,37 @@ def can_mark(*, user, quiz: QuizPage) -> bool:
     )
 
 
+def accommodation_for(*, user, quiz: QuizPage) -> Accommodation | None:
+    if not user.is_authenticated:
+        return None
+    return Accommodation.objects.filter(user=user, quiz=quiz).first()
+
+
+def time_limit_for(
+    *, quiz: QuizPage, accommodation: Accommodation | None
+) -> int | None:
+    """The trainee's time limit in minutes (None: no limit)."""
+    if not quiz.time_limit_minutes:
+        return None
+    return quiz.time_limit_minutes + (
+        accommodation.extra_minutes if accommodation else 0
+    )
+
+
 def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
     """The quiz's intro page: the course around it, the trainee's attempts,
     whether they may start or resume, and how many attempts are left."""
     context = step_detail(lesson=quiz, user=user, request=request)
     attempts: list[Attempt] = []
-    accommodation = None
     if user.is_authenticated:
         attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
-        accommodation = Accommodation.objects.filter(user=user, quiz=quiz).first()
+    accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
     open_attempt = next(
         (a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None
     )
     left = None if allowed is None else max(0, allowed - len(attempts))
-    time_limit = quiz.time_limit_minutes
-    if time_limit and accommodation:
-        time_limit += accommodation.extra_minutes
+    time_limit = time_limit_for(quiz=quiz, accommodation=accommodation)
     context.update(
         {
             "attempts": attempts,
@@ -145,7 +159,7 @@ def marking_queue(*, user) -> list[AttemptQuestion]:
 
 @dataclass
 class ItemStats:
-    order: int
+    question_id: int
     text: str
     kind: str
     answered: int
@@ -171,7 +185,7 @@ def quiz_item_stats(*, quiz: QuizPage) -> list[ItemStats]:
     )
     stats = [
         ItemStats(
-            order=row["question_id"],
+            question_id=row["question_id"],
             text=row["question__text"],
             kind=row["question__kind"],
             answered=row["answered"],

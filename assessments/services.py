@@ -23,7 +23,6 @@ from courses.services import enrollment_refresh_completion, enrollment_touch
 from .grading import grade
 from .importers.base import ParseResult
 from .models import (
-    Accommodation,
     Attempt,
     AttemptQuestion,
     Choice,
@@ -34,7 +33,7 @@ from .models import (
     RegradeJob,
 )
 from .numbers import number_parse
-from .selectors import attempts_allowed, can_mark
+from .selectors import accommodation_for, attempts_allowed, can_mark, time_limit_for
 
 ESSAY_MAX_LENGTH = 5000
 
@@ -52,10 +51,6 @@ class Refused(Exception):
 
 def quiz_course(quiz: QuizPage) -> CoursePage:
     return CoursePage.objects.get(path=quiz.path[: -2 * QuizPage.steplen])
-
-
-def accommodation_for(*, user, quiz: QuizPage) -> Accommodation | None:
-    return Accommodation.objects.filter(user=user, quiz=quiz).first()
 
 
 def snapshot_for(
@@ -149,10 +144,8 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     if not questions:
         raise Refused(_("This quiz has no questions yet."))
     now = timezone.now()
-    deadline = None
-    if quiz.time_limit_minutes:
-        extra = accommodation.extra_minutes if accommodation else 0
-        deadline = now + timezone.timedelta(minutes=quiz.time_limit_minutes + extra)
+    minutes = time_limit_for(quiz=quiz, accommodation=accommodation)
+    deadline = now + timezone.timedelta(minutes=minutes) if minutes else None
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -194,7 +187,7 @@ def _open_attempt_for(user, attempt_id: int) -> Attempt:
         raise Refused(
             _("This attempt has been submitted; answers can no longer change.")
         )
-    if attempt.deadline_at and timezone.now() > attempt.deadline_at:
+    if attempt.is_expired:
         raise Refused(_("Time is up: answers can no longer change."))
     return attempt
 

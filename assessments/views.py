@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,14 +30,6 @@ def _attempt_for(request, attempt_id: int) -> Attempt:
     """The signed-in trainee's own attempt; anyone else's is a 404."""
     return get_object_or_404(
         Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
-    )
-
-
-def _expired(attempt: Attempt) -> bool:
-    return (
-        attempt.status == Attempt.Status.IN_PROGRESS
-        and attempt.deadline_at is not None
-        and timezone.now() > attempt.deadline_at
     )
 
 
@@ -73,12 +64,12 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
     """One question per page: light on slow connections, and each answer is
     saved as soon as the trainee moves on."""
     attempt = _attempt_for(request, attempt_id)
-    if attempt.status != Attempt.Status.IN_PROGRESS or _expired(attempt):
+    if attempt.status != Attempt.Status.IN_PROGRESS or attempt.is_expired:
         if request.method == "POST":
             messages.error(
                 request,
                 _("Time is up: answers can no longer change.")
-                if _expired(attempt)
+                if attempt.is_expired
                 else _(
                     "This attempt has been submitted; answers can no longer change."
                 ),
@@ -154,7 +145,7 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": items,
             "unanswered": sum(1 for i in items if i.response is None),
-            "expired": _expired(attempt),
+            "expired": attempt.is_expired,
         },
     )
 
@@ -170,7 +161,7 @@ def attempt_submit_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt_for(request, attempt_id)
-    if _expired(attempt):
+    if attempt.is_expired:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))

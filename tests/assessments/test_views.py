@@ -146,3 +146,14 @@ def test_quiz_stats_for_trainers_of_the_course_only(client, learner, quiz, cours
     body = client.get(url).content.decode()
     assert "Soal single?" in body
     assert "100% (1)" in body
+
+
+def test_quiz_page_shows_the_trainees_own_time_limit(client, learner, course):
+    from assessments.models import Accommodation
+
+    quiz = quiz_in(course, [question("single")], time_limit_minutes=10)
+    Accommodation.objects.create(quiz=quiz, user=learner, extra_minutes=15)
+    client.force_login(learner)
+    assert "Batas waktu: 25 menit" in client.get(quiz.url).content.decode()
+    client.force_login(trainee())
+    assert "Batas waktu: 10 menit" in client.get(quiz.url).content.decode()
