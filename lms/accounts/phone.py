@@ -30,15 +30,6 @@ def phone_normalize(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_display(e164: str) -> str:
-    """`+6281234567890` -> `0812-3456-7890` style for Indonesian readers."""
-    try:
-        number = phonenumbers.parse(e164, "ID")
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 class PhoneField(forms.CharField):
     """A form field that cleans to E.164."""
 

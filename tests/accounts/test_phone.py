@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from lms.accounts.phone import phone_display, phone_normalize
+from lms.accounts.phone import phone_normalize
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,3 @@ def test_invalid_numbers_are_refused(raw):
 
 def test_foreign_numbers_keep_their_country():
     assert phone_normalize("+60 12-345 6789") == "+60123456789"
-
-
-def test_display_uses_national_format():
-    assert phone_display("+6281234567890") == "0812-3456-7890"
