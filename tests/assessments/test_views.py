@@ -157,3 +157,10 @@ def test_quiz_page_shows_the_trainees_own_time_limit(client, learner, course):
     assert "Batas waktu: 25 menit" in client.get(quiz.url).content.decode()
     client.force_login(trainee())
     assert "Batas waktu: 10 menit" in client.get(quiz.url).content.decode()
+
+
+def test_anonymous_visitor_sees_the_quiz_rules_and_a_log_in_button(client, quiz):
+    body = client.get(quiz.url).content.decode()
+    assert "Nilai lulus: 70%" in body
+    assert "Masuk untuk mendaftar" in body
+    assert "Mulai kuis" not in body
