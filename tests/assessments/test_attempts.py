@@ -183,8 +183,8 @@ def test_numeric_answer_that_is_not_a_number_is_refused(learner, started):
 def test_ordering_answer_must_use_each_position_once(learner, course):
     quiz = quiz_in(course, [question("ordering")])
     attempt = attempt_start(user=learner, quiz=quiz)
-    ids = attempt.items.get().snapshot["correct_order"]
-    data = _post(**{f"position-{i}": "1" for i in ids})
+    keys = [c["key"] for c in attempt.items.get().snapshot["choices"]]
+    data = _post(**{f"position-{k}": "1" for k in keys})
     with pytest.raises(Refused, match="urutan yang berbeda"):
         attempt_answer(user=learner, attempt_id=attempt.pk, order=1, data=data)
     assert _answers(attempt) == [None]

@@ -43,7 +43,7 @@ def _answer_truly_right(user, quiz):
     item = attempt.items.get()
     choice = next(c for c in item.snapshot["choices"] if c["text"] == "Satu (benar)")
     data = QueryDict(mutable=True)
-    data["choice"] = str(choice["id"])
+    data["choice"] = choice["key"]
     attempt_answer(user=user, attempt_id=attempt.pk, order=1, data=data)
     return attempt_submit(user=user, attempt_id=attempt.pk)
 
