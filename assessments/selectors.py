@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, F, Max, Q
 from django.db.models.functions import Coalesce
@@ -155,7 +155,13 @@ class CategoryProgress:
 
     @property
     def percent(self) -> int:
-        return int(self.correct * 100 / self.possible) if self.possible else 0
+        """Rounded half up (7 of 8 is 88%), but never 100 short of full."""
+        if not self.possible:
+            return 0
+        percent = int(
+            (self.correct * 100 / self.possible).quantize(Decimal(1), ROUND_HALF_UP)
+        )
+        return min(percent, 99) if self.correct < self.possible else percent
 
 
 def category_progress(*, user) -> list[CategoryProgress]:

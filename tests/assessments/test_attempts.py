@@ -246,6 +246,23 @@ def test_expired_attempts_are_closed_by_the_sweep(learner, started):
     assert attempts_close_expired() == 0
 
 
+def test_the_sweep_records_the_deadline_as_the_submission_time(learner, started):
+    from assessments.services import attempts_close_expired
+
+    deadline = timezone.now() - timezone.timedelta(minutes=7)
+    Attempt.objects.filter(pk=started.pk).update(deadline_at=deadline)
+    attempts_close_expired()
+    assert Attempt.objects.get(pk=started.pk).submitted_at == deadline
+
+
+def test_submitting_in_time_records_when_it_was_submitted(learner, started):
+    deadline = timezone.now() + timezone.timedelta(minutes=30)
+    Attempt.objects.filter(pk=started.pk).update(deadline_at=deadline)
+    before = timezone.now()
+    attempt = attempt_submit(user=learner, attempt_id=started.pk)
+    assert before <= attempt.submitted_at < deadline
+
+
 def _submit_queries(user, size) -> int:
     """Queries to submit a `size`-question attempt of a course that stays
     incomplete (a lesson is left), so both runs take the same path."""
