@@ -12,27 +12,30 @@ DEMO_COURSE = "cakap-digital"
 
 def answer_data(snapshot: dict, *, right: bool) -> QueryDict:
     """Form data answering a question right (or wrong), as a trainee would
-    post it. Used for the demo and by tests."""
+    post it, with the snapshot's opaque keys. Used for the demo and by
+    tests."""
     data = QueryDict(mutable=True)
     kind = snapshot["kind"]
     choices = snapshot["choices"]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        picked = [c["id"] for c in choices if c["correct"] == right] or [
-            choices[0]["id"]
+        picked = [c["key"] for c in choices if c["correct"] == right] or [
+            choices[0]["key"]
         ]
         if kind == QuestionKind.SINGLE:
-            data["choice"] = str(picked[0])
+            data["choice"] = picked[0]
         else:
-            data.setlist("choices", [str(i) for i in picked])
+            data.setlist("choices", picked)
     elif kind == QuestionKind.TRUE_FALSE:
-        data["value"] = "true" if snapshot["answer"] == right else "false"
+        said = "true" if snapshot["answer"] == right else "false"
+        data["value"] = snapshot["value_keys"][said]
     elif kind == QuestionKind.NUMERIC:
         value = float(snapshot["answer"]) if right else float(snapshot["answer"]) + 1000
         data["value"] = f"{value:g}".replace(".", ",")
     elif kind == QuestionKind.ORDERING:
         order = snapshot["correct_order"] if right else snapshot["correct_order"][::-1]
+        keys = {c["id"]: c["key"] for c in choices}
         for position, choice_id in enumerate(order, 1):
-            data[f"position-{choice_id}"] = str(position)
+            data[f"position-{keys[choice_id]}"] = str(position)
     elif kind == QuestionKind.ESSAY:
         data["text"] = "Jawaban esai latihan." if right else "?"
     return data

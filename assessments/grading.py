@@ -3,11 +3,15 @@ database, so a 50-question attempt is graded without a query per question.
 
 A snapshot (built by `snapshot_for`) looks like:
   {"kind": "single", "text": ..., "points": 1, "explanation": ...,
-   "choices": [{"id": 7, "text": ..., "correct": true, "feedback": ...}, ...],
+   "choices": [{"id": 7, "key": "3f9a01c2", "text": ..., "correct": true,
+                "feedback": ...}, ...],
    "answer": true | "2.5", "tolerance": "0.05", "unit": "%",
+   "value_keys": {"true": "a1b2c3d4", "false": "e5f6a7b8"},  # true/false
    "rubric": ..., "product": {...}}
+`id` is the bank's Choice id and never reaches the page; `key` (and
+`value_keys`) are random per attempt and are what the answer form posts.
 For ordering questions `choices` is the display order and `correct_order`
-the ids in the right order. Responses:
+the ids in the right order. Responses (ids, mapped from keys on save):
   single {"choice": id}; multiple {"choices": [ids]}; true_false
   {"value": bool}; numeric {"raw": "2,5", "value": "2.5"}; ordering
   {"order": [ids]}; essay {"text": ...}.

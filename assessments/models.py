@@ -171,6 +171,10 @@ class Choice(Orderable):
 
 
 class ReviewPolicy(models.TextChoices):
+    AFTER_PASS_OR_LAST = (
+        "after_pass_or_last",
+        _("Show them once the trainee has passed or used their last attempt"),
+    )
     AFTER_SUBMIT = "after_submit", _("Show answers and explanations after submitting")
     AFTER_PASS = "after_pass", _("Show them only once the trainee has passed")
     NEVER = "never", _("Never show them (score only)")
@@ -210,9 +214,14 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
     )
     review_policy = models.CharField(
         _("review"),
-        max_length=16,
+        max_length=24,
         choices=ReviewPolicy.choices,
-        default=ReviewPolicy.AFTER_SUBMIT,
+        default=ReviewPolicy.AFTER_PASS_OR_LAST,
+        help_text=_(
+            "When trainees see the correct answers and explanations. Showing "
+            "them after every submission lets a trainee copy them into the "
+            "next attempt."
+        ),
     )
     required = models.BooleanField(
         _("required for completion"),
@@ -421,8 +430,8 @@ class AttemptQuestion(models.Model):
 
 
 class RegradeJob(models.Model):
-    """A regrade of every submitted attempt that asked a question, run by a
-    Celery worker after a trainer corrected the question."""
+    """A regrade of every attempt (submitted or in progress) that asked a
+    question, run by a Celery worker after a trainer corrected the question."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for a worker")
@@ -439,7 +448,16 @@ class RegradeJob(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    attempts_changed = models.PositiveIntegerField(_("attempts changed"), default=0)
+    attempts_changed = models.PositiveIntegerField(
+        _("submitted attempts changed"),
+        default=0,
+        help_text=_("Submitted attempts whose score or result changed."),
+    )
+    open_attempts_changed = models.PositiveIntegerField(
+        _("open attempts changed"),
+        default=0,
+        help_text=_("Attempts in progress that now carry the corrected key."),
+    )
     task_id = models.CharField(_("worker task"), max_length=64, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.selectors import step_detail
@@ -81,19 +83,66 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
             "passed": any(a.passed for a in attempts),
             "time_limit": time_limit,
             "can_mark": can_mark(user=user, quiz=quiz),
+            "review_policy_text": review_policy_text(quiz=quiz, allowed=allowed),
         }
     )
     return context
 
 
-def review_allowed(*, attempt: Attempt, passed_any: bool) -> bool:
-    """May the trainee see correct answers and explanations for `attempt`?"""
+def review_allowed(
+    *, attempt: Attempt, passed_any: bool, used: int = 0, allowed: int | None = None
+) -> bool:
+    """May the trainee see correct answers and explanations for `attempt`?
+
+    `passed_any`: the trainee has passed the quiz in some attempt; `used`:
+    attempts they have started; `allowed`: attempts they may make in all
+    (None: no limit). The default policy shows answers only once they can
+    no longer be copied into a retake: after a pass, or after the last
+    allowed attempt (never, with unlimited attempts, until a pass)."""
     policy = attempt.quiz.review_policy
     if attempt.status == Attempt.Status.IN_PROGRESS or policy == ReviewPolicy.NEVER:
         return False
+    if policy == ReviewPolicy.AFTER_SUBMIT:
+        return True
     if policy == ReviewPolicy.AFTER_PASS:
         return passed_any
-    return True
+    return passed_any or (allowed is not None and used >= allowed)
+
+
+def attempt_review_allowed(*, attempt: Attempt) -> bool:
+    """`review_allowed` for the attempt's own trainee, from the database
+    (two queries at most)."""
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return False
+    totals = Attempt.objects.filter(
+        user_id=attempt.user_id, quiz=attempt.quiz
+    ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    allowed = None
+    if attempt.quiz.max_attempts is not None:
+        accommodation = Accommodation.objects.filter(
+            user_id=attempt.user_id, quiz=attempt.quiz
+        ).first()
+        allowed = attempts_allowed(quiz=attempt.quiz, accommodation=accommodation)
+    return review_allowed(
+        attempt=attempt,
+        passed_any=bool(totals["passed"]),
+        used=totals["used"],
+        allowed=allowed,
+    )
+
+
+def review_policy_text(*, quiz: QuizPage, allowed: int | None) -> str:
+    """The quiz's review policy in plain words for the trainee."""
+    policy = quiz.review_policy
+    if policy == ReviewPolicy.NEVER:
+        return _("This quiz shows your score only, never the correct answers.")
+    if policy == ReviewPolicy.AFTER_SUBMIT:
+        return _("The correct answers are shown after each attempt.")
+    if policy == ReviewPolicy.AFTER_PASS or allowed is None:
+        return _("The correct answers are shown once you pass.")
+    return _(
+        "The correct answers are shown once you pass or have used your last attempt."
+    )
 
 
 @dataclass
@@ -106,30 +155,44 @@ class CategoryProgress:
 
     @property
     def percent(self) -> int:
-        return int(self.correct * 100 / self.possible) if self.possible else 0
+        """Rounded half up (7 of 8 is 88%), but never 100 short of full."""
+        if not self.possible:
+            return 0
+        percent = int(
+            (self.correct * 100 / self.possible).quantize(Decimal(1), ROUND_HALF_UP)
+        )
+        return min(percent, 99) if self.correct < self.possible else percent
 
 
 def category_progress(*, user) -> list[CategoryProgress]:
-    """Points scored and possible per question category over the trainee's
-    graded attempts (one query)."""
+    """Points per question category over the trainee's graded attempts,
+    counting each question once, with its best result in any attempt (a
+    failed first try does not drag down a later pass). One query; a question
+    since deleted from the bank counts once per attempt it was in."""
     rows = (
         AttemptQuestion.objects.filter(
             attempt__user=user,
             attempt__status=Attempt.Status.GRADED,
             category__isnull=False,
         )
-        .values("category__name")
-        .annotate(correct=Sum("points"), possible=Sum("max_points"))
+        .annotate(
+            asked=Coalesce("question_id", -F("pk"), output_field=BigIntegerField())
+        )
+        .values("category__name", "asked")
+        .annotate(best=Max("points"), possible=Max("max_points"))
         .order_by("category__name")
     )
-    return [
-        CategoryProgress(
-            name=row["category__name"],
-            correct=row["correct"] or Decimal(0),
-            possible=row["possible"] or Decimal(0),
+    totals: dict[str, CategoryProgress] = {}
+    for row in rows:
+        progress = totals.setdefault(
+            row["category__name"],
+            CategoryProgress(
+                name=row["category__name"], correct=Decimal(0), possible=Decimal(0)
+            ),
         )
-        for row in rows
-    ]
+        progress.correct += min(row["best"] or Decimal(0), row["possible"])
+        progress.possible += row["possible"] or Decimal(0)
+    return list(totals.values())
 
 
 def markable_quizzes(*, user):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import random
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,10 +54,40 @@ def quiz_course(quiz: QuizPage) -> CoursePage:
     return CoursePage.objects.get(path=quiz.path[: -2 * QuizPage.steplen])
 
 
+def option_keys(count: int) -> list[str]:
+    """`count` distinct random tokens, the values and field names the answer
+    form uses instead of choice ids: they say nothing about which choice is
+    right or in which order the items belong. Stored in the snapshot, so they
+    stay the same for the whole attempt."""
+    keys: list[str] = []
+    while len(keys) < count:
+        key = secrets.token_hex(4)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def snapshot_add_keys(snapshot: dict) -> dict:
+    """Give every choice of `snapshot` (and the two answers of a true/false
+    question) an opaque form key, keeping any it has. Returns the snapshot."""
+    choices = snapshot.get("choices") or []
+    missing = [c for c in choices if not c.get("key")]
+    for choice, key in zip(missing, option_keys(len(missing)), strict=True):
+        choice["key"] = key
+    if snapshot.get("kind") == QuestionKind.TRUE_FALSE and not snapshot.get(
+        "value_keys"
+    ):
+        true_key, false_key = option_keys(2)
+        snapshot["value_keys"] = {"true": true_key, "false": false_key}
+    return snapshot
+
+
 def snapshot_for(
     question: Question, *, shuffle_choices: bool, rng: random.Random
 ) -> dict:
-    """Freeze `question` as the trainee will see it."""
+    """Freeze `question` as the trainee will see it. Each choice keeps its
+    bank id (server side only, for grading and regrades) and gets a random
+    `key`, the only value the answer form shows."""
     choices = [
         {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
         for c in question.choices.all()
@@ -92,7 +123,7 @@ def snapshot_for(
                 "producer": product.producer,
                 "story": product.story,
             }
-    return snapshot
+    return snapshot_add_keys(snapshot)
 
 
 def _questions_for(quiz: QuizPage, rng: random.Random) -> list[Question]:
@@ -192,26 +223,51 @@ def _open_attempt_for(user, attempt_id: int) -> Attempt:
     return attempt
 
 
+def response_is_blank(snapshot: dict, data) -> bool:
+    """Nothing was picked, typed or placed for this question (the trainee
+    moved on without answering)."""
+    kind = snapshot["kind"]
+    if kind == QuestionKind.SINGLE:
+        return not data.get("choice")
+    if kind == QuestionKind.MULTIPLE:
+        return not any(data.getlist("choices"))
+    if kind in (QuestionKind.TRUE_FALSE, QuestionKind.NUMERIC):
+        return not (data.get("value") or "").strip()
+    if kind == QuestionKind.ORDERING:
+        return not any(
+            data.get(f"position-{c.get('key')}") for c in snapshot["choices"]
+        )
+    if kind == QuestionKind.ESSAY:
+        return not (data.get("text") or "").strip()
+    return True
+
+
 def response_parse(snapshot: dict, data) -> dict:
     """Turn posted form data into a response for this question, or refuse
-    with a message the trainee understands."""
+    with a message the trainee understands.
+
+    The form names choices by the snapshot's opaque keys (`snapshot_for`);
+    the response stores the choice ids they stand for, so grading and
+    regrades work on ids that never reach the page."""
     kind = snapshot["kind"]
-    ids = {c["id"] for c in snapshot["choices"]}
+    by_key = {c["key"]: c["id"] for c in snapshot["choices"] if c.get("key")}
     if kind == QuestionKind.SINGLE:
-        choice = _int(data.get("choice"))
-        if choice not in ids:
+        choice = by_key.get(data.get("choice") or "")
+        if choice is None:
             raise Refused(_("Choose one answer."))
         return {"choice": choice}
     if kind == QuestionKind.MULTIPLE:
-        chosen = [_int(v) for v in data.getlist("choices")]
-        if not chosen or not set(chosen) <= ids:
+        keys = data.getlist("choices")
+        if not keys or not set(keys) <= by_key.keys():
             raise Refused(_("Choose at least one answer."))
-        return {"choices": sorted(set(chosen))}
+        return {"choices": sorted({by_key[k] for k in keys})}
     if kind == QuestionKind.TRUE_FALSE:
-        value = data.get("value")
-        if value not in ("true", "false"):
+        value_keys = snapshot.get("value_keys") or {}
+        values = {value_keys.get("true"): True, value_keys.get("false"): False}
+        value = values.get(data.get("value") or "") if value_keys else None
+        if value is None:
             raise Refused(_("Choose true or false."))
-        return {"value": value == "true"}
+        return {"value": value}
     if kind == QuestionKind.NUMERIC:
         raw = (data.get("value") or "").strip()
         number = number_parse(raw)
@@ -219,15 +275,17 @@ def response_parse(snapshot: dict, data) -> dict:
             raise Refused(_("Write a number, for example 2,5 or 15.000."))
         return {"raw": raw[:40], "value": str(number)}
     if kind == QuestionKind.ORDERING:
-        positions = {cid: _int(data.get(f"position-{cid}")) for cid in ids}
+        positions = {
+            cid: _int(data.get(f"position-{key}")) for key, cid in by_key.items()
+        }
         if sorted(positions.values(), key=lambda p: p or 0) != list(
-            range(1, len(ids) + 1)
+            range(1, len(positions) + 1)
         ):
             raise Refused(
                 _("Give every item a different position, from 1 to %(n)s.")
-                % {"n": len(ids)}
+                % {"n": len(positions)}
             )
-        return {"order": sorted(ids, key=lambda cid: positions[cid])}
+        return {"order": sorted(positions, key=lambda cid: positions[cid])}
     if kind == QuestionKind.ESSAY:
         text = (data.get("text") or "").strip()
         if not text:
@@ -274,7 +332,8 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
     """Submit the trainee's attempt and grade it. Idempotent: submitting a
     submitted attempt returns it unchanged. Allowed after the deadline (the
     answers saved in time are graded). Runs a fixed number of queries,
-    whatever the number of questions."""
+    whatever the number of questions. An attempt past its deadline is
+    recorded as submitted at the deadline."""
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update()
@@ -291,7 +350,14 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
         for item in items:
             item.points, item.is_correct = grade(item.snapshot, item.response)
         AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
-        attempt.submitted_at = timezone.now()
+        now = timezone.now()
+        # Past its deadline the attempt ended at the deadline, whenever the
+        # trainee or the sweep gets round to closing it.
+        attempt.submitted_at = (
+            attempt.deadline_at
+            if attempt.deadline_at is not None and attempt.deadline_at < now
+            else now
+        )
         _attempt_total(attempt, items)
         attempt.save(update_fields=["submitted_at", "status", "score", "passed"])
         _completion(attempt)
@@ -400,49 +466,77 @@ def regrade_request(*, question: Question, user) -> RegradeJob:
     return job
 
 
+def _snapshot_corrected(snapshot: dict, question: Question) -> dict:
+    """`snapshot` with `question`'s current answer key and points; the text,
+    choices, their order and form keys stay as the trainee saw them."""
+    snapshot = dict(snapshot)
+    snapshot["points"] = question.points
+    choices = list(question.choices.all())
+    if question.kind == QuestionKind.ORDERING:
+        snapshot["correct_order"] = [c.pk for c in choices]
+    else:
+        key = {c.pk: c.is_correct for c in choices}
+        snapshot["choices"] = [
+            {**c, "correct": key.get(c["id"], c["correct"])}
+            for c in snapshot["choices"]
+        ]
+    if question.kind == QuestionKind.TRUE_FALSE:
+        snapshot["answer"] = question.true_false_answer
+    if question.kind == QuestionKind.NUMERIC:
+        snapshot["answer"] = str(question.numeric_answer)
+        snapshot["tolerance"] = str(question.numeric_tolerance)
+    return snapshot
+
+
 def question_regrade(*, job_id: int) -> RegradeJob:
-    """Apply the question's current answer key to every submitted attempt
-    that asked it, and re-total those attempts. The text and choices the
-    trainee saw stay as they were. Idempotent: running it twice gives the
-    same scores. An attempt that now passes may complete its course; a
-    course already completed stays completed."""
+    """Apply the question's current answer key to every attempt that asked
+    it: submitted attempts are regraded and re-totalled; attempts still in
+    progress get the corrected key in their snapshot, so they are graded
+    right when submitted. The text and choices the trainee saw stay as they
+    were. Counts submitted attempts whose score or result changed and open
+    attempts whose key changed. Idempotent: running it twice gives the same
+    scores. An attempt that now passes may complete its course; a course
+    already completed stays completed."""
     job = RegradeJob.objects.select_related("question").get(pk=job_id)
     if job.status == RegradeJob.Status.DONE:
         return job
     RegradeJob.objects.filter(pk=job.pk).update(status=RegradeJob.Status.RUNNING)
-    question = job.question
-    key = {c.pk: c.is_correct for c in question.choices.all()}
-    correct_order = [c.pk for c in question.choices.all()]
-    changed = 0
-    items = (
+    question = Question.objects.prefetch_related("choices").get(pk=job.question_id)
+    changed = changed_open = 0
+    item_ids = list(
         AttemptQuestion.objects.filter(question=question)
-        .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
-        .select_related("attempt__quiz", "attempt__user")
+        .order_by("pk")
+        .values_list("pk", "attempt_id")
     )
-    for item in items:
+    for item_id, attempt_id in item_ids:
         with transaction.atomic():
-            snapshot = dict(item.snapshot)
-            snapshot["points"] = question.points
-            if question.kind == QuestionKind.ORDERING:
-                snapshot["correct_order"] = correct_order
-            else:
-                snapshot["choices"] = [
-                    {**c, "correct": key.get(c["id"], c["correct"])}
-                    for c in snapshot["choices"]
-                ]
-            if question.kind == QuestionKind.TRUE_FALSE:
-                snapshot["answer"] = question.true_false_answer
-            if question.kind == QuestionKind.NUMERIC:
-                snapshot["answer"] = str(question.numeric_answer)
-                snapshot["tolerance"] = str(question.numeric_tolerance)
+            # Lock the attempt first: a submit running now waits for us (or
+            # we for it), so the item is graded with one key or the other.
+            attempt = (
+                Attempt.objects.select_for_update()
+                .select_related("quiz", "user")
+                .get(pk=attempt_id)
+            )
+            item = AttemptQuestion.objects.get(pk=item_id)
+            snapshot = _snapshot_corrected(item.snapshot, question)
+            if attempt.status == Attempt.Status.IN_PROGRESS:
+                if snapshot == item.snapshot and item.max_points == question.points:
+                    continue
+                AttemptQuestion.objects.filter(pk=item.pk).update(
+                    snapshot=snapshot, max_points=question.points
+                )
+                attempt.max_score = sum(
+                    AttemptQuestion.objects.filter(attempt=attempt).values_list(
+                        "max_points", flat=True
+                    ),
+                    Decimal(0),
+                )
+                attempt.save(update_fields=["max_score"])
+                changed_open += 1
+                continue
             points, is_correct = grade(snapshot, item.response)
             if question.kind == QuestionKind.ESSAY:
                 points, is_correct = item.points, item.is_correct
-            attempt = (
-                Attempt.objects.select_for_update()
-                .select_related("quiz")
-                .get(pk=item.attempt_id)
-            )
             before = (attempt.score, attempt.passed)
             AttemptQuestion.objects.filter(pk=item.pk).update(
                 snapshot=snapshot,
@@ -461,6 +555,7 @@ def question_regrade(*, job_id: int) -> RegradeJob:
         status=RegradeJob.Status.DONE,
         finished_at=timezone.now(),
         attempts_changed=changed,
+        open_attempts_changed=changed_open,
     )
     job.refresh_from_db()
     return job

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
+    attempt_review_allowed,
     can_mark,
     marking_queue,
     quiz_item_stats,
-    review_allowed,
 )
 from .services import (
     Refused,
@@ -23,6 +23,7 @@ from .services import (
     attempt_start,
     attempt_submit,
     essay_mark,
+    response_is_blank,
 )
 
 
@@ -81,19 +82,24 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         raise Http404
     error = None
     if request.method == "POST":
+        target = _go_target(request.POST.get("go"), order=order, total=len(items))
         try:
-            attempt_answer(
-                user=request.user, attempt_id=attempt.pk, order=order, data=request.POST
-            )
+            # Every button of the form saves what was picked before moving;
+            # with nothing picked the trainee skips the question.
+            if not response_is_blank(item.snapshot, request.POST):
+                attempt_answer(
+                    user=request.user,
+                    attempt_id=attempt.pk,
+                    order=order,
+                    data=request.POST,
+                )
         except Refused as refused:
             error = refused.message
         else:
-            go = request.POST.get("go", "next")
-            if go == "overview" or order == len(items):
+            if target is None:
                 return HttpResponseRedirect(
                     reverse("assessments:overview", args=[attempt.pk])
                 )
-            target = order - 1 if go == "previous" and order > 1 else order + 1
             return HttpResponseRedirect(_question_url(attempt, target))
     context = {
         "attempt": attempt,
@@ -103,6 +109,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         "total": len(items),
         "snapshot": item.snapshot,
         "options": _options(item.snapshot, item.response or {}),
+        "values": _true_false_values(item.snapshot, item.response or {}),
         "response": item.response or {},
         "error": error,
         "typed": request.POST.get("text", "") if error else None,
@@ -116,18 +123,51 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
     )
 
 
+def _go_target(go: str | None, *, order: int, total: int) -> int | None:
+    """Where a button of the question form leads: a question number, or None
+    for the review page. `go` is "next" (the default, also for Enter),
+    "previous", "overview" or a question number."""
+    if go == "overview":
+        return None
+    if go == "previous":
+        return max(1, order - 1)
+    if go and go.isdigit() and 1 <= int(go) <= total:
+        return int(go)
+    return order + 1 if order < total else None
+
+
 def _options(snapshot: dict, response: dict) -> list[dict]:
-    """The choices as shown, each with what the trainee saved for it."""
+    """The choices as shown, each with its opaque form key and what the
+    trainee saved for it. Choice ids stay on the server."""
     chosen = set(response.get("choices") or []) | {response.get("choice")}
     order = response.get("order") or []
     return [
         {
-            "id": c["id"],
+            "key": c["key"],
             "text": c["text"],
             "checked": c["id"] in chosen,
             "position": order.index(c["id"]) + 1 if c["id"] in order else None,
         }
         for c in snapshot["choices"]
+    ]
+
+
+def _true_false_values(snapshot: dict, response: dict) -> list[dict]:
+    """True and false with their opaque form keys, for a true/false question."""
+    keys = snapshot.get("value_keys") or {}
+    if not keys:
+        return []
+    return [
+        {
+            "key": keys["true"],
+            "label": _("True"),
+            "checked": response.get("value") is True,
+        },
+        {
+            "key": keys["false"],
+            "label": _("False"),
+            "checked": response.get("value") is False,
+        },
     ]
 
 
@@ -165,9 +205,6 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))
-    passed_any = Attempt.objects.filter(
-        user=request.user, quiz=attempt.quiz, passed=True
-    ).exists()
     return render(
         request,
         "assessments/attempt_result.html",
@@ -175,7 +212,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "items": list(attempt.items.order_by("order")),
-            "review": review_allowed(attempt=attempt, passed_any=passed_any),
+            "review": attempt_review_allowed(attempt=attempt),
             "course_url": attempt.quiz.get_parent().get_parent().url,
         },
     )

@@ -42,6 +42,7 @@ class RegradeJobViewSet(SnippetViewSet):
         "question",
         "status",
         "attempts_changed",
+        "open_attempts_changed",
         "created_at",
         "finished_at",
     ]

@@ -183,8 +183,8 @@ def test_numeric_answer_that_is_not_a_number_is_refused(learner, started):
 def test_ordering_answer_must_use_each_position_once(learner, course):
     quiz = quiz_in(course, [question("ordering")])
     attempt = attempt_start(user=learner, quiz=quiz)
-    ids = attempt.items.get().snapshot["correct_order"]
-    data = _post(**{f"position-{i}": "1" for i in ids})
+    keys = [c["key"] for c in attempt.items.get().snapshot["choices"]]
+    data = _post(**{f"position-{k}": "1" for k in keys})
     with pytest.raises(Refused, match="urutan yang berbeda"):
         attempt_answer(user=learner, attempt_id=attempt.pk, order=1, data=data)
     assert _answers(attempt) == [None]
@@ -244,6 +244,23 @@ def test_expired_attempts_are_closed_by_the_sweep(learner, started):
     assert attempts_close_expired() == 1
     assert Attempt.objects.get(pk=started.pk).status == "graded"
     assert attempts_close_expired() == 0
+
+
+def test_the_sweep_records_the_deadline_as_the_submission_time(learner, started):
+    from assessments.services import attempts_close_expired
+
+    deadline = timezone.now() - timezone.timedelta(minutes=7)
+    Attempt.objects.filter(pk=started.pk).update(deadline_at=deadline)
+    attempts_close_expired()
+    assert Attempt.objects.get(pk=started.pk).submitted_at == deadline
+
+
+def test_submitting_in_time_records_when_it_was_submitted(learner, started):
+    deadline = timezone.now() + timezone.timedelta(minutes=30)
+    Attempt.objects.filter(pk=started.pk).update(deadline_at=deadline)
+    before = timezone.now()
+    attempt = attempt_submit(user=learner, attempt_id=started.pk)
+    assert before <= attempt.submitted_at < deadline
 
 
 def _submit_queries(user, size) -> int:

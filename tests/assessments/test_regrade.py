@@ -43,7 +43,7 @@ def _answer_truly_right(user, quiz):
     item = attempt.items.get()
     choice = next(c for c in item.snapshot["choices"] if c["text"] == "Satu (benar)")
     data = QueryDict(mutable=True)
-    data["choice"] = str(choice["id"])
+    data["choice"] = choice["key"]
     attempt_answer(user=user, attempt_id=attempt.pk, order=1, data=data)
     return attempt_submit(user=user, attempt_id=attempt.pk)
 
@@ -88,6 +88,59 @@ def test_regrade_runs_on_a_worker_and_completes_the_course(client):
     attempt.refresh_from_db()
     assert (attempt.score, attempt.passed) == (1, True)
     assert Enrollment.objects.get(user=learner).completed_at is not None
+
+
+def _pick_truly_right(user, quiz):
+    """Start an attempt and pick 'Satu (benar)' without submitting."""
+    attempt = attempt_start(user=user, quiz=quiz)
+    item = attempt.items.get()
+    choice = next(c for c in item.snapshot["choices"] if c["text"] == "Satu (benar)")
+    data = QueryDict(mutable=True)
+    data["choice"] = choice["key"]
+    attempt_answer(user=user, attempt_id=attempt.pk, order=1, data=data)
+    return attempt
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_regrade_on_a_worker_corrects_open_attempts_too(client):
+    course, q, quiz = _wrong_key_quiz()
+    submitted_by, still_open_by = trainee(), trainee()
+    for user in (submitted_by, still_open_by):
+        enrollment_create(user=user, course=course)
+    submitted = _answer_truly_right(submitted_by, quiz)
+    still_open = _pick_truly_right(still_open_by, quiz)
+    _fix_key(q)
+    client.force_login(trainer(is_superuser=True))
+    with celery_worker(_worker_env()) as log:
+        client.post(reverse("question_regrade", args=[q.pk]))
+        job = RegradeJob.objects.get()
+        AsyncResult(job.task_id, app=app).get(timeout=60)
+    job.refresh_from_db()
+    assert job.status == "done", "".join(log)
+    assert (job.attempts_changed, job.open_attempts_changed) == (1, 1)
+    submitted.refresh_from_db()
+    assert submitted.passed is True
+    still_open.refresh_from_db()
+    assert still_open.status == "in_progress"  # the regrade does not submit it
+    graded = attempt_submit(user=still_open_by, attempt_id=still_open.pk)
+    assert (graded.score, graded.passed) == (1, True)
+    listing = client.get(reverse("wagtailsnippets_assessments_regradejob:list"))
+    assert "Percobaan berjalan yang berubah" in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_regrade_of_an_open_attempt_is_counted_once():
+    course, q, quiz = _wrong_key_quiz()
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    attempt = _pick_truly_right(user, quiz)
+    _fix_key(q)
+    first = question_regrade(job_id=regrade_request(question=q, user=None).pk)
+    again = question_regrade(job_id=regrade_request(question=q, user=None).pk)
+    assert (first.attempts_changed, first.open_attempts_changed) == (0, 1)
+    assert (again.attempts_changed, again.open_attempts_changed) == (0, 0)
+    assert attempt_submit(user=user, attempt_id=attempt.pk).passed is True
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.demo import answer_data, attempt_take
-from assessments.models import Attempt
+from assessments.models import Accommodation, Attempt
 from assessments.services import attempt_start
 from tests.factories import trainee, trainer
 from tests.factories.assessments import question, quiz_in
@@ -116,6 +116,7 @@ def test_posting_after_submission_redirects_with_a_message_and_changes_nothing(
 @pytest.mark.parametrize(
     ("policy", "shown_after_fail", "shown_after_pass"),
     [
+        ("after_pass_or_last", False, True),
         ("after_submit", True, True),
         ("after_pass", False, True),
         ("never", False, False),
@@ -164,3 +165,136 @@ def test_anonymous_visitor_sees_the_quiz_rules_and_a_log_in_button(client, quiz)
     assert "Nilai lulus: 70%" in body
     assert "Masuk untuk mendaftar" in body
     assert "Mulai kuis" not in body
+
+
+# -- review policy: no correct answers while they can still be copied --------
+
+
+def _result(client, attempt) -> str:
+    return client.get(reverse("assessments:result", args=[attempt.pk])).content.decode()
+
+
+def _shows_answers(body: str) -> bool:
+    """The result page reveals the key: the right choice, its explanation or
+    a choice's feedback."""
+    return any(
+        text in body
+        for text in ("jawaban benar", "Penjelasan single.", "Satu (benar)", "Umpan")
+    )
+
+
+def test_default_policy_hides_answers_after_a_failed_attempt_with_attempts_left(
+    client, learner, course
+):
+    quiz = quiz_in(course, [question("single")])  # unlimited attempts
+    assert quiz.review_policy == "after_pass_or_last"
+    client.force_login(learner)
+    failed = attempt_take(user=learner, quiz=quiz, right=False)
+    body = _result(client, failed)
+    assert "0%" in body
+    assert not _shows_answers(body)
+    assert "Jawaban dan penjelasan ditampilkan setelah Anda lulus." in body
+
+
+def test_default_policy_shows_answers_after_a_pass(client, learner, course):
+    quiz = quiz_in(course, [question("single")])
+    client.force_login(learner)
+    failed = attempt_take(user=learner, quiz=quiz, right=False)
+    passed = attempt_take(user=learner, quiz=quiz, right=True)
+    assert _shows_answers(_result(client, passed))
+    assert _shows_answers(_result(client, failed))  # nothing left to copy into
+
+
+def test_default_policy_shows_answers_after_the_last_allowed_attempt(
+    client, learner, course
+):
+    quiz = quiz_in(course, [question("single")], max_attempts=2)
+    client.force_login(learner)
+    first = attempt_take(user=learner, quiz=quiz, right=False)
+    assert not _shows_answers(_result(client, first))
+    Accommodation.objects.create(quiz=quiz, user=learner, extra_attempts=1)
+    second = attempt_take(user=learner, quiz=quiz, right=False)
+    assert not _shows_answers(_result(client, second))  # one extra attempt left
+    last = attempt_take(user=learner, quiz=quiz, right=False)
+    assert _shows_answers(_result(client, last))
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({}, "Jawaban yang benar ditampilkan setelah Anda lulus."),
+        (
+            {"max_attempts": 3},
+            "Jawaban yang benar ditampilkan setelah Anda lulus atau setelah "
+            "percobaan terakhir Anda.",
+        ),
+        (
+            {"review_policy": "never"},
+            "Kuis ini hanya menampilkan nilai Anda, tidak pernah jawaban yang benar.",
+        ),
+        (
+            {"review_policy": "after_submit"},
+            "Jawaban yang benar ditampilkan setelah setiap percobaan.",
+        ),
+    ],
+)
+def test_quiz_page_says_when_answers_are_shown(client, learner, course, fields, text):
+    quiz = quiz_in(course, [question("single")], **fields)
+    client.force_login(learner)
+    assert text in client.get(quiz.url).content.decode()
+
+
+# -- every way of leaving a question page keeps the picked answer -------------
+
+
+@pytest.mark.parametrize(
+    ("go", "target"),
+    [("4", 4), ("1", 1), ("overview", "overview"), ("previous", 1), ("next", 3)],
+)
+def test_every_way_of_leaving_a_question_saves_the_answer(
+    client, learner, quiz, go, target
+):
+    attempt = attempt_start(user=learner, quiz=quiz)
+    client.force_login(learner)
+    url = reverse("assessments:question", args=[attempt.pk, 2])
+    body = client.get(url).content.decode()
+    form = body[body.index('<form method="post" class="question"') :]
+    form = form[: form.index("</form>")]
+    assert f'<button type="submit" name="go" value="{go}"' in form
+    item = attempt.items.get(order=2)
+    response = client.post(
+        url, {**dict(answer_data(item.snapshot, right=True).lists()), "go": go}
+    )
+    expected = (
+        reverse("assessments:overview", args=[attempt.pk])
+        if target == "overview"
+        else reverse("assessments:question", args=[attempt.pk, target])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    assert attempt.items.get(order=2).response is not None
+
+
+def test_moving_on_without_picking_anything_keeps_the_saved_answer(
+    client, learner, quiz
+):
+    attempt = attempt_start(user=learner, quiz=quiz)
+    item = attempt.items.get(order=1)
+    client.force_login(learner)
+    url = reverse("assessments:question", args=[attempt.pk, 1])
+    client.post(url, dict(answer_data(item.snapshot, right=True).lists()))
+    saved = attempt.items.get(order=1).response
+    response = client.post(url, {"go": "3"})
+    assert response["Location"] == reverse("assessments:question", args=[attempt.pk, 3])
+    assert attempt.items.get(order=1).response == saved
+
+
+def test_an_invalid_answer_stops_the_move_and_says_why(client, learner, quiz):
+    attempt = attempt_start(user=learner, quiz=quiz)
+    order = attempt.items.get(snapshot__kind="numeric").order
+    client.force_login(learner)
+    url = reverse("assessments:question", args=[attempt.pk, order])
+    response = client.post(url, {"value": "dua", "go": "overview"})
+    assert response.status_code == 400
+    assert "Tulis angka" in response.content.decode()
+    assert attempt.items.get(order=order).response is None

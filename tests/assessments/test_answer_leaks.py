@@ -1,0 +1,261 @@
+"""Answers never leak through the markup: the answer forms carry per-attempt
+opaque keys, never the question bank's choice ids, so a page's source says
+nothing about which choice is right or in which order items belong."""
+
+import importlib
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps as django_apps
+from django.urls import reverse
+
+from assessments.demo import answer_data
+from assessments.models import AttemptQuestion, Choice, QuizPage
+from assessments.services import attempt_answer, attempt_start, attempt_submit
+from tests.factories.assessments import question, quiz_in
+
+pytestmark = pytest.mark.django_db
+
+SIZE = 30  # questions of each kind
+
+
+class _Fields(HTMLParser):
+    """The answer controls inside the question's fieldset, in page order:
+    (tag, name, value, label text) for inputs and selects."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_fieldset = False
+        self.fields: list[dict] = []
+        self.labels: dict[str, str] = {}
+        self._label_for = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "fieldset":
+            self.in_fieldset = True
+        elif self.in_fieldset and tag in ("input", "select", "textarea"):
+            self.fields.append({"tag": tag, **attrs})
+        elif self.in_fieldset and tag == "label":
+            self._label_for = attrs.get("for")
+
+    def handle_endtag(self, tag):
+        if tag == "fieldset":
+            self.in_fieldset = False
+        if tag == "label":
+            self._label_for = None
+
+    def handle_data(self, data):
+        if self._label_for:
+            self.labels[self._label_for] = (
+                self.labels.get(self._label_for, "") + data
+            ).strip()
+
+
+def _fields(body: str) -> list[dict]:
+    parser = _Fields()
+    parser.feed(body)
+    for field in parser.fields:
+        field["label"] = parser.labels.get(field.get("id"), "")
+    return parser.fields
+
+
+def _author_style(kind: str, n: int):
+    """A question written the way authors tend to: the right choice first
+    (so it also has the lowest id)."""
+    q = question(kind, text=f"Soal {kind} {n}?")
+    if kind == "single":
+        q.choices.all().delete()
+        Choice.objects.bulk_create(
+            Choice(question=q, text=t, is_correct=c, sort_order=i)
+            for i, (t, c) in enumerate(
+                [(f"Benar {n}", True), (f"Salah {n}a", False), (f"Salah {n}b", False)]
+            )
+        )
+    return q
+
+
+def _pages(client, learner, course):
+    """Every question page of one attempt at a quiz of SIZE questions of
+    each choice kind, as the trainee receives them."""
+    questions = [
+        _author_style(kind, n)
+        for kind in ("single", "multiple", "true_false", "ordering")
+        for n in range(SIZE)
+    ]
+    quiz = quiz_in(course, questions)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    client.force_login(learner)
+    result = []
+    for item in attempt.items.order_by("order"):
+        url = reverse("assessments:question", args=[attempt.pk, item.order])
+        body = client.get(url).content.decode()
+        result.append((item, _fields(body)))
+    return result
+
+
+def _rank(values: list[str], value: str) -> int:
+    ordered = sorted(values, key=lambda v: (len(v), v))
+    return ordered.index(value)
+
+
+def _check_no_choice_id_reaches_the_answer_form(pages):
+    ids = {str(pk) for pk in Choice.objects.values_list("pk", flat=True)}
+    for _item, fields in pages:
+        for field in fields:
+            for attribute in ("name", "value"):
+                text = field.get(attribute) or ""
+                parts = {text, *text.split("-")}
+                assert not parts & ids, field
+
+
+def _check_the_right_single_choice_has_no_telling_value(pages):
+    ranks = []
+    for item, fields in pages:
+        if item.snapshot["kind"] != "single":
+            continue
+        values = [f["value"] for f in fields]
+        right = next(f["value"] for f in fields if f["label"].startswith("Benar"))
+        ranks.append(_rank(values, right))
+    assert len(ranks) == SIZE
+    # With the choice ids the right choice was the lowest value every time;
+    # opaque keys spread it evenly over the three places.
+    assert ranks.count(0) < SIZE * 0.7
+    assert set(ranks) == {0, 1, 2}
+
+
+def _check_the_right_multiple_choices_have_no_telling_values(pages):
+    right_are_lowest = 0
+    for item, fields in pages:
+        if item.snapshot["kind"] != "multiple":
+            continue
+        ordered = sorted(fields, key=lambda f: (len(f["value"]), f["value"]))
+        right_are_lowest += ["(benar)" in f["label"] for f in ordered] == [
+            True,
+            True,
+            False,
+        ]
+    # One chance in three for each question; always, with the choice ids.
+    assert right_are_lowest < SIZE * 0.8
+
+
+def _check_true_false_values_differ_from_question_to_question(pages):
+    true_values = [
+        next(f["value"] for f in fields if f["label"] == "Benar")
+        for item, fields in pages
+        if item.snapshot["kind"] == "true_false"
+    ]
+    assert len(true_values) == SIZE
+    assert "true" not in true_values
+    assert len(set(true_values)) == SIZE
+
+
+def _check_ordering_field_names_are_not_sorted_by_the_right_order(pages):
+    in_right_order = 0
+    shown_in_right_order = 0
+    for item, fields in pages:
+        if item.snapshot["kind"] != "ordering":
+            continue
+        selects = [f for f in fields if f["tag"] == "select"]
+        labels = [f["label"] for f in selects]
+        by_name = [
+            f["label"]
+            for f in sorted(selects, key=lambda f: (len(f["name"]), f["name"]))
+        ]
+        in_right_order += by_name == ["A", "B", "C", "D"]
+        shown_in_right_order += labels == ["A", "B", "C", "D"]
+    # One chance in 24 for each question; always, with the choice ids.
+    assert in_right_order < SIZE * 0.3
+    assert shown_in_right_order < SIZE * 0.3
+
+
+def test_answer_forms_say_nothing_about_the_right_answer(client, learner, course):
+    """One attempt at 4 x SIZE questions written with the right choice first
+    (lowest id): field names and values give away neither which choice is
+    right nor the right order. (Rendering the pages once keeps this fast.)"""
+    pages = _pages(client, learner, course)
+    _check_no_choice_id_reaches_the_answer_form(pages)
+    _check_the_right_single_choice_has_no_telling_value(pages)
+    _check_the_right_multiple_choices_have_no_telling_values(pages)
+    _check_true_false_values_differ_from_question_to_question(pages)
+    _check_ordering_field_names_are_not_sorted_by_the_right_order(pages)
+
+
+def test_keys_are_new_for_each_attempt(learner, course):
+    quiz = quiz_in(course, [question("single")], max_attempts=None)
+    first = attempt_start(user=learner, quiz=quiz)
+    keys = [c["key"] for c in first.items.get().snapshot["choices"]]
+    attempt_submit(user=learner, attempt_id=first.pk)
+    second = attempt_start(user=learner, quiz=quiz)
+    assert not set(keys) & {c["key"] for c in second.items.get().snapshot["choices"]}
+
+
+def test_a_choice_id_is_not_accepted_as_an_answer(learner, course):
+    quiz = quiz_in(course, [question("single")])
+    attempt = attempt_start(user=learner, quiz=quiz)
+    right = Choice.objects.get(is_correct=True)
+    from django.http import QueryDict
+
+    from assessments.services import Refused
+
+    data = QueryDict(mutable=True)
+    data["choice"] = str(right.pk)
+    with pytest.raises(Refused):
+        attempt_answer(user=learner, attempt_id=attempt.pk, order=1, data=data)
+    assert attempt.items.get().response is None
+
+
+def _migration():
+    return importlib.import_module(
+        "assessments.migrations.0003_opaque_keys_and_review_default"
+    )
+
+
+def test_snapshots_from_before_the_keys_get_keys_and_keep_their_answers(
+    learner, course
+):
+    kinds = ["single", "multiple", "true_false", "ordering"]
+    quiz = quiz_in(course, [question(k) for k in kinds])
+    attempt = attempt_start(user=learner, quiz=quiz)
+    items = list(attempt.items.order_by("order"))
+    for item in items:
+        attempt_answer(
+            user=learner,
+            attempt_id=attempt.pk,
+            order=item.order,
+            data=answer_data(item.snapshot, right=True),
+        )
+    # Make the snapshots look as they did before opaque keys existed.
+    for item in AttemptQuestion.objects.filter(attempt=attempt):
+        for choice in item.snapshot["choices"]:
+            del choice["key"]
+        item.snapshot.pop("value_keys", None)
+        item.save(update_fields=["snapshot"])
+    responses = list(attempt.items.order_by("order").values_list("response", flat=True))
+
+    _migration().snapshots_add_keys(django_apps, None)
+
+    for item in attempt.items.order_by("order"):
+        assert all(len(c["key"]) == 8 for c in item.snapshot["choices"])
+        if item.snapshot["kind"] == "true_false":
+            assert set(item.snapshot["value_keys"]) == {"true", "false"}
+    assert (
+        list(attempt.items.order_by("order").values_list("response", flat=True))
+        == responses
+    )
+    last = attempt.items.get(order=4)  # still answerable with the new keys
+    attempt_answer(
+        user=learner,
+        attempt_id=attempt.pk,
+        order=4,
+        data=answer_data(last.snapshot, right=True),
+    )
+    assert attempt_submit(user=learner, attempt_id=attempt.pk).score == 4
+
+
+def test_quizzes_on_the_old_default_move_to_the_new_one(course):
+    old = quiz_in(course, [question("single")], review_policy="after_submit")
+    never = quiz_in(course, [question("single")], review_policy="never", slug="kuis-2")
+    _migration().review_default(django_apps, None)
+    assert QuizPage.objects.get(pk=old.pk).review_policy == "after_pass_or_last"
+    assert QuizPage.objects.get(pk=never.pk).review_policy == "never"
