@@ -6,7 +6,18 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 
 class QuestionForm(WagtailAdminModelForm):
-    """Checks that a question can be graded before it is saved."""
+    """Checks that a question can be graded before it is saved. Offers only
+    the categories the user may file questions into (staff scope), so a new
+    or moved question never lands in another course's random draw."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import question_categories_usable_by
+
+        if self.for_user is not None and "category" in self.fields:
+            self.fields["category"].queryset = question_categories_usable_by(
+                user=self.for_user
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -42,3 +53,21 @@ class QuizPageForm(WagtailAdminPageForm):
                 "random_category", _("Choose the category to draw questions from.")
             )
         return cleaned
+
+
+class AccommodationForm(WagtailAdminModelForm):
+    """Offers only quizzes in the user's staff scope and trainees enrolled in
+    a course they may edit; anything else posted is an invalid choice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import quizzes_markable_by, trainees_accommodatable_by
+
+        if self.for_user is None:
+            return
+        if "quiz" in self.fields:
+            self.fields["quiz"].queryset = quizzes_markable_by(user=self.for_user)
+        if "user" in self.fields:
+            self.fields["user"].queryset = trainees_accommodatable_by(
+                user=self.for_user
+            )

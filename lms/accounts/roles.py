@@ -78,7 +78,52 @@ def roles_sync(*, group_model, permission_model) -> None:
         group.permissions.add(*wanted)
 
 
+# Wagtail checks image and document permissions per collection, not per
+# model: trainers upload into (and choose from) the "Sinau" collection and
+# its children. `add` also lets them edit and delete what they uploaded
+# (Wagtail's ownership rule); changing other people's files stays with
+# admins, so one course's trainer cannot replace another course's image.
+MEDIA_COLLECTION = "Sinau"
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    TRAINERS: [
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+
+
+def role_collections_sync(*, group_model, permission_model) -> None:
+    """Create the "Sinau" media collection under Wagtail's root collection
+    and grant each role its collection permissions there. Idempotent; does
+    nothing before Wagtail's root collection exists (e.g. after a flush)."""
+    from django.db import connection
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    if Collection._meta.db_table not in connection.introspection.table_names():
+        return
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    collection = root.get_children().filter(name=MEDIA_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(name=MEDIA_COLLECTION)
+    for name, perms in ROLE_COLLECTION_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is not None:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=found
+                )
+
+
 def roles_sync_after_migrate(sender, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     roles_sync(group_model=Group, permission_model=Permission)
+    role_collections_sync(group_model=Group, permission_model=Permission)
