@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views, permissions
@@ -37,6 +39,20 @@ class ScopedDeleteView(permissions.ScopedObjectMixin, snippet_views.DeleteView):
     scope_action = "delete"
 
 
+class ChooserCreateView(SnippetCreateView):
+    """The chooser's 'create' tab, absent for these snippets: a 404 rather
+    than Wagtail's error when the URL is called anyway."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ChooserViewSet(SnippetChooserViewSet):
+    create_view_class = ChooserCreateView
+
+
 class ScopedViewSet(SnippetViewSet):
     """A snippet viewset whose edit and delete views refuse objects outside
     the user's staff scope (add, copy, usage, history and inspect only read
@@ -44,6 +60,7 @@ class ScopedViewSet(SnippetViewSet):
 
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    chooser_viewset_class = ChooserViewSet
 
 
 class ScopedListingViewSet(ScopedViewSet):
