@@ -31,6 +31,21 @@ for _model, _policy in (
     register_permission_policy(_model, _policy, exact_class=True)
 
 
+class ScopedIndexView(snippet_views.IndexView):
+    """Links each row to edit or delete only when the policy allows it for
+    that row (Wagtail checks the model permission alone)."""
+
+    def get_edit_url(self, instance):
+        if self.user_has_permission_for_instance("change", instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self.user_has_permission_for_instance("delete", instance):
+            return super().get_delete_url(instance)
+        return None
+
+
 class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
     scope_action = "change"
 
@@ -58,6 +73,7 @@ class ScopedViewSet(SnippetViewSet):
     the user's staff scope (add, copy, usage, history and inspect only read
     or create; the create forms offer only in-scope choices)."""
 
+    index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     chooser_viewset_class = ChooserViewSet
@@ -79,6 +95,9 @@ class QuestionViewSet(ScopedViewSet):
     list_display = ["__str__", "kind", "category", "points"]
     list_filter = ["category", "kind"]
     search_fields = ["text"]
+
+    def get_queryset(self, request):
+        return Question.objects.select_related("category")
 
 
 class QuestionCategoryViewSet(ScopedViewSet):

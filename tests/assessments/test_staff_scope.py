@@ -385,3 +385,34 @@ def test_colleague_marks_the_trainers_essay(world, own_essay):
     essay_mark(marker=colleague, item_id=own_essay.pk, points="4", feedback="")
     own_essay.refresh_from_db()
     assert own_essay.points == 4
+
+
+def test_question_listing_offers_actions_only_in_scope(world, client):
+    client.force_login(world["trainer_a"])
+    page = client.get("/admin/snippets/assessments/question/").content.decode()
+    a, b = world["question_a"].pk, world["question_b"].pk
+    assert EDIT.format(a) in page
+    assert REGRADE.format(a) in page
+    assert EDIT.format(b) not in page
+    assert DELETE.format(b) not in page
+    assert REGRADE.format(b) not in page
+
+
+def test_question_listing_queries_do_not_grow_with_rows(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["trainer_a"])
+    url = "/admin/snippets/assessments/question/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(10):
+        extra = question("single", cat=world["cat_b"], text=f"Soal tambahan {i}?")
+        QuizQuestion.objects.create(
+            quiz=world["quiz_b"], question=extra, sort_order=i + 5
+        )
+        question("true_false", cat=world["cat_a"], text=f"Soal bebas {i}?")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
