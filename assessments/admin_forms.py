@@ -46,6 +46,41 @@ class QuestionForm(WagtailAdminModelForm):
 
 
 class QuizPageForm(WagtailAdminPageForm):
+    """A quiz asks only questions its editor may edit (staff scope): its
+    fixed questions and the category it draws from are chosen among those,
+    plus whatever the quiz already uses. So one course's trainer cannot pull
+    another course's questions into their quiz, which would take them out
+    of the other trainer's scope."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is None:
+            return
+        from django.db.models import Q
+
+        from .models import Question, QuestionCategory
+        from .selectors import question_categories_editable_by, questions_editable_by
+
+        user = self.for_user
+        if "random_category" in self.fields:
+            self.fields["random_category"].queryset = QuestionCategory.objects.filter(
+                Q(pk__in=question_categories_editable_by(user=user).values("pk"))
+                | Q(pk=self.instance.random_category_id)
+            )
+        formset = self.formsets.get("quiz_questions")
+        if formset is None:
+            return
+        current = (
+            list(self.instance.quiz_questions.values_list("question_id", flat=True))
+            if self.instance.pk
+            else []
+        )
+        choices = Question.objects.filter(
+            Q(pk__in=questions_editable_by(user=user).values("pk")) | Q(pk__in=current)
+        )
+        for form in formset.forms:
+            form.fields["question"].queryset = choices
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("random_count") and not cleaned.get("random_category"):

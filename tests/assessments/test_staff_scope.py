@@ -416,3 +416,35 @@ def test_question_listing_queries_do_not_grow_with_rows(world, client):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def _quiz_form(quiz, user, question_ids, random_category=""):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    form_class = quiz.get_edit_handler().get_form_class()
+    data = nested_form_data(
+        {
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "intro": "",
+            "quiz_questions": inline_formset([{"question": pk} for pk in question_ids]),
+            "random_category": random_category,
+            "random_count": "0",
+            "pass_mark": "70",
+            "review_policy": quiz.review_policy,
+            "required": "on",
+        }
+    )
+    return form_class(data, instance=quiz, for_user=user, parent_page=quiz.get_parent())
+
+
+def test_quiz_asks_only_questions_its_editor_may_edit(world):
+    quiz, user = world["quiz_a"], world["trainer_a"]
+    assert _quiz_form(quiz, user, [world["question_a"].pk]).is_valid()
+    stolen = _quiz_form(quiz, user, [world["question_a"].pk, world["question_b"].pk])
+    assert not stolen.is_valid()
+    drawn = _quiz_form(
+        quiz, user, [world["question_a"].pk], random_category=world["cat_b"].pk
+    )
+    assert not drawn.is_valid()
+    assert "random_category" in drawn.errors
