@@ -79,16 +79,18 @@ def roles_sync(*, group_model, permission_model) -> None:
 
 
 # Wagtail checks image and document permissions per collection, not per
-# model: trainers upload into (and choose from) the "Sinau" collection and
-# its children. `add` also lets them edit and delete what they uploaded
-# (Wagtail's ownership rule); changing other people's files stays with
-# admins, so one course's trainer cannot replace another course's image.
+# model: trainers upload, edit and choose images and documents in the
+# "Sinau" collection and its children (the collection they author in; the
+# role edits the whole catalogue). A per-course collection for a per-course
+# trainers group is granted the same way, in the admin's group settings.
 MEDIA_COLLECTION = "Sinau"
 ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
     TRAINERS: [
         "wagtailimages.add_image",
+        "wagtailimages.change_image",
         "wagtailimages.choose_image",
         "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
     ],
 }

@@ -29,7 +29,7 @@ def _sinau() -> Collection:
     return Collection.objects.get(name=MEDIA_COLLECTION)
 
 
-def test_migrate_gives_trainers_add_and_choose_on_the_sinau_collection():
+def test_migrate_gives_trainers_add_change_choose_on_the_sinau_collection():
     granted = {
         f"{p.permission.content_type.app_label}.{p.permission.codename}"
         for p in GroupCollectionPermission.objects.filter(
@@ -38,8 +38,10 @@ def test_migrate_gives_trainers_add_and_choose_on_the_sinau_collection():
     }
     assert granted == {
         "wagtailimages.add_image",
+        "wagtailimages.change_image",
         "wagtailimages.choose_image",
         "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
     }
 
@@ -98,18 +100,34 @@ def test_trainer_uploads_a_document_from_the_chooser(client, a_trainer):
     assert Document.objects.filter(title="Lembar kerja").count() == 1
 
 
-def test_trainer_may_not_change_someone_elses_image(client, a_trainer):
-    other = Image.objects.create(
-        title="Milik admin", file=_png("admin.png"), collection=_sinau()
+def test_trainer_edits_an_image_of_the_sinau_collection(client, a_trainer):
+    image = Image.objects.create(
+        title="Foto lama", file=_png("lama.png"), collection=_sinau()
     )
     client.force_login(a_trainer)
     response = client.post(
-        f"/admin/images/{other.pk}/",
-        {"title": "Diganti", "collection": _sinau().pk},
+        f"/admin/images/{image.pk}/",
+        {"title": "Foto gula aren", "collection": _sinau().pk, "tags": ""},
     )
     assert response.status_code == 302
-    other.refresh_from_db()
-    assert other.title == "Milik admin"
+    image.refresh_from_db()
+    assert image.title == "Foto gula aren"
+
+
+def test_trainer_may_not_change_an_image_outside_the_sinau_collection(
+    client, a_trainer
+):
+    private = Collection.get_first_root_node().add_child(name="Admin saja")
+    image = Image.objects.create(
+        title="Rahasia", file=_png("r.png"), collection=private
+    )
+    client.force_login(a_trainer)
+    client.post(
+        f"/admin/images/{image.pk}/",
+        {"title": "Diganti", "collection": private.pk, "tags": ""},
+    )
+    image.refresh_from_db()
+    assert image.title == "Rahasia"
 
 
 def test_trainee_cannot_upload(client, a_trainee):
@@ -127,4 +145,13 @@ def test_trainee_cannot_upload(client, a_trainee):
             "image-chooser-upload-collection": _sinau().pk,
         },
     )
+    client.post(
+        "/admin/documents/chooser/create/",
+        {
+            "document-chooser-upload-title": "Lembar kerja",
+            "document-chooser-upload-file": SimpleUploadedFile("l.txt", b"isi"),
+            "document-chooser-upload-collection": _sinau().pk,
+        },
+    )
     assert not Image.objects.exists()
+    assert not Document.objects.exists()
