@@ -1,4 +1,5 @@
-"""Wagtail admin views: import a question bank, regrade a question."""
+"""Wagtail admin views: import a question bank, regrade a question. Both
+are limited to the user's staff scope (selectors.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from .forms import ImportForm
 from .importers import ImportFailed, parse
 from .models import Question, RegradeJob
+from .selectors import question_categories_usable_by, questions_editable_by
 from .services import questions_import, regrade_request
 
 
@@ -17,7 +19,8 @@ from .services import questions_import, regrade_request
 def import_questions(request):
     if not request.user.has_perm("assessments.add_question"):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    usable = question_categories_usable_by(user=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, categories=usable)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -27,6 +30,7 @@ def import_questions(request):
                 result=result,
                 category=form.cleaned_data["category"],
                 source=upload.name,
+                usable_categories=usable,
             )
         except ImportFailed as failed:
             errors = failed.errors
@@ -58,6 +62,15 @@ def regrade(request, question_id: int):
     if not request.user.has_perm("assessments.change_question"):
         raise PermissionDenied
     question = get_object_or_404(Question, pk=question_id)
+    if not questions_editable_by(user=request.user).filter(pk=question.pk).exists():
+        messages.error(
+            request,
+            _(
+                "You may regrade only questions that are used only in quizzes "
+                "you may edit."
+            ),
+        )
+        return redirect("wagtailsnippets_assessments_question:list")
     if request.method == "POST":
         regrade_request(question=question, user=request.user)
         messages.success(

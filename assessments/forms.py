@@ -21,6 +21,13 @@ class ImportForm(forms.Form):
         empty_label=_("the categories named in the file"),
     )
 
+    def __init__(self, *args, categories=None, **kwargs):
+        """`categories`: the categories the user may import into (staff
+        scope); any other posted category is an invalid choice."""
+        super().__init__(*args, **kwargs)
+        if categories is not None:
+            self.fields["category"].queryset = categories
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:

@@ -25,7 +25,7 @@ from wagtail.search import index
 from content.pages import OneQueryViewRestrictions
 from courses.models import CompletionStep
 
-from .admin_forms import QuestionForm, QuizPageForm
+from .admin_forms import AccommodationForm, QuestionForm, QuizPageForm
 
 
 class QuestionCategory(models.Model):
@@ -320,6 +320,7 @@ class Accommodation(models.Model):
         FieldPanel("extra_attempts"),
         FieldPanel("note"),
     ]
+    base_form_class = AccommodationForm
 
     class Meta:
         verbose_name = _("accommodation")

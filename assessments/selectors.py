@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Count, F, Max, Q
+from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -16,8 +16,12 @@ from .models import (
     Accommodation,
     Attempt,
     AttemptQuestion,
+    Question,
+    QuestionCategory,
     QuestionKind,
     QuizPage,
+    QuizQuestion,
+    RegradeJob,
     ReviewPolicy,
 )
 
@@ -32,14 +36,9 @@ def attempts_allowed(
 
 
 def can_mark(*, user, quiz: QuizPage) -> bool:
-    """Trainers of the course (those who may edit its quiz) mark essays."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_perm("wagtailadmin.access_admin") and (
-        quiz.permissions_for_user(user).can_edit()
-    )
+    """May `user` mark and see the statistics of `quiz`? True when the quiz
+    is in their staff scope (`quizzes_markable_by`)."""
+    return quizzes_markable_by(user=user).filter(pk=quiz.pk).exists()
 
 
 def accommodation_for(*, user, quiz: QuizPage) -> Accommodation | None:
@@ -195,24 +194,136 @@ def category_progress(*, user) -> list[CategoryProgress]:
     return list(totals.values())
 
 
-def markable_quizzes(*, user):
-    """Quizzes whose essays `user` may mark (pages they may edit)."""
+# -- staff scope -----------------------------------------------------------
+#
+# One rule, asked by every staff view and service: a trainer acts only on the
+# quizzes they may edit (Wagtail page permissions), and on the question-bank
+# rows that only those quizzes use. Each selector below is a queryset that
+# views filter through; superusers see everything. Nobody marks their own
+# answers, superusers included.
+
+
+def quizzes_markable_by(*, user) -> QuerySet[QuizPage]:
+    """The staff scope: quiz pages `user` may edit (a group's edit permission
+    on the quiz or any ancestor, e.g. the course). Only people who reach the
+    Wagtail admin have a scope. Used for marking, statistics, accommodations
+    and, through the selectors below, the question bank."""
+    if not (user.is_authenticated and user.is_active):
+        return QuizPage.objects.none()
+    if user.is_superuser:
+        return QuizPage.objects.all()
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return QuizPage.objects.none()
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     return QuizPage.objects.filter(pk__in=pages.values("pk"))
 
 
-def marking_queue(*, user) -> list[AttemptQuestion]:
-    """Essay answers waiting for a mark in quizzes `user` may mark, oldest
-    first (one query)."""
-    if not user.is_authenticated or not user.has_perm("wagtailadmin.access_admin"):
-        return []
-    items = AttemptQuestion.objects.filter(
-        snapshot__kind=QuestionKind.ESSAY,
-        points__isnull=True,
-        attempt__status=Attempt.Status.MARKING,
+def _quizzes_outside_scope(user) -> QuerySet[QuizPage]:
+    return QuizPage.objects.exclude(pk__in=quizzes_markable_by(user=user).values("pk"))
+
+
+def questions_editable_by(*, user) -> QuerySet[Question]:
+    """Questions `user` may change, delete or regrade: every quiz that asks
+    the question (as a fixed question, by drawing at random from its
+    category, or in an attempt already recorded) is in their scope. A
+    question no quiz uses yet is editable by any trainer, so questions can
+    be written before they are put in a quiz. One query when evaluated."""
+    if user.is_superuser and user.is_active:
+        return Question.objects.all()
+    outside = _quizzes_outside_scope(user)
+    return Question.objects.exclude(
+        Q(pk__in=QuizQuestion.objects.filter(quiz__in=outside).values("question_id"))
+        | Q(
+            category__in=outside.filter(random_category__isnull=False).values(
+                "random_category_id"
+            )
+        )
+        | Q(
+            pk__in=AttemptQuestion.objects.filter(
+                attempt__quiz__in=outside, question__isnull=False
+            ).values("question_id")
+        )
     )
-    if not user.is_superuser:
-        items = items.filter(attempt__quiz__in=markable_quizzes(user=user))
+
+
+def question_categories_usable_by(*, user) -> QuerySet[QuestionCategory]:
+    """Categories `user` may file questions into (question form, imports):
+    no quiz outside their scope draws random questions from them, so a new
+    or moved question never appears in another course's quiz."""
+    if user.is_superuser and user.is_active:
+        return QuestionCategory.objects.all()
+    outside = _quizzes_outside_scope(user)
+    return QuestionCategory.objects.exclude(
+        pk__in=outside.filter(random_category__isnull=False).values(
+            "random_category_id"
+        )
+    )
+
+
+def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
+    """Categories `user` may rename or delete: usable by them, and every
+    question in them is editable by them (`questions_editable_by`)."""
+    if user.is_superuser and user.is_active:
+        return QuestionCategory.objects.all()
+    foreign = Question.objects.exclude(
+        pk__in=questions_editable_by(user=user).values("pk")
+    )
+    return question_categories_usable_by(user=user).exclude(
+        pk__in=foreign.values("category_id")
+    )
+
+
+def accommodations_managed_by(*, user) -> QuerySet[Accommodation]:
+    """Accommodations on quizzes in `user`'s scope: the only ones they see,
+    change or delete."""
+    return Accommodation.objects.filter(
+        quiz__in=quizzes_markable_by(user=user).values("pk")
+    )
+
+
+def trainees_accommodatable_by(*, user):
+    """People `user` may grant an accommodation to: those enrolled in a
+    course they may edit (everyone, for a superuser)."""
+    from django.contrib.auth import get_user_model
+
+    from courses.models import CoursePage, Enrollment
+
+    people = get_user_model().objects.filter(is_active=True)
+    if user.is_superuser and user.is_active:
+        return people
+    if not user.is_authenticated:
+        return people.none()
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    courses = CoursePage.objects.filter(pk__in=pages.values("pk")).values("pk")
+    return people.filter(
+        pk__in=Enrollment.objects.filter(course__in=courses).values("user_id")
+    )
+
+
+def regrade_jobs_visible_to(*, user) -> QuerySet[RegradeJob]:
+    """Regrades of questions `user` may edit."""
+    return RegradeJob.objects.filter(
+        question__in=questions_editable_by(user=user).values("pk")
+    )
+
+
+def answers_markable_by(*, user) -> QuerySet[AttemptQuestion]:
+    """Essay answers `user` may mark: in quizzes of their scope, and never
+    in their own attempts (nobody marks their own work)."""
+    if not user.is_authenticated:
+        return AttemptQuestion.objects.none()
+    return AttemptQuestion.objects.filter(
+        snapshot__kind=QuestionKind.ESSAY,
+        attempt__quiz__in=quizzes_markable_by(user=user).values("pk"),
+    ).exclude(attempt__user=user)
+
+
+def marking_queue(*, user) -> list[AttemptQuestion]:
+    """Essay answers waiting for a mark that `user` may mark, oldest first
+    (one query)."""
+    items = answers_markable_by(user=user).filter(
+        points__isnull=True, attempt__status=Attempt.Status.MARKING
+    )
     return list(
         items.select_related("attempt__quiz", "attempt__user").order_by(
             "attempt__submitted_at"

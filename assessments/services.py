@@ -22,7 +22,7 @@ from courses.selectors import enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
 
 from .grading import grade
-from .importers.base import ParseResult
+from .importers.base import ImportFailed, ParseResult
 from .models import (
     Attempt,
     AttemptQuestion,
@@ -34,7 +34,12 @@ from .models import (
     RegradeJob,
 )
 from .numbers import number_parse
-from .selectors import accommodation_for, attempts_allowed, can_mark, time_limit_for
+from .selectors import (
+    accommodation_for,
+    answers_markable_by,
+    attempts_allowed,
+    time_limit_for,
+)
 
 ESSAY_MAX_LENGTH = 5000
 
@@ -419,7 +424,9 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
         if item is None:
             raise Refused(_("This answer does not exist."))
         attempt = item.attempt
-        if not can_mark(user=marker, quiz=attempt.quiz):
+        if attempt.user_id == marker.pk:
+            raise Refused(_("Nobody may mark their own answers."))
+        if not answers_markable_by(user=marker).filter(pk=item.pk).exists():
             raise Refused(_("Only trainers of this course may mark its answers."))
         if attempt.status == Attempt.Status.IN_PROGRESS:
             raise Refused(_("The trainee has not submitted this attempt yet."))
@@ -581,19 +588,39 @@ class ImportReport:
 
 
 def questions_import(
-    *, result: ParseResult, category: QuestionCategory | None = None, source: str = ""
+    *,
+    result: ParseResult,
+    category: QuestionCategory | None = None,
+    source: str = "",
+    usable_categories=None,
 ) -> ImportReport:
     """Write parsed questions to the bank in one transaction: all or none.
     Questions go to `category` if given, else to the category named in the
-    file (created if missing), else to "Imported"."""
+    file (created if missing), else to "Imported". `usable_categories` (the
+    importer's staff scope, a queryset) limits the existing categories they
+    may go to; a new category is always allowed. Raises ImportFailed, with
+    nothing written, for a category outside it."""
     created = 0
     names: set[str] = set()
+    checked: set[int] = set()
     with transaction.atomic():
         for parsed in result.questions:
             target = category
             if target is None:
                 name = parsed.category or _("Imported")
                 target, _new = QuestionCategory.objects.get_or_create(name=name[:120])
+            if usable_categories is not None and target.pk not in checked:
+                if not usable_categories.filter(pk=target.pk).exists():
+                    raise ImportFailed(
+                        [
+                            _(
+                                "Category “%(name)s” is drawn from by quizzes you "
+                                "may not edit; import into another category."
+                            )
+                            % {"name": target.name}
+                        ]
+                    )
+                checked.add(target.pk)
             names.add(target.name)
             question = Question.objects.create(
                 category=target,

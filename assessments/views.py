@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import Attempt, AttemptQuestion, QuizPage
+from .models import Attempt, QuizPage
 from .selectors import (
+    answers_markable_by,
     attempt_review_allowed,
     can_mark,
     marking_queue,
@@ -235,13 +236,13 @@ def marking_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
+    # The staff scope, minus the marker's own attempts: anything else is a 404.
     item = get_object_or_404(
-        AttemptQuestion.objects.select_related("attempt__quiz", "attempt__user"),
+        answers_markable_by(user=request.user).select_related(
+            "attempt__quiz", "attempt__user"
+        ),
         pk=item_id,
-        snapshot__kind="essay",
     )
-    if not can_mark(user=request.user, quiz=item.attempt.quiz):
-        raise Http404
     error = None
     if request.method == "POST":
         try:

@@ -1,18 +1,94 @@
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from . import admin_views, permissions
 from .models import Accommodation, Question, QuestionCategory, RegradeJob
-from .selectors import category_progress
+from .selectors import (
+    accommodations_managed_by,
+    category_progress,
+    regrade_jobs_visible_to,
+)
+
+# The staff scope (selectors.py) joins the model permissions of every
+# question-bank model: listing buttons, bulk actions and the views below ask
+# these policies.
+for _model, _policy in (
+    (Question, permissions.QUESTION_POLICY),
+    (QuestionCategory, permissions.CATEGORY_POLICY),
+    (Accommodation, permissions.ACCOMMODATION_POLICY),
+    (RegradeJob, permissions.REGRADE_POLICY),
+):
+    register_permission_policy(_model, _policy, exact_class=True)
 
 
-class QuestionViewSet(SnippetViewSet):
+class ScopedIndexView(snippet_views.IndexView):
+    """Links each row to edit or delete only when the policy allows it for
+    that row (Wagtail checks the model permission alone)."""
+
+    def get_edit_url(self, instance):
+        if self.user_has_permission_for_instance("change", instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self.user_has_permission_for_instance("delete", instance):
+            return super().get_delete_url(instance)
+        return None
+
+
+class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
+    scope_action = "change"
+
+
+class ScopedDeleteView(permissions.ScopedObjectMixin, snippet_views.DeleteView):
+    scope_action = "delete"
+
+
+class ChooserCreateView(SnippetCreateView):
+    """The chooser's 'create' tab, absent for these snippets: a 404 rather
+    than Wagtail's error when the URL is called anyway."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ChooserViewSet(SnippetChooserViewSet):
+    create_view_class = ChooserCreateView
+
+
+class ScopedViewSet(SnippetViewSet):
+    """A snippet viewset whose edit and delete views refuse objects outside
+    the user's staff scope (add, copy, usage, history and inspect only read
+    or create; the create forms offer only in-scope choices)."""
+
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    chooser_viewset_class = ChooserViewSet
+
+
+class ScopedListingViewSet(ScopedViewSet):
+    """Also lists, inspects and copies only in-scope objects."""
+
+    scope = None
+
+    def get_queryset(self, request):
+        return type(self).scope(user=request.user)
+
+
+class QuestionViewSet(ScopedViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
@@ -20,22 +96,27 @@ class QuestionViewSet(SnippetViewSet):
     list_filter = ["category", "kind"]
     search_fields = ["text"]
 
+    def get_queryset(self, request):
+        return Question.objects.select_related("category")
 
-class QuestionCategoryViewSet(SnippetViewSet):
+
+class QuestionCategoryViewSet(ScopedViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
 
 
-class AccommodationViewSet(SnippetViewSet):
+class AccommodationViewSet(ScopedListingViewSet):
     model = Accommodation
+    scope = accommodations_managed_by
     icon = "user"
     menu_label = _("Accommodations")
     list_display = ["user", "quiz", "extra_minutes", "extra_attempts"]
 
 
-class RegradeJobViewSet(SnippetViewSet):
+class RegradeJobViewSet(ScopedListingViewSet):
     model = RegradeJob
+    scope = regrade_jobs_visible_to
     icon = "resubmit"
     menu_label = _("Regrades")
     list_display = [
@@ -110,7 +191,11 @@ def marking_menu_item():
 
 @hooks.register("register_snippet_listing_buttons")
 def regrade_button(snippet, user, next_url=None):
-    if isinstance(snippet, Question) and user.has_perm("assessments.change_question"):
+    if isinstance(snippet, Question) and (
+        permissions.QUESTION_POLICY.user_has_permission_for_instance(
+            user, "change", snippet
+        )
+    ):
         yield ListingButton(
             _("Regrade"),
             reverse("question_regrade", args=[snippet.pk]),

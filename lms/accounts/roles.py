@@ -78,7 +78,54 @@ def roles_sync(*, group_model, permission_model) -> None:
         group.permissions.add(*wanted)
 
 
+# Wagtail checks image and document permissions per collection, not per
+# model: trainers upload, edit and choose images and documents in the
+# "Sinau" collection and its children (the collection they author in; the
+# role edits the whole catalogue). A per-course collection for a per-course
+# trainers group is granted the same way, in the admin's group settings.
+MEDIA_COLLECTION = "Sinau"
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    TRAINERS: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+
+
+def role_collections_sync(*, group_model, permission_model) -> None:
+    """Create the "Sinau" media collection under Wagtail's root collection
+    and grant each role its collection permissions there. Idempotent; does
+    nothing before Wagtail's root collection exists (e.g. after a flush)."""
+    from django.db import connection
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    if Collection._meta.db_table not in connection.introspection.table_names():
+        return
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    collection = root.get_children().filter(name=MEDIA_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(name=MEDIA_COLLECTION)
+    for name, perms in ROLE_COLLECTION_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is not None:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=found
+                )
+
+
 def roles_sync_after_migrate(sender, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     roles_sync(group_model=Group, permission_model=Permission)
+    role_collections_sync(group_model=Group, permission_model=Permission)

@@ -4,6 +4,7 @@ be graded is refused with a clear message and nothing is saved."""
 import pytest
 
 from assessments.models import Question
+from courses.seed import course_index_ensure
 from tests.factories import trainee, trainer
 from tests.factories.assessments import category, question, quiz_in
 
@@ -99,6 +100,7 @@ def test_trainee_cannot_open_the_question_bank(client):
 
 
 def test_regrade_confirmation_page_for_trainers(client, course):
+    course_index_ensure(home=course.get_parent().get_parent().specific)
     q = question("single")
     quiz_in(course, [q])
     client.force_login(trainer())
