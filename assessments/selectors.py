@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from courses.access import visible_page_ids
 from courses.selectors import step_detail
 
 from .models import (
@@ -109,16 +111,24 @@ class CategoryProgress:
         return int(self.correct * 100 / self.possible) if self.possible else 0
 
 
-def category_progress(*, user) -> list[CategoryProgress]:
+def category_progress(*, user, request=None) -> list[CategoryProgress]:
     """Points scored and possible per question category over the trainee's
-    graded attempts (one query)."""
-    rows = (
-        AttemptQuestion.objects.filter(
-            attempt__user=user,
-            attempt__status=Attempt.Status.GRADED,
-            category__isnull=False,
+    graded attempts, in quizzes `request` may still see (courses/access.py;
+    two queries)."""
+    items = AttemptQuestion.objects.filter(
+        attempt__user=user,
+        attempt__status=Attempt.Status.GRADED,
+        category__isnull=False,
+    )
+    if request is not None:
+        quizzes = Page.objects.filter(pk__in=items.values("attempt__quiz_id")).values(
+            "id", "path"
         )
-        .values("category__name")
+        items = items.filter(
+            attempt__quiz_id__in=visible_page_ids(request=request, pages=quizzes)
+        )
+    rows = (
+        items.values("category__name")
         .annotate(correct=Sum("points"), possible=Sum("max_points"))
         .order_by("category__name")
     )
