@@ -365,3 +365,11 @@ def test_visible_page_ids_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(1):
         ids = visible_page_ids(request=request, pages=pages)
     assert ids == {p.pk for c in courses[3:] for p in lessons_of(c)}
+
+
+def test_password_form_is_in_indonesian_and_labelled(client, course):
+    restrict(course, password="kopi-desa")
+    body = client.get(lessons_of(course)[0].url).content.decode()
+    assert "Perlu kata sandi" in body
+    assert '<label for="id_password">Kata sandi</label>' in body
+    assert "Isi rahasia" not in body
