@@ -373,3 +373,12 @@ def test_password_form_is_in_indonesian_and_labelled(client, course):
     assert "Perlu kata sandi" in body
     assert '<label for="id_password">Kata sandi</label>' in body
     assert "Isi rahasia" not in body
+
+
+def test_wrong_password_is_refused_in_indonesian(client, course):
+    restriction = restrict(course, password="kopi-desa")
+    url = reverse(
+        "wagtailcore_authenticate_with_password", args=[restriction.pk, course.pk]
+    )
+    body = client.post(url, {"password": "salah", "return_url": course.url})
+    assert "Kata sandi yang Anda masukkan salah." in body.content.decode()
