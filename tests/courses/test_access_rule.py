@@ -382,3 +382,18 @@ def test_wrong_password_is_refused_in_indonesian(client, course):
     )
     body = client.post(url, {"password": "salah", "return_url": course.url})
     assert "Kata sandi yang Anda masukkan salah." in body.content.decode()
+
+
+def test_services_refuse_steps_under_an_unpublished_module(course, quiz, a_trainee):
+    from django.core.exceptions import PermissionDenied
+
+    from courses.services import lesson_complete
+
+    enrollment_create(user=a_trainee, course=course)
+    ModulePage.objects.child_of(course)[0].unpublish()
+    with pytest.raises(PermissionDenied):
+        lesson_complete(user=a_trainee, lesson=lessons_of(course)[0])
+    with pytest.raises(Refused):
+        attempt_start(user=a_trainee, quiz=quiz)
+    assert not LessonCompletion.objects.exists()
+    assert not Attempt.objects.exists()
