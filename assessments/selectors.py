@@ -8,8 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from courses.access import visible_page_ids
 from courses.selectors import step_detail
 
 from .models import (
@@ -163,18 +165,26 @@ class CategoryProgress:
         return min(percent, 99) if self.correct < self.possible else percent
 
 
-def category_progress(*, user) -> list[CategoryProgress]:
-    """Points per question category over the trainee's graded attempts,
-    counting each question once, with its best result in any attempt (a
-    failed first try does not drag down a later pass). One query; a question
-    since deleted from the bank counts once per attempt it was in."""
-    rows = (
-        AttemptQuestion.objects.filter(
-            attempt__user=user,
-            attempt__status=Attempt.Status.GRADED,
-            category__isnull=False,
+def category_progress(*, user, request=None) -> list[CategoryProgress]:
+    """Points per question category over the trainee's graded attempts in
+    quizzes `request` may still see (courses/access.py), counting each
+    question once, with its best result in any attempt (a failed first try
+    does not drag down a later pass). Two queries; a question since deleted
+    from the bank counts once per attempt it was in."""
+    items = AttemptQuestion.objects.filter(
+        attempt__user=user,
+        attempt__status=Attempt.Status.GRADED,
+        category__isnull=False,
+    )
+    if request is not None:
+        quizzes = Page.objects.filter(pk__in=items.values("attempt__quiz_id")).values(
+            "id", "path"
         )
-        .annotate(
+        items = items.filter(
+            attempt__quiz_id__in=visible_page_ids(request=request, pages=quizzes)
+        )
+    rows = (
+        items.annotate(
             asked=Coalesce("question_id", -F("pk"), output_field=BigIntegerField())
         )
         .values("category__name", "asked")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from courses.access import page_published
 from courses.models import CoursePage
 from courses.selectors import enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
@@ -159,17 +160,21 @@ def _questions_for(quiz: QuizPage, rng: random.Random) -> list[Question]:
 def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     """Start an attempt, or return the trainee's unfinished one (resume).
 
-    Refused when the trainee is not enrolled in the quiz's course or has
-    used every attempt (the quiz's maximum plus any accommodation). Freezes
-    the questions, their order and their choices."""
+    Refused when the quiz or an ancestor is not published, when the trainee
+    is not (or no longer) enrolled in the quiz's course, also for resuming,
+    or has used every attempt (the quiz's maximum plus any accommodation).
+    Freezes the questions, their order and their choices. View restrictions
+    are the view's to check (courses/access.py)."""
+    if not page_published(page=quiz):
+        raise Refused(_("This quiz is not published."))
+    enrollment = enrollment_for(user=user, course=quiz_course(quiz))
+    if enrollment is None or not enrollment.is_active:
+        raise Refused(_("Enrol in the course to take its quizzes."))
     open_attempt = Attempt.objects.filter(
         user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS
     ).first()
     if open_attempt is not None:
         return open_attempt
-    enrollment = enrollment_for(user=user, course=quiz_course(quiz))
-    if enrollment is None or not enrollment.is_active:
-        raise Refused(_("Enrol in the course to take its quizzes."))
     accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
     used = Attempt.objects.filter(user=user, quiz=quiz).count()
@@ -225,6 +230,9 @@ def _open_attempt_for(user, attempt_id: int) -> Attempt:
         )
     if attempt.is_expired:
         raise Refused(_("Time is up: answers can no longer change."))
+    enrollment = enrollment_for(user=user, course=quiz_course(attempt.quiz))
+    if enrollment is None or not enrollment.is_active:
+        raise Refused(_("You left this course: answers can no longer change."))
     return attempt
 
 

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import Attempt, QuizPage
+from courses.access import (
+    access_response,
+    page_published,
+    step_access,
+    visible_page_ids,
+)
+
+from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     answers_markable_by,
     attempt_review_allowed,
@@ -28,17 +35,34 @@ from .services import (
 )
 
 
-def _attempt_for(request, attempt_id: int) -> Attempt:
-    """The signed-in trainee's own attempt; anyone else's is a 404."""
-    return get_object_or_404(
+def _attempt_for(request, attempt_id: int) -> tuple[Attempt, HttpResponse | None]:
+    """The signed-in trainee's own attempt (anyone else's is a 404), and the
+    refusal to return instead when the access rule (courses/access.py) no
+    longer lets the trainee act in its quiz: the quiz or an ancestor was
+    unpublished or restricted, or the trainee withdrew. Applies to every
+    attempt page, including results (which may show correct answers)."""
+    attempt = get_object_or_404(
         Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
     )
+    access = step_access(request=request, page=attempt.quiz, action=True)
+    if not access.allowed:
+        return attempt, access_response(
+            request=request, access=access, return_url=attempt.quiz.url
+        )
+    return attempt, None
 
 
 @require_POST
 @login_required
 def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    access = step_access(request=request, page=quiz, action=True)
+    if not access.allowed:
+        return access_response(
+            request=request,
+            access=access,
+            enrol_message=_("Enrol in the course to take its quizzes."),
+        )
     try:
         attempt = attempt_start(user=request.user, quiz=quiz)
     except Refused as refused:
@@ -65,7 +89,9 @@ def _question_url(attempt: Attempt, order: int) -> str:
 def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpResponse:
     """One question per page: light on slow connections, and each answer is
     saved as soon as the trainee moves on."""
-    attempt = _attempt_for(request, attempt_id)
+    attempt, refused = _attempt_for(request, attempt_id)
+    if refused is not None:
+        return refused
     if attempt.status != Attempt.Status.IN_PROGRESS or attempt.is_expired:
         if request.method == "POST":
             messages.error(
@@ -174,7 +200,9 @@ def _true_false_values(snapshot: dict, response: dict) -> list[dict]:
 
 @login_required
 def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _attempt_for(request, attempt_id)
+    attempt, refused = _attempt_for(request, attempt_id)
+    if refused is not None:
+        return refused
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:result", args=[attempt.pk]))
     items = list(attempt.items.order_by("order"))
@@ -194,14 +222,18 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def attempt_submit_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _attempt_for(request, attempt_id)
+    attempt, refused = _attempt_for(request, attempt_id)
+    if refused is not None:
+        return refused
     attempt_submit(user=request.user, attempt_id=attempt.pk)
     return HttpResponseRedirect(reverse("assessments:result", args=[attempt.pk]))
 
 
 @login_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _attempt_for(request, attempt_id)
+    attempt, refused = _attempt_for(request, attempt_id)
+    if refused is not None:
+        return refused
     if attempt.is_expired:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
@@ -222,6 +254,13 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 # -- trainers --------------------------------------------------------------
 
 
+def _published_only(items: list[AttemptQuestion]) -> list[AttemptQuestion]:
+    """Staff keep their own scope, but nothing under an unpublished page."""
+    quizzes = {item.attempt.quiz.pk: item.attempt.quiz for item in items}
+    shown = visible_page_ids(request=None, pages=quizzes.values())
+    return [item for item in items if item.attempt.quiz_id in shown]
+
+
 @login_required
 def marking_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("wagtailadmin.access_admin"):
@@ -229,7 +268,7 @@ def marking_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/marking_queue.html",
-        {"items": marking_queue(user=request.user)},
+        {"items": _published_only(marking_queue(user=request.user))},
     )
 
 
@@ -243,6 +282,8 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
         ),
         pk=item_id,
     )
+    if not page_published(page=item.attempt.quiz):
+        raise Http404
     error = None
     if request.method == "POST":
         try:
@@ -268,7 +309,7 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def quiz_stats(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
-    if not can_mark(user=request.user, quiz=quiz):
+    if not can_mark(user=request.user, quiz=quiz) or not page_published(page=quiz):
         raise Http404
     return render(
         request,

@@ -206,9 +206,9 @@ def regrade_button(snippet, user, next_url=None):
 @hooks.register("sinau_my_learning_panels")
 def quiz_progress_panel(request):
     """'Belajarku' section: points per question category (django-quiz-app's
-    Progress)."""
+    Progress), over quizzes the trainee may still see."""
     return render_to_string(
         "assessments/includes/category_progress.html",
-        {"categories": category_progress(user=request.user)},
+        {"categories": category_progress(user=request.user, request=request)},
         request=request,
     )

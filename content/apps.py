@@ -7,7 +7,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import post_page_move
 
@@ -24,3 +24,7 @@ class ContentConfig(AppConfig):
         for model in (PageViewRestriction, Site, PracticeProduct):
             post_save.connect(content_changed, sender=model, weak=False)
             post_delete.connect(content_changed, sender=model, weak=False)
+        # The groups of a view restriction are saved after the restriction.
+        m2m_changed.connect(
+            content_changed, sender=PageViewRestriction.groups.through, weak=False
+        )

@@ -81,7 +81,11 @@ class CourseIndexPage(OneQueryViewRestrictions, Page):
         from .selectors import catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue(index=self, user=request.user, params=request.GET))
+        context.update(
+            catalogue(
+                index=self, user=request.user, params=request.GET, request=request
+            )
+        )
         return context
 
 
@@ -153,7 +157,7 @@ class CoursePage(OneQueryViewRestrictions, Page):
         from .selectors import course_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_detail(course=self, user=request.user))
+        context.update(course_detail(course=self, user=request.user, request=request))
         return context
 
 

@@ -12,6 +12,7 @@ from wagtail.models import Page, get_page_models
 
 from content.cache import cached, cached_many
 
+from .access import pages_visible, visible_page_ids
 from .models import (
     CompletionStep,
     CourseIndexPage,
@@ -155,12 +156,17 @@ def _outline_rows(courses: list[CoursePage]) -> list[dict]:
 def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgress]:
     """Modules and steps of `courses`, with what `user` has done: the outline
     from the cache (one query when not cached) plus one query per step type
-    for what is done, whatever the number of courses, modules and steps."""
+    for what is done, whatever the number of courses, modules and steps.
+    With a `request`, modules and steps it may not open (courses/access.py)
+    are left out; without one (completion), every live step counts."""
     if not courses:
         return {}
     types = {ContentType.objects.get_for_model(m).pk: m for m in step_models()}
     module_type = ContentType.objects.get_for_model(ModulePage).pk
     rows = _outline_rows(courses)
+    if request is not None:
+        visible = visible_page_ids(request=request, pages=rows)
+        rows = [row for row in rows if row["id"] in visible]
     by_path = {c.path: CourseProgress(course=c, modules=[]) for c in courses}
     course_urls = {c.path: (c.url_path, c.get_url(request) or "") for c in courses}
     module_by_path: dict[str, ModuleOutline] = {}
@@ -178,7 +184,7 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
             by_path[path[:-STEPLEN]].modules.append(outline)
             continue
         outline = module_by_path.get(path[:-STEPLEN])
-        if outline is None:  # under an unpublished module
+        if outline is None:  # under an unpublished or hidden module
             continue
         model = types[row["content_type_id"]]
         prefix = model._meta.model_name
@@ -244,6 +250,7 @@ def can_preview(*, user, page: Page) -> bool:
 
 
 def course_detail(*, course: CoursePage, user, request=None) -> dict:
+    """The course page's outline and enrolment; see `_outlines`."""
     progress = course_progress(course=course, user=user, request=request)
     return {"progress": progress, "enrollment": progress.enrollment}
 
@@ -279,9 +286,10 @@ def step_detail(*, lesson: Page, user, request=None) -> dict:
     }
 
 
-def catalogue(*, index: CourseIndexPage, user, params) -> dict:
+def catalogue(*, index: CourseIndexPage, user, params, request=None) -> dict:
     """Courses under `index`, filtered by `?jalur=<path slug>` and
-    `?keahlian=<skill>`, with the learning paths and the user's enrollments."""
+    `?keahlian=<skill>`, with the learning paths and the user's enrollments.
+    Courses the request may not open (courses/access.py) are not listed."""
     courses = CoursePage.objects.live().child_of(index).order_by("path")
     skill = params.get("keahlian") or ""
     if skill not in Skill.values:
@@ -290,7 +298,7 @@ def catalogue(*, index: CourseIndexPage, user, params) -> dict:
         courses = courses.filter(skill=skill)
     paths = list(LearningPath.objects.prefetch_related("steps").order_by("title"))
     chosen = next((p for p in paths if p.slug == params.get("jalur")), None)
-    courses = list(courses)
+    courses = pages_visible(request=request, pages=courses)
     if chosen is not None:
         order = [s.course_id for s in chosen.steps.all()]
         courses = sorted(
@@ -324,13 +332,16 @@ class PathProgress:
 
 def my_learning(*, user, request=None) -> dict:
     """'Belajarku': the trainee's courses with progress and where to continue,
-    and the learning paths they have started."""
+    and the learning paths they have started. Courses the request may no
+    longer open (courses/access.py) are left out, as are their steps."""
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("course")
         .order_by("-last_activity_at", "-enrolled_at")
     )
+    visible = visible_page_ids(request=request, pages=[e.course for e in enrollments])
+    enrollments = [e for e in enrollments if e.course_id in visible]
     outlines = _outlines([e.course for e in enrollments], user, request)
     items = []
     for enrollment in enrollments:
@@ -347,8 +358,9 @@ def my_learning(*, user, request=None) -> dict:
             .order_by("title")
         )
         for path in started:
-            courses = [
-                (s.course, state.get(s.course_id, "todo")) for s in path.steps.all()
-            ]
+            shown = pages_visible(
+                request=request, pages=[s.course for s in path.steps.all()]
+            )
+            courses = [(c, state.get(c.pk, "todo")) for c in shown]
             paths.append(PathProgress(path=path, courses=courses))
     return {"items": items, "paths": paths}

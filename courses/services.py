@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import page_published
 from .models import (
     CoursePage,
     Enrollment,
@@ -97,7 +98,11 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     """Mark a lesson done for an enrolled trainee. Idempotent: a second call
     returns the existing row. May complete the course, which sends
     `course_completed` after commit. Raises PermissionDenied when the trainee
-    is not enrolled (or has withdrawn)."""
+    is not enrolled (or has withdrawn), or when the lesson or an ancestor is
+    not published. View restrictions are the view's to check
+    (courses/access.py: it has the request)."""
+    if not page_published(page=lesson):
+        raise PermissionDenied(_("This lesson is not published."))
     course = lesson.get_parent().get_parent().specific_deferred
     enrollment = enrollment_for(user=user, course=course)
     if enrollment is None or not enrollment.is_active:

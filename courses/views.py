@@ -12,6 +12,7 @@ from wagtail import hooks
 
 from lms.http import redirect_back
 
+from .access import access_response, step_access
 from .models import CoursePage, LessonPage
 from .selectors import my_learning
 from .services import (
@@ -25,7 +26,12 @@ from .services import (
 @require_POST
 @login_required
 def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    """Enrol: only in a course the request may see now (a password-protected
+    course needs its password first)."""
+    course = get_object_or_404(CoursePage, pk=course_id)
+    access = step_access(request=request, page=course)
+    if not access.allowed:
+        return access_response(request=request, access=access)
     try:
         enrollment_create(user=request.user, course=course)
     except EnrollmentRefused as refused:
@@ -40,7 +46,11 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Withdraw: only from a course the request may see now."""
     course = get_object_or_404(CoursePage, pk=course_id)
+    access = step_access(request=request, page=course)
+    if not access.allowed:
+        return access_response(request=request, access=access)
     if enrollment_withdraw(user=request.user, course=course) is not None:
         messages.success(
             request,
@@ -53,7 +63,15 @@ def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    """Mark done: a lesson the request may see, by an active enrolee."""
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    access = step_access(request=request, page=lesson, action=True)
+    if not access.allowed:
+        return access_response(
+            request=request,
+            access=access,
+            enrol_message=_("Enrol in the course to mark lessons as done."),
+        )
     try:
         lesson_complete(user=request.user, lesson=lesson)
     except PermissionDenied:

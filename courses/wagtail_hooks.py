@@ -1,0 +1,15 @@
+from wagtail import hooks
+
+from .access import access_response, step_access
+
+
+@hooks.register("before_serve_page", order=-10)
+def page_access(page, request, serve_args, serve_kwargs):
+    """Serve a page only under the access rule (courses/access.py): Wagtail's
+    router does not look at whether the ancestors of a page are live, so a
+    lesson under an unpublished course or module would open by URL. Runs
+    before Wagtail's own view-restriction check, which then agrees."""
+    access = step_access(request=request, page=page)
+    if not access.allowed:
+        return access_response(request=request, access=access)
+    return None

@@ -1,0 +1,310 @@
+"""Every URL that takes an id, as every role, on every kind of closed target:
+nothing is created or changed, no 500, no closed content shown.
+
+How it works
+------------
+`url_patterns_with_ids()` walks `get_resolver()` recursively and yields each
+pattern that takes an int (a `<int:...>` converter, or a digit group in a
+regex). For each, `TARGETS[kwarg](world)` gives the values to put in each int
+kwarg, built on a *world* (see `World`): a course with a module, a lesson and
+a quiz (single choice + essay), trainee A enrolled with a submitted attempt
+waiting for marking and an open attempt, trainee B (not enrolled), a trainer
+who may edit only another course, and a superuser. The world is then closed
+in one way per scenario (SCENARIOS: restricted to a group, protected by a
+password, course unpublished, module unpublished) and every URL is called
+with GET and POST (POST_DATA gives a valid form for the URL name, so a missing
+check would write) as each role. After each call the database must be what
+it was (`db_snapshot`: every row of SNAPSHOT_MODELS), the response must not
+be a server error, and closed content (SECRETS) must not appear. The Wagtail
+page URLs of the course, module, lesson and quiz are walked the same way.
+
+A pattern with an int kwarg that TARGETS does not know fails the test
+(`test_every_id_taking_url_is_known`), so a new view is covered as soon as it
+is added, or the test says what to add.
+
+Extending it (certificates, cohorts, exports...)
+-----------------------------------------------
+- New kwarg (e.g. `certificate_id`): add `TARGETS["certificate_id"] =
+  lambda w: [...]`, creating what it needs in `World.__init__` (before the
+  scenario closes the course) and keeping it on `self`.
+- New models the view could write: add them to SNAPSHOT_MODELS.
+- A POST that needs a valid form to write anything: add POST_DATA[url name].
+- Staff-only areas covered by their own scope tests: EXCLUDED_PREFIXES, with
+  the reason. Never add a route there to silence this test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.models import GroupPagePermission, PageViewRestriction
+
+from assessments.demo import answer_data, attempt_take
+from assessments.models import Accommodation, Attempt, AttemptQuestion, RegradeJob
+from assessments.services import attempt_start
+from courses.models import Enrollment, LessonCompletion, ModulePage
+from courses.services import enrollment_create
+from lms.accounts.models import User
+from tests.factories import UserFactory, trainee, trainer
+from tests.factories.assessments import question, quiz_in
+from tests.factories.courses import course_tree, lessons_of
+
+pytestmark = pytest.mark.django_db
+
+# Staff areas with their own permission checks and scope tests.
+EXCLUDED_PREFIXES = {
+    "admin/": "Wagtail admin: Wagtail's permission policies; staff scope tests",
+    "django-admin/": "Django admin: superusers only",
+}
+# Regex routes whose digit groups are not page, course, quiz or attempt ids.
+NOT_COURSE_DATA = {
+    "wagtaildocs_serve": "a document id, guarded by Wagtail's collection "
+    "view restrictions; no course page, attempt or enrolment",
+}
+
+SECRETS = ("Isi rahasia", "Soal single?", "Penjelasan single.", "Jawaban esai")
+
+SNAPSHOT_MODELS = [
+    Enrollment,
+    LessonCompletion,
+    Attempt,
+    AttemptQuestion,
+    Accommodation,
+    RegradeJob,
+]
+
+
+class World:
+    """Everything the walked URLs point at, built while the course is open."""
+
+    def __init__(self):
+        self.course = course_tree(modules=1, lessons=1, title="Kursus Tertutup")
+        self.module = ModulePage.objects.child_of(self.course).get()
+        self.lesson = lessons_of(self.course)[0]
+        self.quiz = quiz_in(self.course, [question("single"), question("essay")])
+        self.trainee_a = trainee()
+        enrollment_create(user=self.trainee_a, course=self.course)
+        self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)
+        self.essay = self.marking.items.get(snapshot__kind="essay")
+        self.open_attempt = attempt_start(user=self.trainee_a, quiz=self.quiz)
+        self.trainee_b = trainee()
+        other = course_tree(modules=1, lessons=1, title="Kursus Lain")
+        self.trainer = trainer()
+        editors = Group.objects.create(name="Pelatih Kursus Lain")
+        editors.permissions.add(Permission.objects.get(codename="access_admin"))
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.create(
+                group=editors,
+                page=other,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+        self.trainer.groups.add(editors)
+        self.superuser = UserFactory(is_superuser=True, is_staff=True)
+        self.restriction_ids: list[int] = []
+        self.scenario = ""
+        self.page_urls = {
+            p.url: p for p in (self.course, self.module, self.lesson, self.quiz)
+        }
+
+    @property
+    def course_closed(self) -> bool:
+        return self.scenario != "unpublished module"
+
+    def closed_pages(self) -> dict[str, object]:
+        """The page URLs the scenario closes (an unpublished module leaves
+        its course open, without the module's steps in the outline)."""
+        if not self.course_closed:
+            return {u: p for u, p in self.page_urls.items() if p != self.course}
+        return self.page_urls
+
+    def roles(self, scenario: str) -> dict[str, User | None]:
+        roles = {
+            "anonymous": None,
+            "trainee A (enrolled)": self.trainee_a,
+            "trainee B": self.trainee_b,
+            "trainer of another course": self.trainer,
+        }
+        if scenario.startswith("unpublished"):
+            # Superusers pass view restrictions by design; nobody passes an
+            # unpublished ancestor.
+            roles["superuser"] = self.superuser
+        return roles
+
+
+# kwarg name -> the values to try, from the world.
+TARGETS: dict[str, Callable[[World], list[int]]] = {
+    # An unpublished module leaves its course open: no closed course then.
+    "course_id": lambda w: [w.course.pk] if w.course_closed else [],
+    "lesson_id": lambda w: [w.lesson.pk],
+    "quiz_id": lambda w: [w.quiz.pk],
+    "attempt_id": lambda w: [w.open_attempt.pk, w.marking.pk],
+    "order": lambda w: [1],
+    "item_id": lambda w: [w.essay.pk],
+    "page_id": lambda w: [p.pk for p in w.closed_pages().values()],
+    "page_view_restriction_id": lambda w: w.restriction_ids or [0],
+    "restriction_id": lambda w: w.restriction_ids or [0],
+}
+
+
+def _answer(world: World, kwargs: dict) -> dict:
+    attempt = Attempt.objects.get(pk=kwargs["attempt_id"])
+    item = attempt.items.get(order=kwargs["order"])
+    return dict(answer_data(item.snapshot, right=True).lists())
+
+
+# URL name -> valid POST data, so that a missing check would write.
+POST_DATA: dict[str, Callable[[World, dict], dict]] = {
+    "assessments:question": _answer,
+    "assessments:mark": lambda w, kw: {"points": "1", "feedback": "Bagus."},
+    "wagtailcore_authenticate_with_password": lambda w, kw: {
+        "password": "salah",
+        "return_url": "/",
+    },
+}
+
+
+def _close(world: World, scenario: str) -> None:
+    course = world.course
+    world.scenario = scenario
+    if scenario == "restricted to a group":
+        restriction = PageViewRestriction.objects.create(
+            page=course, restriction_type="groups"
+        )
+        restriction.groups.set([Group.objects.create(name="Kelompok Desa A")])
+        world.restriction_ids = [restriction.pk]
+    elif scenario == "password-protected":
+        restriction = PageViewRestriction.objects.create(
+            page=course, restriction_type="password", password="kopi-desa"
+        )
+        world.restriction_ids = [restriction.pk]
+    elif scenario == "unpublished course":
+        course.unpublish()
+    elif scenario == "unpublished module":
+        world.module.unpublish()
+    else:
+        raise AssertionError(scenario)
+
+
+SCENARIOS = [
+    "restricted to a group",
+    "password-protected",
+    "unpublished course",
+    "unpublished module",
+]
+
+_DIGITS = re.compile(r"\((?:\?P<(\w+)>)?\\d\+?\)")
+
+
+def url_patterns_with_ids() -> Iterator[tuple[str, str, list[str]]]:
+    """(route, qualified URL name, int kwarg names) of every pattern that
+    takes an int, outside EXCLUDED_PREFIXES."""
+
+    def walk(resolver, prefix, namespace):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                ns = namespace
+                if entry.namespace:
+                    ns = f"{ns}:{entry.namespace}" if ns else entry.namespace
+                yield from walk(entry, prefix + str(entry.pattern), ns)
+                continue
+            assert isinstance(entry, URLPattern)
+            yield prefix + str(entry.pattern), namespace, entry
+
+    for route, namespace, entry in walk(get_resolver(), "", None):
+        if route.startswith(tuple(EXCLUDED_PREFIXES)):
+            continue
+        converters = getattr(entry.pattern, "converters", {})
+        ints = [k for k, c in converters.items() if c.regex == "[0-9]+"]
+        if not converters:
+            ints = [
+                m.group(1) or f"<positional {i}>"
+                for i, m in enumerate(_DIGITS.finditer(str(entry.pattern)))
+            ]
+        if not ints:
+            continue
+        name = f"{namespace}:{entry.name}" if namespace else entry.name
+        yield route, name, ints
+
+
+def _urls(world: World) -> Iterator[tuple[str, str]]:
+    """(URL name, URL, kwargs) for every id-taking pattern and every
+    combination of target values."""
+    import itertools
+
+    for _route, name, ints in url_patterns_with_ids():
+        if name in NOT_COURSE_DATA:
+            continue
+        for values in itertools.product(*(TARGETS[k](world) for k in ints)):
+            kwargs = dict(zip(ints, values, strict=True))
+            yield name, reverse(name, kwargs=kwargs), kwargs
+
+
+def db_snapshot() -> dict[str, list[tuple]]:
+    return {
+        model.__name__: sorted(
+            tuple(row) for row in model.objects.order_by("pk").values_list()
+        )
+        for model in SNAPSHOT_MODELS
+    }
+
+
+def test_every_id_taking_url_is_known():
+    found = list(url_patterns_with_ids())
+    unknown = [
+        (route, name, k)
+        for route, name, ints in found
+        if name not in NOT_COURSE_DATA
+        for k in ints
+        if k not in TARGETS
+    ]
+    assert not unknown, (
+        "URL patterns take ids this test cannot fill; add them to TARGETS "
+        f"(see the module docstring): {unknown}"
+    )
+    names = {name for _r, name, _i in found}
+    assert {"courses:enroll", "assessments:question", "assessments:mark"} <= names
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_role_changes_anything_through_an_id_on_a_closed_target(client, scenario):
+    world = World()
+    _close(world, scenario)
+    client.raise_request_exception = True
+    calls = 0
+    for role, user in world.roles(scenario).items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name, url, kwargs in _urls(world):
+            data = POST_DATA.get(name, lambda w, kw: {})(world, kwargs)
+            for method in ("get", "post"):
+                before = db_snapshot()
+                payload = data if method == "post" else {}
+                response = getattr(client, method)(url, payload)
+                calls += 1
+                where = f"{scenario} · {role} · {method.upper()} {url}"
+                assert response.status_code < 500, where
+                assert db_snapshot() == before, where
+                body = response.content.decode(errors="replace")
+                for secret in SECRETS:
+                    assert secret not in body, f"{where} shows {secret!r}"
+        if scenario == "unpublished module":
+            body = client.get(world.course.url).content.decode()
+            for step in (world.lesson, world.quiz):
+                assert step.title not in body, f"{scenario} · {role} · outline"
+        for url in world.closed_pages():
+            response = client.get(url)
+            where = f"{scenario} · {role} · page {url}"
+            assert response.status_code in (302, 403, 404) or (
+                scenario == "password-protected"
+                and 'name="password"' in response.content.decode()
+            ), (where, response.status_code)
+            for secret in SECRETS:
+                assert secret not in response.content.decode(), where
+    assert calls > 50
