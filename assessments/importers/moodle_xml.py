@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
 from .common import (
     QuestionError,
+    answer_number,
     category_leaf,
     check_choices,
     check_tolerance,
@@ -33,6 +34,7 @@ from .common import (
     points_from_grade,
     question_label,
     short_name,
+    shorten,
     unsupported,
 )
 
@@ -167,7 +169,7 @@ def _points(element: Element, label: str) -> int:
     if grade is None:
         raise QuestionError(
             _("%(question)s: the default grade '%(value)s' is not a number.")
-            % {"question": label, "value": raw}
+            % {"question": label, "value": shorten(raw)}
         )
     return points_from_grade(grade)
 
@@ -181,7 +183,7 @@ def _answers(element: Element, label: str) -> list[tuple[Decimal, Element]]:
         if fraction is None:
             raise QuestionError(
                 _("%(question)s: the answer grade '%(value)s' is not a number.")
-                % {"question": label, "value": raw}
+                % {"question": label, "value": shorten(raw)}
             )
         answers.append((fraction, answer))
     return answers
@@ -235,11 +237,11 @@ def _fill_numerical(question: ParsedQuestion, element: Element, label: str) -> N
         if fraction < 100:
             continue
         raw = _answer_text(answer)
-        value = parse_decimal(raw)
+        value = answer_number(raw, label)
         if value is None:
             raise QuestionError(
                 _("%(question)s: '%(value)s' is not a number.")
-                % {"question": label, "value": raw}
+                % {"question": label, "value": shorten(raw)}
             )
         question.numeric_answer = value
         question.numeric_tolerance = check_tolerance(
