@@ -365,15 +365,13 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
             raise Refused(_("The trainee has not submitted this attempt yet."))
         reading = number_read(str(points))
         value = reading.closest_to(item.max_points / 2) if reading else None
-        if (
-            value is None
-            or not 0 <= value <= item.max_points
-            or value != value.quantize(Decimal("0.01"))  # the column keeps 2 places
-        ):
+        if value is None or not 0 <= value <= item.max_points:
             raise Refused(
                 _("Give between 0 and %(max)s points.")
                 % {"max": item.max_points.normalize()}
             )
+        if value != value.quantize(Decimal("0.01")):  # the column keeps 2 places
+            raise Refused(_("Give points with at most two decimal places."))
         item.points = value
         item.is_correct = value >= item.max_points / 2
         if not text_storable(feedback):
