@@ -9,6 +9,8 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,8 +22,9 @@ from assessments.importers.common import (
     MAX_POINTS,
     clean_html,
 )
-from assessments.models import AttemptQuestion, Question
+from assessments.models import AttemptQuestion, Question, QuestionCategory
 from assessments.services import questions_import
+from tests.factories import trainer
 
 FORMATS = ("moodle", "gift", "quizapp")
 BOUNDED = settings(
@@ -326,3 +329,59 @@ def test_model_columns_match_the_importer_limits():
         )
     max_points = AttemptQuestion._meta.get_field("max_points")
     assert MAX_POINTS < 10 ** (max_points.max_digits - max_points.decimal_places)
+
+
+# -- the admin upload ----------------------------------------------------------
+
+
+def _upload(content: bytes, fmt: str) -> dict:
+    return {
+        "file": SimpleUploadedFile("bank.txt", content),
+        "format": fmt,
+        "category": "",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "fmt", "message"),
+    [
+        (moodle_numeric("1e1000000").encode(), "moodle", "Harga"),
+        (gift_numeric("1e1000000").encode(), "gift", "Harga"),
+        (gift_numeric("10000000000000").encode(), "gift", "di luar batas"),
+        (b"::A:: Soal\x00 {}\n", "gift", "karakter NUL"),
+        (quizapp("Soal\u0000").encode(), "quizapp", "karakter NUL"),
+        (quizapp("Soal\ud800").encode(), "quizapp", "Unicode yang tidak sah"),
+    ],
+)
+def test_admin_upload_refuses_with_a_message_and_stores_nothing(
+    client, content, fmt, message
+):
+    client.force_login(trainer())
+    started = time.process_time()
+    response = client.post(reverse("questions_import"), _upload(content, fmt))
+    assert time.process_time() - started < 5
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Question.objects.exists()
+    assert not QuestionCategory.objects.exists()
+
+
+@pytest.mark.django_db
+@settings(BOUNDED, max_examples=40)
+@given(
+    content=st.one_of(
+        moodle_files().map(str.encode),
+        gift_files().map(lambda text: text.encode("utf-8", "surrogatepass")),
+        quizapp_files().map(str.encode),
+        st.binary(max_size=200),
+    ),
+    fmt=st.sampled_from(FORMATS),
+)
+def test_admin_upload_answers_302_or_400(client, content, fmt):
+    client.force_login(trainer())
+    before = Question.objects.count()
+    response = client.post(reverse("questions_import"), _upload(content, fmt))
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert Question.objects.count() == before
