@@ -166,3 +166,15 @@ def test_the_question_page_answers_2xx_3xx_or_4xx(
         assert response.status_code in (200, 302, 400), response.status_code
         if response.status_code == 400:
             assert _responses(attempt) == before
+
+
+def test_review_page_shows_how_numbers_were_read_before_submitting(
+    client, learner, attempt
+):
+    client.force_login(learner)
+    order = attempt.items.get(snapshot__kind="numeric").order
+    attempt_answer(
+        user=learner, attempt_id=attempt.pk, order=order, data=_post(value="0.125")
+    )
+    body = client.get(reverse("assessments:overview", args=[attempt.pk])).content
+    assert "Dibaca sebagai 0,125 (nol koma satu dua lima)." in body.decode()
