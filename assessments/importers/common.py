@@ -260,6 +260,12 @@ def _number_shape(value: str) -> str:
     return "number"
 
 
+def is_huge_number(value: str) -> bool:
+    """Whether `value` is written as a number but too long or too large to
+    read (see `parse_decimal`)."""
+    return _number_shape(value.strip()) == "huge"
+
+
 def parse_decimal(value: str) -> Decimal | None:
     """`value` as a Decimal, or None if it is not a plain finite number
     (a dot is the decimal separator; no thousands separators) or is too
@@ -292,6 +298,15 @@ def out_of_range(label: str, value: str) -> str:
         "value": shorten(value),
         "whole": ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES,
         "places": ANSWER_DECIMAL_PLACES,
+    }
+
+
+def points_out_of_range(label: str, points: str) -> str:
+    """The message for a question worth too many (or too few) points."""
+    return _("%(question)s: %(points)s points is out of range (1 to %(max)d).") % {
+        "question": label,
+        "points": points,
+        "max": MAX_POINTS,
     }
 
 
@@ -369,10 +384,7 @@ def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
         if value is not None and not answer_fits(value):
             problems.append(out_of_range(label, str(value)))
     if not 1 <= question.points <= MAX_POINTS:
-        problems.append(
-            _("%(question)s: %(points)s points is out of range (1 to %(max)d).")
-            % {"question": label, "points": question.points, "max": MAX_POINTS}
-        )
+        problems.append(points_out_of_range(label, str(question.points)))
     return problems
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
 from .common import (
+    MAX_POINTS,
     QuestionError,
     answer_number,
     category_leaf,
@@ -30,8 +31,10 @@ from .common import (
     format_plain,
     format_text,
     html_to_text,
+    is_huge_number,
     parse_decimal,
     points_from_grade,
+    points_out_of_range,
     question_label,
     short_name,
     shorten,
@@ -166,6 +169,8 @@ def _points(element: Element, label: str) -> int:
     if not raw:
         return 1
     grade = parse_decimal(raw)
+    if is_huge_number(raw) or (grade is not None and grade > MAX_POINTS):
+        raise QuestionError(points_out_of_range(label, shorten(raw)))
     if grade is None:
         raise QuestionError(
             _("%(question)s: the default grade '%(value)s' is not a number.")

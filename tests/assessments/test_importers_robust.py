@@ -115,10 +115,11 @@ def test_the_largest_storable_numbers_are_accepted():
     assert question.numeric_answer == Decimal(largest)
 
 
-def test_points_beyond_the_limit_are_refused():
-    errors = refused(moodle_numeric("5", grade=str(MAX_POINTS + 1)), "moodle")
+@pytest.mark.parametrize("grade", [str(MAX_POINTS + 1), "1e1000000", "1e9999"])
+def test_points_beyond_the_limit_are_refused(grade):
+    errors = refused(moodle_numeric("5", grade=grade), "moodle")
     assert errors == [
-        f"Question 'Harga': 1001 points is out of range (1 to {MAX_POINTS})."
+        f"Question 'Harga': {grade} points is out of range (1 to {MAX_POINTS})."
     ]
 
 
