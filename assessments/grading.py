@@ -13,11 +13,12 @@ A snapshot (built by `snapshot_for`) looks like:
 For ordering questions `choices` is the display order and `correct_order`
 the ids in the right order. Responses (ids, mapped from keys on save):
   single {"choice": id}; multiple {"choices": [ids]}; true_false
-  {"value": bool}; numeric {"raw": "2,5", "value": "2.5"}; ordering
+  {"value": bool}; numeric {"raw": "1.250", "value": "1250", "other": "1.250"}
+  ("other" only for an ambiguous notation, see assessments.numbers); ordering
   {"order": [ids]}; essay {"text": ...}.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from .models import QuestionKind
 
@@ -43,11 +44,26 @@ def _is_correct(kind: str, snapshot: dict, response: dict) -> bool:
     if kind == QuestionKind.TRUE_FALSE:
         return response.get("value") is snapshot["answer"]
     if kind == QuestionKind.NUMERIC:
-        value = response.get("value")
-        if value is None:
-            return False
-        answer, tolerance = Decimal(snapshot["answer"]), Decimal(snapshot["tolerance"])
-        return abs(Decimal(value) - answer) <= tolerance
+        return _numeric_correct(snapshot, response)
     if kind == QuestionKind.ORDERING:
         return response.get("order") == snapshot["correct_order"]
     raise ValueError(f"unknown question kind {kind!r}")
+
+
+def _numeric_correct(snapshot: dict, response: dict) -> bool:
+    """Whether the reading of the trainee's number closest to the correct
+    number is within the tolerance (inclusive). An unambiguous notation has
+    one reading; an ambiguous one (`1.250`) has two, so it is right when
+    either is (rule 6 in assessments.numbers). Unreadable stored values
+    count as wrong."""
+    try:
+        answer = Decimal(snapshot["answer"])
+        tolerance = Decimal(snapshot["tolerance"])
+        readings = [
+            Decimal(response[key])
+            for key in ("value", "other")
+            if response.get(key) is not None
+        ]
+        return any(abs(reading - answer) <= tolerance for reading in readings)
+    except (InvalidOperation, KeyError, TypeError, ValueError):
+        return False

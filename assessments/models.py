@@ -70,7 +70,10 @@ class Question(index.Indexed, ClusterableModel):
         help_text=_("Shown after the attempt, as the quiz's review policy allows."),
     )
     points = models.PositiveSmallIntegerField(
-        _("points"), default=1, validators=[MinValueValidator(1)]
+        _("points"),
+        default=1,
+        # at most 1000: AttemptQuestion.max_points is DecimalField(6, 2)
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
     true_false_answer = models.BooleanField(
         _("the statement is true"), null=True, blank=True

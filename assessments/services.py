@@ -34,13 +34,14 @@ from .models import (
     QuizPage,
     RegradeJob,
 )
-from .numbers import number_parse
+from .numbers import number_read
 from .selectors import (
     accommodation_for,
     answers_markable_by,
     attempts_allowed,
     time_limit_for,
 )
+from .text import text_storable
 
 ESSAY_MAX_LENGTH = 5000
 
@@ -283,10 +284,13 @@ def response_parse(snapshot: dict, data) -> dict:
         return {"value": value}
     if kind == QuestionKind.NUMERIC:
         raw = (data.get("value") or "").strip()
-        number = number_parse(raw)
-        if number is None:
+        reading = number_read(raw)  # None for anything but a number, never raises
+        if reading is None:
             raise Refused(_("Write a number, for example 2,5 or 15.000."))
-        return {"raw": raw[:40], "value": str(number)}
+        response = {"raw": raw, "value": str(reading.value)}
+        if reading.other is not None:
+            response["other"] = str(reading.other)
+        return response
     if kind == QuestionKind.ORDERING:
         positions = {
             cid: _int(data.get(f"position-{key}")) for key, cid in by_key.items()
@@ -303,6 +307,8 @@ def response_parse(snapshot: dict, data) -> dict:
         text = (data.get("text") or "").strip()
         if not text:
             raise Refused(_("Write your answer first."))
+        if not text_storable(text):
+            raise Refused(_("Your answer contains characters that cannot be saved."))
         if len(text) > ESSAY_MAX_LENGTH:
             raise Refused(
                 _("Your answer is too long: at most %(n)s characters.")
@@ -438,14 +444,19 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
             raise Refused(_("Only trainers of this course may mark its answers."))
         if attempt.status == Attempt.Status.IN_PROGRESS:
             raise Refused(_("The trainee has not submitted this attempt yet."))
-        value = number_parse(str(points))
+        reading = number_read(str(points))
+        value = reading.closest_to(item.max_points / 2) if reading else None
         if value is None or not 0 <= value <= item.max_points:
             raise Refused(
                 _("Give between 0 and %(max)s points.")
                 % {"max": item.max_points.normalize()}
             )
+        if value != value.quantize(Decimal("0.01")):  # the column keeps 2 places
+            raise Refused(_("Give points with at most two decimal places."))
         item.points = value
         item.is_correct = value >= item.max_points / 2
+        if not text_storable(feedback):
+            raise Refused(_("The feedback contains characters that cannot be saved."))
         item.feedback = feedback.strip()[:ESSAY_MAX_LENGTH]
         item.marked_by = marker
         item.marked_at = timezone.now()

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from ..text import text_printable, text_storable
+
 KINDS = ("single", "multiple", "true_false", "numeric", "ordering", "essay")
 
 
@@ -72,10 +76,40 @@ def parse(content: bytes | str, fmt: str) -> ParseResult:
 
     parsers = {"moodle": moodle_xml.parse, "gift": gift.parse, "quizapp": quizapp.parse}
     if fmt not in parsers:
-        raise ImportFailed([f"unknown format {fmt!r}"])
+        raise ImportFailed([_("Unknown file format.")])
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportFailed([f"the file is not UTF-8 text ({exc.reason})"]) from exc
-    return parsers[fmt](content)
+            raise ImportFailed(
+                [_("The file is not UTF-8 text. Save it as UTF-8 and try again.")]
+            ) from exc
+    _check_text(content)
+    try:
+        result = parsers[fmt](content)
+    except ImportFailed as failed:
+        raise ImportFailed(
+            [text_printable(error) for error in failed.errors],
+            [text_printable(entry) for entry in failed.skipped],
+        ) from failed
+    result.skipped = [text_printable(entry) for entry in result.skipped]
+    return result
+
+
+def _check_text(content: str) -> None:
+    """ImportFailed for text no database can keep: a NUL character (named
+    by line) or invalid Unicode. Escaped ones (JSON `\\u0000`) are caught
+    per question by `common.finish`."""
+    if "\x00" in content:
+        line = content.count("\n", 0, content.index("\x00")) + 1
+        raise ImportFailed(
+            [
+                _(
+                    "Line %(line)d contains a NUL character: this is not a "
+                    "text file. Save it as UTF-8 text."
+                )
+                % {"line": line}
+            ]
+        )
+    if not text_storable(content):
+        raise ImportFailed([_("The file contains invalid Unicode text.")])

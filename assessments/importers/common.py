@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
 
+from ..text import text_printable, text_storable
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
 
 # --------------------------------------------------------------------------
@@ -46,6 +47,7 @@ _DROP_CONTENT_TAGS = frozenset(
 )
 _BLOCK = r"</?(?:p|ul|ol|li)>"
 NAME_LENGTH = 60
+MAX_DEPTH = 64  # deeper nesting is flattened, so each tag costs O(MAX_DEPTH)
 
 
 class _SimpleHtml(HTMLParser):
@@ -78,6 +80,8 @@ class _SimpleHtml(HTMLParser):
         if self.dropping:
             return
         tag = _TAG_ALIASES.get(tag, tag)
+        if len(self.stack) >= MAX_DEPTH and tag in _PARAGRAPH_TAGS | ALLOWED_TAGS:
+            tag = "br" if tag in _PARAGRAPH_TAGS else ""  # bounded work per tag
         if tag == "br":
             self._emit_tag("<br>")
         elif tag in _SEPARATOR_TAGS:
@@ -231,14 +235,45 @@ def category_leaf(path: str) -> str:
     return segments[-1] if segments else ""
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_EXPONENT = re.compile(r"[eE][+-]?0*([0-9]+)$")
+NUMBER_MAX_LENGTH = 100  # characters of a number in a file
+EXPONENT_MAX_DIGITS = 4  # 1e9999 is read; 1e10000 is refused before Decimal()
+# Question.numeric_answer and numeric_tolerance are DecimalField(16, 4):
+ANSWER_MAX_DIGITS = 16
+ANSWER_DECIMAL_PLACES = 4
+ANSWER_QUANTUM = Decimal(1).scaleb(-ANSWER_DECIMAL_PLACES)
+MAX_POINTS = 1000  # AttemptQuestion.max_points is DecimalField(6, 2)
+
+
+def _number_shape(value: str) -> str:
+    """ "number", "huge" (a number too long or with too large an exponent
+    to read with bounded work) or "" (not a number). Bounded work: a
+    regular-expression match, no Decimal arithmetic."""
+    if not _NUMBER.fullmatch(value):
+        return ""
+    exponent = _EXPONENT.search(value)
+    if len(value) > NUMBER_MAX_LENGTH or (
+        exponent and len(exponent.group(1)) > EXPONENT_MAX_DIGITS
+    ):
+        return "huge"
+    return "number"
+
+
+def is_huge_number(value: str) -> bool:
+    """Whether `value` is written as a number but too long or too large to
+    read (see `parse_decimal`)."""
+    return _number_shape(value.strip()) == "huge"
 
 
 def parse_decimal(value: str) -> Decimal | None:
     """`value` as a Decimal, or None if it is not a plain finite number
-    (a dot is the decimal separator; no thousands separators)."""
+    (a dot is the decimal separator; no thousands separators) or is too
+    long or too large to read (more than NUMBER_MAX_LENGTH characters or an
+    exponent over 9999): refused before any Decimal work, so `1e1000000`
+    costs nothing."""
     value = value.strip()
-    if not _NUMBER.fullmatch(value):
+    if _number_shape(value) != "number":
         return None
     try:
         return Decimal(value)
@@ -246,8 +281,63 @@ def parse_decimal(value: str) -> Decimal | None:
         return None
 
 
+def shorten(value: str, length: int = 30) -> str:
+    """`value` cut to `length` characters for a message."""
+    value = value.strip()
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+def out_of_range(label: str, value: str) -> str:
+    """The message for a correct number or tolerance Sinau cannot store."""
+    return _(
+        "%(question)s: %(value)s is out of range: a correct number or "
+        "tolerance has at most %(whole)d digits before the decimal point "
+        "and %(places)d after it."
+    ) % {
+        "question": label,
+        "value": shorten(value),
+        "whole": ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES,
+        "places": ANSWER_DECIMAL_PLACES,
+    }
+
+
+def points_out_of_range(label: str, points: str) -> str:
+    """The message for a question worth too many (or too few) points."""
+    return _("%(question)s: %(points)s points is out of range (1 to %(max)d).") % {
+        "question": label,
+        "points": points,
+        "max": MAX_POINTS,
+    }
+
+
+def answer_number(raw: str, label: str) -> Decimal | None:
+    """A correct number or tolerance from a file: the Decimal, None if
+    `raw` is not a number (the caller says so in its own words), or
+    QuestionError naming the question when it is a number too large to
+    read (`1e1000000`). Whether the value fits the model is checked for
+    every question in `finish`."""
+    if _number_shape(raw.strip()) == "huge":
+        raise QuestionError(out_of_range(label, raw))
+    return parse_decimal(raw)
+
+
+def answer_fits(value: Decimal) -> bool:
+    """Whether `value` fits Question.numeric_answer/numeric_tolerance
+    (DecimalField(16, 4)) exactly. Constant work: `adjusted()` is checked
+    before `quantize`."""
+    return (
+        value.is_finite()
+        and value.adjusted() < ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES
+        and value == value.quantize(ANSWER_QUANTUM)
+    )
+
+
 def points_from_grade(value: Decimal) -> int:
-    """A Moodle default grade as Sinau points: rounded up, at least 1."""
+    """A Moodle default grade as Sinau points: rounded up, at least 1; a
+    grade over MAX_POINTS gives MAX_POINTS + 1 (refused by `finish`)
+    without converting a huge number to an int."""
+    if value > MAX_POINTS:
+        return MAX_POINTS + 1
     return max(1, int(value.to_integral_value(rounding=ROUND_CEILING)))
 
 
@@ -272,11 +362,41 @@ def unsupported(label: str, kind: str) -> str:
     }
 
 
+def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
+    """Why `question` cannot be stored as it is (both databases): text with
+    NUL characters or invalid Unicode, numbers beyond the model's columns,
+    too many points."""
+    problems = []
+    texts = [question.name, question.text, question.category, question.explanation]
+    texts += [question.rubric]
+    texts += [
+        part for choice in question.choices for part in (choice.text, choice.feedback)
+    ]
+    if not all(text_storable(text) for text in texts):
+        problems.append(
+            _(
+                "%(question)s: the text contains a NUL character or invalid "
+                "Unicode, which cannot be stored."
+            )
+            % {"question": label}
+        )
+    for value in (question.numeric_answer, question.numeric_tolerance):
+        if value is not None and not answer_fits(value):
+            problems.append(out_of_range(label, str(value)))
+    if not 1 <= question.points <= MAX_POINTS:
+        problems.append(points_out_of_range(label, str(question.points)))
+    return problems
+
+
 def finish(
     questions: list[ParsedQuestion], skipped: list[str], errors: list[str]
 ) -> ParseResult:
     """The parse result, or ImportFailed if anything was wrong or nothing
-    importable was found."""
+    importable was found. Every question is checked to be storable here
+    (`_storage_problems`), whichever format it came from."""
+    for number, question in enumerate(questions, start=1):
+        label = question_label(text_printable(question.name), number)
+        errors.extend(_storage_problems(question, label))
     if not errors and not questions:
         if skipped:
             errors = [_("The file contains no question of a supported type.")]
@@ -308,11 +428,11 @@ def check_choices(choices: list[ParsedChoice], label: str) -> None:
 
 def check_tolerance(raw: str, label: str) -> Decimal:
     """A tolerance: a number, not negative."""
-    tolerance = parse_decimal(raw)
+    tolerance = answer_number(raw, label)
     if tolerance is None:
         raise QuestionError(
             _("%(question)s: '%(value)s' is not a number.")
-            % {"question": label, "value": raw}
+            % {"question": label, "value": shorten(raw)}
         )
     if tolerance < 0:
         raise QuestionError(

@@ -27,16 +27,17 @@ from django.utils.translation import gettext as _
 from .base import ParsedChoice, ParsedQuestion, ParseResult
 from .common import (
     QuestionError,
+    answer_number,
     category_leaf,
     check_choices,
     check_tolerance,
     clean_html,
     finish,
     html_to_text,
-    parse_decimal,
     plain_text,
     question_label,
     short_name,
+    shorten,
     text_to_html,
     unsupported,
 )
@@ -330,13 +331,13 @@ def _numeric_value(raw: str, label: str) -> tuple[Decimal, Decimal]:
 
 def _number(raw: str, label: str) -> Decimal:
     """`raw` as a Decimal, or QuestionError naming the question."""
-    value = parse_decimal(raw)
+    value = answer_number(raw, label)
     if value is None:
         raise QuestionError(
             _(
                 "%(question)s: '%(value)s' is not a number "
                 "(use a dot for decimals, e.g. 2.5)."
             )
-            % {"question": label, "value": raw.strip()}
+            % {"question": label, "value": shorten(raw)}
         )
     return value

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
 from .common import (
+    MAX_POINTS,
     QuestionError,
+    answer_number,
     category_leaf,
     check_choices,
     check_tolerance,
@@ -29,10 +31,13 @@ from .common import (
     format_plain,
     format_text,
     html_to_text,
+    is_huge_number,
     parse_decimal,
     points_from_grade,
+    points_out_of_range,
     question_label,
     short_name,
+    shorten,
     unsupported,
 )
 
@@ -164,10 +169,12 @@ def _points(element: Element, label: str) -> int:
     if not raw:
         return 1
     grade = parse_decimal(raw)
+    if is_huge_number(raw) or (grade is not None and grade > MAX_POINTS):
+        raise QuestionError(points_out_of_range(label, shorten(raw)))
     if grade is None:
         raise QuestionError(
             _("%(question)s: the default grade '%(value)s' is not a number.")
-            % {"question": label, "value": raw}
+            % {"question": label, "value": shorten(raw)}
         )
     return points_from_grade(grade)
 
@@ -181,7 +188,7 @@ def _answers(element: Element, label: str) -> list[tuple[Decimal, Element]]:
         if fraction is None:
             raise QuestionError(
                 _("%(question)s: the answer grade '%(value)s' is not a number.")
-                % {"question": label, "value": raw}
+                % {"question": label, "value": shorten(raw)}
             )
         answers.append((fraction, answer))
     return answers
@@ -235,11 +242,11 @@ def _fill_numerical(question: ParsedQuestion, element: Element, label: str) -> N
         if fraction < 100:
             continue
         raw = _answer_text(answer)
-        value = parse_decimal(raw)
+        value = answer_number(raw, label)
         if value is None:
             raise QuestionError(
                 _("%(question)s: '%(value)s' is not a number.")
-                % {"question": label, "value": raw}
+                % {"question": label, "value": shorten(raw)}
             )
         question.numeric_answer = value
         question.numeric_tolerance = check_tolerance(

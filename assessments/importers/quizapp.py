@@ -83,6 +83,15 @@ def _load(content: str) -> list[Any]:
                 % {"reason": exc.msg, "line": exc.lineno, "column": exc.colno}
             ]
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a huge integer, deep nesting
+        raise ImportFailed(
+            [
+                _(
+                    "The file cannot be read as JSON: a number is too long or "
+                    "the data is nested too deeply."
+                )
+            ]
+        ) from exc
     if not isinstance(data, list):
         raise ImportFailed(
             [_("This is not a django-quiz-app dump: expected a JSON list of records.")]
@@ -127,7 +136,9 @@ def _is_record(record: Any) -> bool:
 
 def _order(pk: str) -> tuple[int, int | str]:
     """Sort key: numeric pks in numeric order, then the others."""
-    return (0, int(pk)) if pk.isdigit() else (1, pk)
+    if pk.isascii() and pk.isdigit() and len(pk) <= 18:
+        return (0, int(pk))
+    return (1, pk)
 
 
 def _answers_by_question(

@@ -107,3 +107,30 @@ def test_regrade_confirmation_page_for_trainers(client, course):
     response = client.get(f"/admin/bank-soal/{q.pk}/nilai-ulang/")
     assert response.status_code == 200
     assert "Nilai ulang sekarang" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"numeric_answer": "1e1000000"},
+        {"numeric_answer": "10000000000000"},
+        {"numeric_answer": "0.00001"},
+        {"numeric_answer": "5", "numeric_tolerance": "1e1000000"},
+        {"numeric_answer": "5", "points": "1001"},
+        {"numeric_answer": "5", "text": "Soal\x00"},
+    ],
+)
+def test_numbers_beyond_the_columns_and_nul_are_refused_in_the_admin(client, extra):
+    client.force_login(trainer())
+    response = client.post(ADD, _form("numeric", [], **extra))
+    assert response.status_code == 200  # the form again, with its errors
+    assert not Question.objects.exists()
+
+
+def test_the_admin_points_limit_is_the_importers():
+    from assessments.importers.common import MAX_POINTS
+
+    field = Question._meta.get_field("points")
+    assert max(v.limit_value for v in field.validators if v.code == "max_value") == (
+        MAX_POINTS
+    )

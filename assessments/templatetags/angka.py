@@ -1,0 +1,33 @@
+"""Show numbers as Indonesian trainees read them: `{% load angka %}`."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from assessments.numbers import number_format, number_words
+
+register = template.Library()
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
+@register.filter
+def angka(value) -> str:
+    """A stored number ("1250.5") in Indonesian notation ("1.250,5"); the
+    value unchanged if it is not a number."""
+    number = _decimal(value)
+    return number_format(number) if number is not None else str(value)
+
+
+@register.filter
+def angka_kata(value) -> str:
+    """A stored number in Indonesian words ("seribu dua ratus lima puluh
+    koma lima"); "" if it is not a number."""
+    number = _decimal(value)
+    return number_words(number) if number is not None else ""
