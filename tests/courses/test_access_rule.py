@@ -126,7 +126,7 @@ def test_result_with_correct_answers_refused_once_the_course_is_restricted(
     client, course, quiz, a_trainee, insiders
 ):
     enrollment_create(user=a_trainee, course=course)
-    attempt = attempt_take(user=a_trainee, quiz=quiz, right=False)
+    attempt = attempt_take(user=a_trainee, quiz=quiz, right=True)
     client.force_login(a_trainee)
     result = reverse("assessments:result", args=[attempt.pk])
     assert "Penjelasan single." in client.get(result).content.decode()
