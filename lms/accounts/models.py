@@ -87,6 +87,19 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.display_name or self.first_name or self.email or self.phone or ""
 
+    def check_password(self, raw_password) -> bool:
+        """Every check of this person's password counts against their
+        account's throttle (`lms.accounts.throttle`); raises
+        `PasswordCheckThrottled` when it is used up. Checks made by
+        `authenticate()` are throttled there, per client IP too."""
+        if self.pk is None:
+            return super().check_password(raw_password)
+        from .throttle import ACCOUNT, password_check
+
+        with password_check(request=None, key=f"user:{self.pk}", action=ACCOUNT) as c:
+            c.passed = super().check_password(raw_password)
+        return c.passed
+
     def clean(self) -> None:
         super().clean()
         self.email = self.email or None
