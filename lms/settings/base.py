@@ -175,6 +175,8 @@ ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_RATE_LIMITS = {
     # Failed log-ins are counted by Sinau's throttle, for every log-in form.
     "login_failed": None,
+    # Every log-in request, right or wrong: a class on one wifi logs in at once.
+    "login": "120/m/ip",
     "reset_password": "10/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
 }
