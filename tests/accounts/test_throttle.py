@@ -486,3 +486,10 @@ def test_documented_limits(settings):
         "page_password": "30/15m/ip,100/15m/key",
     }
     assert throttle.window_minutes(throttle.ACCOUNT) == 15
+
+
+def test_wagtail_admin_log_in_links_to_the_one_reset_path(client):
+    body = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert f'href="{reverse("account_reset_password")}"' in body
+    assert "Lupa kata sandi?" in body
+    assert reverse("wagtailadmin_password_reset") not in body
