@@ -160,3 +160,21 @@ def password_check(
         _checking.reset(token)
         if check.passed:
             usage.rollback()
+
+
+def password_throttle_clear(*, user) -> None:
+    """Forget the failures counted against `user`'s account (not those of
+    any client IP). Called when the person set a new password from an
+    emailed reset link, which proves they own the account. Idempotent."""
+    ratelimit.clear(
+        HttpRequest(),
+        app=APP,
+        action=ACCOUNT,
+        config=_rates(ACCOUNT, per_ip=False),
+        key=f"user:{user.pk}",
+    )
+
+
+def password_throttle_clear_after_reset(sender, *, user, **kwargs) -> None:
+    """allauth's `password_reset` signal receiver (see apps.py)."""
+    password_throttle_clear(user=user)

@@ -493,3 +493,30 @@ def test_wagtail_admin_log_in_links_to_the_one_reset_path(client):
     assert f'href="{reverse("account_reset_password")}"' in body
     assert "Lupa kata sandi?" in body
     assert reverse("wagtailadmin_password_reset") not in body
+
+
+def test_a_password_reset_by_email_ends_the_accounts_lock(client):
+    user = trainee(email="siti@contoh.id")
+    _fail(client, "siti@contoh.id", 5)
+    client.post(reverse("account_reset_password"), {"email": "siti@contoh.id"})
+    link = re.search(
+        r"https?://[^/]+(/akun/password/reset/key/\S+/)", mail.outbox[0].body
+    )
+    form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    _login(client, "siti@contoh.id", NEW_PASSWORD)
+    assert _logged_in_as(client, user)
+
+
+def test_a_locked_client_stays_locked_after_someone_resets(client, settings):
+    settings.SINAU_PASSWORD_RATE_LIMITS = {
+        **settings.SINAU_PASSWORD_RATE_LIMITS,
+        "password": "3/15m/ip,5/15m/key",
+    }
+    user = trainee(email="siti@contoh.id")
+    for n in range(3):
+        _fail(client, f"tebak{n}@contoh.id", 1)
+    throttle.password_throttle_clear(user=user)
+    response = _login(client, "siti@contoh.id")
+    assert THROTTLED in response.content.decode()
