@@ -123,10 +123,21 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend, so every log-in passes the password throttle (README, "Log-in
+# throttling"); limits in allauth's notation, counted in the shared cache.
+AUTHENTICATION_BACKENDS = ["lms.accounts.backends.ThrottledAuthenticationBackend"]
+SINAU_PASSWORD_RATE_LIMITS = {
+    # a person's password: per client IP, per account
+    "password": env("SINAU_PASSWORD_RATE_LIMIT", default="50/15m/ip,5/15m/key"),
+    # a page or document password: per client IP, per restriction
+    "page_password": env(
+        "SINAU_PAGE_PASSWORD_RATE_LIMIT", default="30/15m/ip,100/15m/key"
+    ),
+}
+# The client IP is taken from X-Forwarded-For only behind this many proxies of
+# our own (or from the header a trusted proxy sets); 0 = the connection's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default=None)
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
@@ -149,6 +160,7 @@ ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_FORMS = {
     "login": "lms.accounts.forms.LoginForm",
     "signup": "lms.accounts.forms.SignupForm",
+    "reset_password": "lms.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = False
@@ -156,9 +168,18 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Sign-up says plainly that a number is taken: clearer for first-time users,
-# and no SMS code exists to hide it behind. Log-in errors stay identical.
+# and no SMS code exists to hide it behind. Log-in errors stay identical, and
+# password reset never says whether an address has an account
+# (lms.accounts.forms.ResetPasswordForm).
 ACCOUNT_PREVENT_ENUMERATION = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {
+    # Failed log-ins are counted by Sinau's throttle, for every log-in form.
+    "login_failed": None,
+    # Every log-in request, right or wrong: a class on one wifi logs in at once.
+    "login": "120/m/ip",
+    "reset_password": "10/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+}
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Sinau <noreply@sinau.local>"
 )
@@ -192,7 +213,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"}
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+# One reset path: allauth's (/akun/password/reset/), throttled.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 
 # Celery: the filesystem transport under var/ unless REDIS_URL is set.
