@@ -138,9 +138,10 @@ def markable_quizzes(*, user):
     return QuizPage.objects.filter(pk__in=pages.values("pk"))
 
 
-def marking_queue(*, user) -> list[AttemptQuestion]:
+def marking_queue(*, user, trainees=None) -> list[AttemptQuestion]:
     """Essay answers waiting for a mark in quizzes `user` may mark, oldest
-    first (one query)."""
+    first (one query). `trainees` (user ids, e.g. a cohort's, as a subquery)
+    narrows the queue to those trainees."""
     if not user.is_authenticated or not user.has_perm("wagtailadmin.access_admin"):
         return []
     items = AttemptQuestion.objects.filter(
@@ -150,6 +151,8 @@ def marking_queue(*, user) -> list[AttemptQuestion]:
     )
     if not user.is_superuser:
         items = items.filter(attempt__quiz__in=markable_quizzes(user=user))
+    if trainees is not None:
+        items = items.filter(attempt__user_id__in=trainees)
     return list(
         items.select_related("attempt__quiz", "attempt__user").order_by(
             "attempt__submitted_at"
@@ -170,12 +173,15 @@ class ItemStats:
         return int(self.correct * 100 / self.answered) if self.answered else None
 
 
-def quiz_item_stats(*, quiz: QuizPage) -> list[ItemStats]:
+def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
     """How often each question of `quiz` was answered and answered right in
-    submitted attempts (one query), hardest first."""
+    submitted attempts (one query), hardest first; only by `trainees` (user
+    ids, e.g. a cohort's) when given."""
+    items = AttemptQuestion.objects.filter(attempt__quiz=quiz, question__isnull=False)
+    if trainees is not None:
+        items = items.filter(attempt__user_id__in=trainees)
     rows = (
-        AttemptQuestion.objects.filter(attempt__quiz=quiz, question__isnull=False)
-        .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        items.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
         .values("question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),

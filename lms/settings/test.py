@@ -20,6 +20,9 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "test-media"))
+STORAGES["private"]["OPTIONS"]["location"] = env(
+    "DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "test-private")
+)
 ACCOUNT_RATE_LIMITS = False
 LOGGING["root"]["level"] = "WARNING"
 
