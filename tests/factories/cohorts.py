@@ -14,7 +14,9 @@ from tests.factories import program_manager, trainer
 from tests.factories.courses import course_tree, lessons_of
 
 
-def cohort_with(*, courses=None, code="angkatan-1", manager=None, teacher=None, **fields):
+def cohort_with(
+    *, courses=None, code="angkatan-1", manager=None, teacher=None, **fields
+):
     """A cohort with one manager and one trainer over `courses` (two small
     courses when not given)."""
     cohort = Cohort.objects.create(
