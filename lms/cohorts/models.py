@@ -158,6 +158,7 @@ class CohortExport(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    task_id = models.CharField(_("worker task"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("cohort export")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -418,11 +419,14 @@ def cohort_export_request(
         or file_format not in CohortExport.Format.values
     ):
         raise ValueError("unknown export")
+    task_id = str(uuid.uuid4())
     with transaction.atomic():
         export = CohortExport.objects.create(
-            cohort=cohort, kind=kind, format=file_format, created_by=by
+            cohort=cohort, kind=kind, format=file_format, created_by=by, task_id=task_id
         )
-        transaction.on_commit(lambda: cohort_export_task.delay(export.pk))
+        transaction.on_commit(
+            lambda: cohort_export_task.apply_async((export.pk,), task_id=task_id)
+        )
     return export
 
 
