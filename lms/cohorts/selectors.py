@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -229,7 +230,8 @@ def _name(values: dict) -> str:
 def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
     """Everything the dashboard and the matrix export show, for every trainee
     of the cohort (withdrawn ones too, marked). A fixed number of queries
-    (about ten), whatever the number of trainees, courses and steps.
+    (ten), whatever the number of trainees, courses and steps; results are
+    aggregated in SQL so at most one row per trainee and course comes back.
 
     A trainee is at risk (active members only) when they have done nothing
     for `cohort.at_risk_after_days` days (counted from joining when they
@@ -307,13 +309,20 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         ):
             row.last_activity = when
 
-    for e in Enrollment.objects.filter(
-        user_id__in=members, course_id__in=course_ids
-    ).values_list("user_id", "course_id", "status", "completed_at"):
-        c = cell(e[0], e[1])
+    for user_id, course_id, status, completed in (
+        Enrollment.objects.filter(user_id__in=members, course_id__in=course_ids)
+        .annotate(
+            completed=ExpressionWrapper(
+                Q(completed_at__isnull=False), output_field=BooleanField()
+            )
+        )
+        .values_list("user_id", "course_id", "status", "completed")
+        .order_by()
+    ):
+        c = cell(user_id, course_id)
         if c is not None:
-            c.enrolled = e[2] != Enrollment.Status.WITHDRAWN
-            c.completed = e[3] is not None
+            c.enrolled = status != Enrollment.Status.WITHDRAWN
+            c.completed = completed
 
     if all_lessons:
         for r in (
@@ -322,16 +331,23 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             )
             .annotate(course=_course_case(lessons, "lesson_id"))
             .values("user_id", "course")
-            .annotate(
-                done=Count("pk", filter=Q(lesson_id__in=required_lessons)),
-                last=Max("completed_at"),
-            )
+            .annotate(done=Count("pk", filter=Q(lesson_id__in=required_lessons)))
+            .values_list("user_id", "course", "done")
             .order_by()
         ):
-            c = cell(r["user_id"], r["course"])
+            c = cell(r[0], r[1])
             if c is not None:
-                c.done += r["done"]
-            touch(r["user_id"], r["last"])
+                c.done += r[2]
+        for user_id, last in (
+            LessonCompletion.objects.filter(
+                user_id__in=members, lesson_id__in=all_lessons
+            )
+            .values("user_id")
+            .annotate(last=Max("completed_at"))
+            .values_list("user_id", "last")
+            .order_by()
+        ):
+            touch(user_id, last)
 
     failed_twice: set[int] = set()
     score_total = Decimal(0)
@@ -348,14 +364,21 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
                     distinct=True,
                     filter=Q(passed=True, quiz_id__in=required_quizzes),
                 ),
-                last=Max("started_at"),
             )
+            .filter(passed__gt=0)
+            .values_list("user_id", "course", "passed")
             .order_by()
         ):
-            c = cell(r["user_id"], r["course"])
+            c = cell(r[0], r[1])
             if c is not None:
-                c.done += r["passed"]
-            touch(r["user_id"], r["last"])
+                c.done += r[2]
+        for user_id, last in (
+            attempts.values("user_id")
+            .annotate(last=Max("started_at"))
+            .values_list("user_id", "last")
+            .order_by()
+        ):
+            touch(user_id, last)
         failed_twice = set(
             attempts.filter(quiz_id__in=required_quizzes, status=Attempt.Status.GRADED)
             .values("user_id", "quiz_id")

@@ -20,7 +20,7 @@ from tests.factories.courses import course_tree, lessons_of
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 12
+DASHBOARD_QUERIES = 13
 
 
 @pytest.fixture
