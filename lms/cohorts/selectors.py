@@ -415,21 +415,22 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         if c is not None:
             c.certificate = True
 
-    # Funnel: per module, how many trainees finished at least one lesson in it.
+    # Funnel: per module, how many trainees finished its first lesson (one
+    # row per user and lesson, so a plain count: no DISTINCT over the table).
+    first_lessons = {ids[0]: m for m, ids in module_ids.items() if ids}
     reached: dict[int, int] = {}
-    modules_with_lessons = {m: ids for m, ids in module_ids.items() if ids}
-    if modules_with_lessons:
-        reached = dict(
-            LessonCompletion.objects.filter(
+    if first_lessons:
+        reached = {
+            first_lessons[lesson_id]: n
+            for lesson_id, n in LessonCompletion.objects.filter(
                 user_id__in=cohort_members(cohort=cohort, active_only=True),
-                lesson_id__in=all_lessons,
+                lesson_id__in=list(first_lessons),
             )
-            .annotate(module=_course_case(modules_with_lessons, "lesson_id"))
-            .values("module")
-            .annotate(users=Count("user_id", distinct=True))
+            .values("lesson_id")
+            .annotate(n=Count("pk"))
+            .values_list("lesson_id", "n")
             .order_by()
-            .values_list("module", "users")
-        )
+        }
 
     limit = now - timedelta(days=cohort.at_risk_after_days or 7)
     week = now - timedelta(days=7)
