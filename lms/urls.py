@@ -30,6 +30,7 @@ urlpatterns = [
     path("health/worker/", views.health_worker, name="health_worker"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("lms.cohorts.urls")),
 ]
 
 if settings.DEBUG:

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "content",
     "courses",
     "assessments",
+    "lms.cohorts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -252,6 +253,21 @@ CELERY_BEAT_SCHEDULE: dict = {
 SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")
 SINAU_HELP_LABEL = env("SINAU_HELP_LABEL", default="")
 SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
+
+# Cohorts: exports live in private storage, served only through a view that
+# checks the cohort's staff; reminders go through a pluggable sender.
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}
+SINAU_REMINDER_SENDER = env(
+    "SINAU_REMINDER_SENDER", default="lms.cohorts.reminders.EmailSender"
+)
+CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
+    "task": "lms.cohorts.tasks.cohort_reminders_task",
+    "schedule": 60.0 * 60 * 6,
+}
 
 LOGGING = {
     "version": 1,
