@@ -17,6 +17,7 @@ urlpatterns = [
     path("health/worker/", views.health_worker, name="health_worker"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("lms.certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "content",
     "courses",
     "assessments",
+    "lms.certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -224,12 +225,31 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.attempts_close_expired_task",
         "schedule": 300.0,
     },
+    # Certificates whose message was lost (flushed broker, killed worker).
+    "sweep-certificates": {
+        "task": "lms.certificates.tasks.certificates_sweep_task",
+        "schedule": 120.0,
+    },
 }
 
 # Sinau
 SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")
 SINAU_HELP_LABEL = env("SINAU_HELP_LABEL", default="")
 SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
+
+# Certificates (lms.certificates). The public URL goes into QR codes and
+# credentials, so it must be the address people can reach.
+SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="http://127.0.0.1:8000")
+SINAU_CERTIFICATE_MAX_RETRIES = env.int("SINAU_CERTIFICATE_MAX_RETRIES", default=5)
+SINAU_CERTIFICATE_RETRY_BACKOFF = env.float(
+    "SINAU_CERTIFICATE_RETRY_BACKOFF", default=2.0
+)
+SINAU_CERTIFICATE_SWEEP_AFTER = env.int("SINAU_CERTIFICATE_SWEEP_AFTER", default=300)
+SINAU_CERTIFICATE_FAILED_RETRY_AFTER = env.int(
+    "SINAU_CERTIFICATE_FAILED_RETRY_AFTER", default=3600
+)
+# Verify pages: requests per client per minute (counted in the shared cache).
+SINAU_VERIFY_RATE_PER_MINUTE = env.int("SINAU_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {
     "version": 1,
@@ -239,3 +259,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# Signed credentials (lms/certificates/keys.py): the issuer's Ed25519 key, as
+# PEM or multibase text in SINAU_CREDENTIAL_KEY, or a PEM file. Development
+# and tests generate the file when it is missing; production requires a key.
+SINAU_CREDENTIAL_KEY = env("SINAU_CREDENTIAL_KEY", default="")
+SINAU_CREDENTIAL_KEY_FILE = env(
+    "SINAU_CREDENTIAL_KEY_FILE", default=str(VAR_DIR / "credential-key.pem")
+)
+SINAU_CREDENTIAL_KEY_GENERATE = False
