@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import credential_urls, views
 
 app_name = "certificates"
 
@@ -14,4 +14,5 @@ urlpatterns = [
         name="credential",
     ),
     path("akun/nama-sertifikat/", views.name_correct, name="name"),
+    *credential_urls.urlpatterns,
 ]
