@@ -415,3 +415,46 @@ def test_verify_command_says_invalid_for_a_file_that_is_not_json(tmp_path, db):
     code, out = _verify_command(str(path))
     assert code == 1
     assert out.startswith("INVALID")
+
+
+def test_verify_command_without_a_database_checks_signature_only(signed, tmp_path):
+    """`verify_credential` on a machine that cannot reach the database: the
+    signature and shape are still checked; the status is reported unknown."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",  # closed port
+    }
+    path = _write(tmp_path, signed)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "verify_credential", path],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines()[0] == "VALID"
+    assert "unknown" in run.stdout
+    tampered = copy.deepcopy(signed)
+    tampered["validFrom"] = "2026-11-03T03:04:05Z"
+    path = _write(tmp_path, tampered)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "verify_credential", path],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert run.stdout.splitlines()[0] == "INVALID"
