@@ -69,27 +69,51 @@ class CredentialError(ValueError):
 # --------------------------------------------------------------------------
 
 
+def _relative_iris(node) -> bool:
+    """Whether an expanded JSON-LD tree names a node or a type by a relative
+    IRI (an undefined type such as "Foo"). Other processors drop those from
+    the RDF; pyld resolves them against a made-up base (example.org), so
+    either way they must not be signed or accepted."""
+    if isinstance(node, list):
+        return any(_relative_iris(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    for key, value in node.items():
+        if key in ("@id", "@type"):
+            for iri in value if isinstance(value, list) else [value]:
+                if isinstance(iri, str) and (
+                    ":" not in iri or iri.startswith(pyld_jsonld.DEFAULT_BASE_IRI)
+                ):
+                    return True
+        elif key != "@value" and _relative_iris(value):
+            return True
+    return False
+
+
 def _canonize(document: dict, *, loader=None) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document. Any property the
-    contexts do not define makes this raise (it would otherwise be dropped
-    from what is signed, so it could be changed without breaking the proof)."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document. A property the
+    contexts do not define, or a type or id that is not an absolute IRI,
+    makes this raise: RDF conversion would drop it from what is signed, so it
+    could be added or changed without breaking the proof (the "safe mode"
+    the Data Integrity spec asks for)."""
     dropped: list[str | None] = []
     processor = pyld_jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": loader or contexts.document_loader(),
+    }
     try:
-        nquads = processor.normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": loader or contexts.document_loader(),
-            },
-        )
+        expanded = processor.expand(document, dict(options))
+        nquads = processor.normalize(expanded, options)
     except pyld_jsonld.JsonLdError as exc:
         raise CredentialError(f"JSON-LD processing failed: {exc}") from exc
     if dropped:
         raise CredentialError(
             "The document has properties that its contexts do not define."
         )
+    if _relative_iris(expanded):
+        raise CredentialError("The document has a type or id that is not an IRI.")
     return nquads
 
 

@@ -244,3 +244,13 @@ def test_bitstring_decode_refuses_non_multibase_and_non_gzip():
         credentials.bitstring_decode(encoded="H4sIAAAA")
     with pytest.raises(credentials.CredentialError):
         credentials.bitstring_decode(encoded="u" + "QUJD")
+
+
+def test_an_undefined_type_is_refused():
+    doc = {
+        "@context": [jsonld.VC_V2, jsonld.OB_V3],
+        "id": "urn:uuid:00000000-0000-4000-8000-000000000002",
+        "type": ["VerifiableCredential", "OpenBadgeCredential", "DiplomaCredential"],
+    }
+    with pytest.raises(credentials.CredentialError, match="not an IRI"):
+        credentials._canonize(doc)

@@ -162,6 +162,13 @@ def test_adding_an_undefined_property_fails(signed):
     assert not result.signature_valid
 
 
+def test_adding_an_undefined_type_fails(signed):
+    tampered = copy.deepcopy(signed)
+    tampered["type"].append("DiplomaCredential")
+    result = credentials.credential_verify(tampered)
+    assert not result.signature_valid
+
+
 def test_a_credential_signed_by_another_key_fails(signed):
     other = keys.private_key_parse(
         text="z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
