@@ -55,6 +55,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         "courses.view_learningpath",
         "courses.view_enrollment",
+        # Certificates: list, download, retry, revoke, reissue; the signatory.
+        "certificates.view_certificate",
+        "certificates.change_certificate",
+        "certificates.change_certificatesettings",
     ],
 }
 

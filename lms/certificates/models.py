@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-# Short codes: no 0/O, 1/I/L, 5/S, 8/B look-alikes. 28 symbols, 12 of them:
-# 28**12 ~ 2.3e17 codes, so guessing one is hopeless and collisions are rare
-# (the unique constraint catches them; the service draws again).
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXYZ2345679"
+# Short codes: at most one of each look-alike group (0/O, 1/I/L and 8/B are
+# all out; 5/S keeps 5, 2/Z keeps 2, U/V keeps V).
+# 26 symbols, 12 of them: 26**12 ~ 9.5e16 codes, so guessing one is hopeless
+# and collisions are rare (the unique constraint catches them; we redraw).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTVWXY2345679"
 # Bitstring Status List length in bits: the W3C minimum (16 KB), which gives
 # group privacy. Indexes are drawn at random below this bound.
 STATUS_LIST_LENGTH = 131072
