@@ -87,6 +87,10 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
+    # Nothing links to a certificate from content; skip Wagtail's reference
+    # index, which would otherwise run on every save of every certificate.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -142,6 +146,8 @@ class CertificateEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     detail = models.TextField(_("detail"), blank=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("certificate event")

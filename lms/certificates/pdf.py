@@ -76,7 +76,9 @@ def _run(text: str, javanese: bool, font: str) -> str:
     return f'<font face="{name}">{escape(text)}</font>'
 
 
-def _style(size: float, font: str = SANS, color=INK, leading=None) -> ParagraphStyle:
+def _style(
+    size: float, font: str = SANS, color=INK, leading=None, shaping: bool = False
+) -> ParagraphStyle:
     return ParagraphStyle(
         f"s{size}{font}",
         fontName=font,
@@ -84,12 +86,20 @@ def _style(size: float, font: str = SANS, color=INK, leading=None) -> ParagraphS
         leading=leading or size * 1.3,
         alignment=TA_CENTER,
         textColor=color,
-        shaping=1,
+        shaping=int(shaping),
     )
+
+
+def _needs_shaping(markup: str) -> bool:
+    """Javanese needs HarfBuzz (reordering, stacked signs); Latin does not,
+    and shaping it costs time on every certificate."""
+    return JAVANESE in markup
 
 
 def _centered(c, text_markup, style, y_top: float, width: float) -> float:
     """Draw a centred paragraph whose top is at y_top; return its bottom."""
+    if _needs_shaping(text_markup):
+        style = ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
     para = Paragraph(text_markup, style)
     _w, h = para.wrap(width, PAGE[1])
     para.drawOn(c, (PAGE[0] - width) / 2, y_top - h)
@@ -101,7 +111,13 @@ def _name_paragraph(name: str, width: float):
     javanese = any(_is_javanese(ch) for ch in name)
     for size in (34, 30, 26, 22, 18, 15):
         # Javanese stacks vowel signs above and below: give it more room.
-        style = _style(size, SANS_BOLD, INK, leading=size * (1.9 if javanese else 1.3))
+        style = _style(
+            size,
+            SANS_BOLD,
+            INK,
+            leading=size * (1.9 if javanese else 1.3),
+            shaping=javanese,
+        )
         para = Paragraph(font_runs(name, SANS_BOLD), style)
         _w, h = para.wrap(width, PAGE[1])
         if h <= style.leading * 2 + 1:
@@ -111,7 +127,9 @@ def _name_paragraph(name: str, width: float):
 
 def _qr(c, url: str, x: float, y: float, size: float) -> None:
     """Draw the QR code for `url` as vector squares, quiet zone included."""
-    qr = segno.make(url, error="m", micro=False)
+    # A fixed mask: any mask decodes; searching for the "best" of eight
+    # costs more than the rest of the page.
+    qr = segno.make(url, error="m", micro=False, mask=4)
     rows = list(qr.matrix_iter(scale=1, border=4))
     module = size / len(rows)
     c.setFillColor(colors.white)
@@ -273,14 +291,17 @@ def certificate_pdf_render(*, certificate, config, verify_url: str) -> bytes:
         c.setStrokeColor(MUTED)
         c.line(right - sig_w, base + 11 * mm, right, base + 11 * mm)
         if config.signatory_name:
+            markup = font_runs(config.signatory_name, SANS_BOLD)
             _sig = Paragraph(
-                font_runs(config.signatory_name, SANS_BOLD), _style(10.5, SANS_BOLD)
+                markup,
+                _style(10.5, SANS_BOLD, shaping=_needs_shaping(markup)),
             )
             _sig.wrap(sig_w, 30 * mm)
             _sig.drawOn(c, right - sig_w, base + 5 * mm)
         if config.signatory_title:
+            markup = font_runs(config.signatory_title, SANS)
             _title = Paragraph(
-                font_runs(config.signatory_title, SANS), _style(9, SANS, MUTED)
+                markup, _style(9, SANS, MUTED, shaping=_needs_shaping(markup))
             )
             _title.wrap(sig_w, 30 * mm)
             _title.drawOn(c, right - sig_w, base)

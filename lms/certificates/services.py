@@ -170,12 +170,15 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     first_issue = certificate.issued_at is None
     if first_issue:
         certificate.issued_at = timezone.now()
+    config = CertificateSettings.load()
     pdf_bytes = certificate_pdf_render(
         certificate=certificate,
-        config=CertificateSettings.load(),
+        config=config,
         verify_url=certificate_verify_url(certificate=certificate),
     )
-    signed = credential_issue(certificate=certificate, request=None)
+    signed = credential_issue(
+        certificate=certificate, request=None, issuer_name=config.programme_name
+    )
     credential_bytes = json.dumps(signed, ensure_ascii=False, indent=2).encode()
 
     with transaction.atomic():
