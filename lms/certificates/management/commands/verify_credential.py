@@ -20,6 +20,9 @@ EXIT = {"VALID": 0, "INVALID": 1, "REVOKED": 2}
 
 class Command(BaseCommand):
     help = "Verify a signed credential (JSON file): signature, shape and status."
+    # A verifier needs the key and (optionally) the database, not a project
+    # that passes every system check: run anywhere the settings load.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The credential JSON file, or - for stdin.")
