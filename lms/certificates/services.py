@@ -302,11 +302,10 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 
 
 def _status_list_changed() -> None:
-    from . import credentials
+    """Drop the cached signed status list so verifiers see the revocation."""
+    from .credentials import status_list_invalidate
 
-    invalidate = getattr(credentials, "status_list_invalidate", None)
-    if invalidate is not None:
-        invalidate()
+    status_list_invalidate()
 
 
 def certificate_name_correct(*, user, name: str) -> list[Certificate]:

@@ -215,3 +215,22 @@ def test_admin_actions_are_for_certificate_managers_only(client, issued, who):
     assert response.status_code in (302, 403)
     issued.refresh_from_db()
     assert issued.status == Status.ISSUED
+
+
+def test_admin_revoke_sets_the_status_list_bit(client, issued):
+    from lms.certificates.credentials import bitstring_decode, bitstring_get
+
+    def bit() -> bool:
+        status_list = client.get(reverse("certificates:status_list")).json()
+        encoded = status_list["credentialSubject"]["encodedList"]
+        return bitstring_get(
+            bits=bitstring_decode(encoded=encoded), index=issued.status_list_index
+        )
+
+    assert bit() is False
+    client.force_login(program_manager())
+    client.post(
+        reverse("certificates_manage", args=[issued.pk]),
+        {"action": "revoke", "reason": "Salah orang"},
+    )
+    assert bit() is True
