@@ -20,7 +20,7 @@ COPY content content
 RUN pip install .
 COPY . .
 RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+    DJANGO_ALLOWED_HOSTS=localhost SINAU_CREDENTIAL_KEY=build python manage.py collectstatic --noinput \
     && mkdir -p var/media && chown -R sinau:sinau var
 
 USER sinau

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
     path("", include("lms.cohorts.urls")),
+    path("", include("lms.certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -60,6 +60,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cohorts.add_cohort",
         "cohorts.change_cohort",
         "cohorts.view_cohort",
+        # Certificates: list, download, retry, revoke, reissue; the signatory.
+        "certificates.view_certificate",
+        "certificates.change_certificate",
+        "certificates.change_certificatesettings",
     ],
 }
 

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "content",
     "courses",
     "assessments",
+    "lms.certificates",
     "lms.cohorts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -94,7 +95,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (VAR_DIR / "static").mkdir(exist_ok=True)
     # WAL lets the web process read while the worker writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        {
+            # synchronous=NORMAL is safe with WAL (no corruption; a power cut
+            # may lose the last commits) and saves an fsync per commit.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -226,11 +232,15 @@ if REDIS_URL:
 else:
     CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "lms.broker:Transport"  # atomic message files
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # The folder is polled: Kombu's 1 s default caps a worker at about
+        # one task per second per process (certificate batches).
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.02),
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
     for _folder in ("queue", "control", "results"):
@@ -246,6 +256,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-expired-quiz-attempts": {
         "task": "assessments.tasks.attempts_close_expired_task",
         "schedule": 300.0,
+    },
+    # Certificates whose message was lost (flushed broker, killed worker).
+    "sweep-certificates": {
+        "task": "lms.certificates.tasks.certificates_sweep_task",
+        "schedule": 120.0,
     },
 }
 
@@ -268,6 +283,19 @@ CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
     "task": "lms.cohorts.tasks.cohort_reminders_task",
     "schedule": 60.0 * 60 * 6,
 }
+# Certificates (lms.certificates). The public URL goes into QR codes and
+# credentials, so it must be the address people can reach.
+SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="http://127.0.0.1:8000")
+SINAU_CERTIFICATE_MAX_RETRIES = env.int("SINAU_CERTIFICATE_MAX_RETRIES", default=5)
+SINAU_CERTIFICATE_RETRY_BACKOFF = env.float(
+    "SINAU_CERTIFICATE_RETRY_BACKOFF", default=2.0
+)
+SINAU_CERTIFICATE_SWEEP_AFTER = env.int("SINAU_CERTIFICATE_SWEEP_AFTER", default=300)
+SINAU_CERTIFICATE_FAILED_RETRY_AFTER = env.int(
+    "SINAU_CERTIFICATE_FAILED_RETRY_AFTER", default=3600
+)
+# Verify pages: requests per client per minute (counted in the shared cache).
+SINAU_VERIFY_RATE_PER_MINUTE = env.int("SINAU_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {
     "version": 1,
@@ -277,3 +305,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# Signed credentials (lms/certificates/keys.py): the issuer's Ed25519 key, as
+# PEM or multibase text in SINAU_CREDENTIAL_KEY, or a PEM file. Development
+# and tests generate the file when it is missing; production requires a key.
+SINAU_CREDENTIAL_KEY = env("SINAU_CREDENTIAL_KEY", default="")
+SINAU_CREDENTIAL_KEY_FILE = env(
+    "SINAU_CREDENTIAL_KEY_FILE", default=str(VAR_DIR / "credential-key.pem")
+)
+SINAU_CREDENTIAL_KEY_GENERATE = False

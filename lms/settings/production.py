@@ -1,9 +1,11 @@
 """Production: gunicorn behind a proxy, PostgreSQL and Redis."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import env
+from .base import SINAU_CREDENTIAL_KEY, env
 
 DEBUG = False
 
@@ -45,3 +47,14 @@ SESSION_COOKIE_HTTPONLY = True
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
+# Signed credentials: refuse to start without the issuer key, rather than
+# issue certificates nobody can verify (see "Credentials" in the README).
+SINAU_CREDENTIAL_KEY_FILE = env("SINAU_CREDENTIAL_KEY_FILE", default="")
+SINAU_CREDENTIAL_KEY_GENERATE = False
+if not SINAU_CREDENTIAL_KEY and not os.path.isfile(SINAU_CREDENTIAL_KEY_FILE):
+    raise ImproperlyConfigured(
+        "Set SINAU_CREDENTIAL_KEY (PEM or multibase Ed25519 private key) or "
+        "SINAU_CREDENTIAL_KEY_FILE (path to a PEM file); create one with "
+        "`manage.py credential_key --new PATH`."
+    )

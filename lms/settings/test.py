@@ -34,4 +34,11 @@ if not REDIS_URL:
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a real Celery worker process can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("DJANGO_TEST_DB", default=str(VAR_DIR / "test-db.sqlite3"))
+    }
+
+# A key of the test run's own, generated on first use.
+SINAU_CREDENTIAL_KEY = ""
+SINAU_CREDENTIAL_KEY_FILE = str(VAR_DIR / "test-credential-key.pem")
+SINAU_CREDENTIAL_KEY_GENERATE = True

@@ -10,6 +10,10 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# The public W3C vc-di-eddsa test-vector key: never a real issuer's.
+os.environ.setdefault(
+    "SINAU_CREDENTIAL_KEY", "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
+)
 
 from lms.settings.production import *  # noqa: F403
 
