@@ -106,3 +106,26 @@ class AccommodationForm(WagtailAdminModelForm):
             self.fields["user"].queryset = trainees_accommodatable_by(
                 user=self.for_user
             )
+
+
+class QuestionCategoryForm(WagtailAdminModelForm):
+    """A category's parent is one the user may file questions into, and
+    never the category itself or one of its subcategories."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" not in self.fields:
+            return
+        from .models import QuestionCategory, category_tree_ids
+        from .selectors import question_categories_usable_by
+
+        queryset = (
+            question_categories_usable_by(user=self.for_user)
+            if self.for_user is not None
+            else QuestionCategory.objects.all()
+        )
+        if self.instance.pk:
+            queryset = queryset.exclude(
+                pk__in=category_tree_ids(root_ids=[self.instance.pk])
+            )
+        self.fields["parent"].queryset = queryset
