@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.search import index
 
 from content.pages import OneQueryViewRestrictions
@@ -141,7 +141,7 @@ NUMBER_DIGITS, NUMBER_PLACES = 15, 7
 NUMBER_LIMIT = Decimal(10) ** (NUMBER_DIGITS - NUMBER_PLACES)
 
 
-class Question(index.Indexed, ClusterableModel):
+class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     """A bank question. Rich-text fields (`text`, `explanation`, the
     feedback fields) hold sanitised HTML (assessments.rich_text); `save()`
     cleans them, importers writing in bulk call `html_clean` themselves.
@@ -284,6 +284,24 @@ class Question(index.Indexed, ClusterableModel):
                 {"points": _("A question is worth at least 1 point.")}
             )
 
+    def get_preview_template(self, request, mode_name):
+        return "assessments/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        """The question as a trainee sees it in an attempt (choices in the
+        bank's order, fresh opaque keys), from the form being edited."""
+        import random
+
+        from .services import snapshot_for
+        from .views import answer_form_context
+
+        snapshot = snapshot_for(self, shuffle_choices=False, rng=random.Random(0))  # noqa: S311
+        return {
+            **super().get_preview_context(request, mode_name),
+            **answer_form_context(snapshot, {}),
+            "question": self,
+        }
+
     def save(self, *args, **kwargs):
         for field in self.RICH_FIELDS:
             setattr(self, field, html_clean(getattr(self, field)))
@@ -392,6 +410,25 @@ class Choice(Orderable):
             self.text = html_clean(self.text)
         self.feedback = html_clean(self.feedback)
         super().save(*args, **kwargs)
+
+
+def questions_in_quizzes_q() -> Q:
+    """Questions a quiz asks: as a fixed question, or by drawing at random
+    from their category (or, when the quiz says so, a parent category)."""
+    fixed = QuizQuestion.objects.values("question_id")
+    direct = QuizPage.objects.filter(random_category__isnull=False).values(
+        "random_category_id"
+    )
+    roots = list(
+        QuizPage.objects.filter(
+            random_category__isnull=False, random_include_subcategories=True
+        ).values_list("random_category_id", flat=True)
+    )
+    return (
+        Q(pk__in=fixed)
+        | Q(category__in=direct)
+        | Q(category__in=category_tree_ids(root_ids=roots) if roots else [])
+    )
 
 
 def question_panels(kind: str | None) -> list:

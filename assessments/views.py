@@ -134,15 +134,9 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         "items": items,
         "item": item,
         "total": len(items),
-        "snapshot": item.snapshot,
-        "options": _options(item.snapshot, item.response or {}),
-        "matches": _match_items(item.snapshot, item.response or {}),
-        "values": _true_false_values(item.snapshot, item.response or {}),
-        "response": item.response or {},
+        **answer_form_context(item.snapshot, item.response or {}),
         "error": error,
         "typed": request.POST.get("text", "") if error else None,
-        "posted": request.POST if error else None,
-        "positions": range(1, len(item.snapshot["choices"]) + 1),
     }
     return render(
         request,
@@ -150,6 +144,20 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         context,
         status=400 if error else 200,
     )
+
+
+def answer_form_context(snapshot: dict, response: dict) -> dict:
+    """What templates/assessments/includes/question_body.html needs to show
+    the question of `snapshot` with `response` filled in: form values are
+    the snapshot's opaque keys only. Also used by the admin preview."""
+    return {
+        "snapshot": snapshot,
+        "options": _options(snapshot, response),
+        "matches": _match_items(snapshot, response),
+        "values": _true_false_values(snapshot, response),
+        "response": response,
+        "positions": range(1, len(snapshot.get("choices") or []) + 1),
+    }
 
 
 def _go_target(go: str | None, *, order: int, total: int) -> int | None:
