@@ -31,7 +31,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^>]*)?/?>")
 
 
 def html_sanitise(markup: str) -> str:
