@@ -865,3 +865,51 @@ class RegradeJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.get_status_display()}"
+
+
+class ImportJob(models.Model):
+    """A question-bank import from an uploaded file: small files run in the
+    request, large ones on a Celery worker (`question_import_task`). The
+    file's bytes are kept here until the job ends, so any worker on any
+    machine can run it. `report` says what was imported, skipped and why."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed: nothing was imported")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=16)
+    content = models.BinaryField(_("content"), blank=True)
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    skip_unsupported = models.BooleanField(
+        _("skip unsupported questions"), default=False
+    )
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    created = models.PositiveIntegerField(_("questions imported"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.get_status_display()}"

@@ -13,7 +13,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_question_views, admin_views, permissions
+from . import admin_question_views, admin_views, import_views, permissions
 from .models import (
     Accommodation,
     Question,
@@ -197,7 +197,17 @@ register_snippet(QuestionBankGroup)
 @hooks.register("register_admin_urls")
 def assessment_admin_urls():
     return [
-        path("bank-soal/impor/", admin_views.import_questions, name="questions_import"),
+        path(
+            "bank-soal/impor/", import_views.import_questions, name="questions_import"
+        ),
+        path(
+            "bank-soal/impor/<int:job_id>/",
+            import_views.import_job,
+            name="questions_import_job",
+        ),
+        path(
+            "bank-soal/ekspor/", import_views.export_questions, name="questions_export"
+        ),
         path(
             "bank-soal/<int:question_id>/pratinjau/",
             admin_question_views.question_preview,
