@@ -903,6 +903,7 @@ class ImportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     created = models.PositiveIntegerField(_("questions imported"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    task_id = models.CharField(_("worker task"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -3,6 +3,8 @@ by a Celery worker (large ones), with progress and a report."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -29,7 +31,9 @@ def import_job_create(
     `import_job_run`. Returns the job (pending)."""
     from ..tasks import question_import_task
 
+    inline = len(content) <= INLINE_MAX_BYTES
     job = ImportJob.objects.create(
+        task_id="" if inline else str(uuid.uuid4()),
         requested_by=user,
         filename=filename[:255],
         file_format=file_format,
@@ -38,8 +42,10 @@ def import_job_create(
         skip_unsupported=skip_unsupported,
         language=translation.get_language() or "",
     )
-    if not import_job_is_inline(job):
-        transaction.on_commit(lambda: question_import_task.delay(job.pk))
+    if not inline:
+        transaction.on_commit(
+            lambda: question_import_task.apply_async(args=[job.pk], task_id=job.task_id)
+        )
     return job
 
 
