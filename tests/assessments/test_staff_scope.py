@@ -118,14 +118,13 @@ def _question_form(q: Question, *, correct: int, **extra) -> dict:
         data[f"choices-{i}-text"] = choice.text
         data[f"choices-{i}-feedback"] = ""
         data[f"choices-{i}-ORDER"] = str(i + 1)
-        if i == correct:
-            data[f"choices-{i}-is_correct"] = "on"
+        data[f"choices-{i}-fraction"] = "100" if i == correct else "0"
     data.update(extra)
     return data
 
 
 def _key(q: Question) -> list[tuple[str, bool]]:
-    return list(q.choices.order_by("sort_order").values_list("text", "is_correct"))
+    return [(c.text, c.is_correct) for c in q.choices.order_by("sort_order")]
 
 
 def _messages(response) -> list[str]:
@@ -147,7 +146,7 @@ def test_trainer_of_course_a_cannot_edit_the_answer_key_of_a_course_b_question(
     assert response["Location"] == "/admin/"
     assert REFUSED in _messages(response)
     assert _key(q) == before
-    assert Choice.objects.filter(question=q, is_correct=True).count() == 1
+    assert Choice.objects.filter(question=q, fraction=100).count() == 1
 
 
 def test_trainer_of_course_a_edits_their_own_question(world, client):

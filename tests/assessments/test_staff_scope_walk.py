@@ -215,8 +215,7 @@ def _payload(world) -> dict:
         data[f"choices-{i}-text"] = choice.text
         data[f"choices-{i}-feedback"] = ""
         data[f"choices-{i}-ORDER"] = str(i + 1)
-        if i == len(choices) - 1:
-            data[f"choices-{i}-is_correct"] = "on"
+        data[f"choices-{i}-fraction"] = "100" if i == len(choices) - 1 else "0"
     return data
 
 
