@@ -70,7 +70,9 @@ class QuestionCategory(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        """The path from the top, so two `Child` categories differ in lists
+        and choosers: "A / Child"."""
+        return " / ".join(self.path_names())
 
     def descendant_ids(self) -> list[int]:
         """This category's id and every subcategory's, at any depth

@@ -152,6 +152,10 @@ class QuestionCategoryViewSet(ScopedViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
+    list_display = ["__str__", "description"]
+
+    def get_queryset(self, request):
+        return QuestionCategory.objects.select_related("parent__parent__parent")
 
 
 class AccommodationViewSet(ScopedListingViewSet):
