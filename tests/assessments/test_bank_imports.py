@@ -393,7 +393,7 @@ def test_a_failed_write_leaves_no_category_and_no_picture(monkeypatch):
     def refuse(*args, **kwargs):
         raise RuntimeError("database refused")
 
-    monkeypatch.setattr(Choice.objects, "bulk_create", refuse)
+    monkeypatch.setattr("assessments.importers.write._insert_many", refuse)
     with pytest.raises(RuntimeError):
         load("moodle_bank.xml", "moodle")
     assert not QuestionCategory.objects.exists()

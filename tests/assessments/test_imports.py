@@ -82,11 +82,11 @@ def test_a_failure_half_way_rolls_back_what_was_written(monkeypatch):
     )
     calls = []
 
-    def failing(objs, *args, **kwargs):
+    def failing(model, objs):
         calls.append(Question.objects.count())  # the questions went in first
         raise IntegrityError("refused")
 
-    monkeypatch.setattr(Choice.objects, "bulk_create", failing)
+    monkeypatch.setattr("assessments.importers.write._insert_many", failing)
     with pytest.raises(IntegrityError):
         questions_import(result=result)
     assert calls == [12]
