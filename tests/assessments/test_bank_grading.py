@@ -264,3 +264,28 @@ def test_bad_answers_to_new_types_are_refused(learner, course, kind, data, messa
 
 def test_question_kind_values_are_stable():
     assert {"short_answer", "matching", "description"} <= set(QuestionKind.values)
+
+
+@pytest.mark.django_db
+def test_a_regrade_applies_corrected_credits_and_numbers(learner, course):
+    from assessments.services import question_regrade, regrade_request
+
+    numeric = question("numeric", numeric_answer="9.8", numeric_tolerance="0")
+    quiz = quiz_in(course, [numeric])
+    attempt = attempt_start(user=learner, quiz=quiz)
+    data = QueryDict(mutable=True)
+    data["value"] = "9,80665"
+    attempt_answer(user=learner, attempt_id=attempt.pk, order=1, data=data)
+    attempt = attempt_submit(user=learner, attempt_id=attempt.pk)
+    assert attempt.score == 0
+    Choice.objects.create(
+        question=numeric,
+        number=Decimal("9.80665"),
+        tolerance=Decimal("0.00001"),
+        fraction=50,
+        sort_order=1,
+    )
+    job = regrade_request(question=numeric, user=None)
+    question_regrade(job_id=job.pk)
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("0.50")
