@@ -235,6 +235,8 @@ def _parse_question(
         not in ("0", "false"),
     )
     question.image = _keep_one_image(question, images, notes, label)
+    if qtype != "description":
+        question.notes.extend(_points_note(element, question.points, label))
     question.correct_feedback = _formatted(element, "correctfeedback", label)
     question.partial_feedback = _formatted(element, "partiallycorrectfeedback", label)
     question.incorrect_feedback = _formatted(element, "incorrectfeedback", label)
@@ -267,6 +269,18 @@ def _points(element: Element, label: str) -> int:
             % {"question": label, "value": shorten(raw)}
         )
     return points_from_grade(grade)
+
+
+def _points_note(element: Element, points: int, label: str) -> list[str]:
+    """A note when a fractional default grade was rounded up to points."""
+    raw = _child_text(element, "defaultgrade").strip()
+    grade = parse_decimal(raw) if raw else None
+    if grade is None or grade == points:
+        return []
+    return [
+        _("%(question)s: the default grade %(grade)s became %(points)d points.")
+        % {"question": label, "grade": shorten(raw), "points": points}
+    ]
 
 
 def _answers(

@@ -196,6 +196,12 @@ def _question(
         category=_category(dump, base.get("category"), name),
         explanation=rich_text(str(base.get("explanation") or ""), "plain"),
     )
+    figure = str(base.get("figure") or "").strip()
+    if figure:
+        question.notes.append(
+            _("%(question)s: the picture %(name)s is not in the dump and was left out.")
+            % {"question": name, "name": figure[:80]}
+        )
     if question.category:
         question.category_path = (question.category,)
         sub = dump.subcategories.get(str(base.get("sub_category")))

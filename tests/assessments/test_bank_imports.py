@@ -413,3 +413,19 @@ def test_quizapp_dump_keeps_subcategories_and_all_or_nothing_multiple_choice():
         ("<p>TikTok</p>", Decimal(100)),
         ("<p>Microsoft Excel</p>", Decimal(0)),
     ]
+
+
+def test_a_fractional_default_grade_is_rounded_up_and_said():
+    xml = (
+        '<?xml version="1.0"?><quiz><question type="truefalse">'
+        "<name><text>Setengah poin</text></name>"
+        "<questiontext><text>Ya?</text></questiontext>"
+        "<defaultgrade>0.5</defaultgrade>"
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question></quiz>'
+    )
+    report = questions_import(result=parse(xml, "moodle"))
+    assert question("Setengah poin").points == 1
+    assert report.notes == [
+        "Question 'Setengah poin': the default grade 0.5 became 1 points."
+    ]
