@@ -9,11 +9,11 @@ numbers written exactly, pictures embedded (Moodle XML) under a name made
 from their content, so the same picture always gets the same name.
 
 Moodle XML keeps every value the bank holds, except a numeric question's
-unit (Sinau's is display only). GIFT has no pictures, points, category
-descriptions, ordering questions, rubrics, case-sensitive short answers or
-all-or-nothing scoring: such values are left out and each is named in the
-notes (an ordering question or a question that is only a picture is left
-out whole).
+unit (Sinau's is display only). GIFT embeds pictures as data: URIs (its
+only way), but has no points, category descriptions, ordering questions,
+rubrics, case-sensitive short answers or all-or-nothing scoring: such
+values are left out and each is named in the notes (an ordering question
+is left out whole). Matching items' pictures are not exported in GIFT.
 """
 
 from __future__ import annotations
@@ -302,6 +302,17 @@ _GIFT_SPECIAL = str.maketrans(
 )
 
 
+def _data_img(image, alt: str) -> str:
+    """A picture as an `<img>` with a data: URI (GIFT's only way to embed
+    one), or "" without a picture."""
+    if image is None:
+        return ""
+    name, data = _picture_name(image)
+    kind = {"jpg": "jpeg"}.get(name.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1])
+    encoded = base64.b64encode(data).decode()
+    return f'<img src="data:image/{kind};base64,{encoded}" alt={quoteattr(alt)}>'
+
+
 def gift_escape(text: str) -> str:
     """Text with GIFT's special characters escaped, on one line."""
     return (text or "").replace("\r", "").translate(_GIFT_SPECIAL)
@@ -336,19 +347,13 @@ class _GiftWriter:
     def question(self, question: Question) -> None:
         kind = question.kind
         text = html_clean(question.text)
-        if kind == "ordering" or (not text and question.image_id):
+        if kind == "ordering":
             self.notes.append(
                 _("%(question)s: left out (GIFT cannot hold %(what)s).")
-                % {
-                    "question": _label(question),
-                    "what": _("ordering questions")
-                    if kind == "ordering"
-                    else _("a question that is only a picture"),
-                }
+                % {"question": _label(question), "what": _("ordering questions")}
             )
             return
-        if question.image_id:
-            self._note(question, _("the picture"))
+        text += _data_img(question.image, question.image_alt)
         if question.points != 1 and kind != "description":
             self._note(question, _("the points"))
         head = f"::{gift_escape(question.name or str(question))}::[html]"
@@ -366,9 +371,6 @@ class _GiftWriter:
     def _answers(self, question: Question) -> str:
         kind = question.kind
         choices = list(question.choices.all())
-        for choice in choices:
-            if choice.image_id:
-                self._note(question, _("a choice's picture"))
         if kind in ("single", "multiple"):
             if question.multiple_scoring == MultipleScoring.ALL_OR_NOTHING and (
                 kind == "multiple"
@@ -383,7 +385,10 @@ class _GiftWriter:
                     marker = "~" + (f"%{number_text(fraction)}%" if fraction else "")
                 parts.append(
                     marker
-                    + gift_escape(html_clean(choice.text))
+                    + gift_escape(
+                        html_clean(choice.text)
+                        + _data_img(choice.image, choice.image_alt)
+                    )
                     + self._feedback(choice.feedback)
                 )
             return " ".join(parts)

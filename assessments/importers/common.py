@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import io
 import re
@@ -472,6 +474,9 @@ def check_tolerance(raw: str, label: str) -> Decimal:
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 PLUGINFILE = "@@PLUGINFILE@@/"
+_DATA_URI = re.compile(
+    r"data:image/(png|jpe?g|gif|webp);base64,([A-Za-z0-9+/=\s]+)$", re.IGNORECASE
+)
 
 
 def rich_text(raw: str, fmt: str) -> str:
@@ -517,7 +522,9 @@ def images_take(
     """Take the pictures out of an HTML fragment: returns the fragment
     without its `<img>` tags, the pictures embedded in the file
     (`@@PLUGINFILE@@/name` with a base64 `<file name=...>`) as
-    ParsedImage, in order, and notes for what changed: a picture without
+    ParsedImage, in order (a `data:image/...;base64,` URI, GIFT's way to
+    embed a picture, counts as embedded), and notes for what changed: a
+    picture without
     alt text gets its file name as alt text; a picture at an outside
     address or missing from the file is dropped, by name."""
     from urllib.parse import unquote
@@ -531,6 +538,13 @@ def images_take(
         attributes = _attributes(match.group(0))
         src = attributes.get("src", "")
         name = unquote(src[len(PLUGINFILE) :]) if src.startswith(PLUGINFILE) else ""
+        inline = _DATA_URI.match(src)
+        if inline:  # GIFT's way to embed a picture: a data: URI
+            name = f"picture-{len(images) + 1}.{inline.group(1).lower()}"
+            try:
+                files[name] = base64.b64decode(inline.group(2), validate=True)
+            except (binascii.Error, ValueError):
+                files[name] = b""
         if not name or name not in files:
             notes.append(
                 _(

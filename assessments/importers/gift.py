@@ -30,7 +30,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .base import ParsedCategory, ParsedChoice, ParsedQuestion, ParseResult
+from .base import (
+    ParsedCategory,
+    ParsedChoice,
+    ParsedImage,
+    ParsedQuestion,
+    ParseResult,
+)
 from .common import (
     QuestionError,
     answer_number,
@@ -40,6 +46,7 @@ from .common import (
     check_tolerance,
     finish,
     fraction_check,
+    images_take,
     plain_text,
     question_label,
     rich_is_empty,
@@ -162,6 +169,28 @@ def _rich(text: str, default_fmt: str) -> str:
     return rich_text(_restore(text), fmt)
 
 
+def _rich_picture(
+    text: str, default_fmt: str, label: str
+) -> tuple[str, ParsedImage | None, list[str]]:
+    """Sanitised HTML of a GIFT text, the picture it embeds (an `<img>`
+    with a `data:image/...;base64,` URI, in html or moodle format) and
+    notes on what was changed or left out."""
+    fmt, text = _split_format(text, default_fmt)
+    raw = _restore(text)
+    images, notes = [], []
+    if fmt in ("html", "moodle"):
+        raw, images, notes = images_take(raw, {}, label)
+    markup = rich_text(raw, fmt)
+    if images or notes:
+        markup = re.sub(r"<p>\s*</p>", "", markup).strip()
+    for extra in images[1:]:
+        notes.append(
+            _("%(question)s: only one picture is kept; %(name)s was left out.")
+            % {"question": label, "name": extra.name}
+        )
+    return markup, images[0] if images else None, notes
+
+
 def _split(text: str, number: int, line: int) -> _Source:
     """Title, format, text and answer block of a question. Text after the
     answer block makes a missing-word question: `_____` marks the place of
@@ -215,17 +244,19 @@ def _parse_question(text: str, number: int, line: int) -> ParsedQuestion | str:
             explanation = _rich(answers[separator + 4 :], source.fmt)
             answers = answers[:separator].strip()
     kind = "description" if answers is None else _kind(answers)
-    question_html = rich_text(_restore(source.text), source.fmt)
-    if rich_is_empty(question_html):
+    question_html, image, notes = _rich_picture(source.text, source.fmt, source.label)
+    if rich_is_empty(question_html) and image is None:
         raise QuestionError(
             _("%(question)s: the question text is empty.") % {"question": source.label}
         )
     question = ParsedQuestion(
         kind=kind,
-        name=source.title or short_name(question_html),
+        name=source.title or short_name(question_html) or image.alt,
         text=question_html,
         explanation=explanation,
         points=0 if kind == "description" else 1,
+        image=image,
+        notes=notes,
     )
     fill = {
         "choice": _fill_choices,
@@ -299,8 +330,9 @@ def _fill_choices(question: ParsedQuestion, answers: str, source: _Source) -> No
     question.kind = "single" if question.single else "multiple"
     for _marker, weight, answer in parts:
         text, _hash, feedback = answer.partition("#")
-        choice_text = _rich(text, source.fmt)
-        if rich_is_empty(choice_text):
+        choice_text, image, notes = _rich_picture(text, source.fmt, source.label)
+        question.notes.extend(notes)
+        if rich_is_empty(choice_text) and image is None:
             raise QuestionError(
                 _("%(question)s: an answer is empty.") % {"question": source.label}
             )
@@ -310,6 +342,7 @@ def _fill_choices(question: ParsedQuestion, answers: str, source: _Source) -> No
                 weight > 0,
                 _rich(feedback, source.fmt),
                 fraction=weight,
+                image=image,
             )
         )
     check_choices(question.choices, source.label)

@@ -200,6 +200,7 @@ def _image(parsed: ParsedImage | None, created_files):
     collection = (
         Collection.objects.filter(name=MEDIA_COLLECTION).first()
         or Collection.get_first_root_node()
+        or Collection.add_root(name="Root")  # only after a flush (tests)
     )
     model = get_image_model()
     image = model(

@@ -95,14 +95,31 @@ def test_export_covers_subcategories_in_a_fixed_order():
     assert "Foto mana" not in content
 
 
+def test_gift_round_trip_keeps_pictures_as_data_uris():
+    load("moodle_bank.xml", "moodle")
+    first, second = round_trip("Foto", "gift")
+    assert second == first
+    assert first.count("data\\:image/png;base64,") == 3
+    q = Question.objects.get(name="Foto mana")
+    assert (q.text, q.image_alt) == ("", "Rak berisi kopi bubuk")
+    assert [c.image_alt for c in q.choices.order_by("sort_order")] == [
+        "Foto terang dengan latar putih",
+        "gelap.png",
+    ]
+
+
 def test_gift_export_names_what_it_leaves_out():
     load("moodle_bank.xml", "moodle")
     with translation.override("en"):
-        result = questions_export(category=top("Foto"), fmt="gift")
-    assert result.count == 0
+        result = questions_export(category=top("Pemasaran"), fmt="gift")
     assert result.notes == [
-        "Question 'Foto mana': left out (GIFT cannot hold a question that is "
-        "only a picture)."
+        "Category “Harga”: GIFT has no category descriptions.",
+        "Question 'Harga gula semut': the points is not exported (GIFT cannot "
+        "hold it).",
+        "Question 'Nama produk': case-sensitive matching is not exported (GIFT "
+        "cannot hold it).",
+        "Question 'Caption gula aren': the rubric is not exported (GIFT cannot "
+        "hold it).",
     ]
 
 

@@ -429,3 +429,16 @@ def test_a_fractional_default_grade_is_rounded_up_and_said():
     assert report.notes == [
         "Question 'Setengah poin': the default grade 0.5 became 1 points."
     ]
+
+
+def test_gift_question_that_is_only_a_picture_is_valid():
+    report = load("gift_pictures.txt", "gift")
+    q = question("Foto kopi")
+    assert (q.text, q.image_alt, q.image.width) == ("", "Kopi bubuk dalam toples", 1)
+    right, wrong = q.choices.order_by("sort_order")
+    assert (right.image_alt, right.fraction) == ("Toples kaca", Decimal(100))
+    assert (wrong.image_alt, wrong.fraction) == ("picture-1.png", Decimal(0))
+    assert report.notes == [
+        "Question 'Foto kopi': the picture picture-1.png has no alt text; its "
+        "file name was used. Describe the picture in the question bank."
+    ]
