@@ -375,6 +375,7 @@ def quiz_item_stats(*, quiz: QuizPage) -> list[ItemStats]:
     rows = (
         AttemptQuestion.objects.filter(attempt__quiz=quiz, question__isnull=False)
         .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        .exclude(question__kind="description")
         .values("question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),

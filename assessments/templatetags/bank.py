@@ -69,3 +69,11 @@ def bank_inline(value) -> str:
     markup = html_clean(str(value or ""))
     match = re.fullmatch(r"<p>((?:(?!</?p>).)*)</p>", markup, flags=re.DOTALL)
     return mark_safe(match.group(1) if match else markup)  # noqa: S308
+
+
+@register.filter
+def bank_plain(value) -> str:
+    """Stored question-bank HTML as plain text, for tables and titles."""
+    from ..rich_text import html_to_text
+
+    return " ".join(html_to_text(str(value or "")).split())
