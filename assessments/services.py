@@ -4,17 +4,13 @@ server; views only translate requests into these calls."""
 
 from __future__ import annotations
 
-import html
 import random
-import re
 import secrets
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from courses.access import page_published
@@ -23,13 +19,11 @@ from courses.selectors import enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
 
 from .grading import grade
-from .importers.base import ImportFailed, ParseResult
 from .models import (
     Attempt,
     AttemptQuestion,
     Choice,
     Question,
-    QuestionCategory,
     QuestionKind,
     QuizPage,
     RegradeJob,
@@ -702,87 +696,3 @@ def question_regrade(*, job_id: int) -> RegradeJob:
     )
     job.refresh_from_db()
     return job
-
-
-# -- imports ---------------------------------------------------------------
-
-
-def _plain(markup: str) -> str:
-    """Importers give simple HTML; Sinau stores question text as plain text
-    with line breaks."""
-    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", markup or "")
-    text = re.sub(r"<li[^>]*>", "• ", text)
-    text = html.unescape(strip_tags(text))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-@dataclass
-class ImportReport:
-    created: int
-    categories: list[str]
-    skipped: list[str]
-
-
-def questions_import(
-    *,
-    result: ParseResult,
-    category: QuestionCategory | None = None,
-    source: str = "",
-    usable_categories=None,
-) -> ImportReport:
-    """Write parsed questions to the bank in one transaction: all or none.
-    Questions go to `category` if given, else to the category named in the
-    file (created if missing), else to "Imported". `usable_categories` (the
-    importer's staff scope, a queryset) limits the existing categories they
-    may go to; a new category is always allowed. Raises ImportFailed, with
-    nothing written, for a category outside it."""
-    created = 0
-    names: set[str] = set()
-    checked: set[int] = set()
-    with transaction.atomic():
-        for parsed in result.questions:
-            target = category
-            if target is None:
-                name = parsed.category or _("Imported")
-                target, _new = QuestionCategory.objects.get_or_create(name=name[:120])
-            if usable_categories is not None and target.pk not in checked:
-                if not usable_categories.filter(pk=target.pk).exists():
-                    raise ImportFailed(
-                        [
-                            _(
-                                "Category “%(name)s” is drawn from by quizzes you "
-                                "may not edit; import into another category."
-                            )
-                            % {"name": target.name}
-                        ]
-                    )
-                checked.add(target.pk)
-            names.add(target.name)
-            question = Question.objects.create(
-                category=target,
-                kind=parsed.kind,
-                text=_plain(parsed.text),
-                explanation=_plain(parsed.explanation),
-                points=max(1, parsed.points),
-                true_false_answer=parsed.true_false_answer,
-                numeric_answer=parsed.numeric_answer,
-                numeric_tolerance=parsed.numeric_tolerance,
-                rubric=_plain(parsed.rubric),
-                source=f"{source}: {parsed.name}"[:200]
-                if source
-                else parsed.name[:200],
-            )
-            Choice.objects.bulk_create(
-                Choice(
-                    question=question,
-                    text=choice.text[:500],
-                    is_correct=choice.correct,
-                    feedback=choice.feedback[:500],
-                    sort_order=order,
-                )
-                for order, choice in enumerate(parsed.choices)
-            )
-            created += 1
-    return ImportReport(
-        created=created, categories=sorted(names), skipped=result.skipped
-    )
