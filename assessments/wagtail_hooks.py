@@ -145,7 +145,7 @@ class QuestionViewSet(ScopedViewSet):
     preview_on_edit_view_class = admin_question_views.QuestionPreviewOnEditView
 
     def get_queryset(self, request):
-        return Question.objects.select_related("category")
+        return Question.objects.select_related("category__parent__parent")
 
 
 class QuestionCategoryViewSet(ScopedViewSet):
