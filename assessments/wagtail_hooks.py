@@ -143,6 +143,9 @@ class QuestionViewSet(ScopedViewSet):
     edit_view_class = admin_question_views.QuestionEditView
     preview_on_add_view_class = admin_question_views.QuestionPreviewOnCreateView
     preview_on_edit_view_class = admin_question_views.QuestionPreviewOnEditView
+    # Wagtail's copy form is the all-types form without the answer rows of
+    # every type: a copy could lose numbers or pairs. Add a new question.
+    copy_view_enabled = False
 
     def get_queryset(self, request):
         return Question.objects.select_related("category__parent__parent")

@@ -407,3 +407,10 @@ def test_the_admin_points_limit_is_the_importers():
     assert max(v.limit_value for v in field.validators if v.code == "max_value") == (
         MAX_POINTS
     )
+
+
+def test_questions_are_not_copied_through_the_all_types_form(client):
+    q = question("numeric")
+    client.force_login(trainer())
+    response = client.get(f"/admin/snippets/assessments/question/copy/{q.pk}/")
+    assert response.status_code == 404
