@@ -414,3 +414,25 @@ def test_questions_are_not_copied_through_the_all_types_form(client):
     client.force_login(trainer())
     response = client.get(f"/admin/snippets/assessments/question/copy/{q.pk}/")
     assert response.status_code == 404
+
+
+def test_a_category_cannot_move_under_itself_or_its_subcategory(client):
+    from assessments.models import QuestionCategory
+
+    top = QuestionCategory.objects.create(name="Induk")
+    child = QuestionCategory.objects.create(name="Anak", parent=top)
+    client.force_login(trainer())
+    url = f"/admin/snippets/assessments/questioncategory/edit/{top.pk}/"
+    for parent in (top, child):
+        response = client.post(
+            url, {"name": "Induk", "description": "", "parent": parent.pk}
+        )
+        assert response.status_code == 200  # the form again, with its error
+    top.refresh_from_db()
+    assert top.parent is None
+    response = client.post(
+        "/admin/snippets/assessments/questioncategory/add/",
+        {"name": "Anak", "description": "Lain", "parent": top.pk},
+    )
+    assert response.status_code == 200  # a second "Anak" under "Induk"
+    assert QuestionCategory.objects.filter(name="Anak").count() == 1
