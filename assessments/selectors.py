@@ -232,12 +232,26 @@ def _quizzes_outside_scope(user) -> QuerySet[QuizPage]:
     return QuizPage.objects.exclude(pk__in=quizzes_markable_by(user=user).values("pk"))
 
 
+def _subcategories_drawn_from(outside: QuerySet[QuizPage]) -> list[int]:
+    """Subcategories (at any depth) of the categories that quizzes in
+    `outside` draw from together with their subcategories."""
+    from .models import category_tree_ids
+
+    roots = list(
+        outside.filter(
+            random_category__isnull=False, random_include_subcategories=True
+        ).values_list("random_category_id", flat=True)
+    )
+    return category_tree_ids(root_ids=roots) if roots else []
+
+
 def questions_editable_by(*, user) -> QuerySet[Question]:
     """Questions `user` may change, delete or regrade: every quiz that asks
     the question (as a fixed question, by drawing at random from its
     category, or in an attempt already recorded) is in their scope. A
     question no quiz uses yet is editable by any trainer, so questions can
-    be written before they are put in a quiz. One query when evaluated."""
+    be written before they are put in a quiz. One query when evaluated,
+    plus two when an outside quiz draws from subcategories too."""
     if user.is_superuser and user.is_active:
         return Question.objects.all()
     outside = _quizzes_outside_scope(user)
@@ -248,6 +262,7 @@ def questions_editable_by(*, user) -> QuerySet[Question]:
                 "random_category_id"
             )
         )
+        | Q(category__in=_subcategories_drawn_from(outside))
         | Q(
             pk__in=AttemptQuestion.objects.filter(
                 attempt__quiz__in=outside, question__isnull=False
@@ -267,7 +282,7 @@ def question_categories_usable_by(*, user) -> QuerySet[QuestionCategory]:
         pk__in=outside.filter(random_category__isnull=False).values(
             "random_category_id"
         )
-    )
+    ).exclude(pk__in=_subcategories_drawn_from(outside))
 
 
 def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
@@ -366,6 +381,7 @@ def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
         items = items.filter(attempt__user_id__in=trainees)
     rows = (
         items.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        .exclude(question__kind="description")
         .values("question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),

@@ -134,13 +134,9 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         "items": items,
         "item": item,
         "total": len(items),
-        "snapshot": item.snapshot,
-        "options": _options(item.snapshot, item.response or {}),
-        "values": _true_false_values(item.snapshot, item.response or {}),
-        "response": item.response or {},
+        **answer_form_context(item.snapshot, item.response or {}),
         "error": error,
         "typed": request.POST.get("text", "") if error else None,
-        "positions": range(1, len(item.snapshot["choices"]) + 1),
     }
     return render(
         request,
@@ -148,6 +144,20 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         context,
         status=400 if error else 200,
     )
+
+
+def answer_form_context(snapshot: dict, response: dict) -> dict:
+    """What templates/assessments/includes/question_body.html needs to show
+    the question of `snapshot` with `response` filled in: form values are
+    the snapshot's opaque keys only. Also used by the admin preview."""
+    return {
+        "snapshot": snapshot,
+        "options": _options(snapshot, response),
+        "matches": _match_items(snapshot, response),
+        "values": _true_false_values(snapshot, response),
+        "response": response,
+        "positions": range(1, len(snapshot.get("choices") or []) + 1),
+    }
 
 
 def _go_target(go: str | None, *, order: int, total: int) -> int | None:
@@ -172,8 +182,27 @@ def _options(snapshot: dict, response: dict) -> list[dict]:
         {
             "key": c["key"],
             "text": c["text"],
+            "image": c.get("image"),
             "checked": c["id"] in chosen,
             "position": order.index(c["id"]) + 1 if c["id"] in order else None,
+        }
+        for c in snapshot["choices"]
+    ]
+
+
+def _match_items(snapshot: dict, response: dict) -> list[dict]:
+    """For a matching question: each item with its opaque field key and the
+    opaque key of the answer the trainee saved for it (one select per item,
+    every select offering all answers)."""
+    if snapshot["kind"] != "matching":
+        return []
+    pairs = response.get("pairs") or {}
+    key_of = {o["text"]: o["key"] for o in snapshot.get("options") or []}
+    return [
+        {
+            "key": c["key"],
+            "text": c["text"],
+            "selected": key_of.get(pairs.get(str(c["id"]), "")),
         }
         for c in snapshot["choices"]
     ]
@@ -213,7 +242,11 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "items": items,
-            "unanswered": sum(1 for i in items if i.response is None),
+            "unanswered": sum(
+                1
+                for i in items
+                if i.response is None and i.snapshot["kind"] != "description"
+            ),
             "expired": attempt.is_expired,
         },
     )

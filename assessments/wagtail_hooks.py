@@ -1,8 +1,10 @@
+import django_filters
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
@@ -11,8 +13,15 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views, permissions
-from .models import Accommodation, Question, QuestionCategory, RegradeJob
+from . import admin_question_views, admin_views, import_views, permissions
+from .models import (
+    Accommodation,
+    Question,
+    QuestionCategory,
+    QuestionKind,
+    RegradeJob,
+    questions_in_quizzes_q,
+)
 from .selectors import (
     accommodations_managed_by,
     category_progress,
@@ -88,22 +97,68 @@ class ScopedListingViewSet(ScopedViewSet):
         return type(self).scope(user=request.user)
 
 
+class QuestionFilterSet(WagtailFilterSet):
+    """The bank listing's filters: a category with all its subcategories,
+    the type, and whether a quiz asks the question (fixed, or by drawing
+    from its category)."""
+
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category (and its subcategories)"),
+        queryset=QuestionCategory.objects.all(),
+        method="filter_category",
+    )
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=QuestionKind.choices)
+    in_quizzes = django_filters.ChoiceFilter(
+        label=_("Used in quizzes"),
+        choices=[("yes", _("Used in a quiz")), ("no", _("Not used in any quiz"))],
+        method="filter_in_quizzes",
+    )
+
+    class Meta:
+        model = Question
+        fields = []
+
+    def filter_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(category_id__in=value.descendant_ids())
+
+    def filter_in_quizzes(self, queryset, name, value):
+        used = questions_in_quizzes_q()
+        if value == "yes":
+            return queryset.filter(used)
+        if value == "no":
+            return queryset.exclude(used)
+        return queryset
+
+
 class QuestionViewSet(ScopedViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
     list_display = ["__str__", "kind", "category", "points"]
-    list_filter = ["category", "kind"]
-    search_fields = ["text"]
+    filterset_class = QuestionFilterSet
+    search_fields = ["text", "name"]
+    add_view_class = admin_question_views.QuestionCreateView
+    edit_view_class = admin_question_views.QuestionEditView
+    preview_on_add_view_class = admin_question_views.QuestionPreviewOnCreateView
+    preview_on_edit_view_class = admin_question_views.QuestionPreviewOnEditView
+    # Wagtail's copy form is the all-types form without the answer rows of
+    # every type: a copy could lose numbers or pairs. Add a new question.
+    copy_view_enabled = False
 
     def get_queryset(self, request):
-        return Question.objects.select_related("category")
+        return Question.objects.select_related("category__parent__parent")
 
 
 class QuestionCategoryViewSet(ScopedViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
+    list_display = ["__str__", "description"]
+
+    def get_queryset(self, request):
+        return QuestionCategory.objects.select_related("parent__parent__parent")
 
 
 class AccommodationViewSet(ScopedListingViewSet):
@@ -149,7 +204,22 @@ register_snippet(QuestionBankGroup)
 @hooks.register("register_admin_urls")
 def assessment_admin_urls():
     return [
-        path("bank-soal/impor/", admin_views.import_questions, name="questions_import"),
+        path(
+            "bank-soal/impor/", import_views.import_questions, name="questions_import"
+        ),
+        path(
+            "bank-soal/impor/<int:job_id>/",
+            import_views.import_job,
+            name="questions_import_job",
+        ),
+        path(
+            "bank-soal/ekspor/", import_views.export_questions, name="questions_export"
+        ),
+        path(
+            "bank-soal/<int:question_id>/pratinjau/",
+            admin_question_views.question_preview,
+            name="question_preview",
+        ),
         path(
             "bank-soal/<int:question_id>/nilai-ulang/",
             admin_views.regrade,
@@ -196,6 +266,11 @@ def regrade_button(snippet, user, next_url=None):
             user, "change", snippet
         )
     ):
+        yield ListingButton(
+            _("Preview"),
+            reverse("question_preview", args=[snippet.pk]),
+            priority=25,
+        )
         yield ListingButton(
             _("Regrade"),
             reverse("question_regrade", args=[snippet.pk]),

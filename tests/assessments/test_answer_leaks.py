@@ -67,7 +67,7 @@ def _author_style(kind: str, n: int):
     if kind == "single":
         q.choices.all().delete()
         Choice.objects.bulk_create(
-            Choice(question=q, text=t, is_correct=c, sort_order=i)
+            Choice(question=q, text=t, fraction=100 if c else 0, sort_order=i)
             for i, (t, c) in enumerate(
                 [(f"Benar {n}", True), (f"Salah {n}a", False), (f"Salah {n}b", False)]
             )
@@ -193,7 +193,7 @@ def test_keys_are_new_for_each_attempt(learner, course):
 def test_a_choice_id_is_not_accepted_as_an_answer(learner, course):
     quiz = quiz_in(course, [question("single")])
     attempt = attempt_start(user=learner, quiz=quiz)
-    right = Choice.objects.get(is_correct=True)
+    right = Choice.objects.get(fraction=100)
     from django.http import QueryDict
 
     from assessments.services import Refused

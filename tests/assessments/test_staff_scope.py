@@ -118,14 +118,13 @@ def _question_form(q: Question, *, correct: int, **extra) -> dict:
         data[f"choices-{i}-text"] = choice.text
         data[f"choices-{i}-feedback"] = ""
         data[f"choices-{i}-ORDER"] = str(i + 1)
-        if i == correct:
-            data[f"choices-{i}-is_correct"] = "on"
+        data[f"choices-{i}-fraction"] = "100" if i == correct else "0"
     data.update(extra)
     return data
 
 
 def _key(q: Question) -> list[tuple[str, bool]]:
-    return list(q.choices.order_by("sort_order").values_list("text", "is_correct"))
+    return [(c.text, c.is_correct) for c in q.choices.order_by("sort_order")]
 
 
 def _messages(response) -> list[str]:
@@ -147,7 +146,7 @@ def test_trainer_of_course_a_cannot_edit_the_answer_key_of_a_course_b_question(
     assert response["Location"] == "/admin/"
     assert REFUSED in _messages(response)
     assert _key(q) == before
-    assert Choice.objects.filter(question=q, is_correct=True).count() == 1
+    assert Choice.objects.filter(question=q, fraction=100).count() == 1
 
 
 def test_trainer_of_course_a_edits_their_own_question(world, client):
@@ -448,3 +447,51 @@ def test_quiz_asks_only_questions_its_editor_may_edit(world):
     )
     assert not drawn.is_valid()
     assert "random_category" in drawn.errors
+
+
+# -- nested categories (issue 10) -------------------------------------------
+
+
+def test_a_draw_from_subcategories_keeps_them_in_the_other_trainers_scope(world):
+    from assessments.admin_forms import QuizPageForm
+    from assessments.models import QuestionCategory, QuizPage
+
+    top = QuestionCategory.objects.create(name="Induk B")
+    child = QuestionCategory.objects.create(name="Anak", parent=top)
+    in_child = question("single", cat=child, text="Soal anak B?")
+    quiz_b = world["quiz_b"]
+    QuizPage.objects.filter(pk=quiz_b.pk).update(
+        random_category=top, random_include_subcategories=True
+    )
+    trainer_a = world["trainer_a"]
+    # quiz B draws from the child category through its parent: both are B's
+    assert not questions_editable_by(user=trainer_a).filter(pk=in_child.pk).exists()
+    assert (
+        not question_categories_editable_by(user=trainer_a).filter(pk=child.pk).exists()
+    )
+    # and trainer A cannot pull B's subcategory into a draw of their own
+    QuizPage.objects.filter(pk=quiz_b.pk).update(
+        random_category=world["cat_b"], random_include_subcategories=False
+    )
+    QuestionCategory.objects.filter(pk=child.pk).update(parent=world["cat_a"])
+    QuizQuestion.objects.create(quiz=quiz_b, question=in_child, sort_order=5)
+    form_class = QuizPage.get_edit_handler().get_form_class()
+    quiz_a = world["quiz_a"]
+    form = form_class(
+        instance=quiz_a,
+        for_user=trainer_a,
+        data={
+            "title": quiz_a.title,
+            "slug": quiz_a.slug,
+            "random_category": world["cat_a"].pk,
+            "random_include_subcategories": "on",
+            "random_count": "1",
+            "pass_mark": "70",
+            "review_policy": quiz_a.review_policy,
+            "quiz_questions-TOTAL_FORMS": "0",
+            "quiz_questions-INITIAL_FORMS": "0",
+        },
+    )
+    assert isinstance(form, QuizPageForm)
+    assert not form.is_valid()
+    assert "random_include_subcategories" in form.errors
