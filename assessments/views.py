@@ -246,6 +246,11 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": list(attempt.items.order_by("order")),
             "review": attempt_review_allowed(attempt=attempt),
+            "other_open": Attempt.objects.filter(
+                user=request.user,
+                quiz=attempt.quiz,
+                status=Attempt.Status.IN_PROGRESS,
+            ).exists(),
             "course_url": attempt.quiz.get_parent().get_parent().url,
         },
     )
