@@ -103,6 +103,16 @@ class Question(index.Indexed, ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    keep_choice_order = models.BooleanField(
+        _("keep the choices in this order"),
+        default=False,
+        help_text=_(
+            "Only for choices whose order matters (e.g. the last is 'All of the "
+            "above'). Otherwise choices are always mixed, because authors tend "
+            "to put the correct one first. If you keep the order, vary where "
+            "the correct choice stands."
+        ),
+    )
     source = models.CharField(_("imported from"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -116,6 +126,7 @@ class Question(index.Indexed, ClusterableModel):
             "choices",
             label=_("Choices (for ordering: the items in the right order)"),
         ),
+        FieldPanel("keep_choice_order"),
         MultiFieldPanel([FieldPanel("true_false_answer")], heading=_("True or false")),
         MultiFieldPanel(
             [
@@ -203,7 +214,15 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         help_text=_("Leave empty for unlimited attempts."),
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    shuffle_choices = models.BooleanField(
+        _("shuffle choices"),
+        default=True,
+        help_text=_(
+            "On: a new order of the choices for every attempt. Off: every "
+            "trainee sees the same order, still mixed rather than the order "
+            "written (except questions marked 'keep the choices in this order')."
+        ),
+    )
     random_category = models.ForeignKey(
         QuestionCategory,
         verbose_name=_("draw random questions from"),

@@ -94,7 +94,9 @@ def snapshot_for(
 ) -> dict:
     """Freeze `question` as the trainee will see it. Each choice keeps its
     bank id (server side only, for grading and regrades) and gets a random
-    `key`, the only value the answer form shows."""
+    `key`, the only value the answer form shows. Choices are never shown in
+    the order written unless the question says `keep_choice_order`: a new
+    order per attempt with `shuffle_choices`, else one order per question."""
     choices = [
         {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
         for c in question.choices.all()
@@ -110,8 +112,14 @@ def snapshot_for(
         rng.shuffle(choices)  # always shuffled: the order is the question
         for choice in choices:
             choice["correct"] = False
-    elif shuffle_choices:
-        rng.shuffle(choices)
+    elif not question.keep_choice_order:
+        # Authors put the correct choice first; the order written is never
+        # shown. Without per-attempt shuffling, one order per question that
+        # every trainee shares (seeded by the question, not by correctness).
+        if shuffle_choices:
+            rng.shuffle(choices)
+        else:
+            random.Random(f"choices-{question.pk}").shuffle(choices)  # noqa: S311
     snapshot["choices"] = choices
     if question.kind == QuestionKind.TRUE_FALSE:
         snapshot["answer"] = question.true_false_answer
