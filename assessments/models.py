@@ -24,6 +24,14 @@ from wagtail.search import index
 
 from content.pages import OneQueryViewRestrictions
 from courses.models import CompletionStep
+from lms.limits import (
+    ATTEMPTS_MAX,
+    INT_MAX,
+    MINUTES_MAX,
+    QUESTIONS_MAX,
+    SMALL_MAX,
+    at_most,
+)
 
 from .admin_forms import AccommodationForm, QuestionForm, QuizPageForm
 
@@ -203,12 +211,14 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"),
+        validators=at_most(MINUTES_MAX),
         null=True,
         blank=True,
         help_text=_("Leave empty for no time limit."),
     )
     max_attempts = models.PositiveSmallIntegerField(
         _("maximum attempts"),
+        validators=at_most(ATTEMPTS_MAX),
         null=True,
         blank=True,
         help_text=_("Leave empty for unlimited attempts."),
@@ -232,7 +242,7 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         related_name="+",
     )
     random_count = models.PositiveSmallIntegerField(
-        _("number of random questions"), default=0
+        _("number of random questions"), default=0, validators=at_most(QUESTIONS_MAX)
     )
     review_policy = models.CharField(
         _("review"),
@@ -331,8 +341,12 @@ class Accommodation(models.Model):
         on_delete=models.CASCADE,
         related_name="quiz_accommodations",
     )
-    extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
-    extra_attempts = models.PositiveSmallIntegerField(_("extra attempts"), default=0)
+    extra_minutes = models.PositiveSmallIntegerField(
+        _("extra minutes"), default=0, validators=at_most(MINUTES_MAX)
+    )
+    extra_attempts = models.PositiveSmallIntegerField(
+        _("extra attempts"), default=0, validators=at_most(ATTEMPTS_MAX)
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     panels = [
@@ -367,7 +381,9 @@ class Attempt(models.Model):
     quiz = models.ForeignKey(
         QuizPage, on_delete=models.CASCADE, related_name="attempts"
     )
-    number = models.PositiveSmallIntegerField(_("attempt number"))
+    number = models.PositiveSmallIntegerField(
+        _("attempt number"), validators=at_most(SMALL_MAX)
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
     )
@@ -422,7 +438,7 @@ class AttemptQuestion(models.Model):
     category = models.ForeignKey(
         QuestionCategory, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    order = models.PositiveSmallIntegerField()
+    order = models.PositiveSmallIntegerField(validators=at_most(SMALL_MAX))
     snapshot = models.JSONField(_("the question as shown"))
     response = models.JSONField(_("answer"), null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -474,11 +490,13 @@ class RegradeJob(models.Model):
     attempts_changed = models.PositiveIntegerField(
         _("submitted attempts changed"),
         default=0,
+        validators=at_most(INT_MAX),
         help_text=_("Submitted attempts whose score or result changed."),
     )
     open_attempts_changed = models.PositiveIntegerField(
         _("open attempts changed"),
         default=0,
+        validators=at_most(INT_MAX),
         help_text=_("Attempts in progress that now carry the corrected key."),
     )
     task_id = models.CharField(_("worker task"), max_length=64, blank=True)
