@@ -21,6 +21,8 @@ from courses.access import page_published
 from courses.models import CoursePage
 from courses.selectors import enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
+from lms.http import whole_number
+from lms.limits import SMALL_MAX
 
 from .grading import grade
 from .importers.base import ImportFailed, ParseResult
@@ -327,10 +329,8 @@ def response_parse(snapshot: dict, data) -> dict:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A posted position: ASCII digits only (`lms.http.whole_number`)."""
+    return whole_number(value, limit=SMALL_MAX)
 
 
 def attempt_answer(*, user, attempt_id: int, order: int, data) -> AttemptQuestion:

@@ -16,6 +16,7 @@ from courses.access import (
     step_access,
     visible_page_ids,
 )
+from lms.http import whole_number
 
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
@@ -158,8 +159,9 @@ def _go_target(go: str | None, *, order: int, total: int) -> int | None:
         return None
     if go == "previous":
         return max(1, order - 1)
-    if go and go.isdigit() and 1 <= int(go) <= total:
-        return int(go)
+    number = whole_number(go, limit=total)
+    if number is not None and number >= 1:
+        return number
     return order + 1 if order < total else None
 
 
