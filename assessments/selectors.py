@@ -309,21 +309,23 @@ def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
 
 
 def accommodations_managed_by(*, user) -> QuerySet[Accommodation]:
-    """Accommodations on quizzes in `user`'s scope: the only ones they see,
-    change or delete."""
+    """Accommodations on quizzes in `user`'s scope, except their own (nobody
+    grants themselves time or attempts): the only ones they see, change or
+    delete."""
     return Accommodation.objects.filter(
         quiz__in=quizzes_markable_by(user=user).values("pk")
-    )
+    ).exclude(user_id=user.pk)
 
 
 def trainees_accommodatable_by(*, user):
     """People `user` may grant an accommodation to: those enrolled in a
-    course they may edit (everyone, for a superuser)."""
+    course they may edit (everyone, for a superuser), never `user` themselves
+    (like marking one's own work)."""
     from django.contrib.auth import get_user_model
 
     from courses.models import CoursePage, Enrollment
 
-    people = get_user_model().objects.filter(is_active=True)
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
     if user.is_superuser and user.is_active:
         return people
     if not user.is_authenticated:

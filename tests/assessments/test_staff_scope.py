@@ -448,3 +448,48 @@ def test_quiz_asks_only_questions_its_editor_may_edit(world):
     )
     assert not drawn.is_valid()
     assert "random_category" in drawn.errors
+
+
+def test_a_trainer_cannot_grant_themselves_an_accommodation(world, client):
+    """Self-dealing, like marking one's own work: the trainer is enrolled in
+    the course they teach, yet is not offered, and a posted own id is an
+    invalid choice; an accommodation someone else gave them is not theirs
+    to change either."""
+    from assessments.selectors import (
+        accommodations_managed_by,
+        trainees_accommodatable_by,
+    )
+
+    me = world["trainer_a"]
+    enrollment_create(user=me, course=world["course_a"])
+    assert me not in trainees_accommodatable_by(user=me)
+    client.force_login(me)
+    form = client.get(ACCOMMODATION_ADD).context["form"]
+    assert me not in form.fields["user"].queryset
+    response = client.post(
+        ACCOMMODATION_ADD,
+        {
+            "quiz": world["quiz_a"].pk,
+            "user": me.pk,
+            "extra_minutes": "30",
+            "extra_attempts": "5",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+    assert not Accommodation.objects.filter(user=me).exists()
+    given = Accommodation.objects.create(quiz=world["quiz_a"], user=me)
+    assert given not in accommodations_managed_by(user=me)
+    response = client.post(
+        ACCOMMODATION_EDIT.format(given.pk),
+        {
+            "quiz": world["quiz_a"].pk,
+            "user": me.pk,
+            "extra_minutes": "30",
+            "extra_attempts": "5",
+            "note": "",
+        },
+    )
+    given.refresh_from_db()
+    assert (given.extra_minutes, given.extra_attempts) == (0, 0)
