@@ -16,6 +16,7 @@ from assessments.models import (
     AttemptQuestion,
     Choice,
     Question,
+    QuestionCategory,
     QuizQuestion,
     RegradeJob,
 )
@@ -493,3 +494,37 @@ def test_a_trainer_cannot_grant_themselves_an_accommodation(world, client):
     )
     given.refresh_from_db()
     assert (given.extra_minutes, given.extra_attempts) == (0, 0)
+
+
+@pytest.mark.parametrize("view", ["copy", "history", "usage", "edit", "delete"])
+def test_no_view_of_one_question_opens_outside_the_trainers_scope(world, client, view):
+    """The copy form is pre-filled with the answer key; every view of one
+    question is limited to `questions_editable_by` (a new one added to the
+    viewset without the scope fails here when listed)."""
+    client.force_login(world["trainer_a"])
+    foreign = world["question_b"]
+    url = f"/admin/snippets/assessments/question/{view}/{foreign.pk}/"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert REFUSED in _messages(response)
+    own = world["question_a"]
+    response = client.get(f"/admin/snippets/assessments/question/{view}/{own.pk}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [Question, QuestionCategory, Accommodation])
+def test_every_view_of_one_object_in_the_bank_is_scoped(model):
+    """The next instance of the kind: every URL of the model's admin
+    viewset that takes an object's id goes through the staff scope
+    (`ScopedObjectMixin`), read from the URL patterns themselves."""
+    from assessments.permissions import ScopedObjectMixin
+
+    patterns = model.snippet_viewset.get_urlpatterns()
+    by_id = [p for p in patterns if "pk" in p.pattern.converters]
+    assert len(by_id) >= 4
+    unscoped = [
+        str(p.pattern)
+        for p in by_id
+        if not issubclass(p.callback.view_class, ScopedObjectMixin)
+    ]
+    assert unscoped == []
