@@ -26,6 +26,14 @@ from wagtail.search import index
 
 from content.pages import OneQueryViewRestrictions
 from courses.models import CompletionStep
+from lms.limits import (
+    ATTEMPTS_MAX,
+    INT_MAX,
+    MINUTES_MAX,
+    QUESTIONS_MAX,
+    SMALL_MAX,
+    at_most,
+)
 
 from .admin_forms import (
     AccommodationForm,
@@ -231,6 +239,16 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    keep_choice_order = models.BooleanField(
+        _("keep the choices in this order"),
+        default=False,
+        help_text=_(
+            "Only for choices whose order matters (e.g. the last is 'All of the "
+            "above'). Otherwise choices are always mixed, because authors tend "
+            "to put the correct one first. If you keep the order, vary where "
+            "the correct choice stands."
+        ),
     )
     source = models.CharField(_("imported from"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -459,12 +477,14 @@ def question_panels(kind: str | None) -> list:
         QuestionKind.SINGLE: [
             FieldPanel("points"),
             InlinePanel("choices", label=_("Choices"), panels=choice_panels),
+            FieldPanel("keep_choice_order"),
             outcome,
         ],
         QuestionKind.MULTIPLE: [
             FieldPanel("points"),
             FieldPanel("multiple_scoring"),
             InlinePanel("choices", label=_("Choices"), panels=choice_panels),
+            FieldPanel("keep_choice_order"),
             outcome,
         ],
         QuestionKind.TRUE_FALSE: [
@@ -580,18 +600,28 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"),
+        validators=at_most(MINUTES_MAX),
         null=True,
         blank=True,
         help_text=_("Leave empty for no time limit."),
     )
     max_attempts = models.PositiveSmallIntegerField(
         _("maximum attempts"),
+        validators=at_most(ATTEMPTS_MAX),
         null=True,
         blank=True,
         help_text=_("Leave empty for unlimited attempts."),
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    shuffle_choices = models.BooleanField(
+        _("shuffle choices"),
+        default=True,
+        help_text=_(
+            "On: a new order of the choices for every attempt. Off: every "
+            "trainee sees the same order, still mixed rather than the order "
+            "written (except questions marked 'keep the choices in this order')."
+        ),
+    )
     random_category = models.ForeignKey(
         QuestionCategory,
         verbose_name=_("draw random questions from"),
@@ -601,7 +631,7 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         related_name="+",
     )
     random_count = models.PositiveSmallIntegerField(
-        _("number of random questions"), default=0
+        _("number of random questions"), default=0, validators=at_most(QUESTIONS_MAX)
     )
     random_include_subcategories = models.BooleanField(
         _("also draw from its subcategories"), default=False
@@ -707,8 +737,12 @@ class Accommodation(models.Model):
         on_delete=models.CASCADE,
         related_name="quiz_accommodations",
     )
-    extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
-    extra_attempts = models.PositiveSmallIntegerField(_("extra attempts"), default=0)
+    extra_minutes = models.PositiveSmallIntegerField(
+        _("extra minutes"), default=0, validators=at_most(MINUTES_MAX)
+    )
+    extra_attempts = models.PositiveSmallIntegerField(
+        _("extra attempts"), default=0, validators=at_most(ATTEMPTS_MAX)
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     panels = [
@@ -743,7 +777,9 @@ class Attempt(models.Model):
     quiz = models.ForeignKey(
         QuizPage, on_delete=models.CASCADE, related_name="attempts"
     )
-    number = models.PositiveSmallIntegerField(_("attempt number"))
+    number = models.PositiveSmallIntegerField(
+        _("attempt number"), validators=at_most(SMALL_MAX)
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
     )
@@ -798,7 +834,7 @@ class AttemptQuestion(models.Model):
     category = models.ForeignKey(
         QuestionCategory, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    order = models.PositiveSmallIntegerField()
+    order = models.PositiveSmallIntegerField(validators=at_most(SMALL_MAX))
     snapshot = models.JSONField(_("the question as shown"))
     response = models.JSONField(_("answer"), null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -850,11 +886,13 @@ class RegradeJob(models.Model):
     attempts_changed = models.PositiveIntegerField(
         _("submitted attempts changed"),
         default=0,
+        validators=at_most(INT_MAX),
         help_text=_("Submitted attempts whose score or result changed."),
     )
     open_attempts_changed = models.PositiveIntegerField(
         _("open attempts changed"),
         default=0,
+        validators=at_most(INT_MAX),
         help_text=_("Attempts in progress that now carry the corrected key."),
     )
     task_id = models.CharField(_("worker task"), max_length=64, blank=True)

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -91,17 +92,30 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
 
 
 def review_allowed(
-    *, attempt: Attempt, passed_any: bool, used: int = 0, allowed: int | None = None
+    *,
+    attempt: Attempt,
+    passed_any: bool,
+    used: int = 0,
+    allowed: int | None = None,
+    open_any: bool = False,
 ) -> bool:
     """May the trainee see correct answers and explanations for `attempt`?
 
     `passed_any`: the trainee has passed the quiz in some attempt; `used`:
-    attempts they have started; `allowed`: attempts they may make in all
-    (None: no limit). The default policy shows answers only once they can
+    attempts they have SUBMITTED (waiting for marking or graded; an attempt
+    still in progress is not used up); `allowed`: attempts they may make in
+    all (None: no limit); `open_any`: some attempt of theirs on this quiz is
+    still in progress. The default policy shows answers only once they can
     no longer be copied into a retake: after a pass, or after the last
-    allowed attempt (never, with unlimited attempts, until a pass)."""
+    allowed attempt (never, with unlimited attempts, until a pass). Under
+    every policy nothing is revealed while an attempt is open, since the
+    answers could be copied into it."""
     policy = attempt.quiz.review_policy
-    if attempt.status == Attempt.Status.IN_PROGRESS or policy == ReviewPolicy.NEVER:
+    if (
+        attempt.status == Attempt.Status.IN_PROGRESS
+        or open_any
+        or policy == ReviewPolicy.NEVER
+    ):
         return False
     if policy == ReviewPolicy.AFTER_SUBMIT:
         return True
@@ -112,12 +126,22 @@ def review_allowed(
 
 def attempt_review_allowed(*, attempt: Attempt) -> bool:
     """`review_allowed` for the attempt's own trainee, from the database
-    (two queries at most)."""
+    (two queries at most). Only submitted attempts count as used; an open
+    attempt of the same trainee on the same quiz hides every answer."""
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return False
+    # Past its deadline an open attempt takes no more answers (the beat job
+    # submits it): it is used up, not open.
+    in_progress = Q(status=Attempt.Status.IN_PROGRESS) & (
+        Q(deadline_at__isnull=True) | Q(deadline_at__gt=timezone.now())
+    )
     totals = Attempt.objects.filter(
         user_id=attempt.user_id, quiz=attempt.quiz
-    ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    ).aggregate(
+        used=Count("pk", filter=~in_progress),
+        open=Count("pk", filter=in_progress),
+        passed=Count("pk", filter=Q(passed=True)),
+    )
     allowed = None
     if attempt.quiz.max_attempts is not None:
         accommodation = Accommodation.objects.filter(
@@ -129,6 +153,7 @@ def attempt_review_allowed(*, attempt: Attempt) -> bool:
         passed_any=bool(totals["passed"]),
         used=totals["used"],
         allowed=allowed,
+        open_any=bool(totals["open"]),
     )
 
 
@@ -299,21 +324,23 @@ def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
 
 
 def accommodations_managed_by(*, user) -> QuerySet[Accommodation]:
-    """Accommodations on quizzes in `user`'s scope: the only ones they see,
-    change or delete."""
+    """Accommodations on quizzes in `user`'s scope, except their own (nobody
+    grants themselves time or attempts): the only ones they see, change or
+    delete."""
     return Accommodation.objects.filter(
         quiz__in=quizzes_markable_by(user=user).values("pk")
-    )
+    ).exclude(user_id=user.pk)
 
 
 def trainees_accommodatable_by(*, user):
     """People `user` may grant an accommodation to: those enrolled in a
-    course they may edit (everyone, for a superuser)."""
+    course they may edit (everyone, for a superuser), never `user` themselves
+    (like marking one's own work)."""
     from django.contrib.auth import get_user_model
 
     from courses.models import CoursePage, Enrollment
 
-    people = get_user_model().objects.filter(is_active=True)
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
     if user.is_superuser and user.is_active:
         return people
     if not user.is_authenticated:

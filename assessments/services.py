@@ -17,6 +17,8 @@ from courses.access import page_published
 from courses.models import CoursePage
 from courses.selectors import enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
+from lms.http import whole_number
+from lms.limits import SMALL_MAX
 
 from .grading import grade
 from .models import (
@@ -137,7 +139,10 @@ def snapshot_for(
     assessments.grading). Each choice keeps its bank id (server side only,
     for grading and regrades) and gets a random `key`, the only value the
     answer form shows. Matching answers are shuffled and keyed too, so
-    neither their order nor their values say which item they belong to."""
+    neither their order nor their values say which item they belong to.
+    Choices are never shown in the order written unless the question says
+    `keep_choice_order`: a new order per attempt with `shuffle_choices`, else
+    one order per question that every trainee shares."""
     rows = _answer_rows(question)
     snapshot = {
         "kind": question.kind,
@@ -171,8 +176,14 @@ def snapshot_for(
             for choice in choices:
                 choice["correct"] = False
                 choice["fraction"] = "0"
-        elif shuffle_choices:
-            rng.shuffle(choices)
+        elif not question.keep_choice_order:
+            # Authors put the correct choice first; the order written is never
+            # shown. Without per-attempt shuffling, one order per question that
+            # every trainee shares (seeded by the question, not by correctness).
+            if shuffle_choices:
+                rng.shuffle(choices)
+            else:
+                random.Random(f"choices-{question.pk}").shuffle(choices)  # noqa: S311
         snapshot["choices"] = choices
     if kind == QuestionKind.MATCHING:
         items = [
@@ -426,10 +437,8 @@ def response_parse(snapshot: dict, data) -> dict:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A posted position: ASCII digits only (`lms.http.whole_number`)."""
+    return whole_number(value, limit=SMALL_MAX)
 
 
 def attempt_answer(*, user, attempt_id: int, order: int, data) -> AttemptQuestion:

@@ -16,6 +16,7 @@ from courses.access import (
     step_access,
     visible_page_ids,
 )
+from lms.http import whole_number
 
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
@@ -168,8 +169,9 @@ def _go_target(go: str | None, *, order: int, total: int) -> int | None:
         return None
     if go == "previous":
         return max(1, order - 1)
-    if go and go.isdigit() and 1 <= int(go) <= total:
-        return int(go)
+    number = whole_number(go, limit=total)
+    if number is not None and number >= 1:
+        return number
     return order + 1 if order < total else None
 
 
@@ -279,6 +281,11 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": list(attempt.items.order_by("order")),
             "review": attempt_review_allowed(attempt=attempt),
+            "other_open": Attempt.objects.filter(
+                user=request.user,
+                quiz=attempt.quiz,
+                status=Attempt.Status.IN_PROGRESS,
+            ).exists(),
             "course_url": attempt.quiz.get_parent().get_parent().url,
         },
     )

@@ -54,6 +54,16 @@ class ScopedIndexView(snippet_views.IndexView):
             return super().get_delete_url(instance)
         return None
 
+    def get_copy_url(self, instance):
+        if self.user_has_permission_for_instance("change", instance):
+            return super().get_copy_url(instance)
+        return None
+
+    def get_inspect_url(self, instance):
+        if self.user_has_permission_for_instance("change", instance):
+            return super().get_inspect_url(instance)
+        return None
+
 
 class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
     scope_action = "change"
@@ -61,6 +71,24 @@ class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
 
 class ScopedDeleteView(permissions.ScopedObjectMixin, snippet_views.DeleteView):
     scope_action = "delete"
+
+
+class ScopedCopyView(permissions.ScopedObjectMixin, snippet_views.CopyView):
+    """The copy form is pre-filled with the original's answer key."""
+
+    scope_action = "change"
+
+
+class ScopedHistoryView(permissions.ScopedObjectMixin, snippet_views.HistoryView):
+    scope_action = "change"
+
+
+class ScopedUsageView(permissions.ScopedObjectMixin, snippet_views.UsageView):
+    scope_action = "change"
+
+
+class ScopedInspectView(permissions.ScopedObjectMixin, snippet_views.InspectView):
+    scope_action = "change"
 
 
 class ChooserCreateView(SnippetCreateView):
@@ -78,13 +106,18 @@ class ChooserViewSet(SnippetChooserViewSet):
 
 
 class ScopedViewSet(SnippetViewSet):
-    """A snippet viewset whose edit and delete views refuse objects outside
-    the user's staff scope (add, copy, usage, history and inspect only read
-    or create; the create forms offer only in-scope choices)."""
+    """A snippet viewset whose views of one object (edit, delete, copy,
+    history, usage, inspect) refuse objects outside the user's staff scope:
+    a question's copy form carries its answer key, and the others describe
+    another course's use of it. The add forms offer only in-scope choices."""
 
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    copy_view_class = ScopedCopyView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_class = ScopedInspectView
     chooser_viewset_class = ChooserViewSet
 
 

@@ -6,15 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 
 from lms.http import redirect_back
 
-from .access import access_response, step_access
+from .access import access_response, page_published, step_access
 from .models import CoursePage, LessonPage
-from .selectors import my_learning
+from .selectors import enrollment_for, my_learning
 from .services import (
     EnrollmentRefused,
     enrollment_create,
@@ -46,18 +47,29 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
-    """Withdraw: only from a course the request may see now."""
+    """Withdraw from a course the request may see now, or, since leaving
+    only removes, from a published course the user is actively enrolled in
+    but may no longer open (restricted since they joined, or its password
+    not given in this session). An unpublished course stays a 404."""
     course = get_object_or_404(CoursePage, pk=course_id)
     access = step_access(request=request, page=course)
+    target = course.url
     if not access.allowed:
-        return access_response(request=request, access=access)
+        enrollment = enrollment_for(user=request.user, course=course)
+        if (
+            enrollment is None
+            or not enrollment.is_active
+            or not page_published(page=course)
+        ):
+            return access_response(request=request, access=access)
+        target = reverse("courses:my_learning")
     if enrollment_withdraw(user=request.user, course=course) is not None:
         messages.success(
             request,
             _("You left “%(course)s”. Your progress is kept if you come back.")
             % {"course": course.title},
         )
-    return HttpResponseRedirect(course.url)
+    return HttpResponseRedirect(target)
 
 
 @require_POST

@@ -13,3 +13,16 @@ def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         target = default
     return HttpResponseRedirect(target)
+
+
+def whole_number(value, *, limit: int = 2_147_483_647) -> int | None:
+    """`value` (a form field or query parameter, str or None) read as a whole
+    number from 0 to `limit`, or None for anything else. Only ASCII digits
+    count: `str.isdigit()` accepts "²" and Arabic-Indic digits, on which
+    `int()` raises or reads a number nobody typed. Never raises."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    if len(value) > len(str(limit)):
+        return None
+    number = int(value)
+    return number if number <= limit else None

@@ -16,6 +16,7 @@ from assessments.models import (
     AttemptQuestion,
     Choice,
     Question,
+    QuestionCategory,
     QuizQuestion,
     RegradeJob,
 )
@@ -495,3 +496,82 @@ def test_a_draw_from_subcategories_keeps_them_in_the_other_trainers_scope(world)
     assert isinstance(form, QuizPageForm)
     assert not form.is_valid()
     assert "random_include_subcategories" in form.errors
+
+
+def test_a_trainer_cannot_grant_themselves_an_accommodation(world, client):
+    """Self-dealing, like marking one's own work: the trainer is enrolled in
+    the course they teach, yet is not offered, and a posted own id is an
+    invalid choice; an accommodation someone else gave them is not theirs
+    to change either."""
+    from assessments.selectors import (
+        accommodations_managed_by,
+        trainees_accommodatable_by,
+    )
+
+    me = world["trainer_a"]
+    enrollment_create(user=me, course=world["course_a"])
+    assert me not in trainees_accommodatable_by(user=me)
+    client.force_login(me)
+    form = client.get(ACCOMMODATION_ADD).context["form"]
+    assert me not in form.fields["user"].queryset
+    response = client.post(
+        ACCOMMODATION_ADD,
+        {
+            "quiz": world["quiz_a"].pk,
+            "user": me.pk,
+            "extra_minutes": "30",
+            "extra_attempts": "5",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+    assert not Accommodation.objects.filter(user=me).exists()
+    given = Accommodation.objects.create(quiz=world["quiz_a"], user=me)
+    assert given not in accommodations_managed_by(user=me)
+    response = client.post(
+        ACCOMMODATION_EDIT.format(given.pk),
+        {
+            "quiz": world["quiz_a"].pk,
+            "user": me.pk,
+            "extra_minutes": "30",
+            "extra_attempts": "5",
+            "note": "",
+        },
+    )
+    given.refresh_from_db()
+    assert (given.extra_minutes, given.extra_attempts) == (0, 0)
+
+
+@pytest.mark.parametrize("view", ["copy", "history", "usage", "edit", "delete"])
+def test_no_view_of_one_question_opens_outside_the_trainers_scope(world, client, view):
+    """The copy form is pre-filled with the answer key; every view of one
+    question is limited to `questions_editable_by` (a new one added to the
+    viewset without the scope fails here when listed)."""
+    client.force_login(world["trainer_a"])
+    foreign = world["question_b"]
+    url = f"/admin/snippets/assessments/question/{view}/{foreign.pk}/"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert REFUSED in _messages(response)
+    own = world["question_a"]
+    response = client.get(f"/admin/snippets/assessments/question/{view}/{own.pk}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [Question, QuestionCategory, Accommodation])
+def test_every_view_of_one_object_in_the_bank_is_scoped(model):
+    """The next instance of the kind: every URL of the model's admin
+    viewset that takes an object's id goes through the staff scope
+    (`ScopedObjectMixin`), read from the URL patterns themselves."""
+    from assessments.permissions import ScopedObjectMixin
+
+    patterns = model.snippet_viewset.get_urlpatterns()
+    by_id = [p for p in patterns if "pk" in p.pattern.converters]
+    assert len(by_id) >= 4
+    unscoped = [
+        str(p.pattern)
+        for p in by_id
+        if not issubclass(p.callback.view_class, ScopedObjectMixin)
+    ]
+    assert unscoped == []
