@@ -147,7 +147,12 @@ class QuestionPreviewOnCreateView(snippet_views.PreviewOnCreateView):
         return kind_panel(self.object.kind).get_form_class()
 
 
-class QuestionPreviewOnEditView(snippet_views.PreviewOnEditView):
+class QuestionPreviewOnEditView(
+    permissions.ScopedObjectMixin, snippet_views.PreviewOnEditView
+):
+    """The live preview of an existing question, in the staff scope like
+    every other view of one question."""
+
     def get_form_class(self):
         return kind_panel(self.object.kind).get_form_class()
 

@@ -940,8 +940,12 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    created = models.PositiveIntegerField(_("questions imported"), default=0)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=at_most(100)
+    )
+    created = models.PositiveIntegerField(
+        _("questions imported"), default=0, validators=at_most(INT_MAX)
+    )
     report = models.JSONField(_("report"), default=dict, blank=True)
     task_id = models.CharField(_("worker task"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
