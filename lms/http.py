@@ -1,5 +1,7 @@
 """Small HTTP helpers shared by the apps' views."""
 
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -13,3 +15,18 @@ def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         target = default
     return HttpResponseRedirect(target)
+
+
+def no_compression(view):
+    """Serve this view's responses uncompressed and uncached: for pages that
+    show a secret (`lms.middleware.GZipMiddleware` explains why)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.sinau_no_compression = True
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped

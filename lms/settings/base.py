@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed here, below WhiteNoise (static files are precompressed).
+    "lms.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,3 +263,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+# One-time password links trainers send to trainees without email (hours).
+SINAU_PASSWORD_LINK_HOURS = env.int("SINAU_PASSWORD_LINK_HOURS", default=72)
