@@ -32,7 +32,7 @@ def test_language_switch_to_english_and_back(page):
     page.goto("/")
     page.axe.check()
     page.get_by_role("button", name="English").click()
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r"/#bahasa$"))
     page.axe.check()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="Sign up for free")).to_be_visible()
