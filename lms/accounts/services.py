@@ -111,20 +111,10 @@ def user_profile_update(
     from allauth.account.models import EmailAddress
 
     phone = phone_normalize(phone) if phone else None
-    email = User.objects.normalize_email(email).strip() or None if email else None
+    email = (User.objects.normalize_email(email).strip() or None) if email else None
     if not phone and not email:
         raise ValidationError(NEED_PHONE_OR_EMAIL, code="need_phone_or_email")
-    others = User.objects.exclude(pk=user.pk)
-    errors = {}
-    if phone and others.filter(phone=phone).exists():
-        errors["phone"] = ValidationError(PHONE_TAKEN, code="phone_taken")
-    if email and (
-        others.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
-    ):
-        errors["email"] = ValidationError(EMAIL_TAKEN, code="email_taken")
-    if errors:
-        raise ProfileConflict(errors)
+    _profile_conflicts_raise(user=user, phone=phone, email=email)
     try:
         with transaction.atomic():
             user.display_name = display_name.strip()
@@ -136,19 +126,32 @@ def user_profile_update(
                 EmailAddress.objects.update_or_create(
                     user=user,
                     email=email,
-                    defaults={"primary": True, "verified": False},
+                    defaults={"primary": True},
+                    create_defaults={"primary": True, "verified": False},
                 )
-    except IntegrityError as race:
-        # Another account took the number or address since the check above.
+    except IntegrityError:
+        # Another account took the number or address since the check above:
+        # say which (the unique constraints closed the race).
         user.refresh_from_db()
-        raise ProfileConflict(
-            {
-                "phone": ValidationError(PHONE_TAKEN, code="phone_taken"),
-            }
-            if phone and User.objects.exclude(pk=user.pk).filter(phone=phone).exists()
-            else {"email": ValidationError(EMAIL_TAKEN, code="email_taken")}
-        ) from race
+        _profile_conflicts_raise(user=user, phone=phone, email=email)
+        raise
     return user
+
+
+def _profile_conflicts_raise(*, user: User, phone: str | None, email: str | None):
+    from allauth.account.models import EmailAddress
+
+    others = User.objects.exclude(pk=user.pk)
+    errors = {}
+    if phone and others.filter(phone=phone).exists():
+        errors["phone"] = ValidationError(PHONE_TAKEN, code="phone_taken")
+    if email and (
+        others.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    ):
+        errors["email"] = ValidationError(EMAIL_TAKEN, code="email_taken")
+    if errors:
+        raise ProfileConflict(errors)
 
 
 # --- One-time password links -------------------------------------------

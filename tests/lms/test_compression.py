@@ -48,9 +48,7 @@ def test_a_page_with_a_one_time_link_is_not_compressed(client, home):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_production_static_css_is_precompressed_and_served_gzipped(
-    settings, tmp_path
-):
+def test_production_static_css_is_precompressed_and_served_gzipped(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
