@@ -1,5 +1,10 @@
 """Trainee actions on courses. Each is one POST that calls one service and
-redirects back, so it works without JavaScript; and "Belajarku"."""
+redirects back, so it works without JavaScript; and "Belajarku".
+
+Each redirect lands where the trainee acted, with the next step in reach
+(README, "No back-tracking"): marking a lesson done returns to the lesson's
+`#selesai` block (the done note and the Next button), enrolling and leaving
+to the course's `#mulai` block (the Start/Continue or Rejoin button)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +28,10 @@ from .services import (
     lesson_complete,
 )
 
+# Fragments the redirects land on (ids in the templates).
+DONE_ANCHOR = "#selesai"
+START_ANCHOR = "#mulai"
+
 
 @require_POST
 @login_required
@@ -37,11 +46,11 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
         enrollment_create(user=request.user, course=course)
     except EnrollmentRefused as refused:
         messages.error(request, refused.message)
-        return HttpResponseRedirect(course.url)
+        return HttpResponseRedirect(course.url + START_ANCHOR)
     messages.success(
         request, _("You are enrolled in “%(course)s”.") % {"course": course.title}
     )
-    return redirect_back(request, course.url)
+    return redirect_back(request, course.url + START_ANCHOR)
 
 
 @require_POST
@@ -53,7 +62,7 @@ def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
     not given in this session). An unpublished course stays a 404."""
     course = get_object_or_404(CoursePage, pk=course_id)
     access = step_access(request=request, page=course)
-    target = course.url
+    target = course.url + START_ANCHOR
     if not access.allowed:
         enrollment = enrollment_for(user=request.user, course=course)
         if (
@@ -92,7 +101,7 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     messages.success(
         request, _("“%(lesson)s” is marked as done.") % {"lesson": lesson.title}
     )
-    return redirect_back(request, lesson.url)
+    return redirect_back(request, lesson.url + DONE_ANCHOR)
 
 
 @require_GET

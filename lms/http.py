@@ -1,5 +1,7 @@
 """Small HTTP helpers shared by the apps' views."""
 
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,3 +28,21 @@ def whole_number(value, *, limit: int = 2_147_483_647) -> int | None:
         return None
     number = int(value)
     return number if number <= limit else None
+
+
+def no_compression(view):
+    """Serve this view's responses uncompressed and uncached: for pages that
+    show a secret (`lms.middleware.GZipMiddleware` explains why). The token
+    in such a page's URL never leaves the site in a Referer: Django's
+    SecurityMiddleware sends `Referrer-Policy: same-origin` (a stricter
+    `no-referrer` would make the browser send `Origin: null` with the form,
+    which the CSRF check refuses)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.sinau_no_compression = True
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapped

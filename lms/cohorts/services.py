@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -379,7 +380,9 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
         ) from exc
     created = []
     for u in users:
-        link = password_link_create(user=u, created_by=by)
+        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + password_link_create(
+            user=u, created_by=by
+        )
         message = _(
             "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
             "Open this link to choose your password: %(link)s"

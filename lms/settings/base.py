@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed here, below WhiteNoise (static files are precompressed).
+    "lms.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -314,3 +316,5 @@ SINAU_CREDENTIAL_KEY_FILE = env(
     "SINAU_CREDENTIAL_KEY_FILE", default=str(VAR_DIR / "credential-key.pem")
 )
 SINAU_CREDENTIAL_KEY_GENERATE = False
+# One-time password links trainers send to trainees without email (hours).
+SINAU_PASSWORD_LINK_HOURS = env.int("SINAU_PASSWORD_LINK_HOURS", default=72)
