@@ -149,7 +149,7 @@ def admin_screens() -> list[Screen]:
 
     screens = [
         Screen("dashboard", reverse("wagtailadmin_home")),
-        Screen("search", reverse("wagtailadmin_pages:search") + "?q=pelajaran"),
+        Screen("search", reverse("wagtailadmin_pages:search") + "?q=a"),
         Screen("account", reverse("wagtailadmin_account")),
         Screen("images", reverse("wagtailimages:index")),
         Screen("image add", reverse("wagtailimages:add_multiple")),
