@@ -212,3 +212,12 @@ def quiz_progress_panel(request):
         {"categories": category_progress(user=request.user, request=request)},
         request=request,
     )
+
+
+@hooks.register("after_create_page")
+def new_lesson_before_closing_quiz(request, page):
+    """A lesson added to a module lands before the module's closing quiz
+    (issue 11 §8); the explorer's "Sort menu order" changes it."""
+    from .authoring import lesson_place_before_closing_quiz
+
+    lesson_place_before_closing_quiz(lesson=page, user=request.user)
