@@ -234,6 +234,14 @@ def admin_screens() -> list[Screen]:
                 reverse("wagtailadmin_pages:add_subpage", args=[module.pk]),
             ),
             Screen(
+                "lesson add, errors",
+                reverse(
+                    "wagtailadmin_pages:add",
+                    args=["courses", "lessonpage", module.pk],
+                ),
+                data={"title": "", "slug": "", "body-count": "0"},
+            ),
+            Screen(
                 "lesson edit, errors",
                 reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
                 data={

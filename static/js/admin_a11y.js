@@ -1,5 +1,5 @@
-/* Sinau: give every rich-text editor in the Wagtail admin an accessible
-   name. Draftail's editable area (role="textbox") inside a StreamField block
+/* Sinau: give every rich-text editor and tag input in the Wagtail admin an
+   accessible name. Draftail's editable area (role="textbox") inside a StreamField block
    has no label of its own, so screen readers announce a nameless text box
    (axe: aria-input-field-name). Name it after its block, or "Text". */
 (function () {
@@ -11,7 +11,17 @@
     var text = heading && heading.textContent.trim();
     return text || fallback || "Text";
   }
+  function nameTagInputs(root) {
+    // jQuery UI's tag-it input (image and document tags) has no label.
+    root.querySelectorAll("input.ui-autocomplete-input").forEach(function (input) {
+      if (input.hasAttribute("aria-label") || input.labels && input.labels.length) return;
+      var field = input.closest("[data-field], .w-field");
+      var label = field && field.querySelector("label");
+      input.setAttribute("aria-label", (label && label.textContent.trim()) || "Tags");
+    });
+  }
   function name(root) {
+    nameTagInputs(root);
     root.querySelectorAll('.public-DraftEditor-content[role="textbox"]').forEach(function (editor) {
       if (!editor.hasAttribute("aria-label") && !editor.hasAttribute("aria-labelledby")) {
         editor.setAttribute("aria-label", blockLabel(editor));
