@@ -39,6 +39,7 @@ class Screen:
     url: str
     data: dict | None = None
     ajax: bool = False
+    json: bool = False  # asks for JSON, as the editor's autosave does
 
 
 @dataclass(frozen=True, order=True)
@@ -121,6 +122,8 @@ def screen_untranslated(*, client: Client, screen: Screen) -> tuple[int, set[Msg
     """Render one screen in Indonesian. Returns (status code, untranslated
     messages shown on it)."""
     headers = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if screen.ajax else {}
+    if screen.json:
+        headers["HTTP_ACCEPT"] = "application/json"
     with translation.override(LANGUAGE), untranslated_recording() as recorder:
         client.cookies["django_language"] = LANGUAGE
         if screen.data is None:
@@ -250,6 +253,26 @@ def admin_screens() -> list[Screen]:
                     "body-count": "0",
                     "estimated_minutes": "x",
                 },
+            ),
+            Screen(
+                "lesson autosave, slug in use",
+                reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+                data={
+                    "title": lesson.title,
+                    "slug": sibling.slug if sibling else "",
+                    "body-count": "0",
+                    "estimated_minutes": "5",
+                },
+                json=True,
+            ),
+            Screen(
+                "lesson add autosave, errors",
+                reverse(
+                    "wagtailadmin_pages:add",
+                    args=["courses", "lessonpage", module.pk],
+                ),
+                data={"title": "", "slug": "", "body-count": "0"},
+                json=True,
             ),
         ]
     image = get_image_model().objects.first()
