@@ -386,6 +386,69 @@ def marking_queue(*, user, trainees=None) -> list[AttemptQuestion]:
     )
 
 
+MARKED_SHOWN = 100
+
+
+def marked_answers(*, user) -> list[AttemptQuestion]:
+    """Essay answers in `user`'s marking scope that have a mark (by a
+    trainer, or 0 automatically for a blank answer), newest first, at most
+    MARKED_SHOWN (one query). Each can be marked again."""
+    items = answers_markable_by(user=user).filter(
+        points__isnull=False, attempt__submitted_at__isnull=False
+    )
+    return list(
+        items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
+            F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk"
+        )[:MARKED_SHOWN]
+    )
+
+
+@dataclass
+class WaitingElsewhere:
+    """Essays waiting in one quiz that `user` may not mark, and who may."""
+
+    quiz: QuizPage
+    waiting: int
+    markers: list
+
+
+def essays_waiting_elsewhere(*, user) -> list[WaitingElsewhere]:
+    """For a person whose own queue is empty (e.g. a program manager): the
+    quizzes where essays wait for a mark outside their scope, how many, and
+    the trainers who may mark them (people with edit rights on the quiz,
+    superusers left out). Two queries plus one per such quiz."""
+    mine = answers_markable_by(user=user).values("pk")
+    counts = (
+        AttemptQuestion.objects.filter(
+            snapshot__kind=QuestionKind.ESSAY,
+            points__isnull=True,
+            attempt__status=Attempt.Status.MARKING,
+        )
+        .exclude(pk__in=mine)
+        .values("attempt__quiz")
+        .annotate(waiting=Count("pk"))
+    )
+    waiting = {row["attempt__quiz"]: row["waiting"] for row in counts}
+    quizzes = QuizPage.objects.filter(pk__in=waiting).order_by("path")
+    shown = visible_page_ids(request=None, pages=list(quizzes))
+    policy = PagePermissionPolicy()
+    return [
+        WaitingElsewhere(
+            quiz=quiz,
+            waiting=waiting[quiz.pk],
+            markers=list(
+                policy.users_with_permission_for_instance(
+                    "change", quiz, include_superusers=False
+                )
+                .filter(is_active=True)
+                .order_by("display_name", "pk")
+            ),
+        )
+        for quiz in quizzes
+        if quiz.pk in shown
+    ]
+
+
 @dataclass
 class ItemStats:
     question_id: int

@@ -349,6 +349,12 @@ def response_is_blank(snapshot: dict, data) -> bool:
     return True
 
 
+def essay_is_blank(*, response: dict | None) -> bool:
+    """An essay answer with no text (never typed, or only spaces): scored 0
+    automatically at submission and shown as blank, never queued."""
+    return not str((response or {}).get("text") or "").strip()
+
+
 def response_parse(snapshot: dict, data) -> dict:
     """Turn posted form data into a response for this question, or refuse
     with a message the trainee understands.
@@ -482,10 +488,18 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
             return attempt
         attempt.user = user
         items = list(AttemptQuestion.objects.filter(attempt=attempt))
+        now = timezone.now()
         for item in items:
             item.points, item.is_correct = grade(item.snapshot, item.response)
-        AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
-        now = timezone.now()
+            if item.snapshot.get("kind") == QuestionKind.ESSAY and essay_is_blank(
+                response=item.response
+            ):
+                # Nothing to read: scored 0 now, not queued for a trainer
+                # (issue 11 §9). marked_by stays empty: nobody marked it.
+                item.points, item.is_correct, item.marked_at = Decimal(0), False, now
+        AttemptQuestion.objects.bulk_update(
+            items, ["points", "is_correct", "marked_at"]
+        )
         # Past its deadline the attempt ended at the deadline, whenever the
         # trainee or the sweep gets round to closing it.
         attempt.submitted_at = (

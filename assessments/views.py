@@ -23,6 +23,8 @@ from .selectors import (
     answers_markable_by,
     attempt_review_allowed,
     can_mark,
+    essays_waiting_elsewhere,
+    marked_answers,
     marking_queue,
     quiz_item_stats,
 )
@@ -31,6 +33,7 @@ from .services import (
     attempt_answer,
     attempt_start,
     attempt_submit,
+    essay_is_blank,
     essay_mark,
     response_is_blank,
 )
@@ -320,19 +323,37 @@ def _trainee_group(request) -> tuple[dict | None, object]:
 
 @login_required
 def marking_list(request: HttpRequest) -> HttpResponse:
+    """The essay queue, with a "marked" tab (`?tab=marked`) whose answers can
+    be marked again. With nothing to mark, says where essays wait and who
+    may mark them (issue 11 §9)."""
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
     group, trainees = _trainee_group(request)
-    return render(
-        request,
-        "assessments/marking_queue.html",
-        {
-            "items": _published_only(
-                marking_queue(user=request.user, trainees=trainees)
-            ),
-            "group": group,
-        },
-    )
+    tab = "marked" if request.GET.get("tab") == "marked" else "waiting"
+    context = {
+        "tab": tab,
+        "items": [],
+        "marked": [],
+        "elsewhere": [],
+        "group": group,
+    }
+    if tab == "marked":
+        context["marked"] = [
+            (item, _marked_blank(item))
+            for item in _published_only(marked_answers(user=request.user))
+        ]
+    else:
+        context["items"] = _published_only(
+            marking_queue(user=request.user, trainees=trainees)
+        )
+        if not context["items"]:
+            context["elsewhere"] = essays_waiting_elsewhere(user=request.user)
+    return render(request, "assessments/marking_queue.html", context)
+
+
+def _marked_blank(item: AttemptQuestion) -> bool:
+    """Scored 0 automatically because the trainee wrote nothing."""
+    return item.marked_by_id is None and essay_is_blank(response=item.response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -348,6 +369,7 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
     if not page_published(page=item.attempt.quiz):
         raise Http404
     error = None
+    remark = item.points is not None
     if request.method == "POST":
         try:
             essay_mark(
@@ -360,11 +382,17 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
             error = refused.message
         else:
             messages.success(request, _("The answer is marked."))
-            return HttpResponseRedirect(reverse("assessments:marking"))
+            back = reverse("assessments:marking")
+            return HttpResponseRedirect(back + ("?tab=marked" if remark else ""))
     return render(
         request,
         "assessments/marking_form.html",
-        {"item": item, "error": error, "posted": request.POST if error else None},
+        {
+            "item": item,
+            "error": error,
+            "posted": request.POST if error else None,
+            "blank": item.points is not None and _marked_blank(item),
+        },
         status=400 if error else 200,
     )
 

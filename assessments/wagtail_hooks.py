@@ -320,3 +320,27 @@ def quiz_progress_panel(request):
         {"categories": category_progress(user=request.user, request=request)},
         request=request,
     )
+
+
+@hooks.register("after_create_page")
+def new_lesson_before_closing_quiz(request, page):
+    """A lesson added to a module lands before the module's closing quiz
+    (issue 11 §8); the explorer's "Sort menu order" changes it."""
+    from .authoring import lesson_place_before_closing_quiz
+
+    lesson_place_before_closing_quiz(lesson=page, user=request.user)
+
+
+@hooks.register("sinau_my_learning_panels")
+def marking_panel(request):
+    """'Belajarku' for staff: how many essays wait for them, linked to the
+    queue (issue 11 §9). Nothing for trainees."""
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        return ""
+    from .selectors import marking_queue
+
+    return render_to_string(
+        "assessments/includes/marking_panel.html",
+        {"waiting": len(marking_queue(user=request.user))},
+        request=request,
+    )
