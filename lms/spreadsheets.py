@@ -132,6 +132,9 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple]:
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise SpreadsheetError(str(exc)) from exc
     try:
+        # A damaged sheet only fails while its rows are read.
         yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds
+        raise SpreadsheetError(str(exc)) from exc
     finally:
         workbook.close()

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .names import person_name_clean
 from .phone import PhoneField
 
 
@@ -98,7 +99,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
+        name = person_name_clean(self.cleaned_data["display_name"])
         if not name:
             raise ValidationError(_("Write your name."), code="required")
         return name

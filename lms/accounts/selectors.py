@@ -1,6 +1,7 @@
 """Reads for accounts."""
 
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
 from .models import User
@@ -15,6 +16,20 @@ def password_link_creators_may(*, user) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name__in=[TRAINERS, PROGRAM_MANAGERS]).exists()
+
+
+def accounts_trainee_only() -> QuerySet[User]:
+    """Active accounts that are trainees and nothing more: not staff, not
+    superusers, in no group but Trainees and with no permission of their
+    own. Only these may get a password link from staff or be added to a
+    cohort by an import, so neither can open a more powerful account."""
+    from .roles import TRAINEES
+
+    return (
+        User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
+        .exclude(groups__in=Group.objects.exclude(name=TRAINEES))
+        .filter(user_permissions__isnull=True)
+    )
 
 
 def trainees_password_linkable_by(*, user) -> QuerySet[User]:
@@ -42,7 +57,7 @@ def trainees_password_linkable_by(*, user) -> QuerySet[User]:
             Q(pk__in=people.values("pk")) | Q(pk__in=members), is_active=True
         )
     return (
-        people.filter(is_superuser=False, is_staff=False)
+        people.filter(pk__in=accounts_trainee_only().values("pk"))
         .exclude(groups__name__in=[TRAINERS, PROGRAM_MANAGERS])
         .exclude(pk=user.pk)
         .distinct()

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
+from lms.accounts.names import person_name_clean
 
 from .models import (
     CODE_ALPHABET,
@@ -314,7 +315,7 @@ def certificate_name_correct(*, user, name: str) -> list[Certificate]:
     ones get an audit entry so staff can reissue them. Returns the issued
     certificates that still show the old name. Raises ValidationError for an
     empty or too long name."""
-    name = " ".join((name or "").split())
+    name = person_name_clean(name)
     if not name:
         raise ValidationError(_("Enter the name to print."))
     if len(name) > NAME_MAX_LENGTH:

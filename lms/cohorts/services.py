@@ -29,6 +29,7 @@ from courses.services import enrollment_create, enrollment_create_many
 from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
+from lms.accounts.selectors import accounts_trainee_only
 from lms.accounts.services import password_link_create
 from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
@@ -211,6 +212,8 @@ def _plan_check(
             r.email = r.email.lower()
             try:
                 validate_email(r.email)
+                if len(r.email) > User._meta.get_field("email").max_length:
+                    raise ValidationError("too long")
             except ValidationError:
                 r.errors.append(_("bad email '%(email)s'") % {"email": r.email})
         if r.phone and r.phone.startswith("+"):
@@ -241,6 +244,12 @@ def _plan_check(
         .filter(lower_email__in=list(seen_email))
         .values("pk", "phone", "email")
     }
+    found_ids = {u["pk"] for u in (*by_phone.values(), *by_email.values())}
+    staff_ids = set(
+        User.objects.filter(pk__in=found_ids)
+        .exclude(pk__in=accounts_trainee_only().values("pk"))
+        .values_list("pk", flat=True)
+    )
     matched = {}
     for r in rows:
         if r.errors:
@@ -263,6 +272,14 @@ def _plan_check(
         found = a or b
         if found and by is not None and found["pk"] == by.pk:
             r.errors.append(_("this is your own account: another manager must add you"))
+            continue
+        if found and found["pk"] in staff_ids:
+            r.errors.append(
+                _(
+                    "this account is not only a trainee's (an admin, trainer or "
+                    "manager): add them to the cohort's staff instead"
+                )
+            )
             continue
         if found:
             r.user_id = found["pk"]

@@ -100,27 +100,28 @@ def test_good_file_imports_and_enrols_in_cohort_only_courses(manager_client, coh
         ) == {(c.pk, "cohort") for c in cohort.courses.all()}
     body = done.content.decode()
     assert "https://wa.me/6281234567001?text=" in body
-    assert "/akun/password/reset/key/" in body
+    assert "/akun/sandi-baru/" in body
 
 
 def test_password_link_sets_a_password_once(manager_client, cohort):
     preview = _upload(manager_client, cohort, _csv(GOOD))
     body = _confirm(manager_client, cohort, preview).content.decode()
-    link = re.search(r'value="(http[^"]+/akun/password/reset/key/[^"]+)"', body)[1]
+    link = re.search(r'value="(http[^"]+/akun/sandi-baru/[^"]+)"', body)[1]
     path = link.split("127.0.0.1:8000", 1)[1]
     visitor = Client()
     form = visitor.get(path, follow=True)
     assert form.status_code == 200
     set_url = form.redirect_chain[-1][0] if form.redirect_chain else path
     done = visitor.post(
-        set_url, {"password1": "gula-aren-2026", "password2": "gula-aren-2026"}
+        set_url,
+        {"new_password1": "gula-aren-2026", "new_password2": "gula-aren-2026"},
     )
     assert done.status_code == 302
     siti = User.objects.get(phone="+6281234567001")
     assert siti.check_password("gula-aren-2026")
     again = Client().get(path, follow=True)
     assert "gula-aren" not in again.content.decode()
-    assert 'name="password1"' not in again.content.decode()
+    assert 'name="new_password1"' not in again.content.decode()
 
 
 def test_existing_accounts_are_matched_by_phone_or_email(manager_client, cohort):
