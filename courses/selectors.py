@@ -84,6 +84,12 @@ class CourseProgress:
         return round(100 * self.done_count / self.required_count)
 
     @property
+    def signature(self) -> str:
+        """Which steps this request's outline lists and which are done, as
+        a key for caching what is rendered from it (template fragments)."""
+        return ",".join(f"{s.id}{'+' if s.done else ''}" for s in self.steps)
+
+    @property
     def next_step(self) -> Step | None:
         """The first unfinished step in course order (required ones first)."""
         steps = self.steps

@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -158,12 +159,13 @@ class WrkResult:
     requests: int
     seconds: float
     unexpected: int
-    last_unexpected: int
+    last_unexpected: int | str
     socket_errors: int
     p50_ms: float
     p95_ms: float
     p99_ms: float
     command: str
+    data: dict
 
     @property
     def rps(self) -> float:
@@ -183,9 +185,12 @@ def wrk(
     threads: int = 2,
     env: dict | None = None,
     args: tuple[str, ...] = (),
+    done_file: Path | None = None,
 ) -> WrkResult:
     """Run wrk once and read the JSON line its Lua `done()` prints.
-    `env` adds variables for the Lua script (cookie, method, body)."""
+    `env` adds variables for the Lua script (cookie, method, body). With
+    `done_file`, wrk is stopped (SIGINT, after which it reports as usual)
+    once the script has written one line per connection there."""
     command = [
         wrk_path(),
         f"-t{threads}",
@@ -204,17 +209,25 @@ def wrk(
         if k.startswith("BENCH_") and k != "BENCH_BODY"
     )
     shown = f"{shown_env} {shlex.join(command)}".strip().replace(str(ROOT) + "/", "")
-    done = subprocess.run(
+    process = subprocess.Popen(
         command,
         env={**os.environ, **(env or {})},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
-        timeout=seconds + 120,
     )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed: {done.stdout}\n{done.stderr}")
+    if done_file is not None:
+        deadline = time.monotonic() + seconds + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            finished = done_file.read_text().count("\n") if done_file.exists() else 0
+            if finished >= connections:
+                process.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.2)  # polling a file wrk's threads write, not test sync
+    stdout, stderr = process.communicate(timeout=seconds + 120)
+    line = next((x for x in stdout.splitlines() if x.startswith("BENCH ")), None)
+    if process.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed: {stdout}\n{stderr}")
     data = json.loads(line[len("BENCH ") :])
     return WrkResult(
         requests=data["requests"],
@@ -226,6 +239,7 @@ def wrk(
         p95_ms=data["p95_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         command=shown,
+        data=data,
     )
 
 
