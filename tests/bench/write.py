@@ -43,7 +43,7 @@ def prepare(tmp: Path):
     from assessments.models import QuizPage
     from courses.services import enrollment_create
     from lms.accounts.models import User
-    from lms.accounts.roles import TRAINEES
+    from lms.accounts.roles import TRAINEES as TRAINEES_GROUP
     from tests.factories.assessments import question, quiz_in
     from tests.factories.courses import course_tree, lessons_of
 
@@ -59,7 +59,7 @@ def prepare(tmp: Path):
         max_attempts=None,
     )
     lesson_a, lesson_b = lessons_of(course)[:2]
-    trainees = Group.objects.get(name=TRAINEES)
+    trainees = Group.objects.get(name=TRAINEES_GROUP)
     lines = []
     users = []
     started = time.monotonic()
