@@ -19,7 +19,8 @@ COPY assessments assessments
 COPY content content
 RUN pip install .
 COPY . .
-RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    DJANGO_ALLOWED_HOSTS=localhost SINAU_CREDENTIAL_KEY=build python manage.py collectstatic --noinput \
     && mkdir -p var/media && chown -R sinau:sinau var
 
 USER sinau

@@ -19,6 +19,7 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_initial_data
+	$(BIN)/python manage.py credential_key
 	$(BIN)/honcho --procfile Procfile.dev start
 
 test: install

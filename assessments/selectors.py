@@ -328,12 +328,15 @@ def answers_markable_by(*, user) -> QuerySet[AttemptQuestion]:
     ).exclude(attempt__user=user)
 
 
-def marking_queue(*, user) -> list[AttemptQuestion]:
+def marking_queue(*, user, trainees=None) -> list[AttemptQuestion]:
     """Essay answers waiting for a mark that `user` may mark, oldest first
-    (one query)."""
+    (one query). `trainees` (user ids, e.g. a cohort's, as a subquery)
+    narrows the queue to those trainees."""
     items = answers_markable_by(user=user).filter(
         points__isnull=True, attempt__status=Attempt.Status.MARKING
     )
+    if trainees is not None:
+        items = items.filter(attempt__user_id__in=trainees)
     return list(
         items.select_related("attempt__quiz", "attempt__user").order_by(
             "attempt__submitted_at"
@@ -354,12 +357,15 @@ class ItemStats:
         return int(self.correct * 100 / self.answered) if self.answered else None
 
 
-def quiz_item_stats(*, quiz: QuizPage) -> list[ItemStats]:
+def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
     """How often each question of `quiz` was answered and answered right in
-    submitted attempts (one query), hardest first."""
+    submitted attempts (one query), hardest first; only by `trainees` (user
+    ids, e.g. a cohort's) when given."""
+    items = AttemptQuestion.objects.filter(attempt__quiz=quiz, question__isnull=False)
+    if trainees is not None:
+        items = items.filter(attempt__user_id__in=trainees)
     rows = (
-        AttemptQuestion.objects.filter(attempt__quiz=quiz, question__isnull=False)
-        .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        items.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
         .values("question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),

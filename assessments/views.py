@@ -261,14 +261,37 @@ def _published_only(items: list[AttemptQuestion]) -> list[AttemptQuestion]:
     return [item for item in items if item.attempt.quiz_id in shown]
 
 
+def _trainee_group(request) -> tuple[dict | None, object]:
+    """The `?cohort=` filter offered by apps that group trainees (lms.cohorts,
+    through the `sinau_trainee_groups` hook, so this app never imports it):
+    (the group filter to show or None, the chosen trainees' ids or None).
+    An id the person may not see is a 404."""
+    from wagtail import hooks
+
+    for fn in hooks.get_hooks("sinau_trainee_groups"):
+        group = fn(request)
+        key = request.GET.get(group["param"], "")
+        trainees = group["members"](key) if key else None
+        if key and trainees is None:
+            raise Http404
+        return {**group, "selected": key}, trainees
+    return None, None
+
+
 @login_required
 def marking_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
+    group, trainees = _trainee_group(request)
     return render(
         request,
         "assessments/marking_queue.html",
-        {"items": _published_only(marking_queue(user=request.user))},
+        {
+            "items": _published_only(
+                marking_queue(user=request.user, trainees=trainees)
+            ),
+            "group": group,
+        },
     )
 
 
@@ -311,8 +334,13 @@ def quiz_stats(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     if not can_mark(user=request.user, quiz=quiz) or not page_published(page=quiz):
         raise Http404
+    group, trainees = _trainee_group(request)
     return render(
         request,
         "assessments/quiz_stats.html",
-        {"quiz": quiz, "stats": quiz_item_stats(quiz=quiz)},
+        {
+            "quiz": quiz,
+            "stats": quiz_item_stats(quiz=quiz, trainees=trainees),
+            "group": group,
+        },
     )

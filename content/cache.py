@@ -6,7 +6,15 @@ whenever a page, a view restriction, a site, a snippet or a learning path is
 saved, moved or deleted. Nothing is invalidated key by key: a change makes
 every old entry unreachable at once. The cache is shared by every process
 (Redis in production, a file cache under var/ by default), so a trainer's
-publish is seen by all web workers at once."""
+publish is seen by all web workers at once.
+
+Only what is live goes in: a key names what was rendered (the live revision
+and the language for rendered fragments, see `templatetags/content_cache.py`),
+and while a preview is rendered (`shared_caches_bypassed`, entered by
+`lms.middleware.ContentCacheMiddleware` for Wagtail's preview requests) every
+lookup builds afresh and stores nothing, so a draft never reaches a trainee
+and a preview never shows stale live content. Everything in Sinau that caches
+content goes through `cached` or `cached_many`."""
 
 from __future__ import annotations
 
@@ -25,6 +33,30 @@ TIMEOUT = 60 * 60 * 6
 _MISSING = object()
 # Within one request the version is read once (see `pinned_version`).
 _pinned: ContextVar[str | None] = ContextVar("sinau_content_version", default=None)
+# True while a preview (or anything else not live) is rendered.
+_bypassed: ContextVar[bool] = ContextVar("sinau_content_cache_bypassed", default=False)
+
+
+@contextmanager
+def shared_caches_bypassed() -> Iterator[None]:
+    """Within this block `cached` and `cached_many` neither read nor write
+    the shared cache: for previews and drafts."""
+    token = _bypassed.set(True)
+    try:
+        yield
+    finally:
+        _bypassed.reset(token)
+
+
+def shared_caches_usable(request=None) -> bool:
+    """False while previewing: in `shared_caches_bypassed`, or for a request
+    Wagtail marks as a preview (`is_preview`) or as its dummy preview request
+    (`is_dummy`)."""
+    if _bypassed.get():
+        return False
+    return not (
+        getattr(request, "is_preview", False) or getattr(request, "is_dummy", False)
+    )
 
 
 def content_version() -> str:
@@ -80,7 +112,10 @@ def _local():
 
 
 def cached(key: str, build: Callable[[], T]) -> T:
-    """`build()` once per content version, shared across processes."""
+    """`build()` once per content version, shared across processes; just
+    `build()` while previewing."""
+    if not shared_caches_usable():
+        return build()
     full_key = f"sinau:{content_version()}:{key}"
     local = _local()
     if local is not None:
@@ -98,7 +133,11 @@ def cached(key: str, build: Callable[[], T]) -> T:
 
 def cached_many(prefix: str, ids: list, build: Callable[[list], dict]) -> dict:
     """Like `cached` for many ids at once: one cache round-trip, and one
-    `build(missing_ids)` call (so one query) for whatever is missing."""
+    `build(missing_ids)` call (so one query) for whatever is missing. Just
+    `build(ids)` while previewing."""
+    if not shared_caches_usable():
+        built = build(list(ids))
+        return {i: built.get(i) for i in ids}
     version = content_version()
     keys = {f"sinau:{version}:{prefix}:{i}": i for i in ids}
     local = _local()

@@ -168,6 +168,9 @@ class ModulePage(OneQueryViewRestrictions, Page):
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
+    # No page of its own (see serve), so nothing to preview: Wagtail's preview
+    # would look for a module template and fail.
+    preview_modes: list = []
 
     class Meta:
         verbose_name = _("module")

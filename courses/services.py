@@ -148,3 +148,45 @@ def enrollment_refresh_completion(*, user, course: CoursePage) -> bool:
             )
         enrollment.save(update_fields=fields)
     return complete
+
+
+def enrollment_create_many(
+    *, user_ids: list[int], course: CoursePage, source: str
+) -> int:
+    """Enrol many people in `course` at once (a cohort import): the same
+    rules as `enrollment_create` for staff and cohort sources, in three
+    queries instead of two per person. Idempotent: existing enrollments are
+    kept, withdrawn ones reactivated with their history. Returns how many
+    were created. Raises EnrollmentRefused for a closed course or a
+    self-enrolment in a cohort-only course."""
+    if source == Enrollment.Source.SELF:
+        raise EnrollmentRefused(_("Self-enrolment is one person at a time."))
+    if not course.live:
+        raise EnrollmentRefused(_("This course is not open."))
+    now = timezone.now()
+    with transaction.atomic():
+        existing = set(
+            Enrollment.objects.filter(course=course, user_id__in=user_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        Enrollment.objects.bulk_create(
+            [
+                Enrollment(
+                    user_id=pk, course=course, source=source, last_activity_at=now
+                )
+                for pk in user_ids
+                if pk not in existing
+            ],
+            ignore_conflicts=True,
+        )
+        withdrawn = Enrollment.objects.filter(
+            course=course, user_id__in=user_ids, status=Enrollment.Status.WITHDRAWN
+        )
+        withdrawn.filter(completed_at__isnull=False).update(
+            status=Enrollment.Status.COMPLETED, withdrawn_at=None, last_activity_at=now
+        )
+        withdrawn.update(
+            status=Enrollment.Status.ACTIVE, withdrawn_at=None, last_activity_at=now
+        )
+    return len(set(user_ids) - existing)

@@ -5,7 +5,12 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from wagtail.models import Site
 
-from content.cache import cached, pinned_version
+from content.cache import (
+    cached,
+    pinned_version,
+    shared_caches_bypassed,
+    shared_caches_usable,
+)
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -42,12 +47,19 @@ class LanguageMiddleware:
 class ContentCacheMiddleware:
     """Read the content version once per request, and give Wagtail the
     request's site (with its root page, already specific) from the content
-    cache instead of two queries per request."""
+    cache instead of two queries per request. Wagtail's preview requests
+    (`is_dummy`, set before the middleware runs) bypass the shared caches."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not shared_caches_usable(request):
+            with shared_caches_bypassed():
+                return self._serve(request)
+        return self._serve(request)
+
+    def _serve(self, request):
         with pinned_version():
             host = request._get_raw_host()
             request._wagtail_site = cached(

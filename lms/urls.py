@@ -6,17 +6,32 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .accounts import views as account_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document and page password forms, behind the password throttle.
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        account_views.document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/"
+        "<int:page_id>/",
+        account_views.page_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("akun/", include("allauth.urls")),
     path("bahasa/", views.language_set, name="language_set"),
     path("health/", views.health, name="health"),
     path("health/worker/", views.health_worker, name="health_worker"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("lms.cohorts.urls")),
+    path("", include("lms.certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,8 +1,10 @@
 """django-allauth's forms with Sinau's labels (Indonesian via our catalogue)."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +42,18 @@ class SignupForm(AllauthSignupForm):
         self.fields["password2"].label = _("Password (again)")
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """Ask for a reset link by email. Answers the same whether or not the
+    address has an account (an unknown address gets a mail saying so, the
+    page says nothing); allauth throttles it (`reset_password`)."""
+
+    def clean_email(self) -> str:
+        try:
+            return super().clean_email()
+        except ValidationError as error:
+            if error.code != "unknown_email":
+                raise
+            self.users = []
+            return self.cleaned_data["email"]

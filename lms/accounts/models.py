@@ -5,6 +5,8 @@ trainees have no email address, so both are optional, but at least one is
 required and each is unique when present.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -86,6 +88,31 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.first_name or self.email or self.phone or ""
+
+    def check_password(self, raw_password) -> bool:
+        """Every check of this person's password counts against their
+        account's throttle (`lms.accounts.throttle`); raises
+        `PasswordCheckThrottled` when it is used up. Checks made by
+        `authenticate()` are throttled there, per client IP too. The same
+        password checked twice on one object (a form validated twice in one
+        request) counts once."""
+        if self.pk is None or not isinstance(raw_password, str):
+            return super().check_password(raw_password)
+        from .throttle import ACCOUNT, password_check
+
+        digest = hashlib.sha256(raw_password.encode()).hexdigest()
+        checked = self.__dict__.setdefault("_checked_passwords", {})
+        if digest not in checked:
+            with password_check(
+                request=None, key=f"user:{self.pk}", action=ACCOUNT
+            ) as check:
+                check.passed = super().check_password(raw_password)
+            checked[digest] = check.passed
+        return checked[digest]
+
+    def set_password(self, raw_password) -> None:
+        self.__dict__.pop("_checked_passwords", None)
+        super().set_password(raw_password)
 
     def clean(self) -> None:
         super().clean()

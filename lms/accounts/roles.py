@@ -55,6 +55,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         "courses.view_learningpath",
         "courses.view_enrollment",
+        # Cohorts: create and edit their own (the admin lists only those);
+        # no delete, so a cohort's history cannot be lost by accident.
+        "cohorts.add_cohort",
+        "cohorts.change_cohort",
+        "cohorts.view_cohort",
+        # Certificates: list, download, retry, revoke, reissue; the signatory.
+        "certificates.view_certificate",
+        "certificates.change_certificate",
+        "certificates.change_certificatesettings",
     ],
 }
 

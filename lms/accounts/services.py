@@ -1,5 +1,6 @@
 """Writes for accounts."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.db import transaction
 from .models import User
 from .phone import phone_normalize
 from .roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
+
+logger = logging.getLogger(__name__)
 
 
 def user_create(
@@ -76,3 +79,32 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, User]]:
             )
         result.append((demo, user))
     return result
+
+
+def password_link_create(*, user: User, created_by: User | None) -> str:
+    """An absolute one-time link for `user` to set their password, for staff
+    to share (e.g. by WhatsApp, since many trainees have no email).
+
+    Built on allauth's reset-by-key flow (Django's PasswordResetTokenGenerator
+    plus the account's email addresses): it expires after
+    `PASSWORD_RESET_TIMEOUT` seconds and works once, because the token hashes
+    the password, which setting it changes. Creating a link changes nothing,
+    so links made earlier stay valid until one is used. `created_by` is
+    logged for the audit trail."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    logger.info(
+        "password link for user %s created by %s",
+        user.pk,
+        created_by.pk if created_by else None,
+    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "content",
     "courses",
     "assessments",
+    "lms.certificates",
+    "lms.cohorts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -93,7 +95,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (VAR_DIR / "static").mkdir(exist_ok=True)
     # WAL lets the web process read while the worker writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        {
+            # synchronous=NORMAL is safe with WAL (no corruption; a power cut
+            # may lose the last commits) and saves an fsync per commit.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -132,10 +139,21 @@ CACHES["content"] = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend, so every log-in passes the password throttle (README, "Log-in
+# throttling"); limits in allauth's notation, counted in the shared cache.
+AUTHENTICATION_BACKENDS = ["lms.accounts.backends.ThrottledAuthenticationBackend"]
+SINAU_PASSWORD_RATE_LIMITS = {
+    # a person's password: per client IP, per account
+    "password": env("SINAU_PASSWORD_RATE_LIMIT", default="50/15m/ip,5/15m/key"),
+    # a page or document password: per client IP, per restriction
+    "page_password": env(
+        "SINAU_PAGE_PASSWORD_RATE_LIMIT", default="30/15m/ip,100/15m/key"
+    ),
+}
+# The client IP is taken from X-Forwarded-For only behind this many proxies of
+# our own (or from the header a trusted proxy sets); 0 = the connection's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default=None)
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
@@ -158,6 +176,7 @@ ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_FORMS = {
     "login": "lms.accounts.forms.LoginForm",
     "signup": "lms.accounts.forms.SignupForm",
+    "reset_password": "lms.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = False
@@ -165,9 +184,18 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Sign-up says plainly that a number is taken: clearer for first-time users,
-# and no SMS code exists to hide it behind. Log-in errors stay identical.
+# and no SMS code exists to hide it behind. Log-in errors stay identical, and
+# password reset never says whether an address has an account
+# (lms.accounts.forms.ResetPasswordForm).
 ACCOUNT_PREVENT_ENUMERATION = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {
+    # Failed log-ins are counted by Sinau's throttle, for every log-in form.
+    "login_failed": None,
+    # Every log-in request, right or wrong: a class on one wifi logs in at once.
+    "login": "120/m/ip",
+    "reset_password": "10/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+}
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Sinau <noreply@sinau.local>"
 )
@@ -201,7 +229,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"}
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+# One reset path: allauth's (/akun/password/reset/), throttled.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 
 # Celery: the filesystem transport under var/ unless REDIS_URL is set.
@@ -212,11 +241,15 @@ if REDIS_URL:
 else:
     CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "lms.broker:Transport"  # atomic message files
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # The folder is polled: Kombu's 1 s default caps a worker at about
+        # one task per second per process (certificate batches).
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.02),
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
     for _folder in ("queue", "control", "results"):
@@ -233,12 +266,45 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.attempts_close_expired_task",
         "schedule": 300.0,
     },
+    # Certificates whose message was lost (flushed broker, killed worker).
+    "sweep-certificates": {
+        "task": "lms.certificates.tasks.certificates_sweep_task",
+        "schedule": 120.0,
+    },
 }
 
 # Sinau
 SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")
 SINAU_HELP_LABEL = env("SINAU_HELP_LABEL", default="")
 SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
+
+# Cohorts: exports live in private storage, served only through a view that
+# checks the cohort's staff; reminders go through a pluggable sender.
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}
+SINAU_REMINDER_SENDER = env(
+    "SINAU_REMINDER_SENDER", default="lms.cohorts.reminders.EmailSender"
+)
+CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
+    "task": "lms.cohorts.tasks.cohort_reminders_task",
+    "schedule": 60.0 * 60 * 6,
+}
+# Certificates (lms.certificates). The public URL goes into QR codes and
+# credentials, so it must be the address people can reach.
+SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="http://127.0.0.1:8000")
+SINAU_CERTIFICATE_MAX_RETRIES = env.int("SINAU_CERTIFICATE_MAX_RETRIES", default=5)
+SINAU_CERTIFICATE_RETRY_BACKOFF = env.float(
+    "SINAU_CERTIFICATE_RETRY_BACKOFF", default=2.0
+)
+SINAU_CERTIFICATE_SWEEP_AFTER = env.int("SINAU_CERTIFICATE_SWEEP_AFTER", default=300)
+SINAU_CERTIFICATE_FAILED_RETRY_AFTER = env.int(
+    "SINAU_CERTIFICATE_FAILED_RETRY_AFTER", default=3600
+)
+# Verify pages: requests per client per minute (counted in the shared cache).
+SINAU_VERIFY_RATE_PER_MINUTE = env.int("SINAU_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {
     "version": 1,
@@ -248,3 +314,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# Signed credentials (lms/certificates/keys.py): the issuer's Ed25519 key, as
+# PEM or multibase text in SINAU_CREDENTIAL_KEY, or a PEM file. Development
+# and tests generate the file when it is missing; production requires a key.
+SINAU_CREDENTIAL_KEY = env("SINAU_CREDENTIAL_KEY", default="")
+SINAU_CREDENTIAL_KEY_FILE = env(
+    "SINAU_CREDENTIAL_KEY_FILE", default=str(VAR_DIR / "credential-key.pem")
+)
+SINAU_CREDENTIAL_KEY_GENERATE = False

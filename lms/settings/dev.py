@@ -11,3 +11,4 @@ EMAIL_BACKEND = env(
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+SINAU_CREDENTIAL_KEY_GENERATE = True  # var/credential-key.pem, made when missing

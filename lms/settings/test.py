@@ -20,6 +20,12 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "test-media"))
+# allauth's own limits are off in tests (many sign-ups from one address);
+# the throttle tests switch these back on.
+ACCOUNT_RATE_LIMITS_DEPLOYED = ACCOUNT_RATE_LIMITS
+STORAGES["private"]["OPTIONS"]["location"] = env(
+    "DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "test-private")
+)
 ACCOUNT_RATE_LIMITS = False
 LOGGING["root"]["level"] = "WARNING"
 
@@ -28,4 +34,11 @@ if not REDIS_URL:
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a real Celery worker process can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("DJANGO_TEST_DB", default=str(VAR_DIR / "test-db.sqlite3"))
+    }
+
+# A key of the test run's own, generated on first use.
+SINAU_CREDENTIAL_KEY = ""
+SINAU_CREDENTIAL_KEY_FILE = str(VAR_DIR / "test-credential-key.pem")
+SINAU_CREDENTIAL_KEY_GENERATE = True

@@ -1,10 +1,19 @@
 """Production-like settings for benchmarks: DEBUG off, real WSGI server."""
 
+import hashlib
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+# Production settings refuse short or placeholder keys; this one is long,
+# the same in every gunicorn worker, and known to be for benchmarks only.
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "bench-" + hashlib.sha256(b"sinau benchmarks").hexdigest()
+)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# The public W3C vc-di-eddsa test-vector key: never a real issuer's.
+os.environ.setdefault(
+    "SINAU_CREDENTIAL_KEY", "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
+)
 
 from lms.settings.production import *  # noqa: F403
 

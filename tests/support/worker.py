@@ -17,8 +17,20 @@ ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60
 
 
+class WorkerLog(list):
+    """The worker's log lines (a live list), and its process (`.process`),
+    for tests that kill it."""
+
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
-def celery_worker(extra_env: dict[str, str] | None = None) -> Iterator[list[str]]:
+def celery_worker(
+    extra_env: dict[str, str] | None = None,
+    *,
+    pool: str = "solo",
+    concurrency: int | None = None,
+) -> Iterator[WorkerLog]:
     """Start a worker; yield its log lines (a live list); stop it on exit."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
     env.update(extra_env or {})
@@ -31,7 +43,8 @@ def celery_worker(extra_env: dict[str, str] | None = None) -> Iterator[list[str]
             "-A",
             "lms",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            *([f"--concurrency={concurrency}"] if concurrency else []),
             "--loglevel=INFO",
             f"--hostname={hostname}",
             "--without-gossip",
@@ -44,7 +57,8 @@ def celery_worker(extra_env: dict[str, str] | None = None) -> Iterator[list[str]
         stderr=subprocess.STDOUT,
         text=True,
     )
-    lines: list[str] = []
+    lines = WorkerLog()
+    lines.process = process
     ready: queue.Queue[bool] = queue.Queue()
 
     def read() -> None:

@@ -18,6 +18,7 @@ from courses.demo import demo_progress_ensure
 from courses.seed import curriculum_load
 from lms.accounts.roles import ROLE_LABELS
 from lms.accounts.services import demo_accounts_ensure
+from lms.cohorts.demo import demo_cohorts_ensure
 
 SEED_DIR = Path(settings.BASE_DIR) / "content" / "seed"
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         except SeedError as exc:
             raise CommandError("The seed curriculum has errors:\n" + str(exc)) from exc
         demo = settings.DEBUG or options["demo_accounts"]
-        steps = 4 if demo else 2
+        steps = 5 if demo else 2
         self.stdout.write(f"[1/{steps}] site and home page")
         home = site_ensure()
         self.stdout.write(
@@ -55,6 +56,8 @@ class Command(BaseCommand):
         self.stdout.write(f"[4/{steps}] demo trainee progress")
         demo_progress_ensure(trainee=accounts[0][1])
         demo_attempts_ensure(trainee=accounts[0][1])
+        self.stdout.write(f"[5/{steps}] demo cohorts")
+        demo_cohorts_ensure(manager=accounts[2][1], trainer=accounts[1][1])
         self.stdout.write("")
         self.stdout.write("Demo accounts (log in with the email or the phone number):")
         for account, _user in accounts:

@@ -1,0 +1,156 @@
+"""Public verify pages, downloads (owner or staff only) and the trainee's
+printed-name form."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .forms import RecipientNameForm, VerifyCodeForm
+from .models import Certificate, CertificateSettings
+from .pdf import completion_date
+from .selectors import certificate_can_download, certificate_public
+from .services import certificate_name_correct, certificate_verify_url
+
+
+def _client_key(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def verify_throttled(request: HttpRequest) -> bool:
+    """Count this request against the client's per-minute budget in the
+    shared cache (Redis in production), so every web process agrees."""
+    window = int(time.time() // 60)
+    key = f"certificates:verify:{_client_key(request)}:{window}"
+    if cache.add(key, 1, timeout=90):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=90)
+            count = 1
+    return count > settings.SINAU_VERIFY_RATE_PER_MINUTE
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "certificates/verify_throttled.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@require_GET
+def verify(request: HttpRequest, uuid) -> HttpResponse:
+    """The public page a QR code opens: VALID or REVOKED, with the name,
+    course, date and issuer and nothing else. Reads the database only."""
+    if verify_throttled(request):
+        return _too_many(request)
+    certificate = certificate_public(uuid=uuid)
+    if certificate is None:
+        response = render(
+            request,
+            "certificates/verify_code.html",
+            {"form": VerifyCodeForm(), "not_found": True},
+            status=404,
+        )
+        return response
+    context = {
+        "certificate": certificate,
+        "valid": certificate.status == Certificate.Status.ISSUED,
+        "completed_on": completion_date(certificate.completed_at),
+        "issuer": CertificateSettings.load(),
+        "verify_url": certificate_verify_url(certificate=certificate),
+    }
+    return render(request, "certificates/verify.html", context)
+
+
+@require_GET
+def verify_code(request: HttpRequest) -> HttpResponse:
+    """The form for the printed code; a known code redirects to its page."""
+    if "code" not in request.GET:
+        return render(
+            request, "certificates/verify_code.html", {"form": VerifyCodeForm()}
+        )
+    if verify_throttled(request):
+        return _too_many(request)
+    form = VerifyCodeForm(request.GET)
+    if form.is_valid():
+        certificate = certificate_public(code=form.cleaned_data["code"])
+        if certificate is not None:
+            return redirect("certificates:verify", uuid=certificate.uuid)
+        form.add_error(
+            "code", _("No certificate has this code. Check it and try again.")
+        )
+    return render(request, "certificates/verify_code.html", {"form": form}, status=404)
+
+
+def _download(request: HttpRequest, uuid, field: str, suffix: str, content_type: str):
+    certificate = get_object_or_404(Certificate, uuid=uuid)
+    if not certificate_can_download(user=request.user, certificate=certificate):
+        raise Http404
+    file = getattr(certificate, field)
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"sertifikat-{certificate.code}.{suffix}",
+        content_type=content_type,
+    )
+
+
+@require_GET
+@login_required
+def download_pdf(request: HttpRequest, uuid) -> FileResponse:
+    return _download(request, uuid, "pdf", "pdf", "application/pdf")
+
+
+@require_GET
+@login_required
+def download_credential(request: HttpRequest, uuid) -> FileResponse:
+    return _download(request, uuid, "credential", "json", "application/json")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def name_correct(request: HttpRequest) -> HttpResponse:
+    """The trainee corrects the name printed on their certificates,
+    confirming with their password."""
+    form = RecipientNameForm(
+        request.POST or None,
+        user=request.user,
+        initial={"name": request.user.display_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stale = certificate_name_correct(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(request, _("Your name is saved."))
+            if stale:
+                messages.info(
+                    request,
+                    _(
+                        "Certificates already issued still show the old name: "
+                        "ask your trainer or program manager to reissue them."
+                    ),
+                )
+            return redirect(reverse("courses:my_learning") + "#sertifikatku")
+    return render(request, "certificates/name_form.html", {"form": form})

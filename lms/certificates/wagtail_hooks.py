@@ -1,0 +1,119 @@
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from . import admin_views
+from .models import Certificate
+from .selectors import certificates_of
+from .services import certificate_name_for, certificate_verify_url
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Certificates are never added, edited or deleted in forms: they change
+    only through the audited actions (retry, revoke, reissue)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
+
+
+class CertificateIndexView(IndexView):
+    """The list links each certificate to its history-and-actions page."""
+
+    def get_edit_url(self, instance):
+        return reverse("certificates_manage", args=[instance.pk])
+
+    def get_list_more_buttons(self, instance):
+        return [
+            ListingButton(
+                _("History and actions"),
+                reverse("certificates_manage", args=[instance.pk]),
+                priority=10,
+            )
+        ]
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    index_view_class = CertificateIndexView
+    icon = "doc-full"
+    menu_label = _("Certificates")
+    menu_order = 260
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = [
+        "code",
+        "recipient_name",
+        "course",
+        "status",
+        "tries",
+        "issued_at",
+        "updated_at",
+    ]
+    list_filter = ["status", "course"]
+    search_fields = ["code", "recipient_name"]
+    exclude_form_fields: list[str] = []
+    form_fields = ["recipient_name"]
+
+
+certificate_viewset = CertificateViewSet("certificate_admin")
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset():
+    return certificate_viewset
+
+
+@hooks.register("register_admin_urls")
+def certificate_admin_urls():
+    return [
+        path(
+            "sertifikat/<int:pk>/kelola/",
+            admin_views.certificate_manage,
+            name="certificates_manage",
+        )
+    ]
+
+
+@hooks.register("sinau_my_learning_panels")
+def my_certificates_panel(request):
+    """'Sertifikatku' on Belajarku: download, verify and share each issued
+    certificate; correct the printed name."""
+    from urllib.parse import quote
+
+    from django.utils.translation import gettext as _t
+
+    from .pdf import completion_date
+
+    items = []
+    for certificate in certificates_of(user=request.user):
+        verify_url = certificate_verify_url(certificate=certificate)
+        text = _t("My certificate for “%(course)s” from Sinau: %(url)s") % {
+            "course": certificate.course.title,
+            "url": verify_url,
+        }
+        items.append(
+            {
+                "certificate": certificate,
+                "completed_on": completion_date(certificate.completed_at),
+                "whatsapp_url": "https://wa.me/?text=" + quote(text),
+            }
+        )
+    return render_to_string(
+        "certificates/includes/my_certificates.html",
+        {"items": items, "printed_name": certificate_name_for(user=request.user)},
+        request=request,
+    )

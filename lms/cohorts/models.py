@@ -1,0 +1,217 @@
+"""Cohorts (angkatan): a batch of trainees following the same courses with
+their trainers and program managers; membership history; report exports and
+the reminders sent to inactive trainees."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts.roles import PROGRAM_MANAGERS, TRAINERS
+
+
+def private_storage():
+    """Files only staff views may serve (never under MEDIA_URL)."""
+    return storages["private"]
+
+
+def export_upload_to(instance, filename: str) -> str:
+    return f"cohort-exports/{instance.cohort_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Cohort(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short unique code, e.g. batu-ampar-2026-1."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    courses = models.ManyToManyField(
+        "courses.CoursePage",
+        verbose_name=_("courses"),
+        blank=True,
+        related_name="cohorts",
+    )
+    learning_path = models.ForeignKey(
+        "courses.LearningPath",
+        verbose_name=_("learning path"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohorts",
+        help_text=_("Its courses are added to the courses chosen above."),
+    )
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers"),
+        blank=True,
+        related_name="cohorts_taught",
+        limit_choices_to={"groups__name": TRAINERS},
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("program managers"),
+        blank=True,
+        related_name="cohorts_managed",
+        limit_choices_to={"groups__name": PROGRAM_MANAGERS},
+    )
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("remind after days without activity"),
+        default=7,
+        help_text=_("0 turns reminders off for this cohort."),
+    )
+    at_risk_after_days = models.PositiveSmallIntegerField(
+        _("at risk after days without activity"), default=7
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortMembership(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        GRADUATED = "graduated", _("Graduated")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="cohort_memberships",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    village = models.CharField(_("village"), max_length=120, blank=True)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort membership")
+        verbose_name_plural = _("cohort memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"], name="cohort_membership_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.cohort}"
+
+
+class CohortExport(models.Model):
+    class Kind(models.TextChoices):
+        MATRIX = "matrix", _("Progress matrix")
+        QUIZ_RESULTS = "quiz_results", _("Quiz results")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX (Excel)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("report"), max_length=16, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=export_upload_to, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    task_id = models.CharField(_("worker task"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort export")
+        verbose_name_plural = _("cohort exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} · {self.get_kind_display()} ({self.format})"
+
+
+class ReminderSent(models.Model):
+    """One reminder per trainee, cohort and period: the unique constraint is
+    what makes a second run of the beat task (or two at once) a no-op."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("No way to reach")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.PositiveIntegerField(_("period"))
+    status = models.CharField(max_length=16, choices=Status.choices)
+    sender = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user", "period"], name="reminder_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.cohort_id} · {self.period}"
+
+
+class ReminderOptOut(models.Model):
+    """A trainee who asked for no more reminders."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_opt_out",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder opt-out")
+        verbose_name_plural = _("reminder opt-outs")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

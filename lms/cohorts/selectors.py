@@ -1,0 +1,625 @@
+"""Reads for cohorts. Staff scope first: every cohort view, export and file
+is filtered through `cohorts_visible_to` (read) or `cohorts_managed_by`
+(change). The dashboard selector runs a fixed number of SQL queries whatever
+the number of trainees, courses, modules or quizzes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Attempt, AttemptQuestion, QuestionKind
+from courses.models import (
+    CoursePage,
+    Enrollment,
+    LearningPathCourse,
+    LessonCompletion,
+)
+from courses.selectors import CourseProgress, _outlines
+
+from .models import Cohort, CohortExport, CohortMembership
+
+# -- staff scope -------------------------------------------------------------
+
+
+def cohorts_managed_by(*, user) -> QuerySet[Cohort]:
+    """Cohorts `user` may change (import trainees, remove them, edit the
+    cohort): those they manage; a superuser all. Anyone else: none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Cohort.objects.none()
+    if user.is_superuser:
+        return Cohort.objects.all()
+    return Cohort.objects.filter(
+        pk__in=Cohort.managers.through.objects.filter(user_id=user.pk).values(
+            "cohort_id"
+        )
+    )
+
+
+def cohorts_visible_to(*, user) -> QuerySet[Cohort]:
+    """Cohorts whose dashboard, trainees and exports `user` may see: those
+    they manage or teach; a superuser all. Trainees and strangers: none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Cohort.objects.none()
+    if user.is_superuser:
+        return Cohort.objects.all()
+    return Cohort.objects.filter(
+        Q(
+            pk__in=Cohort.managers.through.objects.filter(user_id=user.pk).values(
+                "cohort_id"
+            )
+        )
+        | Q(
+            pk__in=Cohort.trainers.through.objects.filter(user_id=user.pk).values(
+                "cohort_id"
+            )
+        )
+    )
+
+
+def cohort_exports_visible_to(*, user) -> QuerySet[CohortExport]:
+    return CohortExport.objects.filter(
+        cohort__in=cohorts_visible_to(user=user)
+    ).select_related("cohort", "created_by")
+
+
+def cohort_members(*, cohort: Cohort, active_only: bool = False) -> QuerySet:
+    """User ids of the cohort's trainees, as a subquery."""
+    memberships = CohortMembership.objects.filter(cohort=cohort)
+    if active_only:
+        memberships = memberships.exclude(status=CohortMembership.Status.WITHDRAWN)
+    return memberships.values("user_id")
+
+
+def cohort_courses(*, cohort: Cohort) -> list[CoursePage]:
+    """The live courses of the cohort (chosen ones and its learning path's),
+    in catalogue order. One query."""
+    query = Q(cohorts=cohort)
+    if cohort.learning_path_id:
+        query |= Q(
+            pk__in=LearningPathCourse.objects.filter(
+                path_id=cohort.learning_path_id
+            ).values("course_id")
+        )
+    return list(CoursePage.objects.live().filter(query).distinct().order_by("path"))
+
+
+# -- certificates (lms.certificates, when installed) ---------------------------
+
+
+def certificates_issued(*, user_ids, course_ids) -> list[dict]:
+    """Issued certificates of these users in these courses, as dicts
+    {user_id, course_id, uuid, code, issued_at}; one query. `user_ids` may be
+    a subquery. Sinau's certificates app is optional here: without
+    `lms.certificates` installed this returns [] and runs no query."""
+    if not apps.is_installed("lms.certificates"):
+        return []
+    certificate = apps.get_model("certificates", "Certificate")
+    return list(
+        certificate.objects.filter(
+            user_id__in=user_ids, course_id__in=course_ids, status="issued"
+        )
+        .order_by("issued_at")
+        .values("user_id", "course_id", "uuid", "code", "issued_at")
+    )
+
+
+# -- dashboard -----------------------------------------------------------------
+
+SORTS = ("name", "-name", "progress", "-progress", "activity", "-activity")
+FILTERS = ("all", "at_risk", "completed", "not_started", "withdrawn")
+BUCKETS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
+
+
+@dataclass
+class Cell:
+    course_id: int
+    enrolled: bool = False
+    done: int = 0
+    required: int = 0
+    completed: bool = False
+    certificate: bool = False
+
+    @property
+    def percent(self) -> int:
+        if self.completed:
+            return 100
+        return round(100 * self.done / self.required) if self.required else 0
+
+
+@dataclass
+class TraineeRow:
+    user_id: int
+    name: str
+    phone: str
+    email: str
+    village: str
+    status: str
+    status_label: str
+    joined_at: datetime
+    cells: list[Cell]
+    last_activity: datetime | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def percent(self) -> int:
+        enrolled = [c for c in self.cells if c.enrolled]
+        if not enrolled:
+            return 0
+        return round(sum(c.percent for c in enrolled) / len(enrolled))
+
+    @property
+    def completed_all(self) -> bool:
+        enrolled = [c for c in self.cells if c.enrolled]
+        return bool(enrolled) and all(c.completed for c in enrolled)
+
+    @property
+    def started(self) -> bool:
+        return any(c.done or c.completed for c in self.cells)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.value / self.total) if self.total else 0
+
+
+@dataclass
+class CohortProgress:
+    cohort: Cohort
+    courses: list[CoursePage]
+    rows: list[TraineeRow]
+    enrolled: int
+    active_7d: int
+    completed: int
+    course_completions: int
+    certificates: int
+    average_score: int | None
+    funnel: list[tuple[CoursePage, list[Bar]]]
+    distribution: list[Bar]
+    at_risk: list[TraineeRow]
+
+
+def _course_case(ids_by_course: dict[int, list[int]], field_name: str) -> Case:
+    """SQL that maps a page id column to its course id (no join)."""
+    whens = [
+        When(**{f"{field_name}__in": ids}, then=Value(course_id))
+        for course_id, ids in ids_by_course.items()
+        if ids
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def _name(values: dict) -> str:
+    full = (
+        values["user__display_name"]
+        or f"{values['user__first_name']} {values['user__last_name']}".strip()
+    )
+    return full or values["user__email"] or values["user__phone"] or ""
+
+
+def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
+    """Everything the dashboard and the matrix export show, for every trainee
+    of the cohort (withdrawn ones too, marked). A fixed number of queries
+    (ten), whatever the number of trainees, courses and steps; results are
+    aggregated in SQL so at most one row per trainee and course comes back.
+
+    A trainee is at risk (active members only) when they have done nothing
+    for `cohort.at_risk_after_days` days (counted from joining when they
+    never did anything), or failed a required quiz twice without passing."""
+    now = now or timezone.now()
+    courses = cohort_courses(cohort=cohort)
+    course_ids = [c.pk for c in courses]
+    outlines: dict[int, CourseProgress] = _outlines(courses, None, None)
+    lessons: dict[int, list[int]] = {}
+    quizzes: dict[int, list[int]] = {}
+    required_lessons: set[int] = set()
+    required_quizzes: set[int] = set()
+    required_count: dict[int, int] = {}
+    module_ids: dict[int, list[int]] = {}
+    for course in courses:
+        outline = outlines[course.pk]
+        lessons[course.pk] = [s.id for s in outline.steps if s.kind == "lesson"]
+        quizzes[course.pk] = [s.id for s in outline.steps if s.kind == "quiz"]
+        required_lessons |= {
+            s.id for s in outline.steps if s.kind == "lesson" and s.required
+        }
+        required_quizzes |= {
+            s.id for s in outline.steps if s.kind == "quiz" and s.required
+        }
+        required_count[course.pk] = outline.required_count
+        for module in outline.modules:
+            module_ids[module.id] = [s.id for s in module.steps if s.kind == "lesson"]
+    all_lessons = [i for ids in lessons.values() for i in ids]
+    all_quizzes = [i for ids in quizzes.values() for i in ids]
+    members = cohort_members(cohort=cohort)
+
+    memberships = list(
+        CohortMembership.objects.filter(cohort=cohort)
+        .order_by("user__display_name", "user_id")
+        .values(
+            "user_id",
+            "status",
+            "village",
+            "joined_at",
+            "user__display_name",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "user__phone",
+        )
+    )
+    labels = dict(CohortMembership.Status.choices)
+    rows: dict[int, TraineeRow] = {}
+    for m in memberships:
+        rows[m["user_id"]] = TraineeRow(
+            user_id=m["user_id"],
+            name=_name(m),
+            phone=m["user__phone"] or "",
+            email=m["user__email"] or "",
+            village=m["village"],
+            status=m["status"],
+            status_label=str(labels.get(m["status"], m["status"])),
+            joined_at=m["joined_at"],
+            cells=[Cell(course_id=c, required=required_count[c]) for c in course_ids],
+        )
+    position = {c: i for i, c in enumerate(course_ids)}
+
+    def cell(user_id: int, course_id: int) -> Cell | None:
+        row = rows.get(user_id)
+        if row is None or course_id not in position:
+            return None
+        return row.cells[position[course_id]]
+
+    def touch(user_id: int, when: datetime | None) -> None:
+        row = rows.get(user_id)
+        if (
+            row is not None
+            and when
+            and (not row.last_activity or when > row.last_activity)
+        ):
+            row.last_activity = when
+
+    for user_id, course_id, status, completed in (
+        Enrollment.objects.filter(user_id__in=members, course_id__in=course_ids)
+        .annotate(
+            completed=ExpressionWrapper(
+                Q(completed_at__isnull=False), output_field=BooleanField()
+            )
+        )
+        .values_list("user_id", "course_id", "status", "completed")
+        .order_by()
+    ):
+        c = cell(user_id, course_id)
+        if c is not None:
+            c.enrolled = status != Enrollment.Status.WITHDRAWN
+            c.completed = completed
+
+    if all_lessons:
+        for r in (
+            LessonCompletion.objects.filter(
+                user_id__in=members, lesson_id__in=all_lessons
+            )
+            .annotate(course=_course_case(lessons, "lesson_id"))
+            .values("user_id", "course")
+            .annotate(done=Count("pk", filter=Q(lesson_id__in=required_lessons)))
+            .values_list("user_id", "course", "done")
+            .order_by()
+        ):
+            c = cell(r[0], r[1])
+            if c is not None:
+                c.done += r[2]
+        for user_id, last in (
+            LessonCompletion.objects.filter(
+                user_id__in=members, lesson_id__in=all_lessons
+            )
+            .values("user_id")
+            .annotate(last=Max("completed_at"))
+            .values_list("user_id", "last")
+            .order_by()
+        ):
+            touch(user_id, last)
+
+    failed_twice: set[int] = set()
+    score_total = Decimal(0)
+    attempts_graded = 0
+    distribution = [0] * len(BUCKETS)
+    if all_quizzes:
+        attempts = Attempt.objects.filter(user_id__in=members, quiz_id__in=all_quizzes)
+        for r in (
+            attempts.annotate(course=_course_case(quizzes, "quiz_id"))
+            .values("user_id", "course")
+            .annotate(
+                passed=Count(
+                    "quiz_id",
+                    distinct=True,
+                    filter=Q(passed=True, quiz_id__in=required_quizzes),
+                ),
+            )
+            .filter(passed__gt=0)
+            .values_list("user_id", "course", "passed")
+            .order_by()
+        ):
+            c = cell(r[0], r[1])
+            if c is not None:
+                c.done += r[2]
+        for user_id, last in (
+            attempts.values("user_id")
+            .annotate(last=Max("started_at"))
+            .values_list("user_id", "last")
+            .order_by()
+        ):
+            touch(user_id, last)
+        failed_twice = set(
+            attempts.filter(quiz_id__in=required_quizzes, status=Attempt.Status.GRADED)
+            .values("user_id", "quiz_id")
+            .annotate(
+                fails=Count("pk", filter=Q(passed=False)),
+                passes=Count("pk", filter=Q(passed=True)),
+            )
+            .filter(fails__gte=2, passes=0)
+            .values_list("user_id", flat=True)
+            .order_by()
+        )
+        percent = ExpressionWrapper(
+            F("score") * 100 / F("max_score"),
+            output_field=DecimalField(max_digits=8, decimal_places=2),
+        )
+        graded = attempts.filter(
+            status=Attempt.Status.GRADED, max_score__gt=0, score__isnull=False
+        ).annotate(pct=percent)
+        stats = graded.aggregate(
+            n=Count("pk"),
+            avg=Avg("pct"),
+            **{
+                f"b{i}": Count("pk", filter=Q(pct__gte=low, pct__lt=high))
+                for i, (low, high) in enumerate(BUCKETS)
+            },
+        )
+        attempts_graded = stats["n"]
+        score_total = stats["avg"]
+        distribution = [stats[f"b{i}"] for i in range(len(BUCKETS))]
+
+    certificates = certificates_issued(user_ids=members, course_ids=course_ids)
+    for cert in certificates:
+        c = cell(cert["user_id"], cert["course_id"])
+        if c is not None:
+            c.certificate = True
+
+    # Funnel: per module, how many trainees finished its first lesson (one
+    # row per user and lesson, so a plain count: no DISTINCT over the table).
+    first_lessons = {ids[0]: m for m, ids in module_ids.items() if ids}
+    reached: dict[int, int] = {}
+    if first_lessons:
+        reached = {
+            first_lessons[lesson_id]: n
+            for lesson_id, n in LessonCompletion.objects.filter(
+                user_id__in=cohort_members(cohort=cohort, active_only=True),
+                lesson_id__in=list(first_lessons),
+            )
+            .values("lesson_id")
+            .annotate(n=Count("pk"))
+            .values_list("lesson_id", "n")
+            .order_by()
+        }
+
+    limit = now - timedelta(days=cohort.at_risk_after_days or 7)
+    week = now - timedelta(days=7)
+    all_rows = list(rows.values())
+    active_rows = [r for r in all_rows if r.status != CohortMembership.Status.WITHDRAWN]
+    for row in active_rows:
+        if row.status != CohortMembership.Status.ACTIVE or row.completed_all:
+            continue
+        if (row.last_activity or row.joined_at) < limit:
+            row.reasons.append(
+                str(
+                    _("no activity for %(days)s days")
+                    % {"days": (now - (row.last_activity or row.joined_at)).days}
+                )
+            )
+        if row.user_id in failed_twice:
+            row.reasons.append(str(_("failed a required quiz twice")))
+    enrolled_total = len(active_rows)
+    funnel = []
+    for course in courses:
+        bars = [
+            Bar(
+                label=str(_("Enrolled")),
+                value=sum(
+                    1 for r in active_rows if r.cells[position[course.pk]].enrolled
+                ),
+                total=enrolled_total,
+            )
+        ]
+        bars += [
+            Bar(label=m.title, value=reached.get(m.id, 0), total=enrolled_total)
+            for m in outlines[course.pk].modules
+        ]
+        bars.append(
+            Bar(
+                label=str(_("Completed")),
+                value=sum(
+                    1 for r in active_rows if r.cells[position[course.pk]].completed
+                ),
+                total=enrolled_total,
+            )
+        )
+        funnel.append((course, bars))
+    return CohortProgress(
+        cohort=cohort,
+        courses=courses,
+        rows=all_rows,
+        enrolled=enrolled_total,
+        active_7d=sum(
+            1 for r in active_rows if r.last_activity and r.last_activity >= week
+        ),
+        completed=sum(1 for r in active_rows if r.completed_all),
+        course_completions=sum(
+            1 for r in active_rows for c in r.cells if c.completed and c.enrolled
+        ),
+        certificates=len(certificates),
+        average_score=round(score_total) if attempts_graded else None,
+        funnel=funnel,
+        distribution=[
+            Bar(
+                label=f"{low}-{min(high, 100)}%",
+                value=distribution[i],
+                total=attempts_graded,
+            )
+            for i, (low, high) in enumerate(BUCKETS)
+        ],
+        at_risk=sorted(
+            (r for r in active_rows if r.at_risk),
+            key=lambda r: r.last_activity or r.joined_at,
+        ),
+    )
+
+
+def progress_rows(*, progress: CohortProgress, params) -> list[TraineeRow]:
+    """The matrix rows for the dashboard's filter and sort (`params`: a
+    QueryDict with `show` in FILTERS, `sort` in SORTS, `q` a name)."""
+    show = params.get("show", "all")
+    rows = progress.rows
+    if show == "withdrawn":
+        rows = [r for r in rows if r.status == CohortMembership.Status.WITHDRAWN]
+    else:
+        rows = [r for r in rows if r.status != CohortMembership.Status.WITHDRAWN]
+    if show == "at_risk":
+        rows = [r for r in rows if r.at_risk]
+    elif show == "completed":
+        rows = [r for r in rows if r.completed_all]
+    elif show == "not_started":
+        rows = [r for r in rows if not r.started]
+    query = (params.get("q") or "").strip().lower()
+    if query:
+        rows = [r for r in rows if query in r.name.lower() or query in r.phone]
+    sort = params.get("sort", "name")
+    never = datetime.min.replace(tzinfo=UTC)
+    keys = {
+        "name": lambda r: r.name.lower(),
+        "progress": lambda r: r.percent,
+        "activity": lambda r: r.last_activity or never,
+    }
+    key = keys.get(sort.lstrip("-"), keys["name"])
+    return sorted(rows, key=key, reverse=sort.startswith("-"))
+
+
+# -- trainee detail ------------------------------------------------------------
+
+
+def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> dict:
+    """One trainee's work in the cohort's courses: enrolments, lessons done,
+    quiz attempts, essay feedback and certificates. Fixed number of queries."""
+    courses = cohort_courses(cohort=cohort)
+    course_ids = [c.pk for c in courses]
+    user = membership.user
+    outlines = _outlines(courses, user, None)
+    titles = {c.pk: c.title for c in courses}
+    enrollments = {
+        e.course_id: e
+        for e in Enrollment.objects.filter(user=user, course_id__in=course_ids)
+    }
+    step_ids = [s.id for o in outlines.values() for s in o.steps]
+    completions = list(
+        LessonCompletion.objects.filter(user=user, lesson_id__in=step_ids)
+        .select_related("lesson")
+        .order_by("-completed_at")
+    )
+    attempts = list(
+        Attempt.objects.filter(user=user, quiz_id__in=step_ids)
+        .select_related("quiz")
+        .order_by("-started_at")
+    )
+    essays = list(
+        AttemptQuestion.objects.filter(
+            attempt__user=user,
+            attempt__quiz_id__in=step_ids,
+            snapshot__kind=QuestionKind.ESSAY,
+        )
+        .select_related("attempt__quiz", "marked_by")
+        .order_by("-attempt__started_at", "order")
+    )
+    return {
+        "courses": [
+            {
+                "course": c,
+                "progress": outlines[c.pk],
+                "enrollment": enrollments.get(c.pk),
+            }
+            for c in courses
+        ],
+        "completions": completions,
+        "attempts": attempts,
+        "essays": essays,
+        "certificates": [
+            {**cert, "course_title": titles.get(cert["course_id"], "")}
+            for cert in certificates_issued(user_ids=[user.pk], course_ids=course_ids)
+        ],
+    }
+
+
+def quiz_results_rows(*, cohort: Cohort):
+    """Every graded or marking attempt of the cohort's trainees in the
+    cohort's quizzes, for the export (an iterator of dicts, one query)."""
+    courses = cohort_courses(cohort=cohort)
+    outlines = _outlines(courses, None, None)
+    quiz_course = {
+        s.id: c.title for c in courses for s in outlines[c.pk].steps if s.kind == "quiz"
+    }
+    query = (
+        Attempt.objects.filter(
+            user_id__in=cohort_members(cohort=cohort), quiz_id__in=list(quiz_course)
+        )
+        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .order_by("user__display_name", "user_id", "quiz__path", "number")
+        .values(
+            "user_id",
+            "user__display_name",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "user__phone",
+            "quiz_id",
+            "quiz__title",
+            "number",
+            "status",
+            "submitted_at",
+            "score",
+            "max_score",
+            "passed",
+        )
+    )
+    count = query.count()
+    return count, (
+        {**row, "name": _name(row), "course": quiz_course.get(row["quiz_id"], "")}
+        for row in query.iterator(chunk_size=2000)
+    )

@@ -1,0 +1,642 @@
+"""Writes for cohorts: membership, the spreadsheet import, exports and
+reminders. Views call these after checking staff scope (selectors)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses.models import Enrollment
+from courses.services import enrollment_create, enrollment_create_many
+from lms.accounts.models import User
+from lms.accounts.phone import phone_normalize
+from lms.accounts.roles import TRAINEES
+from lms.accounts.services import password_link_create
+from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
+
+from .models import Cohort, CohortExport, CohortMembership
+from .selectors import cohort_courses, cohort_progress, quiz_results_rows
+
+logger = logging.getLogger(__name__)
+
+# -- membership ----------------------------------------------------------------
+
+
+def cohort_member_add(
+    *, cohort: Cohort, user: User, village: str = ""
+) -> CohortMembership:
+    """Add a trainee to the cohort and enrol them in each of its courses
+    (`source="cohort"`, so cohort-only courses too). Idempotent; a withdrawn
+    member becomes active again with their history."""
+    with transaction.atomic():
+        membership, created = CohortMembership.objects.get_or_create(
+            cohort=cohort, user=user, defaults={"village": village}
+        )
+        if not created and membership.status == CohortMembership.Status.WITHDRAWN:
+            membership.status = CohortMembership.Status.ACTIVE
+            membership.left_at = None
+            membership.save(update_fields=["status", "left_at"])
+        for course in cohort_courses(cohort=cohort):
+            enrollment_create(user=user, course=course, source=Enrollment.Source.COHORT)
+    return membership
+
+
+def cohort_member_remove(*, cohort: Cohort, user: User) -> CohortMembership | None:
+    """Withdraw a trainee from the cohort. Nothing is deleted: the
+    membership is marked withdrawn with the date, enrolments, lessons,
+    attempts and certificates stay. Idempotent."""
+    with transaction.atomic():
+        membership = (
+            CohortMembership.objects.select_for_update()
+            .filter(cohort=cohort, user=user)
+            .first()
+        )
+        if membership and membership.status != CohortMembership.Status.WITHDRAWN:
+            membership.status = CohortMembership.Status.WITHDRAWN
+            membership.left_at = timezone.now()
+            membership.save(update_fields=["status", "left_at"])
+    return membership
+
+
+# -- spreadsheet import --------------------------------------------------------
+
+MAX_IMPORT_ROWS = 5000
+TEMPLATE_HEADER = ["nama", "hp", "email", "desa"]
+COLUMNS = {
+    "name": ("nama", "name", "nama lengkap"),
+    "phone": ("hp", "phone", "no hp", "nomor hp", "telepon", "whatsapp", "wa"),
+    "email": ("email", "e-mail", "surel"),
+    "village": ("desa", "village", "kampung"),
+}
+
+
+class ImportRefused(ValueError):
+    """The file itself cannot be imported (unreadable, no name column...)."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class ImportRow:
+    row: int
+    name: str
+    phone: str
+    email: str
+    village: str
+    user_id: int | None = None  # an existing account
+    already_member: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        if self.errors:
+            return "error"
+        if self.user_id is None:
+            return "new"
+        return "member" if self.already_member else "existing"
+
+
+@dataclass
+class ImportPlan:
+    rows: list[ImportRow]
+
+    @property
+    def errors(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    def token(self, *, cohort: Cohort, user: User) -> str:
+        """The plan, signed for this cohort and manager, for the confirm
+        form; nothing is stored on the server between the two steps."""
+        data = [[r.row, r.name, r.phone, r.email, r.village] for r in self.rows]
+        return signing.dumps(data, salt=_salt(cohort, user), compress=True)
+
+
+def _salt(cohort: Cohort, user: User) -> str:
+    return f"cohort-import:{cohort.pk}:{user.pk}"
+
+
+def _column(keys: set[str], name: str) -> str | None:
+    return next((k for k in COLUMNS[name] if k in keys), None)
+
+
+def cohort_import_plan(*, cohort: Cohort, upload) -> ImportPlan:
+    """Read and check an uploaded CSV or XLSX file. Writes nothing. Each row
+    is new, an existing account, already a member, or an error: missing name,
+    missing contact (neither phone nor email), bad phone, bad email,
+    duplicate in the file, or a phone and email that belong to different
+    existing accounts. Raises ImportRefused when the file is unreadable."""
+    try:
+        records = table_read(upload, max_rows=MAX_IMPORT_ROWS)
+    except SpreadsheetError as exc:
+        if str(exc) == "too many rows":
+            raise ImportRefused(
+                _("The file has more than %(max)s rows. Split it into smaller files.")
+                % {"max": MAX_IMPORT_ROWS}
+            ) from exc
+        raise ImportRefused(
+            _("This file cannot be read. Upload a CSV or XLSX file like the template.")
+        ) from exc
+    if not records:
+        raise ImportRefused(_("The file has no trainees."))
+    keys = set(records[0]) - {"_row"}
+    columns = {name: _column(keys, name) for name in COLUMNS}
+    if not columns["name"] or not (columns["phone"] or columns["email"]):
+        raise ImportRefused(
+            _(
+                "The first row must name the columns: nama, hp and/or email, "
+                "and optionally desa (download the template)."
+            )
+        )
+    rows = [
+        ImportRow(
+            row=int(r["_row"]),
+            name=r.get(columns["name"], ""),
+            phone=r.get(columns["phone"], "") if columns["phone"] else "",
+            email=r.get(columns["email"], "") if columns["email"] else "",
+            village=r.get(columns["village"], "") if columns["village"] else "",
+        )
+        for r in records
+    ]
+    return _plan_check(cohort=cohort, rows=rows)
+
+
+def _plan_check(*, cohort: Cohort, rows: list[ImportRow]) -> ImportPlan:
+    seen_phone: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    for r in rows:
+        r.errors = []
+        r.name = r.name[:150]
+        r.village = r.village[:120]
+        if not r.name:
+            r.errors.append(_("missing name"))
+        if not r.phone and not r.email:
+            r.errors.append(_("missing contact: give a phone number or an email"))
+        if r.phone:
+            try:
+                r.phone = phone_normalize(r.phone)
+            except ValidationError:
+                r.errors.append(_("bad phone number '%(phone)s'") % {"phone": r.phone})
+        if r.email:
+            r.email = r.email.lower()
+            try:
+                validate_email(r.email)
+            except ValidationError:
+                r.errors.append(_("bad email '%(email)s'") % {"email": r.email})
+        if r.phone and r.phone.startswith("+"):
+            if r.phone in seen_phone:
+                r.errors.append(
+                    _("duplicate in the file: same phone as row %(row)s")
+                    % {"row": seen_phone[r.phone]}
+                )
+            else:
+                seen_phone[r.phone] = r.row
+        if r.email and "@" in r.email:
+            if r.email in seen_email:
+                r.errors.append(
+                    _("duplicate in the file: same email as row %(row)s")
+                    % {"row": seen_email[r.email]}
+                )
+            else:
+                seen_email[r.email] = r.row
+    by_phone = {
+        u["phone"]: u
+        for u in User.objects.filter(phone__in=list(seen_phone)).values(
+            "pk", "phone", "email"
+        )
+    }
+    by_email = {
+        u["email"].lower(): u
+        for u in User.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=list(seen_email))
+        .values("pk", "phone", "email")
+    }
+    matched = {}
+    for r in rows:
+        if r.errors:
+            continue
+        a = by_phone.get(r.phone) if r.phone else None
+        b = by_email.get(r.email) if r.email else None
+        conflict = (
+            (a and b and a["pk"] != b["pk"])
+            or (a and r.email and a["email"] and a["email"].lower() != r.email)
+            or (b and r.phone and b["phone"] and b["phone"] != r.phone)
+        )
+        if conflict:
+            r.errors.append(
+                _(
+                    "conflicting existing account: the phone and the email "
+                    "belong to different people"
+                )
+            )
+            continue
+        found = a or b
+        if found:
+            r.user_id = found["pk"]
+            matched[r.user_id] = r
+    members = set(
+        CohortMembership.objects.filter(
+            cohort=cohort,
+            user_id__in=list(matched),
+        )
+        .exclude(status=CohortMembership.Status.WITHDRAWN)
+        .values_list("user_id", flat=True)
+    )
+    for user_id in members:
+        matched[user_id].already_member = True
+    return ImportPlan(rows=rows)
+
+
+def cohort_import_plan_from_token(
+    *, cohort: Cohort, user: User, token: str
+) -> ImportPlan:
+    """The plan a preview signed, checked again against the database as it
+    is now. Raises ImportRefused when the token is not this manager's for
+    this cohort, or is older than a day."""
+    try:
+        data = signing.loads(token, salt=_salt(cohort, user), max_age=60 * 60 * 24)
+    except signing.BadSignature as exc:
+        raise ImportRefused(
+            _("This preview has expired. Upload the file again.")
+        ) from exc
+    rows = [
+        ImportRow(row=row, name=name, phone=phone, email=email, village=village)
+        for row, name, phone, email, village in data
+    ]
+    return _plan_check(cohort=cohort, rows=rows)
+
+
+@dataclass
+class ImportResult:
+    created: list[tuple[User, str, str]]  # user, set-password link, WhatsApp link
+    added: int
+    already: int
+
+
+def whatsapp_link(*, phone: str, text: str) -> str:
+    """https://wa.me/<digits>?text=..., or "" without a phone."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if not digits:
+        return ""
+    return f"https://wa.me/{digits}?text={quote(text)}"
+
+
+def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> ImportResult:
+    """Write a checked plan: create the new trainees (no password, a
+    one-time set-password link each), add everyone to the cohort and enrol
+    them in its courses. All or nothing: a plan with any bad row raises
+    ImportRefused and writes nothing; so does a race that makes a phone or
+    email taken meanwhile. Bulk writes: a few queries per course, not per
+    row (2,000 rows in one request)."""
+    if not plan.ok:
+        raise ImportRefused(_("The file has errors; nothing was imported."))
+    trainees = Group.objects.get(name=TRAINEES)
+    new_rows = [r for r in plan.rows if r.action == "new"]
+    try:
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [
+                    User(
+                        display_name=r.name,
+                        phone=r.phone or None,
+                        email=r.email or None,
+                        password=make_password(None),
+                    )
+                    for r in new_rows
+                ]
+            )
+            for r, u in zip(new_rows, users, strict=True):
+                r.user_id = u.pk
+            User.groups.through.objects.bulk_create(
+                [
+                    User.groups.through(user_id=u.pk, group_id=trainees.pk)
+                    for u in users
+                ],
+                ignore_conflicts=True,
+            )
+            ids = [r.user_id for r in plan.rows]
+            existing = dict(
+                CohortMembership.objects.filter(
+                    cohort=cohort, user_id__in=ids
+                ).values_list("user_id", "status")
+            )
+            CohortMembership.objects.bulk_create(
+                [
+                    CohortMembership(
+                        cohort=cohort, user_id=r.user_id, village=r.village
+                    )
+                    for r in plan.rows
+                    if r.user_id not in existing
+                ]
+            )
+            CohortMembership.objects.filter(
+                cohort=cohort,
+                user_id__in=ids,
+                status=CohortMembership.Status.WITHDRAWN,
+            ).update(status=CohortMembership.Status.ACTIVE, left_at=None)
+            for course in cohort_courses(cohort=cohort):
+                enrollment_create_many(
+                    user_ids=ids, course=course, source=Enrollment.Source.COHORT
+                )
+    except IntegrityError as exc:
+        raise ImportRefused(
+            _(
+                "Someone else registered one of these phones or emails just now; "
+                "nothing was imported. Upload the file again."
+            )
+        ) from exc
+    created = []
+    for u in users:
+        link = password_link_create(user=u, created_by=by)
+        message = _(
+            "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
+            "Open this link to choose your password: %(link)s"
+        ) % {"name": u.display_name, "cohort": cohort.name, "link": link}
+        created.append((u, link, whatsapp_link(phone=u.phone or "", text=message)))
+    already = sum(
+        1
+        for r in plan.rows
+        if r.user_id in existing
+        and existing[r.user_id] != CohortMembership.Status.WITHDRAWN
+    )
+    return ImportResult(
+        created=created, added=len(plan.rows) - already, already=already
+    )
+
+
+def import_template(*, file_format: str) -> bytes:
+    """The template trainees are imported from, with two example rows."""
+    rows = [
+        TEMPLATE_HEADER,
+        ["Siti Aminah", "0812 3456 7890", "", "Batu Ampar"],
+        ["Budi Santoso", "", "budi@contoh.id", "Karangreja"],
+    ]
+    stream = io.BytesIO()
+    if file_format == "xlsx":
+        xlsx_write(stream, rows, title="peserta")
+    else:
+        csv_write(stream, rows)
+    return stream.getvalue()
+
+
+# -- exports -------------------------------------------------------------------
+
+
+def cohort_export_request(
+    *, cohort: Cohort, kind: str, file_format: str, by: User
+) -> CohortExport:
+    """Queue an export of the cohort's matrix or quiz results; a worker
+    builds it (`cohort_export_task`) after commit."""
+    from .tasks import cohort_export_task
+
+    if (
+        kind not in CohortExport.Kind.values
+        or file_format not in CohortExport.Format.values
+    ):
+        raise ValueError("unknown export")
+    task_id = str(uuid.uuid4())
+    with transaction.atomic():
+        export = CohortExport.objects.create(
+            cohort=cohort, kind=kind, format=file_format, created_by=by, task_id=task_id
+        )
+        transaction.on_commit(
+            lambda: cohort_export_task.apply_async((export.pk,), task_id=task_id)
+        )
+    return export
+
+
+def _matrix_rows(*, cohort: Cohort):
+    progress = cohort_progress(cohort=cohort)
+    header = [
+        _("Name"),
+        _("Phone"),
+        _("Email"),
+        _("Village"),
+        _("Status"),
+        _("Last activity"),
+        _("At risk"),
+        _("Overall progress (%)"),
+        _("Courses completed"),
+    ]
+    for course in progress.courses:
+        header += [
+            _("%(course)s (%%)") % {"course": course.title},
+            _("%(course)s: certificate") % {"course": course.title},
+        ]
+    yes, no = _("yes"), _("no")
+
+    def rows():
+        yield header
+        for row in progress.rows:
+            line = [
+                row.name,
+                row.phone,
+                row.email,
+                row.village,
+                row.status_label,
+                row.last_activity,
+                "; ".join(row.reasons) if row.at_risk else no,
+                row.percent,
+                sum(1 for c in row.cells if c.completed and c.enrolled),
+            ]
+            for c in row.cells:
+                line += [c.percent if c.enrolled else "", yes if c.certificate else no]
+            yield line
+
+    return len(progress.rows), rows()
+
+
+def _quiz_rows(*, cohort: Cohort):
+    count, records = quiz_results_rows(cohort=cohort)
+    header = [
+        _("Name"),
+        _("Phone"),
+        _("Email"),
+        _("Course"),
+        _("Quiz"),
+        _("Attempt"),
+        _("Submitted"),
+        _("Score"),
+        _("Maximum"),
+        _("Percent"),
+        _("Passed"),
+    ]
+    yes, no, waiting = _("yes"), _("no"), _("waiting for marking")
+
+    def rows():
+        yield header
+        for r in records:
+            percent = (
+                round(r["score"] * 100 / r["max_score"])
+                if r["score"] is not None and r["max_score"]
+                else ""
+            )
+            yield [
+                r["name"],
+                r["user__phone"],
+                r["user__email"],
+                r["course"],
+                r["quiz__title"],
+                r["number"],
+                r["submitted_at"],
+                r["score"],
+                r["max_score"],
+                percent,
+                waiting if r["passed"] is None else (yes if r["passed"] else no),
+            ]
+
+    return count, rows()
+
+
+def cohort_export_build(*, export_id: int) -> CohortExport:
+    """Build the export's file into private storage, updating `progress` as
+    it goes. Idempotent: a finished export is returned unchanged. Failures
+    are recorded on the export and re-raised."""
+    export = CohortExport.objects.select_related("cohort").get(pk=export_id)
+    if export.status == CohortExport.Status.DONE:
+        return export
+    CohortExport.objects.filter(pk=export.pk).update(
+        status=CohortExport.Status.RUNNING, progress=0, last_error=""
+    )
+    try:
+        build = _matrix_rows if export.kind == CohortExport.Kind.MATRIX else _quiz_rows
+        total, rows = build(cohort=export.cohort)
+        step = max(total // 20, 100)
+
+        def counted():
+            for number, row in enumerate(rows):
+                if number and number % step == 0:
+                    CohortExport.objects.filter(pk=export.pk).update(
+                        progress=min(99, number * 100 // max(total, 1))
+                    )
+                yield row
+
+        stream = io.BytesIO()
+        if export.format == CohortExport.Format.XLSX:
+            written = xlsx_write(stream, counted(), title=export.cohort.code)
+        else:
+            written = csv_write(stream, counted())
+        day = timezone.localdate().strftime("%Y%m%d")
+        name = f"{slugify(export.cohort.code)}-{export.kind}-{day}.{export.format}"
+        export.file.save(name, ContentFile(stream.getvalue()), save=False)
+        export.status = CohortExport.Status.DONE
+        export.progress = 100
+        export.rows = max(written - 1, 0)
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "status", "progress", "rows", "finished_at"])
+    except Exception as exc:
+        CohortExport.objects.filter(pk=export.pk).update(
+            status=CohortExport.Status.FAILED, last_error=repr(exc)[:2000]
+        )
+        raise
+    return export
+
+
+# -- reminders -----------------------------------------------------------------
+
+REMINDER_SUBJECT = gettext_lazy("We miss you in %(cohort)s")
+
+
+def reminder_sender():
+    """The configured sender (`SINAU_REMINDER_SENDER`, a dotted class path)."""
+    from django.conf import settings
+
+    return import_string(settings.SINAU_REMINDER_SENDER)()
+
+
+def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
+    """Remind the cohort's active trainees who have done nothing for
+    `cohort.reminder_after_days` days. At most one reminder per trainee,
+    cohort and period of that many days: a ReminderSent row is claimed
+    (unique constraint) before sending, so a second run, or two at once,
+    sends nothing more. Opted-out trainees and those who finished every
+    course are skipped. Returns how many reminders were sent."""
+    from .models import ReminderOptOut, ReminderSent
+
+    days = cohort.reminder_after_days
+    if not days:
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if today < cohort.starts_on or (cohort.ends_on and today > cohort.ends_on):
+        return 0
+    period = today.toordinal() // days
+    progress = cohort_progress(cohort=cohort, now=now)
+    limit = now - timezone.timedelta(days=days)
+    candidates = {
+        r.user_id
+        for r in progress.rows
+        if r.status == CohortMembership.Status.ACTIVE
+        and not r.completed_all
+        and (r.last_activity or r.joined_at) < limit
+    }
+    if not candidates:
+        return 0
+    candidates -= set(
+        ReminderOptOut.objects.filter(user_id__in=candidates).values_list(
+            "user_id", flat=True
+        )
+    )
+    candidates -= set(
+        ReminderSent.objects.filter(
+            cohort=cohort, period=period, user_id__in=candidates
+        ).values_list("user_id", flat=True)
+    )
+    sender = reminder_sender()
+    sent = 0
+    for user in User.objects.filter(pk__in=candidates, is_active=True):
+        try:
+            with transaction.atomic():
+                record = ReminderSent.objects.create(
+                    cohort=cohort,
+                    user=user,
+                    period=period,
+                    status=ReminderSent.Status.SKIPPED,
+                    sender=type(sender).__name__,
+                )
+        except IntegrityError:
+            continue  # another run claimed it
+        try:
+            delivered = sender.send(user=user, cohort=cohort)
+        except Exception:
+            record.delete()  # try again on the next run
+            logger.exception("reminder to user %s failed", user.pk)
+            continue
+        if delivered:
+            ReminderSent.objects.filter(pk=record.pk).update(
+                status=ReminderSent.Status.SENT
+            )
+            sent += 1
+    return sent
+
+
+def reminder_opt_out(*, user: User) -> None:
+    """Stop reminders for `user`. Idempotent."""
+    from .models import ReminderOptOut
+
+    ReminderOptOut.objects.get_or_create(user=user)

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cohorts"
+
+urlpatterns = [
+    path("angkatan/", views.cohort_list, name="list"),
+    path("angkatan/ekspor/", views.export_list, name="exports"),
+    path(
+        "angkatan/impor/templat.<str:file_format>",
+        views.import_template_download,
+        name="import_template",
+    ),
+    path(
+        "angkatan/pengingat/berhenti/<str:token>/",
+        views.reminder_opt_out_view,
+        name="reminder_opt_out",
+    ),
+    path("angkatan/<int:cohort_id>/", views.cohort_dashboard, name="dashboard"),
+    path("angkatan/<int:cohort_id>/impor/", views.cohort_import, name="import"),
+    path(
+        "angkatan/<int:cohort_id>/ekspor/",
+        views.cohort_exports,
+        name="cohort_exports",
+    ),
+    path(
+        "angkatan/<int:cohort_id>/peserta/<int:user_id>/",
+        views.trainee_detail,
+        name="trainee",
+    ),
+    path(
+        "angkatan/<int:cohort_id>/peserta/<int:user_id>/keluarkan/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("angkatan/ekspor/<int:export_id>/", views.export_detail, name="export"),
+    path(
+        "angkatan/ekspor/<int:export_id>/unduh/",
+        views.export_download,
+        name="export_download",
+    ),
+]

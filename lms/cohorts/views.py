@@ -1,0 +1,310 @@
+"""Pages for program managers and trainers. Every view finds its cohort,
+trainee or export through the staff-scope selectors (`cohorts_visible_to`,
+`cohorts_managed_by`), so anything outside the person's cohorts is a 404,
+whatever id is guessed. Plain server-rendered pages and form posts: no
+JavaScript needed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lms.accounts.models import User
+
+from .forms import ExportForm, ImportForm
+from .models import CohortExport, CohortMembership
+from .reminders import OPT_OUT_SALT
+from .selectors import (
+    FILTERS,
+    SORTS,
+    cohort_exports_visible_to,
+    cohort_progress,
+    cohort_trainee_detail,
+    cohorts_managed_by,
+    cohorts_visible_to,
+    progress_rows,
+)
+from .services import (
+    ImportRefused,
+    cohort_export_request,
+    cohort_import_apply,
+    cohort_import_plan,
+    cohort_import_plan_from_token,
+    cohort_member_remove,
+    import_template,
+    reminder_opt_out,
+)
+
+PAGE_SIZE = 50
+
+
+def _visible(request, cohort_id: int):
+    return get_object_or_404(cohorts_visible_to(user=request.user), pk=cohort_id)
+
+
+def _managed(request, cohort_id: int):
+    return get_object_or_404(cohorts_managed_by(user=request.user), pk=cohort_id)
+
+
+def _can_manage(request, cohort) -> bool:
+    return cohorts_managed_by(user=request.user).filter(pk=cohort.pk).exists()
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    cohorts = (
+        cohorts_visible_to(user=request.user)
+        .annotate(
+            trainees=Count(
+                "memberships",
+                filter=~Q(memberships__status=CohortMembership.Status.WITHDRAWN),
+            )
+        )
+        .order_by("-starts_on", "name")
+    )
+    managed = set(cohorts_managed_by(user=request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "cohorts/cohort_list.html",
+        {"cohorts": cohorts, "managed": managed},
+    )
+
+
+@login_required
+def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _visible(request, cohort_id)
+    progress = cohort_progress(cohort=cohort)
+    rows = progress_rows(progress=progress, params=request.GET)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "cohorts/cohort_dashboard.html",
+        {
+            "cohort": cohort,
+            "progress": progress,
+            "page_obj": page,
+            "show": request.GET.get("show", "all"),
+            "sort": request.GET.get("sort", "name"),
+            "q": request.GET.get("q", ""),
+            "filters": _filter_choices(),
+            "sorts": _sort_choices(),
+            "query_string": params.urlencode(),
+            "can_manage": _can_manage(request, cohort),
+            "at_risk_preview": progress.at_risk[:10],
+        },
+    )
+
+
+def _filter_choices():
+    labels = {
+        "all": _("Everyone"),
+        "at_risk": _("At risk"),
+        "completed": _("Finished every course"),
+        "not_started": _("Not started"),
+        "withdrawn": _("Withdrawn"),
+    }
+    return [(key, labels[key]) for key in FILTERS]
+
+
+def _sort_choices():
+    labels = {
+        "name": _("Name (A-Z)"),
+        "-name": _("Name (Z-A)"),
+        "progress": _("Progress (lowest first)"),
+        "-progress": _("Progress (highest first)"),
+        "activity": _("Last activity (oldest first)"),
+        "-activity": _("Last activity (newest first)"),
+    }
+    return [(key, labels[key]) for key in SORTS]
+
+
+@login_required
+def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
+    cohort = _visible(request, cohort_id)
+    membership = get_object_or_404(
+        CohortMembership.objects.select_related("user"), cohort=cohort, user_id=user_id
+    )
+    context = cohort_trainee_detail(cohort=cohort, membership=membership)
+    context.update(
+        {
+            "cohort": cohort,
+            "membership": membership,
+            "trainee": membership.user,
+            "can_manage": _can_manage(request, cohort),
+        }
+    )
+    return render(request, "cohorts/trainee_detail.html", context)
+
+
+@require_POST
+@login_required
+def member_remove(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
+    cohort = _managed(request, cohort_id)
+    user = get_object_or_404(
+        User.objects.filter(cohort_memberships__cohort=cohort), pk=user_id
+    )
+    cohort_member_remove(cohort=cohort, user=user)
+    messages.success(
+        request,
+        _("%(name)s left the cohort. Their history is kept.") % {"name": user},
+    )
+    return redirect("cohorts:trainee", cohort.pk, user.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cohort_import(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Upload -> preview (writes nothing) -> confirm (writes everything or
+    nothing). The preview carries the checked rows in a signed field."""
+    cohort = _managed(request, cohort_id)
+    context = {"cohort": cohort, "form": ImportForm()}
+    status = 200
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            plan = cohort_import_plan_from_token(
+                cohort=cohort, user=request.user, token=request.POST["token"]
+            )
+            result = cohort_import_apply(cohort=cohort, plan=plan, by=request.user)
+        except ImportRefused as refused:
+            context["error"] = refused.message
+            status = 400
+        else:
+            return render(
+                request,
+                "cohorts/cohort_import_done.html",
+                {"cohort": cohort, "result": result},
+            )
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            try:
+                plan = cohort_import_plan(
+                    cohort=cohort, upload=form.cleaned_data["file"]
+                )
+            except ImportRefused as refused:
+                context["error"] = refused.message
+                status = 400
+            else:
+                context["plan"] = plan
+                context.update(
+                    new_count=plan.count("new"),
+                    existing_count=plan.count("existing"),
+                    member_count=plan.count("member"),
+                )
+                if plan.ok:
+                    context["token"] = plan.token(cohort=cohort, user=request.user)
+                else:
+                    status = 400
+        else:
+            status = 400
+    return render(request, "cohorts/cohort_import.html", context, status=status)
+
+
+@login_required
+def import_template_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    if file_format not in ("csv", "xlsx") or (
+        not cohorts_managed_by(user=request.user).exists()
+        and not request.user.has_perm("cohorts.add_cohort")
+    ):
+        raise Http404
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(import_template(file_format=file_format), content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="templat-peserta.{file_format}"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cohort_exports(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _visible(request, cohort_id)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        export = cohort_export_request(
+            cohort=cohort,
+            kind=form.cleaned_data["kind"],
+            file_format=form.cleaned_data["format"],
+            by=request.user,
+        )
+        return redirect("cohorts:export", export.pk)
+    return render(
+        request,
+        "cohorts/cohort_exports.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "exports": cohort_exports_visible_to(user=request.user).filter(
+                cohort=cohort
+            )[:50],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cohorts/export_list.html",
+        {"exports": cohort_exports_visible_to(user=request.user)[:100]},
+    )
+
+
+@login_required
+def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
+    export = get_object_or_404(
+        cohort_exports_visible_to(user=request.user), pk=export_id
+    )
+    waiting = export.status in (
+        CohortExport.Status.PENDING,
+        CohortExport.Status.RUNNING,
+    )
+    return render(
+        request,
+        "cohorts/export_detail.html",
+        {"export": export, "cohort": export.cohort, "waiting": waiting},
+    )
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    export = get_object_or_404(
+        cohort_exports_visible_to(user=request.user),
+        pk=export_id,
+        status=CohortExport.Status.DONE,
+    )
+    if not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.file.name.rsplit("/", 1)[-1],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every reminder: confirm with one button, no login."""
+    try:
+        user_id = signing.loads(token, salt=OPT_OUT_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    user = get_object_or_404(User, pk=user_id)
+    done = False
+    if request.method == "POST":
+        reminder_opt_out(user=user)
+        done = True
+    return render(request, "cohorts/reminder_opt_out.html", {"done": done})

@@ -1,0 +1,169 @@
+"""The program manager's admin menu: Cohorts (create and edit, scoped to
+their own), Dashboards and Exports (the site pages). Every admin view of a
+cohort by id goes through `cohorts_managed_by`, so another manager's cohort
+is a 404 there too."""
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import Cohort
+from .selectors import cohorts_managed_by, cohorts_visible_to
+
+
+class ScopedIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return cohorts_managed_by(user=self.request.user).prefetch_related("courses")
+
+
+class ScopedObjectMixin:
+    def get_object(self, queryset=None):
+        obj = super().get_object(*([queryset] if queryset is not None else []))
+        if not cohorts_managed_by(user=self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    pass
+
+
+class CreateView(generic.CreateView):
+    def save_instance(self):
+        """The manager who creates a cohort manages it."""
+        instance = super().save_instance()
+        if not self.request.user.is_superuser:
+            instance.managers.add(self.request.user)
+        return instance
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    add_to_admin_menu = False
+    url_prefix = "angkatan"
+    name = "cohort_admin"
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = ScopedIndexView
+    add_view_class = CreateView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    list_display = ["name", "code", "starts_on", "ends_on"]
+    search_fields = ["name", "code"]
+    form_fields = [
+        "name",
+        "code",
+        "starts_on",
+        "ends_on",
+        "courses",
+        "learning_path",
+        "trainers",
+        "managers",
+        "reminder_after_days",
+        "at_risk_after_days",
+    ]
+
+
+cohort_viewset = CohortViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_cohort_viewset():
+    return cohort_viewset
+
+
+class StaffMenuItem(MenuItem):
+    """Shown to people who manage or teach a cohort (or may create one)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.has_perm("cohorts.view_cohort") or (
+            cohorts_visible_to(user=user).exists()
+        )
+
+
+class CohortAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("cohorts.view_cohort")
+
+
+cohorts_menu = Menu(register_hook_name="register_cohorts_menu_item")
+
+
+@hooks.register("register_cohorts_menu_item")
+def cohorts_admin_item():
+    return CohortAdminMenuItem(
+        _("Cohorts"),
+        reverse(cohort_viewset.get_url_name("index")),
+        icon_name="group",
+        order=100,
+    )
+
+
+@hooks.register("register_cohorts_menu_item")
+def cohorts_dashboard_item():
+    return StaffMenuItem(
+        _("Dashboards"), reverse("cohorts:list"), icon_name="view", order=200
+    )
+
+
+@hooks.register("register_cohorts_menu_item")
+def cohorts_exports_item():
+    return StaffMenuItem(
+        _("Exports"), reverse("cohorts:exports"), icon_name="download", order=300
+    )
+
+
+class CohortsSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return StaffMenuItem.is_shown(self, request)
+
+
+@hooks.register("register_admin_menu_item")
+def cohorts_submenu():
+    return CohortsSubmenu(_("Cohorts"), cohorts_menu, icon_name="group", order=150)
+
+
+# -- the marking queue and quiz statistics filtered to one cohort -------------
+
+
+@hooks.register("sinau_trainee_groups")
+def cohort_trainee_groups(request):
+    """For assessments' `?cohort=` filter: the cohorts this person may see,
+    and the trainees of one of them (None when the id is not theirs)."""
+    from .models import CohortMembership
+
+    visible = cohorts_visible_to(user=request.user)
+
+    def members(key: str):
+        if not key.isdigit() or not visible.filter(pk=int(key)).exists():
+            return None
+        return CohortMembership.objects.filter(cohort_id=int(key)).values("user_id")
+
+    return {
+        "param": "cohort",
+        "label": _("Cohort"),
+        "choices": list(visible.values_list("pk", "name")),
+        "members": members,
+    }

@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+from lms.cohorts.models import Cohort, CohortMembership
+from lms.cohorts.selectors import cohort_progress
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_builds_two_demo_cohorts_once_with_varied_stages(settings):
+    settings.DEBUG = True
+    call_command("load_initial_data")
+    members = CohortMembership.objects.count()
+    call_command("load_initial_data")
+    assert CohortMembership.objects.count() == members == 11
+    assert Cohort.objects.count() == 2
+    batu_ampar = Cohort.objects.get(code="batu-ampar-2026-1")
+    assert batu_ampar.managers.get().email == "manajer@sinau.local"
+    assert batu_ampar.trainers.get().email == "pelatih@sinau.local"
+    progress = cohort_progress(cohort=batu_ampar)
+    first = progress.courses.index(
+        next(c for c in progress.courses if c.slug == "cakap-digital")
+    )
+    finished = [r for r in progress.rows if r.cells[first].completed]
+    assert {r.name for r in finished} == {"Sri Wahyuni", "Dwi Lestari"}
+    reasons = {r.name: r.reasons for r in progress.at_risk}
+    assert "Slamet Riyadi" in reasons
+    assert any("kuis wajib" in why or "quiz" in why for why in reasons["Wulan Sari"])

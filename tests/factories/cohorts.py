@@ -1,0 +1,65 @@
+"""Cohorts for tests: a cohort over some courses with its staff, and fast
+bulk trainees (hundreds) at chosen stages."""
+
+import datetime as dt
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from courses.models import Enrollment, LessonCompletion
+from lms.accounts.models import User
+from lms.accounts.roles import TRAINEES
+from lms.cohorts.models import Cohort, CohortMembership
+from tests.factories import program_manager, trainer
+from tests.factories.courses import course_tree, lessons_of
+
+
+def cohort_with(
+    *, courses=None, code="angkatan-1", manager=None, teacher=None, **fields
+):
+    """A cohort with one manager and one trainer over `courses` (two small
+    courses when not given)."""
+    cohort = Cohort.objects.create(
+        name=fields.pop("name", f"Angkatan {code}"),
+        code=code,
+        starts_on=fields.pop("starts_on", dt.date(2026, 1, 5)),
+        **fields,
+    )
+    courses = courses if courses is not None else [course_tree(), course_tree()]
+    cohort.courses.set(courses)
+    cohort.managers.add(manager or program_manager())
+    cohort.trainers.add(teacher or trainer())
+    return cohort
+
+
+def trainees_bulk(cohort, n: int, *, prefix: str = "b", done_lessons: int = 0):
+    """`n` trainees in `cohort`, enrolled in its courses, each having done
+    the first `done_lessons` lessons of every course. Bulk inserts."""
+    start = User.objects.count() + 1
+    users = User.objects.bulk_create(
+        User(
+            email=f"{prefix}{start + i}@bulk.id",
+            phone=f"+62813{start + i:08d}",
+            display_name=f"Peserta {prefix}{i:04d}",
+            password="!",
+        )
+        for i in range(n)
+    )
+    group = Group.objects.get(name=TRAINEES)
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=u.pk, group_id=group.pk) for u in users
+    )
+    CohortMembership.objects.bulk_create(
+        CohortMembership(cohort=cohort, user=u) for u in users
+    )
+    now = timezone.now()
+    for course in cohort.courses.all():
+        Enrollment.objects.bulk_create(
+            Enrollment(user=u, course=course, source="cohort", last_activity_at=now)
+            for u in users
+        )
+        lessons = lessons_of(course)[:done_lessons]
+        LessonCompletion.objects.bulk_create(
+            LessonCompletion(user=u, lesson=lesson) for u in users for lesson in lessons
+        )
+    return users
