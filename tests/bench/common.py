@@ -78,11 +78,16 @@ def fresh_database(database_url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def flush_redis(redis_url: str) -> None:
+def flush_redis(redis_url: str, database_url: str) -> None:
+    """Delete this bench database's cache entries (tests/bench/settings.py
+    prefixes them with the database name); other keys are left alone."""
     if redis_url:
         import redis
 
-        redis.Redis.from_url(redis_url).flushdb()
+        name = urlsplit(database_url).path.rsplit("/", 1)[-1]
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(match=f"bench-{name}:*", count=1000):
+            client.delete(key)
 
 
 def bench_env(tmp: Path) -> dict:

@@ -85,7 +85,7 @@ def main() -> int:
     label = common.backend_label(env)
     print(f"\n## Read pages on {label}: {common.reproduce('read', env)}", flush=True)
     common.fresh_database(env["DATABASE_URL"])
-    common.flush_redis(env["REDIS_URL"])
+    common.flush_redis(env["REDIS_URL"], env["DATABASE_URL"])
     common.manage(env, "migrate", "--noinput", "-v0")
     common.manage(env, "load_initial_data", "--demo-accounts", "-v0")
     targets, cookie, counts = prepare()

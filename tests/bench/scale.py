@@ -288,7 +288,7 @@ def main() -> int:
     label = common.backend_label(env)
     print(f"\n## Scale of data on {label}: {common.reproduce('scale', env)}")
     common.fresh_database(env["DATABASE_URL"])
-    common.flush_redis(env["REDIS_URL"])
+    common.flush_redis(env["REDIS_URL"], env["DATABASE_URL"])
     common.manage(env, "migrate", "--noinput", "-v0")
     common.manage(env, "load_initial_data", "--demo-accounts", "-v0")
     trainee, cookie, targets = prepare()

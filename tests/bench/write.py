@@ -28,7 +28,10 @@ from . import common
 
 WORKERS = 4
 TRAINEES = int(os.environ.get("BENCH_TRAINEES", "300"))
-CONNECTIONS = int(os.environ.get("BENCH_WRITE_CONNECTIONS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_WRITE_CONNECTIONS", "4"))
+SECONDS = int(
+    os.environ.get("BENCH_WRITE_SECONDS", "1200")
+)  # a cap; it stops when done
 QUESTIONS = 10
 P95_BUDGET_MS = 300
 
@@ -172,7 +175,7 @@ def main() -> int:
     label = common.backend_label(env)
     print(f"\n## Write path on {label}: {common.reproduce('write', env)}")
     common.fresh_database(env["DATABASE_URL"])
-    common.flush_redis(env["REDIS_URL"])
+    common.flush_redis(env["REDIS_URL"], env["DATABASE_URL"])
     common.manage(env, "migrate", "--noinput", "-v0")
     users_file, quiz, lessons, user_ids = prepare(tmp)
     with common.gunicorn(env, workers=WORKERS) as port:
@@ -184,7 +187,7 @@ def main() -> int:
         result = common.wrk(
             f"http://127.0.0.1:{port}",
             script="trainees.lua",
-            seconds=600,
+            seconds=SECONDS,
             connections=CONNECTIONS,
             threads=CONNECTIONS,
             done_file=tmp / "done.txt",
