@@ -28,11 +28,11 @@ PINNED = {
     "course page": 3,
     "Belajarku": 6,
     "catalogue": 4,
-    "quiz start POST": 15,
-    "answer POST": 9,
-    "answer POST again": 9,
-    "mark done POST": 17,
-    "submit POST": 11,
+    "quiz start POST": 14,
+    "answer POST": 8,
+    "answer POST again": 8,
+    "mark done POST": 15,
+    "submit POST": 10,
     "submit POST again": 6,
 }
 

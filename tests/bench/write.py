@@ -179,6 +179,16 @@ def main() -> int:
     common.manage(env, "migrate", "--noinput", "-v0")
     users_file, quiz, lessons, user_ids = prepare(tmp)
     with common.gunicorn(env, workers=WORKERS) as port:
+        # Warm every worker (imports, templates, the content cache) with
+        # pages the trainees do not change.
+        warm_cookie = users_file.read_text().split()[4].replace("|", " ")
+        for path in ("/bench/bare/", lessons[0].url, quiz.url):
+            common.wrk(
+                f"http://127.0.0.1:{port}{path}",
+                seconds=2,
+                connections=WORKERS,
+                env={"BENCH_COOKIE": warm_cookie},
+            )
         print(
             f"  gunicorn {WORKERS} sync workers; {TRAINEES} trainees over"
             f" {CONNECTIONS} wrk connections",
