@@ -119,8 +119,12 @@ def main() -> int:
     )
     ok = True
     for name in targets:
-        ratios = [p / b for p, b in zip(rps[name], bare, strict=True)]
-        ratio = statistics.median(ratios)
+        # A round where either side completed nothing (a stalled, shared
+        # machine) has no ratio; it is reported, and fails the run.
+        ratios = [p / b for p, b in zip(rps[name], bare, strict=True) if p and b]
+        if len(ratios) < len(bare):
+            failed.append(f"{name}: {len(bare) - len(ratios)} stalled rounds")
+        ratio = statistics.median(ratios) if ratios else 0.0
         budget = BUDGETS.get(name)
         verdict = ""
         if budget is not None:

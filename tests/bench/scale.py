@@ -151,7 +151,8 @@ def measure(env, cookie, targets) -> dict[str, dict]:
             "rps": statistics.median(rps[label]),
             "p50": statistics.median(p50[label]),
             "relative": statistics.median(
-                [r / b for r, b in zip(rps[label], bare, strict=True)]
+                [r / b for r, b in zip(rps[label], bare, strict=True) if r and b]
+                or [0.0]
             ),
             "command": commands[label],
             "errors": errors,
@@ -313,7 +314,7 @@ def main() -> int:
         f" {'p50 ms small':>12} {'large':>6} {'slower (vs bare)':>17}"
     )
     for name, *_rest in targets:
-        slower = small[name]["relative"] / large[name]["relative"]
+        slower = small[name]["relative"] / (large[name]["relative"] or 1e-9)
         same = len(small_sql[name]) == len(large_sql[name])
         verdict = ""
         if name != "bare view":
