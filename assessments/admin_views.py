@@ -1,5 +1,5 @@
-"""Wagtail admin views: import a question bank, regrade a question. Both
-are limited to the user's staff scope (selectors.py)."""
+"""Wagtail admin views: regrade a question, limited to the user's staff
+scope (selectors.py). Imports and exports are in import_views.py."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,53 +8,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import ImportForm
-from .importers import ImportFailed, parse
 from .models import Question, RegradeJob
-from .selectors import question_categories_usable_by, questions_editable_by
-from .services import questions_import, regrade_request
-
-
-@require_http_methods(["GET", "POST"])
-def import_questions(request):
-    if not request.user.has_perm("assessments.add_question"):
-        raise PermissionDenied
-    usable = question_categories_usable_by(user=request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, categories=usable)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = parse(upload.read(), form.cleaned_data["format"])
-            report = questions_import(
-                result=result,
-                category=form.cleaned_data["category"],
-                source=upload.name,
-                usable_categories=usable,
-            )
-        except ImportFailed as failed:
-            errors = failed.errors
-        else:
-            messages.success(
-                request,
-                _("%(n)s questions imported into %(categories)s.")
-                % {"n": report.created, "categories": ", ".join(report.categories)},
-            )
-            for skipped in report.skipped:
-                messages.warning(request, skipped)
-            return redirect("wagtailsnippets_assessments_question:list")
-    return TemplateResponse(
-        request,
-        "assessments/admin/import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "header_title": _("Import questions"),
-            "page_title": _("Import questions"),
-            "header_icon": "upload",
-        },
-        status=400 if errors else 200,
-    )
+from .selectors import questions_editable_by
+from .services import regrade_request
 
 
 @require_http_methods(["GET", "POST"])

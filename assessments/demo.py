@@ -1,9 +1,12 @@
 """The demo trainee's quiz history: one failed and one passed attempt."""
 
+from decimal import Decimal
+
 from django.http import QueryDict
 
 from courses.models import CoursePage
 
+from .grading import _fraction, numeric_answers
 from .models import Attempt, QuestionKind, QuizPage
 from .services import attempt_answer, attempt_start, attempt_submit
 
@@ -18,7 +21,7 @@ def answer_data(snapshot: dict, *, right: bool) -> QueryDict:
     kind = snapshot["kind"]
     choices = snapshot["choices"]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        picked = [c["key"] for c in choices if c["correct"] == right] or [
+        picked = [c["key"] for c in choices if (_fraction(c) > 0) == right] or [
             choices[0]["key"]
         ]
         if kind == QuestionKind.SINGLE:
@@ -29,8 +32,17 @@ def answer_data(snapshot: dict, *, right: bool) -> QueryDict:
         said = "true" if snapshot["answer"] == right else "false"
         data["value"] = snapshot["value_keys"][said]
     elif kind == QuestionKind.NUMERIC:
-        value = float(snapshot["answer"]) if right else float(snapshot["answer"]) + 1000
-        data["value"] = f"{value:g}".replace(".", ",")
+        best = max(numeric_answers(snapshot), key=_fraction)
+        value = Decimal(str(best["number"])) + (0 if right else 1000)
+        data["value"] = format(value.normalize(), "f").replace(".", ",")
+    elif kind == QuestionKind.SHORT_ANSWER:
+        best = max(snapshot["answers"], key=_fraction)
+        data["text"] = best["text"].replace("*", "") if right else "zzz salah"
+    elif kind == QuestionKind.MATCHING:
+        keys = {o["text"]: o["key"] for o in snapshot["options"]}
+        wrong = next(iter(keys.values()))
+        for item in choices:
+            data[f"match-{item['key']}"] = keys[item["match"]] if right else wrong
     elif kind == QuestionKind.ORDERING:
         order = snapshot["correct_order"] if right else snapshot["correct_order"][::-1]
         keys = {c["id"]: c["key"] for c in choices}

@@ -20,6 +20,15 @@ class ImportForm(forms.Form):
         required=False,
         empty_label=_("the categories named in the file"),
     )
+    skip_unsupported = forms.BooleanField(
+        label=_("Import the rest if some questions are of unsupported types"),
+        help_text=_(
+            "Unsupported questions (cloze, calculated, drag and drop…) are "
+            "listed on the result page. Without this, such a file imports "
+            "nothing."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, categories=None, **kwargs):
         """`categories`: the categories the user may import into (staff
@@ -33,3 +42,12 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
         return upload
+
+
+class ExportForm(forms.Form):
+    FORMATS = [("moodle", _("Moodle XML")), ("gift", _("GIFT"))]
+    category = forms.ModelChoiceField(
+        label=_("Category (with its subcategories)"),
+        queryset=QuestionCategory.objects.all(),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS)

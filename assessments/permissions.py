@@ -57,8 +57,8 @@ class ScopedObjectMixin:
 
     scope_action = "change"
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
         if not self.permission_policy.user_has_permission_for_instance(
             self.request.user, self.scope_action, obj
         ):

@@ -73,8 +73,7 @@ def _question_create(data: dict, category, products) -> Question:
         explanation=data.get("explanation", ""),
         points=data.get("points", 1),
         true_false_answer=data.get("answer") if kind == "true_false" else None,
-        numeric_answer=Decimal(str(data["answer"])) if kind == "numeric" else None,
-        numeric_tolerance=Decimal(str(data.get("tolerance", 0))),
+        multiple_scoring="all_or_nothing",
         numeric_unit=data.get("unit", "") if kind == "numeric" else "",
         rubric=data.get("rubric", ""),
         product=products.get(data.get("product", "")),
@@ -85,7 +84,7 @@ def _question_create(data: dict, category, products) -> Question:
             Choice(
                 question=question,
                 text=c["text"],
-                is_correct=bool(c.get("correct")),
+                fraction=100 if c.get("correct") else 0,
                 feedback=c.get("feedback", ""),
                 sort_order=i,
             )
@@ -95,6 +94,15 @@ def _question_create(data: dict, category, products) -> Question:
         choices = [
             Choice(question=question, text=str(item), sort_order=i)
             for i, item in enumerate(data["items"])
+        ]
+    elif kind == "numeric":
+        choices = [
+            Choice(
+                question=question,
+                number=Decimal(str(data["answer"])),
+                tolerance=Decimal(str(data.get("tolerance", 0))),
+                fraction=100,
+            )
         ]
     else:
         choices = []

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -91,17 +92,30 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
 
 
 def review_allowed(
-    *, attempt: Attempt, passed_any: bool, used: int = 0, allowed: int | None = None
+    *,
+    attempt: Attempt,
+    passed_any: bool,
+    used: int = 0,
+    allowed: int | None = None,
+    open_any: bool = False,
 ) -> bool:
     """May the trainee see correct answers and explanations for `attempt`?
 
     `passed_any`: the trainee has passed the quiz in some attempt; `used`:
-    attempts they have started; `allowed`: attempts they may make in all
-    (None: no limit). The default policy shows answers only once they can
+    attempts they have SUBMITTED (waiting for marking or graded; an attempt
+    still in progress is not used up); `allowed`: attempts they may make in
+    all (None: no limit); `open_any`: some attempt of theirs on this quiz is
+    still in progress. The default policy shows answers only once they can
     no longer be copied into a retake: after a pass, or after the last
-    allowed attempt (never, with unlimited attempts, until a pass)."""
+    allowed attempt (never, with unlimited attempts, until a pass). Under
+    every policy nothing is revealed while an attempt is open, since the
+    answers could be copied into it."""
     policy = attempt.quiz.review_policy
-    if attempt.status == Attempt.Status.IN_PROGRESS or policy == ReviewPolicy.NEVER:
+    if (
+        attempt.status == Attempt.Status.IN_PROGRESS
+        or open_any
+        or policy == ReviewPolicy.NEVER
+    ):
         return False
     if policy == ReviewPolicy.AFTER_SUBMIT:
         return True
@@ -112,12 +126,22 @@ def review_allowed(
 
 def attempt_review_allowed(*, attempt: Attempt) -> bool:
     """`review_allowed` for the attempt's own trainee, from the database
-    (two queries at most)."""
+    (two queries at most). Only submitted attempts count as used; an open
+    attempt of the same trainee on the same quiz hides every answer."""
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return False
+    # Past its deadline an open attempt takes no more answers (the beat job
+    # submits it): it is used up, not open.
+    in_progress = Q(status=Attempt.Status.IN_PROGRESS) & (
+        Q(deadline_at__isnull=True) | Q(deadline_at__gt=timezone.now())
+    )
     totals = Attempt.objects.filter(
         user_id=attempt.user_id, quiz=attempt.quiz
-    ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    ).aggregate(
+        used=Count("pk", filter=~in_progress),
+        open=Count("pk", filter=in_progress),
+        passed=Count("pk", filter=Q(passed=True)),
+    )
     allowed = None
     if attempt.quiz.max_attempts is not None:
         accommodation = Accommodation.objects.filter(
@@ -129,6 +153,7 @@ def attempt_review_allowed(*, attempt: Attempt) -> bool:
         passed_any=bool(totals["passed"]),
         used=totals["used"],
         allowed=allowed,
+        open_any=bool(totals["open"]),
     )
 
 
@@ -232,12 +257,26 @@ def _quizzes_outside_scope(user) -> QuerySet[QuizPage]:
     return QuizPage.objects.exclude(pk__in=quizzes_markable_by(user=user).values("pk"))
 
 
+def _subcategories_drawn_from(outside: QuerySet[QuizPage]) -> list[int]:
+    """Subcategories (at any depth) of the categories that quizzes in
+    `outside` draw from together with their subcategories."""
+    from .models import category_tree_ids
+
+    roots = list(
+        outside.filter(
+            random_category__isnull=False, random_include_subcategories=True
+        ).values_list("random_category_id", flat=True)
+    )
+    return category_tree_ids(root_ids=roots) if roots else []
+
+
 def questions_editable_by(*, user) -> QuerySet[Question]:
     """Questions `user` may change, delete or regrade: every quiz that asks
     the question (as a fixed question, by drawing at random from its
     category, or in an attempt already recorded) is in their scope. A
     question no quiz uses yet is editable by any trainer, so questions can
-    be written before they are put in a quiz. One query when evaluated."""
+    be written before they are put in a quiz. One query when evaluated,
+    plus two when an outside quiz draws from subcategories too."""
     if user.is_superuser and user.is_active:
         return Question.objects.all()
     outside = _quizzes_outside_scope(user)
@@ -248,6 +287,7 @@ def questions_editable_by(*, user) -> QuerySet[Question]:
                 "random_category_id"
             )
         )
+        | Q(category__in=_subcategories_drawn_from(outside))
         | Q(
             pk__in=AttemptQuestion.objects.filter(
                 attempt__quiz__in=outside, question__isnull=False
@@ -267,7 +307,7 @@ def question_categories_usable_by(*, user) -> QuerySet[QuestionCategory]:
         pk__in=outside.filter(random_category__isnull=False).values(
             "random_category_id"
         )
-    )
+    ).exclude(pk__in=_subcategories_drawn_from(outside))
 
 
 def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
@@ -284,21 +324,23 @@ def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
 
 
 def accommodations_managed_by(*, user) -> QuerySet[Accommodation]:
-    """Accommodations on quizzes in `user`'s scope: the only ones they see,
-    change or delete."""
+    """Accommodations on quizzes in `user`'s scope, except their own (nobody
+    grants themselves time or attempts): the only ones they see, change or
+    delete."""
     return Accommodation.objects.filter(
         quiz__in=quizzes_markable_by(user=user).values("pk")
-    )
+    ).exclude(user_id=user.pk)
 
 
 def trainees_accommodatable_by(*, user):
     """People `user` may grant an accommodation to: those enrolled in a
-    course they may edit (everyone, for a superuser)."""
+    course they may edit (everyone, for a superuser), never `user` themselves
+    (like marking one's own work)."""
     from django.contrib.auth import get_user_model
 
     from courses.models import CoursePage, Enrollment
 
-    people = get_user_model().objects.filter(is_active=True)
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
     if user.is_superuser and user.is_active:
         return people
     if not user.is_authenticated:
@@ -344,6 +386,69 @@ def marking_queue(*, user, trainees=None) -> list[AttemptQuestion]:
     )
 
 
+MARKED_SHOWN = 100
+
+
+def marked_answers(*, user) -> list[AttemptQuestion]:
+    """Essay answers in `user`'s marking scope that have a mark (by a
+    trainer, or 0 automatically for a blank answer), newest first, at most
+    MARKED_SHOWN (one query). Each can be marked again."""
+    items = answers_markable_by(user=user).filter(
+        points__isnull=False, attempt__submitted_at__isnull=False
+    )
+    return list(
+        items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
+            F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk"
+        )[:MARKED_SHOWN]
+    )
+
+
+@dataclass
+class WaitingElsewhere:
+    """Essays waiting in one quiz that `user` may not mark, and who may."""
+
+    quiz: QuizPage
+    waiting: int
+    markers: list
+
+
+def essays_waiting_elsewhere(*, user) -> list[WaitingElsewhere]:
+    """For a person whose own queue is empty (e.g. a program manager): the
+    quizzes where essays wait for a mark outside their scope, how many, and
+    the trainers who may mark them (people with edit rights on the quiz,
+    superusers left out). Two queries plus one per such quiz."""
+    mine = answers_markable_by(user=user).values("pk")
+    counts = (
+        AttemptQuestion.objects.filter(
+            snapshot__kind=QuestionKind.ESSAY,
+            points__isnull=True,
+            attempt__status=Attempt.Status.MARKING,
+        )
+        .exclude(pk__in=mine)
+        .values("attempt__quiz")
+        .annotate(waiting=Count("pk"))
+    )
+    waiting = {row["attempt__quiz"]: row["waiting"] for row in counts}
+    quizzes = QuizPage.objects.filter(pk__in=waiting).order_by("path")
+    shown = visible_page_ids(request=None, pages=list(quizzes))
+    policy = PagePermissionPolicy()
+    return [
+        WaitingElsewhere(
+            quiz=quiz,
+            waiting=waiting[quiz.pk],
+            markers=list(
+                policy.users_with_permission_for_instance(
+                    "change", quiz, include_superusers=False
+                )
+                .filter(is_active=True)
+                .order_by("display_name", "pk")
+            ),
+        )
+        for quiz in quizzes
+        if quiz.pk in shown
+    ]
+
+
 @dataclass
 class ItemStats:
     question_id: int
@@ -366,6 +471,7 @@ def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
         items = items.filter(attempt__user_id__in=trainees)
     rows = (
         items.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        .exclude(question__kind="description")
         .values("question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),

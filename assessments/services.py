@@ -4,37 +4,35 @@ server; views only translate requests into these calls."""
 
 from __future__ import annotations
 
-import html
 import random
-import re
 import secrets
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from courses.access import page_published
 from courses.models import CoursePage
 from courses.selectors import course_of, enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
+from lms.http import whole_number
+from lms.limits import SMALL_MAX
 
 from .grading import grade
-from .importers.base import ImportFailed, ParseResult
 from .models import (
     Attempt,
     AttemptQuestion,
     Choice,
     Question,
-    QuestionCategory,
     QuestionKind,
     QuizPage,
     RegradeJob,
+    category_tree_ids,
 )
 from .numbers import number_read
+from .rich_text import html_to_text
 from .selectors import (
     accommodation_for,
     answers_markable_by,
@@ -44,6 +42,7 @@ from .selectors import (
 from .text import text_storable
 
 ESSAY_MAX_LENGTH = 5000
+SHORT_ANSWER_MAX_LENGTH = 500
 
 
 class Refused(Exception):
@@ -76,12 +75,13 @@ def option_keys(count: int) -> list[str]:
 
 
 def snapshot_add_keys(snapshot: dict) -> dict:
-    """Give every choice of `snapshot` (and the two answers of a true/false
-    question) an opaque form key, keeping any it has. Returns the snapshot."""
-    choices = snapshot.get("choices") or []
-    missing = [c for c in choices if not c.get("key")]
-    for choice, key in zip(missing, option_keys(len(missing)), strict=True):
-        choice["key"] = key
+    """Give every choice of `snapshot` (the items of a matching question,
+    each matching answer, and the two answers of a true/false question) an
+    opaque form key, keeping any it has. Returns the snapshot."""
+    rows = [*(snapshot.get("choices") or []), *(snapshot.get("options") or [])]
+    missing = [row for row in rows if not row.get("key")]
+    for row, key in zip(missing, option_keys(len(missing)), strict=True):
+        row["key"] = key
     if snapshot.get("kind") == QuestionKind.TRUE_FALSE and not snapshot.get(
         "value_keys"
     ):
@@ -90,37 +90,120 @@ def snapshot_add_keys(snapshot: dict) -> dict:
     return snapshot
 
 
+def _image(image_id, alt: str) -> dict | None:
+    return {"id": image_id, "alt": alt} if image_id else None
+
+
+def _answer_rows(question: Question) -> list[Choice]:
+    return list(question.choices.all())
+
+
+def _snapshot_key(question: Question, rows: list[Choice]) -> dict:
+    """The parts of a snapshot a regrade may change: the answer key."""
+    key: dict = {"points": question.points}
+    kind = question.kind
+    if kind == QuestionKind.MULTIPLE:
+        key["scoring"] = question.multiple_scoring
+    if kind == QuestionKind.TRUE_FALSE:
+        key["answer"] = question.true_false_answer
+    if kind == QuestionKind.NUMERIC:
+        key["answers"] = [
+            {
+                "id": row.pk,
+                "number": str(row.number),
+                "tolerance": str(row.tolerance or 0),
+                "fraction": str(row.fraction),
+                "feedback": row.feedback,
+            }
+            for row in rows
+            if row.number is not None
+        ]
+    if kind == QuestionKind.SHORT_ANSWER:
+        key["case_sensitive"] = question.case_sensitive
+        key["answers"] = [
+            {
+                "id": row.pk,
+                "text": row.text,
+                "fraction": str(row.fraction),
+                "feedback": row.feedback,
+            }
+            for row in rows
+            if row.text.strip()
+        ]
+    return key
+
+
 def snapshot_for(
     question: Question, *, shuffle_choices: bool, rng: random.Random
 ) -> dict:
-    """Freeze `question` as the trainee will see it. Each choice keeps its
-    bank id (server side only, for grading and regrades) and gets a random
-    `key`, the only value the answer form shows."""
-    choices = [
-        {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
-        for c in question.choices.all()
-    ]
+    """Freeze `question` as the trainee will see it (shape in
+    assessments.grading). Each choice keeps its bank id (server side only,
+    for grading and regrades) and gets a random `key`, the only value the
+    answer form shows. Matching answers are shuffled and keyed too, so
+    neither their order nor their values say which item they belong to.
+    Choices are never shown in the order written unless the question says
+    `keep_choice_order`: a new order per attempt with `shuffle_choices`, else
+    one order per question that every trainee shares."""
+    rows = _answer_rows(question)
     snapshot = {
         "kind": question.kind,
         "text": question.text,
+        "image": _image(question.image_id, question.image_alt),
         "points": question.points,
         "explanation": question.explanation,
+        "outcome_feedback": {
+            "correct": question.correct_feedback,
+            "partial": question.partial_feedback,
+            "incorrect": question.incorrect_feedback,
+        },
+        "choices": [],
     }
-    if question.kind == QuestionKind.ORDERING:
-        snapshot["correct_order"] = [c["id"] for c in choices]
-        rng.shuffle(choices)  # always shuffled: the order is the question
-        for choice in choices:
-            choice["correct"] = False
-    elif shuffle_choices:
-        rng.shuffle(choices)
-    snapshot["choices"] = choices
-    if question.kind == QuestionKind.TRUE_FALSE:
-        snapshot["answer"] = question.true_false_answer
-    if question.kind == QuestionKind.NUMERIC:
-        snapshot["answer"] = str(question.numeric_answer)
-        snapshot["tolerance"] = str(question.numeric_tolerance)
+    kind = question.kind
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.ORDERING):
+        choices = [
+            {
+                "id": c.pk,
+                "text": c.text,
+                "image": _image(c.image_id, c.image_alt),
+                "fraction": str(c.fraction),
+                "correct": c.is_correct,
+                "feedback": c.feedback,
+            }
+            for c in rows
+        ]
+        if kind == QuestionKind.ORDERING:
+            snapshot["correct_order"] = [c["id"] for c in choices]
+            rng.shuffle(choices)  # always shuffled: the order is the question
+            for choice in choices:
+                choice["correct"] = False
+                choice["fraction"] = "0"
+        elif not question.keep_choice_order:
+            # Authors put the correct choice first; the order written is never
+            # shown. Without per-attempt shuffling, one order per question that
+            # every trainee shares (seeded by the question, not by correctness).
+            if shuffle_choices:
+                rng.shuffle(choices)
+            else:
+                random.Random(f"choices-{question.pk}").shuffle(choices)  # noqa: S311
+        snapshot["choices"] = choices
+    if kind == QuestionKind.MATCHING:
+        items = [
+            {"id": c.pk, "text": c.text, "match": c.match_text}
+            for c in rows
+            if html_to_text(c.text) and c.match_text.strip()
+        ]
+        if shuffle_choices:
+            rng.shuffle(items)
+        answers = list(dict.fromkeys(c.match_text for c in rows if c.match_text))
+        rng.shuffle(answers)  # always: the order must not follow the items
+        snapshot["choices"] = items
+        snapshot["options"] = [{"text": text} for text in answers]
+    if kind == QuestionKind.TRUE_FALSE:
+        snapshot["true_feedback"] = question.true_feedback
+        snapshot["false_feedback"] = question.false_feedback
+    if kind == QuestionKind.NUMERIC:
         snapshot["unit"] = question.numeric_unit
-    if question.kind == QuestionKind.ESSAY:
+    if kind == QuestionKind.ESSAY:
         snapshot["rubric"] = question.rubric
         if question.product_id:
             product = question.product
@@ -131,6 +214,7 @@ def snapshot_for(
                 "producer": product.producer,
                 "story": product.story,
             }
+    snapshot.update(_snapshot_key(question, rows))
     return snapshot_add_keys(snapshot)
 
 
@@ -143,9 +227,16 @@ def _questions_for(quiz: QuizPage, rng: random.Random) -> list[Question]:
     ]
     drawn: list[Question] = []
     if quiz.random_category_id and quiz.random_count:
+        category_ids = (
+            category_tree_ids(root_ids=[quiz.random_category_id])
+            if quiz.random_include_subcategories
+            else [quiz.random_category_id]
+        )
         pool = list(
-            Question.objects.filter(category_id=quiz.random_category_id)
+            Question.objects.filter(category_id__in=category_ids)
             .exclude(pk__in=[q.pk for q in fixed])
+            .exclude(kind=QuestionKind.DESCRIPTION)
+            .order_by("pk")
             .select_related("product")
             .prefetch_related("choices")
         )
@@ -252,9 +343,17 @@ def response_is_blank(snapshot: dict, data) -> bool:
         return not any(
             data.get(f"position-{c.get('key')}") for c in snapshot["choices"]
         )
-    if kind == QuestionKind.ESSAY:
+    if kind in (QuestionKind.ESSAY, QuestionKind.SHORT_ANSWER):
         return not (data.get("text") or "").strip()
+    if kind == QuestionKind.MATCHING:
+        return not any(data.get(f"match-{c.get('key')}") for c in snapshot["choices"])
     return True
+
+
+def essay_is_blank(*, response: dict | None) -> bool:
+    """An essay answer with no text (never typed, or only spaces): scored 0
+    automatically at submission and shown as blank, never queued."""
+    return not str((response or {}).get("text") or "").strip()
 
 
 def response_parse(snapshot: dict, data) -> dict:
@@ -304,6 +403,31 @@ def response_parse(snapshot: dict, data) -> dict:
                 % {"n": len(positions)}
             )
         return {"order": sorted(positions, key=lambda cid: positions[cid])}
+    if kind == QuestionKind.SHORT_ANSWER:
+        text = " ".join((data.get("text") or "").split())
+        if not text:
+            raise Refused(_("Write your answer first."))
+        if not text_storable(text):
+            raise Refused(_("Your answer contains characters that cannot be saved."))
+        if len(text) > SHORT_ANSWER_MAX_LENGTH:
+            raise Refused(
+                _("Your answer is too long: at most %(n)s characters.")
+                % {"n": SHORT_ANSWER_MAX_LENGTH}
+            )
+        return {"text": text}
+    if kind == QuestionKind.MATCHING:
+        options = {o["key"]: o["text"] for o in snapshot.get("options") or []}
+        pairs = {}
+        for item in snapshot["choices"]:
+            value = data.get(f"match-{item['key']}") or ""
+            if not value:
+                continue
+            if value not in options:
+                raise Refused(_("Choose an answer from the list for each item."))
+            pairs[str(item["id"])] = options[value]
+        if not pairs:
+            raise Refused(_("Choose an answer from the list for each item."))
+        return {"pairs": pairs}
     if kind == QuestionKind.ESSAY:
         text = (data.get("text") or "").strip()
         if not text:
@@ -320,10 +444,8 @@ def response_parse(snapshot: dict, data) -> dict:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A posted position: ASCII digits only (`lms.http.whole_number`)."""
+    return whole_number(value, limit=SMALL_MAX)
 
 
 def attempt_answer(*, user, attempt_id: int, order: int, data) -> AttemptQuestion:
@@ -367,10 +489,18 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
             return attempt
         attempt.user = user
         items = list(AttemptQuestion.objects.filter(attempt=attempt))
+        now = timezone.now()
         for item in items:
             item.points, item.is_correct = grade(item.snapshot, item.response)
-        AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
-        now = timezone.now()
+            if item.snapshot.get("kind") == QuestionKind.ESSAY and essay_is_blank(
+                response=item.response
+            ):
+                # Nothing to read: scored 0 now, not queued for a trainer
+                # (issue 11 §9). marked_by stays empty: nobody marked it.
+                item.points, item.is_correct, item.marked_at = Decimal(0), False, now
+        AttemptQuestion.objects.bulk_update(
+            items, ["points", "is_correct", "marked_at"]
+        )
         # Past its deadline the attempt ended at the deadline, whenever the
         # trainee or the sweep gets round to closing it.
         attempt.submitted_at = (
@@ -497,21 +627,25 @@ def _snapshot_corrected(snapshot: dict, question: Question) -> dict:
     """`snapshot` with `question`'s current answer key and points; the text,
     choices, their order and form keys stay as the trainee saw them."""
     snapshot = dict(snapshot)
-    snapshot["points"] = question.points
-    choices = list(question.choices.all())
+    rows = _answer_rows(question)
+    snapshot.update(_snapshot_key(question, rows))
     if question.kind == QuestionKind.ORDERING:
-        snapshot["correct_order"] = [c.pk for c in choices]
-    else:
-        key = {c.pk: c.is_correct for c in choices}
+        snapshot["correct_order"] = [c.pk for c in rows]
+    elif question.kind == QuestionKind.MATCHING:
+        match = {c.pk: c.match_text for c in rows}
         snapshot["choices"] = [
-            {**c, "correct": key.get(c["id"], c["correct"])}
+            {**c, "match": match.get(c["id"], c["match"])} for c in snapshot["choices"]
+        ]
+    elif snapshot.get("choices"):
+        key = {c.pk: c.fraction for c in rows}
+        snapshot["choices"] = [
+            {
+                **c,
+                "fraction": str(key[c["id"]]) if c["id"] in key else c.get("fraction"),
+                "correct": key[c["id"]] > 0 if c["id"] in key else c["correct"],
+            }
             for c in snapshot["choices"]
         ]
-    if question.kind == QuestionKind.TRUE_FALSE:
-        snapshot["answer"] = question.true_false_answer
-    if question.kind == QuestionKind.NUMERIC:
-        snapshot["answer"] = str(question.numeric_answer)
-        snapshot["tolerance"] = str(question.numeric_tolerance)
     return snapshot
 
 
@@ -586,87 +720,3 @@ def question_regrade(*, job_id: int) -> RegradeJob:
     )
     job.refresh_from_db()
     return job
-
-
-# -- imports ---------------------------------------------------------------
-
-
-def _plain(markup: str) -> str:
-    """Importers give simple HTML; Sinau stores question text as plain text
-    with line breaks."""
-    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", markup or "")
-    text = re.sub(r"<li[^>]*>", "• ", text)
-    text = html.unescape(strip_tags(text))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-@dataclass
-class ImportReport:
-    created: int
-    categories: list[str]
-    skipped: list[str]
-
-
-def questions_import(
-    *,
-    result: ParseResult,
-    category: QuestionCategory | None = None,
-    source: str = "",
-    usable_categories=None,
-) -> ImportReport:
-    """Write parsed questions to the bank in one transaction: all or none.
-    Questions go to `category` if given, else to the category named in the
-    file (created if missing), else to "Imported". `usable_categories` (the
-    importer's staff scope, a queryset) limits the existing categories they
-    may go to; a new category is always allowed. Raises ImportFailed, with
-    nothing written, for a category outside it."""
-    created = 0
-    names: set[str] = set()
-    checked: set[int] = set()
-    with transaction.atomic():
-        for parsed in result.questions:
-            target = category
-            if target is None:
-                name = parsed.category or _("Imported")
-                target, _new = QuestionCategory.objects.get_or_create(name=name[:120])
-            if usable_categories is not None and target.pk not in checked:
-                if not usable_categories.filter(pk=target.pk).exists():
-                    raise ImportFailed(
-                        [
-                            _(
-                                "Category “%(name)s” is drawn from by quizzes you "
-                                "may not edit; import into another category."
-                            )
-                            % {"name": target.name}
-                        ]
-                    )
-                checked.add(target.pk)
-            names.add(target.name)
-            question = Question.objects.create(
-                category=target,
-                kind=parsed.kind,
-                text=_plain(parsed.text),
-                explanation=_plain(parsed.explanation),
-                points=max(1, parsed.points),
-                true_false_answer=parsed.true_false_answer,
-                numeric_answer=parsed.numeric_answer,
-                numeric_tolerance=parsed.numeric_tolerance,
-                rubric=_plain(parsed.rubric),
-                source=f"{source}: {parsed.name}"[:200]
-                if source
-                else parsed.name[:200],
-            )
-            Choice.objects.bulk_create(
-                Choice(
-                    question=question,
-                    text=choice.text[:500],
-                    is_correct=choice.correct,
-                    feedback=choice.feedback[:500],
-                    sort_order=order,
-                )
-                for order, choice in enumerate(parsed.choices)
-            )
-            created += 1
-    return ImportReport(
-        created=created, categories=sorted(names), skipped=result.skipped
-    )

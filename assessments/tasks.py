@@ -31,3 +31,24 @@ def question_regrade_task(self, job_id: int) -> int:
 def attempts_close_expired_task() -> int:
     """Submit attempts whose time ran out (runs every few minutes on beat)."""
     return attempts_close_expired()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def question_import_task(self, job_id: int) -> int:
+    """Run a queued question-bank import (all or nothing); returns the
+    number of questions imported."""
+    from .importers.jobs import import_job_fail, import_job_run
+
+    try:
+        return import_job_run(job_id=job_id).created
+    except OperationalError:
+        raise
+    except Exception as exc:
+        import_job_fail(job_id=job_id, error=repr(exc)[:2000])
+        raise

@@ -16,12 +16,15 @@ from courses.access import (
     step_access,
     visible_page_ids,
 )
+from lms.http import whole_number
 
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     answers_markable_by,
     attempt_review_allowed,
     can_mark,
+    essays_waiting_elsewhere,
+    marked_answers,
     marking_queue,
     quiz_item_stats,
 )
@@ -30,6 +33,7 @@ from .services import (
     attempt_answer,
     attempt_start,
     attempt_submit,
+    essay_is_blank,
     essay_mark,
     response_is_blank,
 )
@@ -134,13 +138,9 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         "items": items,
         "item": item,
         "total": len(items),
-        "snapshot": item.snapshot,
-        "options": _options(item.snapshot, item.response or {}),
-        "values": _true_false_values(item.snapshot, item.response or {}),
-        "response": item.response or {},
+        **answer_form_context(item.snapshot, item.response or {}),
         "error": error,
         "typed": request.POST.get("text", "") if error else None,
-        "positions": range(1, len(item.snapshot["choices"]) + 1),
     }
     return render(
         request,
@@ -148,6 +148,20 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         context,
         status=400 if error else 200,
     )
+
+
+def answer_form_context(snapshot: dict, response: dict) -> dict:
+    """What templates/assessments/includes/question_body.html needs to show
+    the question of `snapshot` with `response` filled in: form values are
+    the snapshot's opaque keys only. Also used by the admin preview."""
+    return {
+        "snapshot": snapshot,
+        "options": _options(snapshot, response),
+        "matches": _match_items(snapshot, response),
+        "values": _true_false_values(snapshot, response),
+        "response": response,
+        "positions": range(1, len(snapshot.get("choices") or []) + 1),
+    }
 
 
 def _go_target(go: str | None, *, order: int, total: int) -> int | None:
@@ -158,8 +172,9 @@ def _go_target(go: str | None, *, order: int, total: int) -> int | None:
         return None
     if go == "previous":
         return max(1, order - 1)
-    if go and go.isdigit() and 1 <= int(go) <= total:
-        return int(go)
+    number = whole_number(go, limit=total)
+    if number is not None and number >= 1:
+        return number
     return order + 1 if order < total else None
 
 
@@ -172,8 +187,27 @@ def _options(snapshot: dict, response: dict) -> list[dict]:
         {
             "key": c["key"],
             "text": c["text"],
+            "image": c.get("image"),
             "checked": c["id"] in chosen,
             "position": order.index(c["id"]) + 1 if c["id"] in order else None,
+        }
+        for c in snapshot["choices"]
+    ]
+
+
+def _match_items(snapshot: dict, response: dict) -> list[dict]:
+    """For a matching question: each item with its opaque field key and the
+    opaque key of the answer the trainee saved for it (one select per item,
+    every select offering all answers)."""
+    if snapshot["kind"] != "matching":
+        return []
+    pairs = response.get("pairs") or {}
+    key_of = {o["text"]: o["key"] for o in snapshot.get("options") or []}
+    return [
+        {
+            "key": c["key"],
+            "text": c["text"],
+            "selected": key_of.get(pairs.get(str(c["id"]), "")),
         }
         for c in snapshot["choices"]
     ]
@@ -213,7 +247,11 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "items": items,
-            "unanswered": sum(1 for i in items if i.response is None),
+            "unanswered": sum(
+                1
+                for i in items
+                if i.response is None and i.snapshot["kind"] != "description"
+            ),
             "expired": attempt.is_expired,
         },
     )
@@ -246,6 +284,11 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": list(attempt.items.order_by("order")),
             "review": attempt_review_allowed(attempt=attempt),
+            "other_open": Attempt.objects.filter(
+                user=request.user,
+                quiz=attempt.quiz,
+                status=Attempt.Status.IN_PROGRESS,
+            ).exists(),
             "course_url": attempt.quiz.get_parent().get_parent().url,
         },
     )
@@ -280,19 +323,37 @@ def _trainee_group(request) -> tuple[dict | None, object]:
 
 @login_required
 def marking_list(request: HttpRequest) -> HttpResponse:
+    """The essay queue, with a "marked" tab (`?tab=marked`) whose answers can
+    be marked again. With nothing to mark, says where essays wait and who
+    may mark them (issue 11 §9)."""
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
     group, trainees = _trainee_group(request)
-    return render(
-        request,
-        "assessments/marking_queue.html",
-        {
-            "items": _published_only(
-                marking_queue(user=request.user, trainees=trainees)
-            ),
-            "group": group,
-        },
-    )
+    tab = "marked" if request.GET.get("tab") == "marked" else "waiting"
+    context = {
+        "tab": tab,
+        "items": [],
+        "marked": [],
+        "elsewhere": [],
+        "group": group,
+    }
+    if tab == "marked":
+        context["marked"] = [
+            (item, _marked_blank(item))
+            for item in _published_only(marked_answers(user=request.user))
+        ]
+    else:
+        context["items"] = _published_only(
+            marking_queue(user=request.user, trainees=trainees)
+        )
+        if not context["items"]:
+            context["elsewhere"] = essays_waiting_elsewhere(user=request.user)
+    return render(request, "assessments/marking_queue.html", context)
+
+
+def _marked_blank(item: AttemptQuestion) -> bool:
+    """Scored 0 automatically because the trainee wrote nothing."""
+    return item.marked_by_id is None and essay_is_blank(response=item.response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -308,6 +369,7 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
     if not page_published(page=item.attempt.quiz):
         raise Http404
     error = None
+    remark = item.points is not None
     if request.method == "POST":
         try:
             essay_mark(
@@ -320,11 +382,17 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
             error = refused.message
         else:
             messages.success(request, _("The answer is marked."))
-            return HttpResponseRedirect(reverse("assessments:marking"))
+            back = reverse("assessments:marking")
+            return HttpResponseRedirect(back + ("?tab=marked" if remark else ""))
     return render(
         request,
         "assessments/marking_form.html",
-        {"item": item, "error": error, "posted": request.POST if error else None},
+        {
+            "item": item,
+            "error": error,
+            "posted": request.POST if error else None,
+            "blank": item.points is not None and _marked_blank(item),
+        },
         status=400 if error else 200,
     )
 

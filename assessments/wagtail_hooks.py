@@ -1,8 +1,10 @@
+import django_filters
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
@@ -11,8 +13,15 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views, permissions
-from .models import Accommodation, Question, QuestionCategory, RegradeJob
+from . import admin_question_views, admin_views, import_views, permissions
+from .models import (
+    Accommodation,
+    Question,
+    QuestionCategory,
+    QuestionKind,
+    RegradeJob,
+    questions_in_quizzes_q,
+)
 from .selectors import (
     accommodations_managed_by,
     category_progress,
@@ -45,6 +54,16 @@ class ScopedIndexView(snippet_views.IndexView):
             return super().get_delete_url(instance)
         return None
 
+    def get_copy_url(self, instance):
+        if self.user_has_permission_for_instance("change", instance):
+            return super().get_copy_url(instance)
+        return None
+
+    def get_inspect_url(self, instance):
+        if self.user_has_permission_for_instance("change", instance):
+            return super().get_inspect_url(instance)
+        return None
+
 
 class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
     scope_action = "change"
@@ -52,6 +71,24 @@ class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
 
 class ScopedDeleteView(permissions.ScopedObjectMixin, snippet_views.DeleteView):
     scope_action = "delete"
+
+
+class ScopedCopyView(permissions.ScopedObjectMixin, snippet_views.CopyView):
+    """The copy form is pre-filled with the original's answer key."""
+
+    scope_action = "change"
+
+
+class ScopedHistoryView(permissions.ScopedObjectMixin, snippet_views.HistoryView):
+    scope_action = "change"
+
+
+class ScopedUsageView(permissions.ScopedObjectMixin, snippet_views.UsageView):
+    scope_action = "change"
+
+
+class ScopedInspectView(permissions.ScopedObjectMixin, snippet_views.InspectView):
+    scope_action = "change"
 
 
 class ChooserCreateView(SnippetCreateView):
@@ -69,13 +106,18 @@ class ChooserViewSet(SnippetChooserViewSet):
 
 
 class ScopedViewSet(SnippetViewSet):
-    """A snippet viewset whose edit and delete views refuse objects outside
-    the user's staff scope (add, copy, usage, history and inspect only read
-    or create; the create forms offer only in-scope choices)."""
+    """A snippet viewset whose views of one object (edit, delete, copy,
+    history, usage, inspect) refuse objects outside the user's staff scope:
+    a question's copy form carries its answer key, and the others describe
+    another course's use of it. The add forms offer only in-scope choices."""
 
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    copy_view_class = ScopedCopyView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_class = ScopedInspectView
     chooser_viewset_class = ChooserViewSet
 
 
@@ -88,22 +130,68 @@ class ScopedListingViewSet(ScopedViewSet):
         return type(self).scope(user=request.user)
 
 
+class QuestionFilterSet(WagtailFilterSet):
+    """The bank listing's filters: a category with all its subcategories,
+    the type, and whether a quiz asks the question (fixed, or by drawing
+    from its category)."""
+
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category (and its subcategories)"),
+        queryset=QuestionCategory.objects.all(),
+        method="filter_category",
+    )
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=QuestionKind.choices)
+    in_quizzes = django_filters.ChoiceFilter(
+        label=_("Used in quizzes"),
+        choices=[("yes", _("Used in a quiz")), ("no", _("Not used in any quiz"))],
+        method="filter_in_quizzes",
+    )
+
+    class Meta:
+        model = Question
+        fields = []
+
+    def filter_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(category_id__in=value.descendant_ids())
+
+    def filter_in_quizzes(self, queryset, name, value):
+        used = questions_in_quizzes_q()
+        if value == "yes":
+            return queryset.filter(used)
+        if value == "no":
+            return queryset.exclude(used)
+        return queryset
+
+
 class QuestionViewSet(ScopedViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
     list_display = ["__str__", "kind", "category", "points"]
-    list_filter = ["category", "kind"]
-    search_fields = ["text"]
+    filterset_class = QuestionFilterSet
+    search_fields = ["text", "name"]
+    add_view_class = admin_question_views.QuestionCreateView
+    edit_view_class = admin_question_views.QuestionEditView
+    preview_on_add_view_class = admin_question_views.QuestionPreviewOnCreateView
+    preview_on_edit_view_class = admin_question_views.QuestionPreviewOnEditView
+    # Wagtail's copy form is the all-types form without the answer rows of
+    # every type: a copy could lose numbers or pairs. Add a new question.
+    copy_view_enabled = False
 
     def get_queryset(self, request):
-        return Question.objects.select_related("category")
+        return Question.objects.select_related("category__parent__parent")
 
 
 class QuestionCategoryViewSet(ScopedViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
+    list_display = ["__str__", "description"]
+
+    def get_queryset(self, request):
+        return QuestionCategory.objects.select_related("parent__parent__parent")
 
 
 class AccommodationViewSet(ScopedListingViewSet):
@@ -149,7 +237,22 @@ register_snippet(QuestionBankGroup)
 @hooks.register("register_admin_urls")
 def assessment_admin_urls():
     return [
-        path("bank-soal/impor/", admin_views.import_questions, name="questions_import"),
+        path(
+            "bank-soal/impor/", import_views.import_questions, name="questions_import"
+        ),
+        path(
+            "bank-soal/impor/<int:job_id>/",
+            import_views.import_job,
+            name="questions_import_job",
+        ),
+        path(
+            "bank-soal/ekspor/", import_views.export_questions, name="questions_export"
+        ),
+        path(
+            "bank-soal/<int:question_id>/pratinjau/",
+            admin_question_views.question_preview,
+            name="question_preview",
+        ),
         path(
             "bank-soal/<int:question_id>/nilai-ulang/",
             admin_views.regrade,
@@ -197,6 +300,11 @@ def regrade_button(snippet, user, next_url=None):
         )
     ):
         yield ListingButton(
+            _("Preview"),
+            reverse("question_preview", args=[snippet.pk]),
+            priority=25,
+        )
+        yield ListingButton(
             _("Regrade"),
             reverse("question_regrade", args=[snippet.pk]),
             priority=30,
@@ -210,5 +318,29 @@ def quiz_progress_panel(request):
     return render_to_string(
         "assessments/includes/category_progress.html",
         {"categories": category_progress(user=request.user, request=request)},
+        request=request,
+    )
+
+
+@hooks.register("after_create_page")
+def new_lesson_before_closing_quiz(request, page):
+    """A lesson added to a module lands before the module's closing quiz
+    (issue 11 §8); the explorer's "Sort menu order" changes it."""
+    from .authoring import lesson_place_before_closing_quiz
+
+    lesson_place_before_closing_quiz(lesson=page, user=request.user)
+
+
+@hooks.register("sinau_my_learning_panels")
+def marking_panel(request):
+    """'Belajarku' for staff: how many essays wait for them, linked to the
+    queue (issue 11 §9). Nothing for trainees."""
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        return ""
+    from .selectors import marking_queue
+
+    return render_to_string(
+        "assessments/includes/marking_panel.html",
+        {"waiting": len(marking_queue(user=request.user))},
         request=request,
     )

@@ -10,6 +10,8 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
+from lms.limits import PRICE_MAX, at_most
+
 from .cache import cached
 from .pages import OneQueryViewRestrictions
 
@@ -75,7 +77,9 @@ class PracticeProduct(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    price = models.PositiveIntegerField(_("price (whole rupiah)"))
+    price = models.PositiveIntegerField(
+        _("price (whole rupiah)"), validators=at_most(PRICE_MAX)
+    )
     unit = models.CharField(
         _("unit"), max_length=60, help_text=_("e.g. 'per 500 gram'")
     )

@@ -18,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 
 from content.blocks import LessonStreamBlock
 from content.pages import OneQueryViewRestrictions
+from lms.limits import LESSON_MINUTES_MAX, at_most
 
 
 class Skill(models.TextChoices):
@@ -106,7 +107,11 @@ class CoursePage(OneQueryViewRestrictions, Page):
         _("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER
     )
     estimated_hours = models.DecimalField(
-        _("estimated hours"), max_digits=4, decimal_places=1, default=1
+        _("estimated hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        validators=at_most(500),
     )
     outcomes = models.TextField(
         _("learning outcomes"),
@@ -186,7 +191,7 @@ class ModulePage(OneQueryViewRestrictions, Page):
 class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
-        _("estimated minutes"), default=10
+        _("estimated minutes"), default=10, validators=at_most(LESSON_MINUTES_MAX)
     )
     required = models.BooleanField(
         _("required for completion"),

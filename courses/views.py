@@ -1,26 +1,36 @@
 """Trainee actions on courses. Each is one POST that calls one service and
-redirects back, so it works without JavaScript; and "Belajarku"."""
+redirects back, so it works without JavaScript; and "Belajarku".
+
+Each redirect lands where the trainee acted, with the next step in reach
+(README, "No back-tracking"): marking a lesson done returns to the lesson's
+`#selesai` block (the done note and the Next button), enrolling and leaving
+to the course's `#mulai` block (the Start/Continue or Rejoin button)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 
 from lms.http import redirect_back
 
-from .access import access_response, step_access
+from .access import access_response, page_published, step_access
 from .models import CoursePage, LessonPage
-from .selectors import my_learning
+from .selectors import enrollment_for, my_learning
 from .services import (
     EnrollmentRefused,
     enrollment_create,
     enrollment_withdraw,
     lesson_complete,
 )
+
+# Fragments the redirects land on (ids in the templates).
+DONE_ANCHOR = "#selesai"
+START_ANCHOR = "#mulai"
 
 
 @require_POST
@@ -36,28 +46,39 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
         enrollment_create(user=request.user, course=course)
     except EnrollmentRefused as refused:
         messages.error(request, refused.message)
-        return HttpResponseRedirect(course.url)
+        return HttpResponseRedirect(course.url + START_ANCHOR)
     messages.success(
         request, _("You are enrolled in “%(course)s”.") % {"course": course.title}
     )
-    return redirect_back(request, course.url)
+    return redirect_back(request, course.url + START_ANCHOR)
 
 
 @require_POST
 @login_required
 def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
-    """Withdraw: only from a course the request may see now."""
+    """Withdraw from a course the request may see now, or, since leaving
+    only removes, from a published course the user is actively enrolled in
+    but may no longer open (restricted since they joined, or its password
+    not given in this session). An unpublished course stays a 404."""
     course = get_object_or_404(CoursePage, pk=course_id)
     access = step_access(request=request, page=course)
+    target = course.url + START_ANCHOR
     if not access.allowed:
-        return access_response(request=request, access=access)
+        enrollment = enrollment_for(user=request.user, course=course)
+        if (
+            enrollment is None
+            or not enrollment.is_active
+            or not page_published(page=course)
+        ):
+            return access_response(request=request, access=access)
+        target = reverse("courses:my_learning")
     if enrollment_withdraw(user=request.user, course=course) is not None:
         messages.success(
             request,
             _("You left “%(course)s”. Your progress is kept if you come back.")
             % {"course": course.title},
         )
-    return HttpResponseRedirect(course.url)
+    return HttpResponseRedirect(target)
 
 
 @require_POST
@@ -80,7 +101,7 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     messages.success(
         request, _("“%(lesson)s” is marked as done.") % {"lesson": lesson.title}
     )
-    return redirect_back(request, lesson.url)
+    return redirect_back(request, lesson.url + DONE_ANCHOR)
 
 
 @require_GET

@@ -13,3 +13,14 @@ def page_access(page, request, serve_args, serve_kwargs):
     if not access.allowed:
         return access_response(request=request, access=access)
     return None
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def course_media_collection(request, page):
+    """Every course gets its own media collection under "Sinau" (issue 11 §6)."""
+    from .media import course_collection_ensure
+    from .models import CoursePage
+
+    if isinstance(page.specific, CoursePage):
+        course_collection_ensure(course=page.specific)

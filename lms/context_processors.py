@@ -15,6 +15,22 @@ def _catalogue_url(request) -> str:
     return cached("catalogue-url", find)
 
 
+def _marking_link(request) -> bool:
+    """Show the marking queue link to people who reach the admin (trainers,
+    managers). Remembered in the session, so pages cost no extra queries;
+    a changed role shows after the next log-in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    if session is None:
+        return user.has_perm("wagtailadmin.access_admin")
+    if (remembered := session.get("sinau_marking_link")) is None:
+        remembered = user.has_perm("wagtailadmin.access_admin")
+        session["sinau_marking_link"] = remembered
+    return remembered
+
+
 def site(request) -> dict:
     """What every page needs: the help link and where the catalogue lives
     (looked up only when a template asks)."""
@@ -23,4 +39,5 @@ def site(request) -> dict:
         "help_label": settings.SINAU_HELP_LABEL or _("Help via WhatsApp"),
         "catalogue_url": SimpleLazyObject(lambda: _catalogue_url(request)),
         "content_version": SimpleLazyObject(content_version),
+        "marking_link": SimpleLazyObject(lambda: _marking_link(request)),
     }

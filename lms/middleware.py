@@ -1,6 +1,7 @@
 """Bahasa Indonesia unless the person chose otherwise."""
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from wagtail.models import Site
@@ -73,3 +74,18 @@ def _site_for(request):
     if site is not None:
         site.root_page = site.root_page.specific
     return site
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's GZipMiddleware (which pads each compressed body with random
+    bytes against BREACH, "Heal the Breach"), except for responses a view
+    marks with `lms.http.no_compression`: pages that show a secret an
+    attacker could probe by reflecting guesses next to it (a one-time
+    password link). CSRF tokens are masked afresh on every response, so
+    they are no such secret. Static files never get here: WhiteNoise,
+    above this middleware, answers them with its precompressed copies."""
+
+    def process_response(self, request, response):
+        if getattr(response, "sinau_no_compression", False):
+            return response
+        return super().process_response(request, response)

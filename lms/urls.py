@@ -24,6 +24,17 @@ urlpatterns = [
         account_views.page_password,
         name="wagtailcore_authenticate_with_password",
     ),
+    path("akun/profil/", account_views.profile, name="account_profile"),
+    path(
+        "akun/tautan-sandi/",
+        account_views.password_link_new,
+        name="account_password_link_new",
+    ),
+    path(
+        "akun/sandi-baru/<str:token>/",
+        account_views.password_link_use,
+        name="account_password_link",
+    ),
     path("akun/", include("allauth.urls")),
     path("bahasa/", views.language_set, name="language_set"),
     path("health/", views.health, name="health"),

@@ -4,43 +4,56 @@ nothing is created or changed, no 500, no closed content shown.
 How it works
 ------------
 `url_patterns_with_ids()` walks `get_resolver()` recursively and yields each
-pattern that takes an int (a `<int:...>` converter, or a digit group in a
-regex). For each, `TARGETS[kwarg](world)` gives the values to put in each int
-kwarg, built on a *world* (see `World`): a course with a module, a lesson and
-a quiz (single choice + essay), trainee A enrolled with a submitted attempt
-waiting for marking and an open attempt, trainee B (not enrolled), a trainer
-who may edit only another course, and a superuser. The world is then closed
-in one way per scenario (SCENARIOS: restricted to a group, protected by a
-password, course unpublished, module unpublished) and every URL is called
+pattern that takes an id: an int (a `<int:...>` converter, or a digit group in
+a regex) or a UUID (a `<uuid:...>` converter). For each,
+`TARGETS[kwarg](world)` gives the values to put in each id kwarg, built on a
+*world* (see `World`): a course with a module, a lesson and a quiz (single
+choice + essay), trainee A enrolled with a submitted attempt waiting for
+marking, an open attempt and an issued certificate, trainee B (not enrolled),
+a trainer who may edit only another course, cohort A (trainee A, the closed
+course) and cohort B (trainee B, the other course) each with a finished
+export, the manager of a third cohort C (which the trainer teaches), and a
+superuser. Cohort and certificate targets are closed by staff scope rather
+than by the scenario: every role but the superuser is outside them (trainee A
+owns the certificate: its files are theirs, nobody else's). The world is then
+closed in one way per scenario (SCENARIOS: restricted to a group, protected by
+a password, course unpublished, module unpublished) and every URL is called
 with GET and POST (POST_DATA gives a valid form for the URL name, so a missing
-check would write) as each role. After each call the database must be what
-it was (`db_snapshot`: every row of SNAPSHOT_MODELS), the response must not
-be a server error, and closed content (SECRETS) must not appear. The Wagtail
-page URLs of the course, module, lesson and quiz are walked the same way.
+check would write) as each role. After each call the database must be what it
+was (`db_snapshot`: every row of SNAPSHOT_MODELS), the response must not be a
+server error, and closed content (SECRETS) must not appear; the certificate's
+and the exports' files only to the roles in FILE_SECRETS. The Wagtail page
+URLs of the course, module, lesson and quiz are walked the same way.
 
-A pattern with an int kwarg that TARGETS does not know fails the test
+A pattern with an id kwarg that TARGETS does not know fails the test
 (`test_every_id_taking_url_is_known`), so a new view is covered as soon as it
 is added, or the test says what to add.
 
 Extending it (certificates, cohorts, exports...)
 -----------------------------------------------
-- New kwarg (e.g. `certificate_id`): add `TARGETS["certificate_id"] =
-  lambda w: [...]`, creating what it needs in `World.__init__` (before the
-  scenario closes the course) and keeping it on `self`.
+- New kwarg (e.g. `certificate_id`, or a `<uuid:...>` one): add
+  `TARGETS["certificate_id"] = lambda w: [...]`, creating what it needs in
+  `World.__init__` (before the scenario closes the course) and keeping it on
+  `self`.
 - New models the view could write: add them to SNAPSHOT_MODELS.
 - A POST that needs a valid form to write anything: add POST_DATA[url name].
 - Staff-only areas covered by their own scope tests: EXCLUDED_PREFIXES, with
   the reason. Never add a route there to silence this test.
-"""
+- Views open to the superuser by design (a POST there would write):
+  SUPERUSER_MAY_WRITE, with the reason; their GETs are still walked."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import UUIDConverter
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
 from assessments.demo import answer_data, attempt_take
@@ -49,8 +62,19 @@ from assessments.services import attempt_start
 from courses.models import Enrollment, LessonCompletion, ModulePage
 from courses.services import enrollment_create
 from lms.accounts.models import User
-from tests.factories import UserFactory, trainee, trainer
+from lms.certificates.models import Certificate, CertificateEvent
+from lms.certificates.services import certificate_ensure
+from lms.cohorts.models import (
+    Cohort,
+    CohortExport,
+    CohortMembership,
+    ReminderOptOut,
+    ReminderSent,
+)
+from lms.cohorts.services import cohort_import_plan
+from tests.factories import UserFactory, program_manager, trainee, trainer
 from tests.factories.assessments import question, quiz_in
+from tests.factories.cohorts import cohort_with
 from tests.factories.courses import course_tree, lessons_of
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +83,9 @@ pytestmark = pytest.mark.django_db
 EXCLUDED_PREFIXES = {
     "admin/": "Wagtail admin: Wagtail's permission policies; staff scope tests",
     "django-admin/": "Django admin: superusers only",
+    "angkatan/": "cohort staff area (ids of cohorts, members, exports, no "
+    "course page or attempt): its own walk over every cohort view with an id, "
+    "tests/cohorts/test_access.py::test_every_cohort_view_with_an_id_is_covered",
 }
 # Regex routes whose digit groups are not page, course, quiz or attempt ids.
 NOT_COURSE_DATA = {
@@ -67,6 +94,19 @@ NOT_COURSE_DATA = {
 }
 
 SECRETS = ("Isi rahasia", "Soal single?", "Penjelasan single.", "Jawaban esai")
+# Files behind an id, and the only roles that may receive them.
+CERTIFICATE_FILE = "rahasia-sertifikat-A"
+FILE_SECRETS = {
+    CERTIFICATE_FILE: {"trainee A (enrolled)", "superuser"},
+    "rahasia-ekspor-A": {"superuser"},
+    "rahasia-ekspor-B": {"superuser"},
+}
+# URL name prefixes the superuser may write through by design (every other
+# role is outside them); their GETs are still walked as the superuser.
+SUPERUSER_MAY_WRITE = {
+    "cohorts:": "a superuser manages every cohort (cohorts_managed_by): "
+    "removing a member, importing, requesting an export are theirs to do",
+}
 
 SNAPSHOT_MODELS = [
     Enrollment,
@@ -75,6 +115,17 @@ SNAPSHOT_MODELS = [
     AttemptQuestion,
     Accommodation,
     RegradeJob,
+    User,
+    Cohort,
+    Cohort.courses.through,
+    Cohort.managers.through,
+    Cohort.trainers.through,
+    CohortMembership,
+    CohortExport,
+    ReminderSent,
+    ReminderOptOut,
+    Certificate,
+    CertificateEvent,
 ]
 
 
@@ -105,12 +156,82 @@ class World:
                 ),
             )
         self.trainer.groups.add(editors)
+        self._certificate()
+        self._cohorts(other)
         self.superuser = UserFactory(is_superuser=True, is_staff=True)
         self.restriction_ids: list[int] = []
         self.scenario = ""
         self.page_urls = {
             p.url: p for p in (self.course, self.module, self.lesson, self.quiz)
         }
+
+    def _certificate(self) -> None:
+        """Trainee A's issued certificate with its files (the course is
+        not completed: the walk is about who reaches the row and files)."""
+        enrollment = Enrollment.objects.get(user=self.trainee_a, course=self.course)
+        Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=self.now())
+        enrollment.refresh_from_db()
+        self.certificate, _created = certificate_ensure(enrollment=enrollment)
+        self.certificate.status = Certificate.Status.ISSUED
+        self.certificate.issued_at = self.now()
+        name = f"walk-{self.certificate.uuid}"
+        self.certificate.pdf.save(
+            f"{name}.pdf", ContentFile(f"%PDF-1.4 {CERTIFICATE_FILE}".encode())
+        )
+        self.certificate.credential.save(
+            f"{name}.json", ContentFile(f'{{"x": "{CERTIFICATE_FILE}"}}'.encode())
+        )
+
+    def _cohorts(self, other) -> None:
+        """Cohort A (trainee A, the closed course) and cohort B (trainee B,
+        the other course), each with a finished export and a valid import
+        token of its manager; cohort C, managed by `cohort_manager` and
+        taught by the trainer, with a member and an export of its own."""
+        self.cohort_manager = program_manager()
+        self.cohorts = {}
+        self.exports = {}
+        self.import_tokens = {}
+        for code, courses, member in (
+            ("A", [self.course], self.trainee_a),
+            ("B", [other], self.trainee_b),
+        ):
+            manager = program_manager()
+            cohort = cohort_with(
+                code=f"walk-{code.lower()}", courses=courses, manager=manager
+            )
+            CohortMembership.objects.create(cohort=cohort, user=member)
+            export = CohortExport.objects.create(
+                cohort=cohort, kind="matrix", format="csv", status="done", rows=1
+            )
+            export.file.save(
+                "walk.csv", ContentFile(f"nama\nrahasia-ekspor-{code}\n".encode())
+            )
+            upload = SimpleUploadedFile(
+                "peserta.csv",
+                b"nama,telepon,email,desa\nSiti Walk,0812 5555 0001,,Batu\n",
+                content_type="text/csv",
+            )
+            plan = cohort_import_plan(cohort=cohort, upload=upload)
+            assert plan.ok, plan
+            self.import_tokens[cohort.pk] = plan.token(cohort=cohort, user=manager)
+            self.cohorts[code] = cohort
+            self.exports[code] = export
+        own = cohort_with(
+            code="walk-c",
+            courses=[other],
+            manager=self.cohort_manager,
+            teacher=self.trainer,
+        )
+        CohortMembership.objects.create(cohort=own, user=trainee())
+        CohortExport.objects.create(
+            cohort=own, kind="matrix", format="csv", status="done", rows=1
+        )
+
+    @staticmethod
+    def now():
+        from django.utils import timezone
+
+        return timezone.now()
 
     @property
     def course_closed(self) -> bool:
@@ -129,6 +250,7 @@ class World:
             "trainee A (enrolled)": self.trainee_a,
             "trainee B": self.trainee_b,
             "trainer of another course": self.trainer,
+            "manager of another cohort": self.cohort_manager,
         }
         if scenario.startswith("unpublished"):
             # Superusers pass view restrictions by design; nobody passes an
@@ -138,7 +260,7 @@ class World:
 
 
 # kwarg name -> the values to try, from the world.
-TARGETS: dict[str, Callable[[World], list[int]]] = {
+TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     # An unpublished module leaves its course open: no closed course then.
     "course_id": lambda w: [w.course.pk] if w.course_closed else [],
     "lesson_id": lambda w: [w.lesson.pk],
@@ -149,6 +271,13 @@ TARGETS: dict[str, Callable[[World], list[int]]] = {
     "page_id": lambda w: [p.pk for p in w.closed_pages().values()],
     "page_view_restriction_id": lambda w: w.restriction_ids or [0],
     "restriction_id": lambda w: w.restriction_ids or [0],
+    # Staff scope: cohort A (the closed course) and B; nobody walked but the
+    # superuser manages or teaches them (manager and trainer: cohort C).
+    "cohort_id": lambda w: [c.pk for c in w.cohorts.values()],
+    "user_id": lambda w: [w.trainee_a.pk, w.trainee_b.pk],
+    "export_id": lambda w: [e.pk for e in w.exports.values()],
+    # Certificates by UUID: trainee A's.
+    "uuid": lambda w: [w.certificate.uuid],
 }
 
 
@@ -166,6 +295,9 @@ POST_DATA: dict[str, Callable[[World, dict], dict]] = {
         "password": "salah",
         "return_url": "/",
     },
+    "cohorts:cohort_exports": lambda w, kw: {"kind": "matrix", "format": "csv"},
+    # A token its manager got from the preview: confirming it imports.
+    "cohorts:import": lambda w, kw: {"token": w.import_tokens[kw["cohort_id"]]},
 }
 
 
@@ -202,8 +334,8 @@ _DIGITS = re.compile(r"\((?:\?P<(\w+)>)?\\d\+?\)")
 
 
 def url_patterns_with_ids() -> Iterator[tuple[str, str, list[str]]]:
-    """(route, qualified URL name, int kwarg names) of every pattern that
-    takes an int, outside EXCLUDED_PREFIXES."""
+    """(route, qualified URL name, id kwarg names) of every pattern that
+    takes an int or a UUID, outside EXCLUDED_PREFIXES."""
 
     def walk(resolver, prefix, namespace):
         for entry in resolver.url_patterns:
@@ -220,7 +352,11 @@ def url_patterns_with_ids() -> Iterator[tuple[str, str, list[str]]]:
         if route.startswith(tuple(EXCLUDED_PREFIXES)):
             continue
         converters = getattr(entry.pattern, "converters", {})
-        ints = [k for k, c in converters.items() if c.regex == "[0-9]+"]
+        ints = [
+            k
+            for k, c in converters.items()
+            if c.regex == "[0-9]+" or isinstance(c, UUIDConverter)
+        ]
         if not converters:
             ints = [
                 m.group(1) or f"<positional {i}>"
@@ -254,6 +390,12 @@ def db_snapshot() -> dict[str, list[tuple]]:
     }
 
 
+def _body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
 def test_every_id_taking_url_is_known():
     found = list(url_patterns_with_ids())
     unknown = [
@@ -268,7 +410,44 @@ def test_every_id_taking_url_is_known():
         f"(see the module docstring): {unknown}"
     )
     names = {name for _r, name, _i in found}
-    assert {"courses:enroll", "assessments:question", "assessments:mark"} <= names
+    assert {
+        "courses:enroll",
+        "assessments:question",
+        "assessments:mark",
+        "cohorts:member_remove",
+        "cohorts:export_download",
+        "certificates:pdf",
+        "certificates:credential",
+        "certificates:verify",
+    } <= names
+
+
+# The one change a closed target allows: an enrolled trainee leaves a course
+# that is still published, even one they may no longer open (restricted since
+# they joined, or its password not given). Leaving only removes; see
+# course_withdraw. An unpublished course stays a 404.
+LEAVING_SCENARIOS = ("restricted to a group", "password-protected")
+
+
+def _may_leave(scenario: str, role: str, name: str, method: str) -> bool:
+    return (
+        name == "courses:withdraw"
+        and method == "post"
+        and role == "trainee A (enrolled)"
+        and scenario in LEAVING_SCENARIOS
+    )
+
+
+def _assert_only_left_and_rejoin(world, before, saved: dict, where: str) -> None:
+    """The withdrawal changed trainee A's enrolment only, to withdrawn; put
+    it back as it was for the rest of the walk."""
+    after = db_snapshot()
+    assert {k for k in after if after[k] != before[k]} == {"Enrollment"}, where
+    enrollment = Enrollment.objects.get(user=world.trainee_a, course=world.course)
+    assert enrollment.status == Enrollment.Status.WITHDRAWN, where
+    Enrollment.objects.filter(pk=saved["id"]).update(
+        **{k: v for k, v in saved.items() if k != "id"}
+    )
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -283,17 +462,30 @@ def test_no_role_changes_anything_through_an_id_on_a_closed_target(client, scena
             client.force_login(user)
         for name, url, kwargs in _urls(world):
             data = POST_DATA.get(name, lambda w, kw: {})(world, kwargs)
-            for method in ("get", "post"):
+            methods = ("get", "post")
+            if role == "superuser" and name.startswith(tuple(SUPERUSER_MAY_WRITE)):
+                methods = ("get",)
+            for method in methods:
                 before = db_snapshot()
                 payload = data if method == "post" else {}
+                leaving = _may_leave(scenario, role, name, method)
+                if leaving:
+                    saved = Enrollment.objects.filter(
+                        user=world.trainee_a, course=world.course
+                    ).values()[0]
                 response = getattr(client, method)(url, payload)
                 calls += 1
                 where = f"{scenario} · {role} · {method.upper()} {url}"
                 assert response.status_code < 500, where
+                if leaving:
+                    _assert_only_left_and_rejoin(world, before, saved, where)
                 assert db_snapshot() == before, where
-                body = response.content.decode(errors="replace")
+                body = _body(response)
                 for secret in SECRETS:
                     assert secret not in body, f"{where} shows {secret!r}"
+                for secret, allowed in FILE_SECRETS.items():
+                    if role not in allowed:
+                        assert secret not in body, f"{where} serves {secret!r}"
         if scenario == "unpublished module":
             body = client.get(world.course.url).content.decode()
             for step in (world.lesson, world.quiz):
@@ -308,3 +500,92 @@ def test_no_role_changes_anything_through_an_id_on_a_closed_target(client, scena
             for secret in SECRETS:
                 assert secret not in response.content.decode(), where
     assert calls > 50
+
+
+def _cohort_b_urls(world: World) -> Iterator[tuple[str, str, dict]]:
+    for name, url, kwargs in _urls(world):
+        cohort_id = kwargs.get("cohort_id")
+        export_id = kwargs.get("export_id")
+        if cohort_id == world.cohorts["B"].pk or export_id == world.exports["B"].pk:
+            yield name, url, kwargs
+
+
+def test_cohort_a_manager_gets_nothing_of_cohort_b(client):
+    """A manager with a real cohort of their own (A), on every id of B."""
+    world = World()
+    manager_a = world.cohorts["A"].managers.get()
+    client.force_login(manager_a)
+    client.raise_request_exception = True
+    walked = set()
+    for name, url, kwargs in _cohort_b_urls(world):
+        data = POST_DATA.get(name, lambda w, kw: {})(world, kwargs)
+        for method in ("get", "post"):
+            before = db_snapshot()
+            response = getattr(client, method)(url, data if method == "post" else {})
+            where = f"manager of cohort A · {method.upper()} {url}"
+            assert response.status_code in (404, 405), (where, response.status_code)
+            assert db_snapshot() == before, where
+            body = _body(response)
+            assert "rahasia-ekspor-B" not in body, where
+            assert world.trainee_b.email not in body, where
+        walked.add(name)
+    assert walked == {
+        n for _r, n, _i in url_patterns_with_ids() if n.startswith("cohorts:")
+    }
+    # The same manager does reach cohort A: the 404s above are scope, not a
+    # broken view.
+    own = reverse("cohorts:dashboard", args=[world.cohorts["A"].pk])
+    assert client.get(own).status_code == 200
+
+
+@pytest.mark.parametrize("what", ["pdf", "credential"])
+def test_only_the_owner_downloads_a_certificate_of_an_open_course(client, what):
+    """Trainee A's certificate on an open course: trainee B, anonymous, the
+    trainer of another course and the manager of another cohort get no file."""
+    world = World()
+    url = reverse(f"certificates:{what}", args=[world.certificate.uuid])
+    for role, user in world.roles("open").items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        body = _body(response)
+        if role == "trainee A (enrolled)":
+            assert response.status_code == 200, role
+            assert CERTIFICATE_FILE in body
+        else:
+            assert response.status_code in (302, 404), (role, response.status_code)
+            assert CERTIFICATE_FILE not in body, role
+
+
+def test_public_verify_page_shows_only_name_course_date_and_issuer(client):
+    """Public by design: anyone with the QR URL sees the printed name, the
+    course, the date, the issuer (and the code they typed), nothing else
+    about the trainee, however closed the course is."""
+    world = World()
+    _close(world, "unpublished course")
+    certificate = world.certificate
+    url = reverse("certificates:verify", args=[certificate.uuid])
+    personal = [
+        world.trainee_a.email,
+        world.trainee_a.phone,
+        world.cohorts["A"].name,
+        world.cohorts["A"].code,
+        CERTIFICATE_FILE,
+        *SECRETS,
+    ]
+    for role, user in world.roles("unpublished course").items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, role
+        html = response.content.decode()
+        facts = html[html.index('<dl class="facts">') : html.index("</dl>")]
+        assert facts.count("<dt>") == 5, role  # name, course, date, issuer, code
+        assert certificate.recipient_name in facts
+        assert world.course.title in facts
+        assert certificate.code in facts
+        for value in personal:
+            if value:
+                assert value not in html, (role, value)

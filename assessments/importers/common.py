@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
+import io
 import re
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from html.parser import HTMLParser
@@ -218,20 +221,26 @@ def short_name(text_html: str) -> str:
 _CONTEXT_SEGMENT = re.compile(r"^\$[a-z]+\$$")
 
 
-def category_leaf(path: str) -> str:
-    """The last segment of a Moodle category path: `$course$/top/Foo/Bar`
-    gives "Bar"; the context (`$course$`) and the "top" root give ""."""
+def category_path(path: str) -> tuple[str, ...]:
+    """The names of a Moodle category path below its context and "top":
+    `$course$/top/Foo/Bar` and `top/Foo/Bar` give ("Foo", "Bar"); `//` is
+    a slash inside a name; empty segments are dropped."""
     segments = [
         segment.replace("//", "/").strip()
         for segment in re.split(r"(?<!/)/(?!/)", path.strip())
     ]
-    segments = [segment for segment in segments if segment]
+    segments = [plain_text(segment) for segment in segments if segment.strip()]
     if segments and _CONTEXT_SEGMENT.match(segments[0]):
         segments = segments[1:]
-        if segments and segments[0] == "top":
-            segments = segments[1:]
-    elif segments and segments[0] == "top":
+    if segments and segments[0] == "top":
         segments = segments[1:]
+    return tuple(segments)
+
+
+def category_leaf(path: str) -> str:
+    """The last segment of a Moodle category path: `$course$/top/Foo/Bar`
+    gives "Bar"; the context (`$course$`) and the "top" root give ""."""
+    segments = category_path(path)
     return segments[-1] if segments else ""
 
 
@@ -239,9 +248,10 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _EXPONENT = re.compile(r"[eE][+-]?0*([0-9]+)$")
 NUMBER_MAX_LENGTH = 100  # characters of a number in a file
 EXPONENT_MAX_DIGITS = 4  # 1e9999 is read; 1e10000 is refused before Decimal()
-# Question.numeric_answer and numeric_tolerance are DecimalField(16, 4):
-ANSWER_MAX_DIGITS = 16
-ANSWER_DECIMAL_PLACES = 4
+# Numeric answers and tolerances: DecimalField(15, 7) (models.NUMBER_DIGITS,
+# NUMBER_PLACES), so 9.80665 +- 0.00001 is kept exactly:
+ANSWER_MAX_DIGITS = 15
+ANSWER_DECIMAL_PLACES = 7
 ANSWER_QUANTUM = Decimal(1).scaleb(-ANSWER_DECIMAL_PLACES)
 MAX_POINTS = 1000  # AttemptQuestion.max_points is DecimalField(6, 2)
 
@@ -369,8 +379,11 @@ def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
     problems = []
     texts = [question.name, question.text, question.category, question.explanation]
     texts += [question.rubric]
+    texts += [question.true_feedback, question.false_feedback]
     texts += [
-        part for choice in question.choices for part in (choice.text, choice.feedback)
+        part
+        for choice in question.choices
+        for part in (choice.text, choice.feedback, choice.match)
     ]
     if not all(text_storable(text) for text in texts):
         problems.append(
@@ -380,10 +393,16 @@ def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
             )
             % {"question": label}
         )
-    for value in (question.numeric_answer, question.numeric_tolerance):
+    numbers = [
+        number
+        for choice in question.choices
+        for number in (choice.value, choice.tolerance)
+    ]
+    for value in numbers:
         if value is not None and not answer_fits(value):
             problems.append(out_of_range(label, str(value)))
-    if not 1 <= question.points <= MAX_POINTS:
+    lowest = 0 if question.kind == "description" else 1
+    if not lowest <= question.points <= MAX_POINTS:
         problems.append(points_out_of_range(label, str(question.points)))
     return problems
 
@@ -426,6 +445,12 @@ def check_choices(choices: list[ParsedChoice], label: str) -> None:
         raise QuestionError(_("%(question)s: no correct answer.") % {"question": label})
 
 
+def check_accepted(choices: list[ParsedChoice], label: str) -> None:
+    """A short-answer question needs an answer that earns credit."""
+    if not any(choice.correct for choice in choices):
+        raise QuestionError(_("%(question)s: no correct answer.") % {"question": label})
+
+
 def check_tolerance(raw: str, label: str) -> Decimal:
     """A tolerance: a number, not negative."""
     tolerance = answer_number(raw, label)
@@ -440,3 +465,182 @@ def check_tolerance(raw: str, label: str) -> Decimal:
             % {"question": label, "value": raw}
         )
     return tolerance
+
+
+# --------------------------------------------------------------------------
+# Rich text, images and grades (issue 10)
+# --------------------------------------------------------------------------
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+PLUGINFILE = "@@PLUGINFILE@@/"
+_DATA_URI = re.compile(
+    r"data:image/(png|jpe?g|gif|webp);base64,([A-Za-z0-9+/=\s]+)$", re.IGNORECASE
+)
+
+
+def rich_text(raw: str, fmt: str) -> str:
+    """The bank's stored HTML for text in a Moodle/GIFT text format:
+    `html` is cleaned as the bank cleans it (`rich_text.html_clean`: nh3
+    allowlist; text without tags becomes a paragraph), `markdown` is
+    converted then sanitised, `plain`/`plain_text` escaped, and Moodle
+    auto-format (`moodle`, `moodle_auto_format`) keeps its line breaks and,
+    as Moodle does, its HTML, sanitised."""
+    from ..rich_text import html_clean, html_from_markdown, html_from_text
+
+    raw = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    if fmt in ("plain", "plain_text"):
+        return html_from_text(raw)
+    if fmt == "markdown":
+        return html_from_markdown(raw)
+    if fmt in ("moodle", "moodle_auto_format") and "\n" in raw.strip():
+        raw = raw.strip().replace("\n", "<br>")
+    return html_clean(raw)
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def rich_is_empty(markup: str) -> bool:
+    """Whether sanitised HTML has no words."""
+    return not html.unescape(_TAGS.sub("", markup or "")).strip()
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    """The attributes of one start tag, entities decoded."""
+    return {
+        match.group(1).lower(): html.unescape(
+            next(group for group in match.groups()[1:] if group is not None)
+        )
+        for match in _ATTR.finditer(tag[4:])
+    }
+
+
+def images_take(
+    raw: str, files: dict[str, bytes], label: str
+) -> tuple[str, list, list[str]]:
+    """Take the pictures out of an HTML fragment: returns the fragment
+    without its `<img>` tags, the pictures embedded in the file
+    (`@@PLUGINFILE@@/name` with a base64 `<file name=...>`) as
+    ParsedImage, in order (a `data:image/...;base64,` URI, GIFT's way to
+    embed a picture, counts as embedded), and notes for what changed: a
+    picture without
+    alt text gets its file name as alt text; a picture at an outside
+    address or missing from the file is dropped, by name."""
+    from urllib.parse import unquote
+
+    from .base import ParsedImage
+
+    images: list[ParsedImage] = []
+    notes: list[str] = []
+
+    def take(match: re.Match) -> str:
+        attributes = _attributes(match.group(0))
+        src = attributes.get("src", "")
+        name = unquote(src[len(PLUGINFILE) :]) if src.startswith(PLUGINFILE) else ""
+        inline = _DATA_URI.match(src)
+        if inline:  # GIFT's way to embed a picture: a data: URI
+            name = f"picture-{len(images) + 1}.{inline.group(1).lower()}"
+            try:
+                files[name] = base64.b64decode(inline.group(2), validate=True)
+            except (binascii.Error, ValueError):
+                files[name] = b""
+        if not name or name not in files:
+            notes.append(
+                _(
+                    "%(question)s: the picture %(src)s is not in the file and "
+                    "was left out."
+                )
+                % {"question": label, "src": shorten(src or "?", 60)}
+            )
+            return ""
+        if not _is_picture(files[name]):
+            raise QuestionError(
+                _(
+                    "%(question)s: the embedded file %(name)s is not a picture "
+                    "Sinau can show (PNG, JPEG, GIF or WebP)."
+                )
+                % {"question": label, "name": shorten(name, 60)}
+            )
+        alt = plain_text(attributes.get("alt", ""))
+        if not alt:
+            alt = name
+            notes.append(
+                _(
+                    "%(question)s: the picture %(name)s has no alt text; its "
+                    "file name was used. Describe the picture in the question "
+                    "bank."
+                )
+                % {"question": label, "name": name}
+            )
+        images.append(ParsedImage(name=name, data=files[name], alt=alt))
+        return ""
+
+    return _IMG.sub(take, raw or ""), images, notes
+
+
+def _is_picture(data: bytes) -> bool:
+    """Whether Pillow reads `data` as a PNG, JPEG, GIF or WebP image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            return image.format in ("PNG", "JPEG", "GIF", "WEBP")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
+
+
+# Moodle's grade fractions (question_bank::fraction_options_full), in
+# percent; an imported grade must be one of them (within 0.001 %, as
+# Moodle's match_grade_options allows) and is stored as that exact value.
+FRACTIONS = tuple(
+    Decimal(value)
+    for value in (
+        "100",
+        "90",
+        "83.33333",
+        "80",
+        "75",
+        "70",
+        "66.66667",
+        "60",
+        "50",
+        "40",
+        "33.33333",
+        "30",
+        "25",
+        "20",
+        "16.66667",
+        "14.28571",
+        "12.5",
+        "11.11111",
+        "10",
+        "5",
+        "0",
+    )
+)
+ALL_FRACTIONS = FRACTIONS + tuple(-value for value in FRACTIONS if value)
+_FRACTION_SLACK = Decimal("0.001")
+
+
+def fraction_check(raw: str, label: str) -> Decimal:
+    """A grade in percent from a file, as one of Moodle's fractions, or
+    QuestionError naming the question and the grade (Moodle refuses it
+    too: e.g. 33 for a three-way split, where 33.33333 is meant)."""
+    value = parse_decimal(raw)
+    if value is None:
+        raise QuestionError(
+            _("%(question)s: the answer grade '%(value)s' is not a number.")
+            % {"question": label, "value": shorten(raw)}
+        )
+    for allowed in ALL_FRACTIONS:
+        if abs(value - allowed) < _FRACTION_SLACK:
+            return allowed
+    raise QuestionError(
+        _(
+            "%(question)s: the answer grade %(value)s%% is not one Moodle "
+            "allows (e.g. 100, 50, 33.33333, 25, 0, -50)."
+        )
+        % {"question": label, "value": shorten(raw)}
+    )

@@ -5,15 +5,21 @@ Questions are separated by blank lines; `//` lines are comments; a
 question is `::Title::` (optional), an optional `[html]`/`[moodle]`/
 `[plain]`/`[markdown]` format, the text, and an answer block in braces:
 
-- `{=right ~wrong}`: single choice (`~%50%a ~%50%b`: multiple choice);
-- `{T}` `{F}` `{TRUE}` `{FALSE}`: true/false;
-- `{#2.5:0.1}` or `{#2.4..2.6}`: numeric;
-- `{}`: essay.
+- `{=right ~wrong ~%50%half}`: single choice (Moodle: any `=` answer);
+  without `=` (`{~%50%a ~%50%b ~%-100%c}`) it is multiple choice. Every
+  answer keeps its `%grade%` (one of Moodle's fractions, else an error);
+- `{T}` `{F}` `{TRUE}` `{FALSE}`: true/false, `{T#if wrong#if right}`;
+- `{#2.5:0.1}`, `{#2.4..2.6}`, `{#=1822:0 =%50%1822:2}`: numeric, every
+  answer with its tolerance and credit; `~#text` is wrong-answer feedback;
+- `{=four =%50%4}`: short answer (no `~`); `{=cat -> food =dog -> bone}`:
+  matching; `{}`: essay; no braces: a description.
 
-`#text` after an answer is its feedback; `####text` at the end of the block
-is the general feedback. `\\~ \\= \\# \\{ \\} \\: \\\\` are literal characters and
-`\\n` a line break. Matching, short answer, missing word and description
-questions are reported as skipped.
+Text after the closing `}` makes a missing-word question: the answers'
+place in the text becomes `_____` (as Moodle does), whatever the type,
+so `Pi to 3 dp? {#3.141..3.142}.` is a numeric question. `#text` after an
+answer is its feedback; `####text` at the end of the block is the general
+feedback. `\\~ \\= \\# \\{ \\} \\: \\\\` are literal characters and `\\n` a line
+break.
 """
 
 from __future__ import annotations
@@ -24,22 +30,29 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .base import ParsedChoice, ParsedQuestion, ParseResult
+from .base import (
+    ParsedCategory,
+    ParsedChoice,
+    ParsedImage,
+    ParsedQuestion,
+    ParseResult,
+)
 from .common import (
     QuestionError,
     answer_number,
-    category_leaf,
+    category_path,
+    check_accepted,
     check_choices,
     check_tolerance,
-    clean_html,
     finish,
-    html_to_text,
+    fraction_check,
+    images_take,
     plain_text,
     question_label,
+    rich_is_empty,
+    rich_text,
     short_name,
     shorten,
-    text_to_html,
-    unsupported,
 )
 
 # Escaped characters become private-use placeholders while the question is
@@ -53,7 +66,8 @@ _RESTORE = str.maketrans(
     }
 )
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_WEIGHT = re.compile(r"^%([^%]*)%")
+BLANK = "_____"
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _CATEGORY = "$CATEGORY:"
 
@@ -73,7 +87,7 @@ class _Source:
     title: str
     fmt: str
     text: str
-    answers: str
+    answers: str | None
     label: str
 
 
@@ -82,15 +96,18 @@ def parse(content: str) -> ParseResult:
     questions: list[ParsedQuestion] = []
     skipped: list[str] = []
     errors: list[str] = []
-    category = ""
+    categories: list[ParsedCategory] = []
+    path: tuple[str, ...] = ()
     number = 0
     for block in _blocks(content):
         lines, numbers = block.lines, block.numbers
-        if lines[0].startswith(_CATEGORY):
-            category = category_leaf(_restore(lines[0][len(_CATEGORY) :]))
+        while lines and lines[0].startswith(_CATEGORY):
+            path = category_path(_restore(lines[0][len(_CATEGORY) :]))
+            if path and all(known.path != path for known in categories):
+                categories.append(ParsedCategory(path))
             lines, numbers = lines[1:], numbers[1:]
-            if not lines:
-                continue
+        if not lines:
+            continue
         number += 1
         try:
             outcome = _parse_question("\n".join(lines), number, numbers[0])
@@ -100,9 +117,12 @@ def parse(content: str) -> ParseResult:
         if isinstance(outcome, str):
             skipped.append(outcome)
         else:
-            outcome.category = category
+            outcome.category_path = path
+            outcome.category = path[-1] if path else ""
             questions.append(outcome)
-    return finish(questions, skipped, errors)
+    result = finish(questions, skipped, errors)
+    result.categories = categories
+    return result
 
 
 def _blocks(content: str) -> list[_Block]:
@@ -143,28 +163,39 @@ def _split_format(text: str, default: str) -> tuple[str, str]:
     return match.group(1).lower(), text[match.end() :].strip()
 
 
-def _as_html(text: str, fmt: str) -> str:
-    """Simple HTML of a text in GIFT format `fmt` (moodle: HTML with line
-    breaks kept; html: HTML; plain/markdown: plain text)."""
-    text = _restore(text)
-    if fmt in ("plain", "markdown"):
-        return text_to_html(text)
-    if fmt == "moodle":
-        text = text.replace("\n", "<br>")
-    return clean_html(text)
-
-
-def _as_text(text: str, default_fmt: str) -> str:
-    """Plain text of an answer or feedback (its own `[format]` or the
-    question's)."""
+def _rich(text: str, default_fmt: str) -> str:
+    """Sanitised HTML of a GIFT text (its own `[format]` or `default_fmt`)."""
     fmt, text = _split_format(text, default_fmt)
-    text = _restore(text)
-    return plain_text(text) if fmt in ("plain", "markdown") else html_to_text(text)
+    return rich_text(_restore(text), fmt)
 
 
-def _split(text: str, number: int, line: int) -> _Source | str:
-    """Title, format, text and answer block of a question; a string (the
-    `skipped` entry) for description and missing-word questions."""
+def _rich_picture(
+    text: str, default_fmt: str, label: str
+) -> tuple[str, ParsedImage | None, list[str]]:
+    """Sanitised HTML of a GIFT text, the picture it embeds (an `<img>`
+    with a `data:image/...;base64,` URI, in html or moodle format) and
+    notes on what was changed or left out."""
+    fmt, text = _split_format(text, default_fmt)
+    raw = _restore(text)
+    images, notes = [], []
+    if fmt in ("html", "moodle"):
+        raw, images, notes = images_take(raw, {}, label)
+    markup = rich_text(raw, fmt)
+    if images or notes:
+        markup = re.sub(r"<p>\s*</p>", "", markup).strip()
+    for extra in images[1:]:
+        notes.append(
+            _("%(question)s: only one picture is kept; %(name)s was left out.")
+            % {"question": label, "name": extra.name}
+        )
+    return markup, images[0] if images else None, notes
+
+
+def _split(text: str, number: int, line: int) -> _Source:
+    """Title, format, text and answer block of a question. Text after the
+    answer block makes a missing-word question: `_____` marks the place of
+    the answers (Moodle's rule). A question without braces is a
+    description (`answers` None)."""
     title = ""
     label = question_label("", number, line)
     if text.startswith("::"):
@@ -180,7 +211,7 @@ def _split(text: str, number: int, line: int) -> _Source | str:
     fmt, text = _split_format(text, "moodle")
     start, end = text.find("{"), text.find("}")
     if start == -1 and end == -1:
-        return unsupported(label, _("description"))
+        return _Source(title, fmt, text, None, label)
     if end == -1:
         raise QuestionError(
             _("%(question)s: the answers are not closed: '}' is missing.")
@@ -190,50 +221,58 @@ def _split(text: str, number: int, line: int) -> _Source | str:
         raise QuestionError(
             _("%(question)s: '}' comes before any '{'.") % {"question": label}
         )
-    if text[end + 1 :].strip():
-        return unsupported(label, _("missing word"))
-    return _Source(title, fmt, text[:start], text[start + 1 : end].strip(), label)
+    after = text[end + 1 :].strip()
+    if "{" in after or "}" in after:
+        raise QuestionError(
+            _(
+                "%(question)s: more than one answer block; Sinau imports one "
+                "'{...}' per question (cloze questions are not supported)."
+            )
+            % {"question": label}
+        )
+    body = text[:start] + BLANK + text[end + 1 :] if after else text[:start]
+    return _Source(title, fmt, body, text[start + 1 : end].strip(), label)
 
 
 def _parse_question(text: str, number: int, line: int) -> ParsedQuestion | str:
-    """One question, or the `skipped` entry for an unsupported one; raises
-    QuestionError."""
+    """One question; raises QuestionError."""
     source = _split(text, number, line)
-    if isinstance(source, str):
-        return source
     answers, explanation = source.answers, ""
-    separator = answers.rfind("####")
-    if separator != -1:
-        fmt, feedback = _split_format(answers[separator + 4 :], source.fmt)
-        explanation = _as_html(feedback, fmt)
-        answers = answers[:separator].strip()
-    kind = _kind(answers)
-    if kind in ("matching", "shortanswer"):
-        name = _("matching") if kind == "matching" else _("short answer")
-        return unsupported(source.label, name)
-    question_html = _as_html(source.text, source.fmt)
-    if not html_to_text(question_html):
+    if answers is not None:
+        separator = answers.rfind("####")
+        if separator != -1:
+            explanation = _rich(answers[separator + 4 :], source.fmt)
+            answers = answers[:separator].strip()
+    kind = "description" if answers is None else _kind(answers)
+    question_html, image, notes = _rich_picture(source.text, source.fmt, source.label)
+    if rich_is_empty(question_html) and image is None:
         raise QuestionError(
             _("%(question)s: the question text is empty.") % {"question": source.label}
         )
     question = ParsedQuestion(
         kind=kind,
-        name=source.title or short_name(question_html),
+        name=source.title or short_name(question_html) or image.alt,
         text=question_html,
         explanation=explanation,
+        points=0 if kind == "description" else 1,
+        image=image,
+        notes=notes,
     )
-    if kind == "choice":
-        _fill_choices(question, answers, source)
-    elif kind == "true_false":
-        question.true_false_answer = _TRUE_FALSE[_true_false_value(answers)]
-    elif kind == "numeric":
-        _fill_numeric(question, answers[1:], source.label)
+    fill = {
+        "choice": _fill_choices,
+        "true_false": _fill_true_false,
+        "numeric": _fill_numeric,
+        "short_answer": _fill_short_answer,
+        "matching": _fill_matching,
+    }.get(kind)
+    if fill:
+        fill(question, answers, source)
     return question
 
 
 def _kind(answers: str) -> str:
     """What the answer block is, following Moodle's rules: "essay",
-    "numeric", "choice", "matching", "true_false" or "shortanswer"."""
+    "numeric", "choice", "matching", "true_false" or "short_answer"."""
     if not answers:
         return "essay"
     if answers.startswith("#"):
@@ -244,7 +283,7 @@ def _kind(answers: str) -> str:
         return "matching"
     if _true_false_value(answers) in _TRUE_FALSE:
         return "true_false"
-    return "shortanswer"
+    return "short_answer"
 
 
 def _true_false_value(answers: str) -> str:
@@ -253,63 +292,154 @@ def _true_false_value(answers: str) -> str:
     return _restore(answers.split("#", 1)[0]).upper()
 
 
-def _weighted(answer: str, default: Decimal) -> tuple[Decimal, str]:
-    """An answer's `%weight%` (or `default`) and the rest of it."""
+def _weighted(answer: str, default: Decimal, label: str) -> tuple[Decimal, str]:
+    """An answer's `%grade%` (checked against Moodle's fractions) or
+    `default`, and the rest of it."""
     match = _WEIGHT.match(answer.strip())
     if not match:
         return default, answer.strip()
-    return Decimal(match.group(1)), answer.strip()[match.end() :]
+    return fraction_check(_restore(match.group(1)), label), answer.strip()[
+        match.end() :
+    ]
 
 
-def _fill_choices(question: ParsedQuestion, answers: str, source: _Source) -> None:
-    """Single or multiple choice. With `=` answers it is single choice (the
-    `=` answers are correct); otherwise the `%weight%`s decide: one positive
-    weight is single choice, more are multiple choice."""
-    weighted: list[tuple[Decimal, str]] = []
-    has_equals = False
+def _answer_parts(answers: str, source: _Source) -> list[tuple[str, Decimal, str]]:
+    """`=`/`~` answers as (marker, grade, body) in file order; `=` answers
+    are worth 100 % and `~` ones 0 % unless a `%grade%` says otherwise."""
+    parts = []
     for index, part in enumerate(re.split(r"(?=[=~])", answers)):
         if not part.strip() and index == 0:
             continue
         marker, body = part[:1], part[1:]
-        if marker == "=":
-            has_equals = True
-            weighted.append(_weighted(body, Decimal(100)))
-        else:
-            weighted.append(_weighted(body if marker == "~" else part, Decimal(0)))
-    positives = sum(1 for weight, _answer in weighted if weight > 0)
-    single = has_equals or positives <= 1
-    question.kind = "single" if single else "multiple"
-    for weight, answer in weighted:
+        if marker not in "=~":
+            raise QuestionError(
+                _("%(question)s: an answer must start with '=' or '~'.")
+                % {"question": source.label}
+            )
+        default = Decimal(100) if marker == "=" else Decimal(0)
+        weight, body = _weighted(body, default, source.label)
+        parts.append((marker, weight, body))
+    return parts
+
+
+def _fill_choices(question: ParsedQuestion, answers: str, source: _Source) -> None:
+    """Single choice when an answer is marked `=`, multiple choice
+    otherwise (Moodle's rule); every answer keeps its grade."""
+    parts = _answer_parts(answers, source)
+    question.single = any(marker == "=" for marker, _weight, _body in parts)
+    question.kind = "single" if question.single else "multiple"
+    for _marker, weight, answer in parts:
         text, _hash, feedback = answer.partition("#")
-        choice_text = _as_text(text, source.fmt)
-        if not choice_text:
+        choice_text, image, notes = _rich_picture(text, source.fmt, source.label)
+        question.notes.extend(notes)
+        if rich_is_empty(choice_text) and image is None:
             raise QuestionError(
                 _("%(question)s: an answer is empty.") % {"question": source.label}
             )
-        correct = weight >= 100 if has_equals else weight > 0
         question.choices.append(
-            ParsedChoice(choice_text, correct, _as_text(feedback, source.fmt))
+            ParsedChoice(
+                choice_text,
+                weight > 0,
+                _rich(feedback, source.fmt),
+                fraction=weight,
+                image=image,
+            )
         )
     check_choices(question.choices, source.label)
 
 
-def _fill_numeric(question: ParsedQuestion, answers: str, label: str) -> None:
+def _fill_true_false(question: ParsedQuestion, answers: str, source: _Source) -> None:
+    """`{T#if wrong#if right}`: the first feedback is for a wrong answer,
+    the second for a right one (Moodle's rule)."""
+    value, *feedback = answers.split("#")
+    question.true_false_answer = _TRUE_FALSE[_restore(value).upper()]
+    wrong = _rich(feedback[0], source.fmt) if feedback else ""
+    right = _rich(feedback[1], source.fmt) if len(feedback) > 1 else ""
+    if question.true_false_answer:
+        question.true_feedback, question.false_feedback = right, wrong
+    else:
+        question.true_feedback, question.false_feedback = wrong, right
+
+
+def _fill_short_answer(question: ParsedQuestion, answers: str, source: _Source) -> None:
+    """Accepted answers (`=text`, `=%50%text`), case-insensitive as in
+    Moodle's GIFT; `*` in an answer is a wildcard."""
+    for _marker, weight, answer in _answer_parts(answers, source):
+        text, _hash, feedback = answer.partition("#")
+        value = plain_text(_restore(text))
+        if not value:
+            raise QuestionError(
+                _("%(question)s: an answer is empty.") % {"question": source.label}
+            )
+        question.choices.append(
+            ParsedChoice(
+                value, weight > 0, _rich(feedback, source.fmt), fraction=weight
+            )
+        )
+    check_accepted(question.choices, source.label)
+
+
+def _fill_matching(question: ParsedQuestion, answers: str, source: _Source) -> None:
+    """Pairs `=item -> answer`; `= -> answer` adds a wrong answer only."""
+    for marker, _weight, pair in _answer_parts(answers, source):
+        item, arrow, match = pair.partition("->")
+        if marker != "=" or not arrow or not plain_text(_restore(match)):
+            raise QuestionError(
+                _("%(question)s: each pair is written '=item -> answer'.")
+                % {"question": source.label}
+            )
+        question.choices.append(
+            ParsedChoice(
+                _rich(item, source.fmt),
+                bool(item.strip()),
+                match=plain_text(_restore(match)),
+            )
+        )
+    if sum(1 for choice in question.choices if choice.correct) < 2:
+        raise QuestionError(
+            _("%(question)s: needs at least two pairs.") % {"question": source.label}
+        )
+
+
+def _fill_numeric(question: ParsedQuestion, answers: str, source: _Source) -> None:
     """`{#value}`, `{#value:tolerance}`, `{#min..max}`; several answers are
-    `=`-separated with optional `%weight%`: the first full-weight one is
-    used, all are checked. `~` starts feedback for wrong answers (ignored)."""
-    answers = answers.split("~", 1)[0]
+    `=`-separated, each with its `%grade%` and `#feedback`. `~#text` after
+    them is the feedback for any other answer (a `*` answer worth 0)."""
+    label = source.label
+    answers, tilde, wrong = answers[1:].partition("~")
     parts = [part for part in answers.split("=") if part.strip()]
     if not parts:
         raise QuestionError(_("%(question)s: no numeric answer.") % {"question": label})
-    chosen: tuple[Decimal, Decimal] | None = None
     for part in parts:
-        weight, body = _weighted(part, Decimal(100))
-        value = _numeric_value(_restore(body.partition("#")[0]), label)
-        if chosen is None and weight >= 100:
-            chosen = value
-    if chosen is None:
+        weight, body = _weighted(part, Decimal(100), label)
+        raw, _hash, feedback = body.partition("#")
+        value, tolerance = _numeric_value(_restore(raw), label)
+        question.choices.append(
+            ParsedChoice(
+                _restore(raw).strip(),
+                weight > 0,
+                _rich(feedback, source.fmt),
+                fraction=weight,
+                value=value,
+                tolerance=tolerance,
+            )
+        )
+    if tilde:
+        question.choices.append(
+            ParsedChoice(
+                "*",
+                False,
+                _rich(wrong.partition("#")[2], source.fmt),
+                fraction=Decimal(0),
+            )
+        )
+    full = [c for c in question.choices if c.value is not None and c.credit >= 100]
+    if not full:
         raise QuestionError(_("%(question)s: no correct answer.") % {"question": label})
-    question.numeric_answer, question.numeric_tolerance = chosen
+    question.numeric_answer, question.numeric_tolerance = (
+        full[0].value,
+        (full[0].tolerance or Decimal(0)),
+    )
 
 
 def _numeric_value(raw: str, label: str) -> tuple[Decimal, Decimal]:

@@ -24,12 +24,14 @@ from .common import (
     finish,
     html_to_text,
     plain_text,
-    text_to_html,
+    rich_is_empty,
+    rich_text,
     unsupported,
 )
 
 BASE = "quiz.question"
 CATEGORY = "quiz.category"
+SUBCATEGORY = "quiz.subcategory"
 ANSWER = "multichoice.answer"
 SUBCLASSES = {
     "multichoice.mcquestion": "mcquestion",
@@ -44,6 +46,7 @@ class _Dump:
     """The records of a dump that matter, keyed by pk (as a string)."""
 
     categories: dict[str, str] = field(default_factory=dict)
+    subcategories: dict[str, tuple[str, Any]] = field(default_factory=dict)
     bases: dict[str, dict[str, Any]] = field(default_factory=dict)
     subclasses: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     answers: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -113,6 +116,11 @@ def _read(records: list[Any]) -> _Dump:
         model, pk, fields = record["model"].lower(), str(record["pk"]), record["fields"]
         if model == CATEGORY:
             dump.categories[pk] = plain_text(str(fields.get("category") or ""))
+        elif model == SUBCATEGORY:
+            dump.subcategories[pk] = (
+                plain_text(str(fields.get("sub_category") or "")),
+                fields.get("category"),
+            )
         elif model == BASE:
             dump.bases[pk] = fields
         elif model in SUBCLASSES:
@@ -176,7 +184,7 @@ def _question(
     QuestionError."""
     name = _("quiz-app %(model)s #%(pk)s") % {"model": model, "pk": pk}
     base = _base_fields(dump, pk, fields, name)
-    text = text_to_html(str(base.get("content") or ""))
+    text = rich_text(str(base.get("content") or ""), "plain")
     if not html_to_text(text):
         raise QuestionError(
             _("%(question)s: the question text is empty.") % {"question": name}
@@ -186,8 +194,20 @@ def _question(
         name=name,
         text=text,
         category=_category(dump, base.get("category"), name),
-        explanation=text_to_html(str(base.get("explanation") or "")),
+        explanation=rich_text(str(base.get("explanation") or ""), "plain"),
     )
+    figure = str(base.get("figure") or "").strip()
+    if figure:
+        question.notes.append(
+            _("%(question)s: the picture %(name)s is not in the dump and was left out.")
+            % {"question": name, "name": figure[:80]}
+        )
+    if question.category:
+        question.category_path = (question.category,)
+        sub = dump.subcategories.get(str(base.get("sub_category")))
+        if sub and sub[0]:
+            question.category_path += (sub[0],)
+            question.category = sub[0]
     if model == "mcquestion":
         _fill_choices(question, answers, name)
     elif model == "tf_question":
@@ -232,15 +252,20 @@ def _fill_choices(
     """Single choice if exactly one answer is correct, multiple if more."""
     question.choices = [
         ParsedChoice(
-            plain_text(str(fields.get("content") or "")), fields.get("correct") is True
+            rich_text(plain_text(str(fields.get("content") or "")), "plain"),
+            fields.get("correct") is True,
         )
         for _pk, fields in answers
     ]
-    if any(not choice.text for choice in question.choices):
+    if any(rich_is_empty(choice.text) for choice in question.choices):
         raise QuestionError(_("%(question)s: an answer is empty.") % {"question": name})
     check_choices(question.choices, name)
     correct = sum(1 for choice in question.choices if choice.correct)
     question.kind = "single" if correct == 1 else "multiple"
+    # quiz-app marks a multiple-answer question right only when every
+    # correct answer and nothing else is chosen
+    question.single = correct == 1
+    question.all_or_nothing = correct != 1
 
 
 def _fill_true_false(

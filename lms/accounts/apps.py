@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_reset
+        from django.contrib.auth.signals import user_logged_in
 
         from .roles import roles_sync_after_migrate
         from .throttle import password_throttle_clear_after_reset
@@ -20,3 +21,17 @@ class AccountsConfig(AppConfig):
         password_reset.connect(
             password_throttle_clear_after_reset, dispatch_uid="sinau_throttle_reset"
         )
+        # Before django.contrib.auth's update_last_login (this app is listed
+        # before it), so `last_login` is still the previous log-in.
+        user_logged_in.connect(first_visit_remember, dispatch_uid="sinau_first_visit")
+
+
+FIRST_VISIT = "sinau_first_visit"
+
+
+def first_visit_remember(sender, request, user, **kwargs) -> None:
+    """Remember in the session whether this is the person's first log-in
+    ever (a new sign-up, or a first log-in after a trainer made the account),
+    so the home page says "Welcome", not "Welcome back"."""
+    if request is not None and hasattr(request, "session"):
+        request.session[FIRST_VISIT] = user.last_login is None

@@ -4,8 +4,11 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .phone import PhoneField
 
 
 class LoginForm(AllauthLoginForm):
@@ -57,3 +60,95 @@ class ResetPasswordForm(AllauthResetPasswordForm):
                 raise
             self.users = []
             return self.cleaned_data["email"]
+
+
+class ProfileForm(forms.Form):
+    """The account page: name (what certificates print), phone, email, and
+    the current password to confirm the change."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("Shown to your trainer and printed on certificates."),
+    )
+    phone = PhoneField(required=False)
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        help_text=_("To confirm that it is you."),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        kwargs.setdefault(
+            "initial",
+            {
+                "display_name": user.get_full_name(),
+                "phone": user.phone or "",
+                "email": user.email or "",
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Write your name."), code="required")
+        return name
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # Throttled like every password check (raises PasswordCheckThrottled).
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("This is not your current password."), code="password_incorrect"
+            )
+        return password
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("phone") and not data.get("email"):
+            raise ValidationError(
+                _("Give a phone number or an email address (or both)."),
+                code="need_phone_or_email",
+            )
+        return data
+
+
+class PasswordLinkCreateForm(forms.Form):
+    """A trainer picks one of their trainees."""
+
+    trainee = forms.ModelChoiceField(
+        label=_("Trainee"),
+        queryset=None,
+        empty_label=_("Choose a trainee"),
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of your trainees: people enrolled in a course you teach."
+            )
+        },
+    )
+
+    def __init__(self, *args, trainees, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["trainee"]
+        field.queryset = trainees
+        field.label_from_instance = lambda u: " · ".join(
+            part for part in (u.get_full_name(), u.phone, u.email) if part
+        )
+
+
+class PasswordLinkSetForm(SetPasswordForm):
+    """Set a new password from a one-time link (Django's validators)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password (again)")

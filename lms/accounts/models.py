@@ -118,3 +118,35 @@ class User(AbstractUser):
         super().clean()
         self.email = self.email or None
         self.phone = self.phone or None
+
+
+class PasswordLink(models.Model):
+    """A one-time link a trainer or manager makes so a trainee without email
+    can set a new password. Only a hash of the token is stored; the link is
+    spent when a password is set through it, and expires after
+    `settings.SINAU_PASSWORD_LINK_HOURS`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="password_links",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password link")
+        verbose_name_plural = _("password links")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,17 +1,26 @@
 """Writes for accounts."""
 
-import logging
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import PasswordLink, User
 from .phone import phone_normalize
 from .roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
 
-logger = logging.getLogger(__name__)
+PHONE_TAKEN = _("Another account already uses this phone number.")
+EMAIL_TAKEN = _("Another account already uses this email address.")
+NEED_PHONE_OR_EMAIL = _("Give a phone number or an email address (or both).")
 
 
 def user_create(
@@ -81,30 +90,154 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, User]]:
     return result
 
 
-def password_link_create(*, user: User, created_by: User | None) -> str:
-    """An absolute one-time link for `user` to set their password, for staff
-    to share (e.g. by WhatsApp, since many trainees have no email).
+# --- Profile -----------------------------------------------------------
 
-    Built on allauth's reset-by-key flow (Django's PasswordResetTokenGenerator
-    plus the account's email addresses): it expires after
-    `PASSWORD_RESET_TIMEOUT` seconds and works once, because the token hashes
-    the password, which setting it changes. Creating a link changes nothing,
-    so links made earlier stay valid until one is used. `created_by` is
-    logged for the audit trail."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-    from django.urls import reverse
 
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
+class ProfileConflict(ValidationError):
+    """The phone number or email address belongs to another account."""
+
+
+def user_profile_update(
+    *, user: User, display_name: str, phone: str | None, email: str | None
+) -> User:
+    """Change a person's name (what certificates print), phone number (E.164,
+    see `phone.phone_normalize`) and email address. At least one of phone and
+    email stays. Keeps allauth's email records in step, so the old address
+    no longer logs in or receives resets.
+
+    Raises `ProfileConflict` (a ValidationError keyed by field) when the
+    number or address is another account's, and ValidationError when both
+    would be empty; nothing is changed then. Idempotent."""
+    from allauth.account.models import EmailAddress
+
+    phone = phone_normalize(phone) if phone else None
+    email = (User.objects.normalize_email(email).strip() or None) if email else None
+    if not phone and not email:
+        raise ValidationError(NEED_PHONE_OR_EMAIL, code="need_phone_or_email")
+    _profile_conflicts_raise(user=user, phone=phone, email=email)
+    try:
+        with transaction.atomic():
+            user.display_name = display_name.strip()
+            user.phone = phone
+            user.email = email
+            user.save(update_fields=["display_name", "phone", "email"])
+            EmailAddress.objects.filter(user=user).exclude(email=email or "").delete()
+            if email:
+                EmailAddress.objects.update_or_create(
+                    user=user,
+                    email=email,
+                    defaults={"primary": True},
+                    create_defaults={"primary": True, "verified": False},
+                )
+    except IntegrityError:
+        # Another account took the number or address since the check above:
+        # say which (the unique constraints closed the race).
+        user.refresh_from_db()
+        _profile_conflicts_raise(user=user, phone=phone, email=email)
+        raise
+    return user
+
+
+def _profile_conflicts_raise(*, user: User, phone: str | None, email: str | None):
+    from allauth.account.models import EmailAddress
+
+    others = User.objects.exclude(pk=user.pk)
+    errors = {}
+    if phone and others.filter(phone=phone).exists():
+        errors["phone"] = ValidationError(PHONE_TAKEN, code="phone_taken")
+    if email and (
+        others.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    ):
+        errors["email"] = ValidationError(EMAIL_TAKEN, code="email_taken")
+    if errors:
+        raise ProfileConflict(errors)
+
+
+# --- One-time password links -------------------------------------------
+
+
+class PasswordLinkInvalid(Exception):
+    """The link is unknown, expired or already used."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_link_create(*, user: User, created_by: User) -> str:
+    """Make a one-time link with which `user` sets a new password, for a
+    trainer, program manager or superuser to send them (e.g. by WhatsApp).
+    Returns the link's path on this site (`/akun/sandi-baru/<token>/`; the
+    view makes it absolute). The link expires after
+    `settings.SINAU_PASSWORD_LINK_HOURS` hours and works once; a new link
+    for the same person ends their earlier unused ones. Only a hash of the
+    token is stored.
+
+    Raises PermissionDenied, creating nothing, unless `user` is in
+    `selectors.trainees_password_linkable_by(user=created_by)`. Not
+    idempotent: every call makes a new link."""
+    from .selectors import trainees_password_linkable_by
+
+    if not trainees_password_linkable_by(user=created_by).filter(pk=user.pk).exists():
+        raise PermissionDenied("not a trainee of this person")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        PasswordLink.objects.filter(
+            user=user, used_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
+        PasswordLink.objects.create(
+            user=user,
+            created_by=created_by,
+            token_hash=_token_hash(token),
+            expires_at=now + timedelta(hours=settings.SINAU_PASSWORD_LINK_HOURS),
+        )
+    return reverse("account_password_link", args=[token])
+
+
+def password_link_get(*, token: str) -> PasswordLink:
+    """The usable link for `token`. Raises PasswordLinkInvalid when it is
+    unknown, expired or used, or its person is inactive."""
+    link = (
+        PasswordLink.objects.select_related("user")
+        .filter(token_hash=_token_hash(token))
+        .first()
     )
-    logger.info(
-        "password link for user %s created by %s",
-        user.pk,
-        created_by.pk if created_by else None,
-    )
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    if (
+        link is None
+        or link.used_at is not None
+        or link.expires_at <= timezone.now()
+        or not link.user.is_active
+    ):
+        raise PasswordLinkInvalid
+    return link
+
+
+def password_link_redeem(*, token: str, password: str) -> User:
+    """Set the password of the link's person and spend the link, in one
+    transaction (a second use, even a parallel one, raises
+    PasswordLinkInvalid and changes nothing). Ends the account's log-in
+    lock, like a reset by email. `password` must already be validated
+    (the form runs Django's password validators)."""
+    from .throttle import password_throttle_clear
+
+    with transaction.atomic():
+        link = password_link_get(token=token)
+        spent = PasswordLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if spent != 1:
+            raise PasswordLinkInvalid
+        user = User.objects.select_for_update().get(pk=link.user_id)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    password_throttle_clear(user=user)
+    return user
+
+
+def whatsapp_share_url(*, phone: str | None, text: str) -> str:
+    """A `https://wa.me/` link that opens WhatsApp with `text` typed in, to
+    `phone` (E.164) when given, else to a contact the sender picks."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return f"https://wa.me/{digits}?text={quote(text)}"

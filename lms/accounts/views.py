@@ -1,6 +1,7 @@
-"""Wagtail's page and document password forms, behind the password throttle.
+"""Account pages (the profile, one-time password links) and Wagtail's page
+and document password forms, behind the password throttle.
 
-The same views as `wagtail.views.authenticate_with_password` and
+The password forms are the same views as `wagtail.views.authenticate_with_password` and
 `wagtail.documents.views.serve.authenticate_with_password` (mounted at the
 same URLs and names in `lms/urls.py`), except that each submitted password is
 counted per client IP and per restriction (`lms.accounts.throttle`)."""
@@ -8,14 +9,33 @@ counted per client IP and per restriction (`lms.accounts.throttle`)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from lms.http import no_compression
+
+from .forms import PasswordLinkCreateForm, PasswordLinkSetForm, ProfileForm
+from .selectors import password_link_creators_may, trainees_password_linkable_by
+from .services import (
+    PasswordLinkInvalid,
+    ProfileConflict,
+    password_link_create,
+    password_link_get,
+    password_link_redeem,
+    user_profile_update,
+    whatsapp_share_url,
+)
 from .throttle import PAGE, password_check
 
 
@@ -86,3 +106,122 @@ def document_password(request, restriction_id: int):
         "wagtaildocs/password_required.html",
     )
     return TemplateResponse(request, template, {"form": form, "action_url": action_url})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The account page: change name, phone and email (confirmed with the
+    current password); links to the password change and, for trainers and
+    managers, to one-time password links."""
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user_profile_update(
+                    user=user,
+                    display_name=data["display_name"],
+                    phone=data["phone"] or None,
+                    email=data["email"] or None,
+                )
+            except ProfileConflict as conflict:
+                form.add_error(None, conflict)
+            else:
+                messages.success(request, _("Your details are saved."))
+                return redirect("account_profile")
+    else:
+        form = ProfileForm(user=user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "can_make_links": password_link_creators_may(user=user)},
+    )
+
+
+def _share_text(*, name: str, url: str, hours: int) -> str:
+    return _(
+        "Hello %(name)s, this is your link to set a new password for Sinau. "
+        "It works once and for %(hours)s hours: %(url)s "
+        "Then log in with your phone number and the new password."
+    ) % {"name": name, "url": url, "hours": hours}
+
+
+@no_compression
+@require_http_methods(["GET", "POST"])
+@login_required
+def password_link_new(request: HttpRequest) -> HttpResponse:
+    """A trainer or manager makes a one-time password link for one of their
+    trainees and sends it by WhatsApp. The link is shown once, on the POST's
+    own response (never stored in clear)."""
+    if not password_link_creators_may(user=request.user):
+        raise PermissionDenied
+    trainees = trainees_password_linkable_by(user=request.user)
+    form = PasswordLinkCreateForm(request.POST or None, trainees=trainees)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["trainee"]
+        try:
+            path = password_link_create(user=person, created_by=request.user)
+        except PermissionDenied:
+            form.add_error(
+                "trainee", form.fields["trainee"].error_messages["invalid_choice"]
+            )
+        else:
+            url = request.build_absolute_uri(path)
+            hours = settings.SINAU_PASSWORD_LINK_HOURS
+            text = _share_text(name=person.get_short_name(), url=url, hours=hours)
+            return render(
+                request,
+                "accounts/password_link_created.html",
+                {
+                    "person": person,
+                    "url": url,
+                    "hours": hours,
+                    "whatsapp_url": whatsapp_share_url(phone=person.phone, text=text),
+                },
+            )
+    return render(
+        request,
+        "accounts/password_link_new.html",
+        {
+            "form": form,
+            "has_trainees": trainees.exists(),
+            "hours": settings.SINAU_PASSWORD_LINK_HOURS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@no_compression
+@require_http_methods(["GET", "POST"])
+def password_link_use(request: HttpRequest, token: str) -> HttpResponse:
+    """The trainee opens the link and sets a new password. Opening it (e.g. a
+    chat app's link preview) does not spend it; setting the password does."""
+    try:
+        link = password_link_get(token=token)
+    except PasswordLinkInvalid:
+        return render(request, "accounts/password_link_invalid.html", status=410)
+    form = PasswordLinkSetForm(link.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_link_redeem(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except PasswordLinkInvalid:
+            return render(request, "accounts/password_link_invalid.html", status=410)
+        messages.success(
+            request,
+            _(
+                "Your new password is saved. Log in with your phone number "
+                "and the new password."
+            ),
+        )
+        return redirect("account_login")
+    return render(
+        request,
+        "accounts/password_link_use.html",
+        {"form": form, "person": link.user},
+        status=400 if form.errors else 200,
+    )

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import RevokeForm
-from .models import Certificate
-from .selectors import certificate_can_manage
+from .selectors import certificate_can_manage, certificates_in_staff_scope
 from .services import (
     certificate_name_for,
     certificate_reissue,
@@ -34,7 +33,10 @@ def certificate_manage(request, pk: int):
     if not request.user.has_perm("certificates.view_certificate"):
         raise PermissionDenied
     certificate = get_object_or_404(
-        Certificate.objects.select_related("user", "course", "revoked_by"), pk=pk
+        certificates_in_staff_scope(user=request.user).select_related(
+            "user", "course", "revoked_by"
+        ),
+        pk=pk,
     )
     form = RevokeForm()
     status = 200

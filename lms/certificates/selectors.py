@@ -3,7 +3,8 @@ the one access rule for downloads."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import Certificate
 
@@ -32,15 +33,40 @@ def certificate_public(*, uuid=None, code: str = "") -> Certificate | None:
     return None
 
 
+def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:
+    """The certificates `user` may see and act on as staff (download, admin
+    list, retry, revoke, reissue): a superuser all; a holder of the
+    certificates view permission (program managers) those of the members of
+    their cohorts (managed or taught) in the cohort's courses, as "a manager
+    only on their cohorts" (DESIGN 5). Anyone else: none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Certificate.objects.none()
+    if user.is_superuser:
+        return Certificate.objects.all()
+    if not user.has_perm("certificates.view_certificate"):
+        return Certificate.objects.none()
+    if not apps.is_installed("lms.cohorts"):
+        return Certificate.objects.none()
+    from lms.cohorts.models import CohortMembership
+    from lms.cohorts.selectors import cohorts_visible_to
+
+    in_their_cohort = CohortMembership.objects.filter(
+        cohort__in=cohorts_visible_to(user=user),
+        cohort__courses=OuterRef("course_id"),
+        user_id=OuterRef("user_id"),
+    )
+    return Certificate.objects.filter(Exists(in_their_cohort))
+
+
 def certificate_can_download(*, user, certificate: Certificate) -> bool:
     """May `user` download the PDF and credential? The owner may, while the
     certificate is issued (and still after revocation, to see what it was);
-    staff with the certificates view permission may."""
+    staff within `certificates_in_staff_scope` may."""
     if not user.is_authenticated:
         return False
-    if user.has_perm("certificates.view_certificate"):
+    if certificate.user_id == user.pk and certificate.status in PUBLIC_STATUSES:
         return True
-    return certificate.user_id == user.pk and certificate.status in PUBLIC_STATUSES
+    return certificates_in_staff_scope(user=user).filter(pk=certificate.pk).exists()
 
 
 def certificate_can_manage(*, user) -> bool:

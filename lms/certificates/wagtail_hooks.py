@@ -10,7 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import admin_views
 from .models import Certificate
-from .selectors import certificates_of
+from .selectors import certificates_in_staff_scope, certificates_of
 from .services import certificate_name_for, certificate_verify_url
 
 
@@ -31,7 +31,12 @@ register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
 
 
 class CertificateIndexView(IndexView):
-    """The list links each certificate to its history-and-actions page."""
+    """The list links each certificate to its history-and-actions page and
+    shows only the certificates in the person's staff scope."""
+
+    def get_base_queryset(self):
+        scope = certificates_in_staff_scope(user=self.request.user)
+        return super().get_base_queryset().filter(pk__in=scope.values("pk"))
 
     def get_edit_url(self, instance):
         return reverse("certificates_manage", args=[instance.pk])

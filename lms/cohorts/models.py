@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.roles import PROGRAM_MANAGERS, TRAINERS
+from lms.limits import DAYS_MAX, INT_MAX, at_most
 
 
 def private_storage():
@@ -64,10 +65,13 @@ class Cohort(models.Model):
     reminder_after_days = models.PositiveSmallIntegerField(
         _("remind after days without activity"),
         default=7,
+        validators=at_most(DAYS_MAX),
         help_text=_("0 turns reminders off for this cohort."),
     )
     at_risk_after_days = models.PositiveSmallIntegerField(
-        _("at risk after days without activity"), default=7
+        _("at risk after days without activity"),
+        default=7,
+        validators=at_most(DAYS_MAX),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -144,8 +148,12 @@ class CohortExport(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=at_most(100)
+    )
+    rows = models.PositiveIntegerField(
+        _("rows"), default=0, validators=at_most(INT_MAX)
+    )
     file = models.FileField(
         _("file"), storage=private_storage, upload_to=export_upload_to, blank=True
     )
@@ -181,7 +189,7 @@ class ReminderSent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    period = models.PositiveIntegerField(_("period"))
+    period = models.PositiveIntegerField(_("period"), validators=at_most(INT_MAX))
     status = models.CharField(max_length=16, choices=Status.choices)
     sender = models.CharField(max_length=120)
     sent_at = models.DateTimeField(auto_now_add=True)

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -145,12 +146,14 @@ def _column(keys: set[str], name: str) -> str | None:
     return next((k for k in COLUMNS[name] if k in keys), None)
 
 
-def cohort_import_plan(*, cohort: Cohort, upload) -> ImportPlan:
+def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> ImportPlan:
     """Read and check an uploaded CSV or XLSX file. Writes nothing. Each row
     is new, an existing account, already a member, or an error: missing name,
     missing contact (neither phone nor email), bad phone, bad email,
-    duplicate in the file, or a phone and email that belong to different
-    existing accounts. Raises ImportRefused when the file is unreadable."""
+    duplicate in the file, a phone and email that belong to different
+    existing accounts, or the account of `by` (who imports: nobody adds
+    themselves to a cohort they manage). Raises ImportRefused when the file
+    is unreadable."""
     try:
         records = table_read(upload, max_rows=MAX_IMPORT_ROWS)
     except SpreadsheetError as exc:
@@ -183,10 +186,12 @@ def cohort_import_plan(*, cohort: Cohort, upload) -> ImportPlan:
         )
         for r in records
     ]
-    return _plan_check(cohort=cohort, rows=rows)
+    return _plan_check(cohort=cohort, rows=rows, by=by)
 
 
-def _plan_check(*, cohort: Cohort, rows: list[ImportRow]) -> ImportPlan:
+def _plan_check(
+    *, cohort: Cohort, rows: list[ImportRow], by: User | None = None
+) -> ImportPlan:
     seen_phone: dict[str, int] = {}
     seen_email: dict[str, int] = {}
     for r in rows:
@@ -256,6 +261,9 @@ def _plan_check(*, cohort: Cohort, rows: list[ImportRow]) -> ImportPlan:
             )
             continue
         found = a or b
+        if found and by is not None and found["pk"] == by.pk:
+            r.errors.append(_("this is your own account: another manager must add you"))
+            continue
         if found:
             r.user_id = found["pk"]
             matched[r.user_id] = r
@@ -288,7 +296,7 @@ def cohort_import_plan_from_token(
         ImportRow(row=row, name=name, phone=phone, email=email, village=village)
         for row, name, phone, email, village in data
     ]
-    return _plan_check(cohort=cohort, rows=rows)
+    return _plan_check(cohort=cohort, rows=rows, by=user)
 
 
 @dataclass
@@ -372,7 +380,9 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
         ) from exc
     created = []
     for u in users:
-        link = password_link_create(user=u, created_by=by)
+        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + password_link_create(
+            user=u, created_by=by
+        )
         message = _(
             "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
             "Open this link to choose your password: %(link)s"

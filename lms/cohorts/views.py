@@ -187,7 +187,7 @@ def cohort_import(request: HttpRequest, cohort_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 plan = cohort_import_plan(
-                    cohort=cohort, upload=form.cleaned_data["file"]
+                    cohort=cohort, upload=form.cleaned_data["file"], by=request.user
                 )
             except ImportRefused as refused:
                 context["error"] = refused.message

@@ -12,6 +12,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.http import whole_number
+
 from .models import Cohort
 from .selectors import cohorts_managed_by, cohorts_visible_to
 
@@ -157,9 +159,10 @@ def cohort_trainee_groups(request):
     visible = cohorts_visible_to(user=request.user)
 
     def members(key: str):
-        if not key.isdigit() or not visible.filter(pk=int(key)).exists():
+        pk = whole_number(key)
+        if pk is None or not visible.filter(pk=pk).exists():
             return None
-        return CohortMembership.objects.filter(cohort_id=int(key)).values("user_id")
+        return CohortMembership.objects.filter(cohort_id=pk).values("user_id")
 
     return {
         "param": "cohort",

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed here, below WhiteNoise (static files are precompressed).
+    "lms.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,7 +208,10 @@ EMAIL_BACKEND = env(
 # Languages: Bahasa Indonesia first; English is the second.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_wagtail/ completes Wagtail's own Indonesian for the admin screens
+# trainers and managers use (see `manage.py admin_untranslated`); it is kept
+# apart from locale/ so `makemessages` never marks its entries obsolete.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -232,6 +237,12 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"
 # One reset path: allauth's (/akun/password/reset/), throttled.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# No third-party requests from the admin (issue 11 §10): no avatar service
+# (Gravatar is asked with a hash of staff emails) and no release-feed check.
+# Set WAGTAIL_GRAVATAR_PROVIDER_URL (e.g. "//www.gravatar.com/avatar") or
+# WAGTAIL_ENABLE_UPDATE_CHECK=true to turn them back on.
+WAGTAIL_GRAVATAR_PROVIDER_URL = env("WAGTAIL_GRAVATAR_PROVIDER_URL", default="") or None
+WAGTAIL_ENABLE_UPDATE_CHECK = env.bool("WAGTAIL_ENABLE_UPDATE_CHECK", default=False)
 
 # Celery: the filesystem transport under var/ unless REDIS_URL is set.
 if REDIS_URL:
@@ -323,3 +334,5 @@ SINAU_CREDENTIAL_KEY_FILE = env(
     "SINAU_CREDENTIAL_KEY_FILE", default=str(VAR_DIR / "credential-key.pem")
 )
 SINAU_CREDENTIAL_KEY_GENERATE = False
+# One-time password links trainers send to trainees without email (hours).
+SINAU_PASSWORD_LINK_HOURS = env.int("SINAU_PASSWORD_LINK_HOURS", default=72)

@@ -12,3 +12,12 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 SINAU_CREDENTIAL_KEY_GENERATE = True  # var/credential-key.pem, made when missing
+# `make run` serves compressed too: in development WhiteNoise serves static
+# files from the app folders without precompressed copies, so gzip runs
+# above it here (HTML and static). Production keeps it below WhiteNoise,
+# which sends its precompressed copies (base.py).
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "lms.middleware.GZipMiddleware"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
+    "lms.middleware.GZipMiddleware",
+)

@@ -125,6 +125,19 @@ def _wagtail_account():
     )
 
 
+def _profile():
+    user = trainee(display_name="Siti")
+    base = {"display_name": "Siti Aminah", "phone": user.phone, "email": ""}
+    return Endpoint(
+        url=reverse("account_profile"),
+        wrong={**base, "password": "salah-sandi"},
+        right={**base, "password": PASSWORD},
+        passed=lambda client, response: response.status_code == 302,
+        user=user,
+        logged_in=True,
+    )
+
+
 def _page_password():
     course = course_tree(modules=1, lessons=1)
     restriction = PageViewRestriction.objects.create(
@@ -172,6 +185,7 @@ ENDPOINTS = {
         maker=_superuser,
     ),
     "wagtailadmin_account": _wagtail_account,
+    "account_profile": _profile,
     "wagtailcore_authenticate_with_password": _page_password,
     "wagtaildocs_authenticate_with_password": _document_password,
 }
@@ -405,6 +419,8 @@ NOT_PASSWORD_CHECKS = {
     "account_confirm_reauthentication_code": "a code; log-in by code is off",
     "account_verify_phone": "a code; phone verification is off",
     "account_change_phone": "no password",
+    "account_password_link_new": "a trainer makes a one-time link; no password",
+    "account_password_link": "sets a new password with a one-time link",
     "admin:password_change_done": "a message",
     "wagtailadmin_logout": "no password",
     "wagtailadmin_password_reset": "switched off (404, tested here)",

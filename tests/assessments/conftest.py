@@ -26,3 +26,11 @@ def quiz(course):
     return quiz_in(
         course, [question(k) for k in ("single", "multiple", "true_false", "numeric")]
     )
+
+
+@pytest.fixture
+def image_file(db):
+    """A small Wagtail image, for image questions and choices."""
+    import wagtail_factories
+
+    return wagtail_factories.ImageFactory(title="Foto produk")

@@ -67,7 +67,7 @@ def _author_style(kind: str, n: int):
     if kind == "single":
         q.choices.all().delete()
         Choice.objects.bulk_create(
-            Choice(question=q, text=t, is_correct=c, sort_order=i)
+            Choice(question=q, text=t, fraction=100 if c else 0, sort_order=i)
             for i, (t, c) in enumerate(
                 [(f"Benar {n}", True), (f"Salah {n}a", False), (f"Salah {n}b", False)]
             )
@@ -193,7 +193,7 @@ def test_keys_are_new_for_each_attempt(learner, course):
 def test_a_choice_id_is_not_accepted_as_an_answer(learner, course):
     quiz = quiz_in(course, [question("single")])
     attempt = attempt_start(user=learner, quiz=quiz)
-    right = Choice.objects.get(is_correct=True)
+    right = Choice.objects.get(fraction=100)
     from django.http import QueryDict
 
     from assessments.services import Refused
@@ -259,3 +259,70 @@ def test_quizzes_on_the_old_default_move_to_the_new_one(course):
     _migration().review_default(django_apps, None)
     assert QuizPage.objects.get(pk=old.pk).review_policy == "after_pass_or_last"
     assert QuizPage.objects.get(pk=never.pk).review_policy == "never"
+
+
+# -- the place of the right choice gives nothing away ------------------------
+
+
+def _seeded_choice_questions() -> list:
+    """Every single-choice question of the seed curriculum, created the way
+    the seed loader (and, like it, the importers) writes them: the right
+    choice mostly first."""
+    from assessments.seed import _question_create
+    from content.seed.schema import load_seed
+    from lms.management.commands.load_initial_data import SEED_DIR
+    from tests.factories.assessments import category
+
+    cat = category("Seed")
+    seed = load_seed(SEED_DIR)
+    return [
+        _question_create(q, cat, {})
+        for course in seed.courses
+        for module in course["modules"]
+        for q in (module.get("quiz") or {}).get("questions", [])
+        if q["type"] == "single"
+    ]
+
+
+def _right_positions(attempt) -> list[int]:
+    """Where the right choice stands on each single-choice question's page
+    (the page lists the snapshot's choices in order)."""
+    return [
+        next(i for i, c in enumerate(item.snapshot["choices"]) if c["correct"])
+        for item in attempt.items.order_by("order")
+        if item.snapshot["kind"] == "single"
+    ]
+
+
+def _assert_unpredictable(positions: list[int]) -> None:
+    most = max(positions.count(p) for p in set(positions))
+    assert len(positions) >= 50
+    # Choices per question are 3-4: by chance the commonest place holds
+    # about a third; written order put the right one first 96% of the time.
+    assert most / len(positions) < 0.5, positions
+    assert positions.count(0) / len(positions) < 0.5
+
+
+@pytest.mark.parametrize("fields", [{}, {"shuffle_choices": False}])
+def test_the_right_choices_place_is_not_predictable_with_defaults(
+    learner, course, fields
+):
+    questions = _seeded_choice_questions()
+    written = [
+        [c.is_correct for c in q.choices.order_by("sort_order")].index(True)
+        for q in questions
+    ]
+    assert written.count(0) / len(written) > 0.9  # the leak the test is about
+    quiz = quiz_in(course, questions, **fields)
+    _assert_unpredictable(_right_positions(attempt_start(user=learner, quiz=quiz)))
+
+
+def test_new_quizzes_shuffle_choices_by_default():
+    assert QuizPage().shuffle_choices is True
+
+
+def test_a_question_marked_keep_order_keeps_it(learner, course):
+    kept = question("single", keep_choice_order=True)
+    quiz = quiz_in(course, [kept], shuffle_choices=True)
+    snapshot = attempt_start(user=learner, quiz=quiz).items.get().snapshot
+    assert [c["text"] for c in snapshot["choices"]] == ["Satu (benar)", "Dua", "Tiga"]

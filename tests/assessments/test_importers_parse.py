@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected parse results are long HTML strings)
 """The question-bank parsers (Moodle XML, GIFT, django-quiz-app JSON).
 
 Plain functions: no database. Messages are checked in English."""
@@ -9,8 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from assessments.importers import ImportFailed, ParsedChoice, ParsedQuestion, parse
-from assessments.importers.base import ParseResult
+from assessments.importers import ImportFailed, ParsedQuestion, parse
 from assessments.importers.common import category_leaf, clean_html, html_to_text
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -39,6 +39,33 @@ def only_question(content: str, fmt: str) -> ParsedQuestion:
     return result.questions[0]
 
 
+def summary(question: ParsedQuestion) -> tuple:
+    """What a parsed question holds: kind, name, text, category path,
+    points, explanation, true/false answer, rubric, and per choice its
+    text, credit, feedback, number, tolerance and matching answer."""
+    return (
+        question.kind,
+        question.name,
+        question.text,
+        question.category_path,
+        question.points,
+        question.explanation,
+        question.true_false_answer,
+        question.rubric,
+        [
+            (
+                c.text,
+                str(c.credit),
+                c.feedback,
+                c.value and str(c.value),
+                c.tolerance and str(c.tolerance),
+                c.match,
+            )
+            for c in question.choices
+        ],
+    )
+
+
 # --------------------------------------------------------------------------
 # Moodle XML
 # --------------------------------------------------------------------------
@@ -65,115 +92,131 @@ TWO_ANSWERS = (
 
 
 def test_moodle_good_file():
-    result = parse(sample("moodle_good.xml"), "moodle")
+    result = parse(sample("moodle_good.xml"), "moodle", skip_unsupported=True)
 
-    assert result == ParseResult(
-        questions=[
-            ParsedQuestion(
-                kind="single",
-                name="Kepanjangan SEO",
-                text="Apa kepanjangan dari <b>SEO</b>?",
-                category="Dasar Pemasaran",
-                points=1,
-                explanation=(
-                    "SEO adalah upaya agar situs muncul di hasil pencarian "
-                    "<i>organik</i>."
+    assert result.skipped == [
+        "Question 'Pasangkan istilah iklan' (matching): type not supported."
+    ]
+    assert [summary(q) for q in result.questions] == [
+        (
+            "single",
+            "Kepanjangan SEO",
+            "<p>Apa kepanjangan dari <strong>SEO</strong>?</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "<p>SEO adalah upaya agar situs muncul di hasil pencarian <em>organik</em>.</p>",
+            None,
+            "",
+            [
+                (
+                    "<p>Search Engine Optimization</p>",
+                    "100",
+                    "<p>Tepat sekali.</p>",
+                    None,
+                    None,
+                    "",
                 ),
-                choices=[
-                    ParsedChoice("Search Engine Optimization", True, "Tepat sekali."),
-                    ParsedChoice(
-                        "Social Engagement Online",
-                        False,
-                        "Bukan, istilah ini tidak ada.",
-                    ),
-                    ParsedChoice("Sales & Email Outreach", False, ""),
-                ],
-            ),
-            ParsedQuestion(
-                kind="ordering",
-                name="Urutan corong pemasaran",
-                text=(
-                    "Urutkan tahap corong pemasaran (<i>marketing funnel</i>) "
-                    "dari yang paling awal."
+                (
+                    "<p>Social Engagement Online</p>",
+                    "0",
+                    "<p>Bukan, istilah ini <b>tidak ada</b>.</p>",
+                    None,
+                    None,
+                    "",
                 ),
-                category="Dasar Pemasaran",
-                points=2,
-                choices=[
-                    ParsedChoice("Kesadaran (awareness)"),
-                    ParsedChoice("Pertimbangan (consideration)"),
-                    ParsedChoice("Pembelian (purchase)"),
-                    ParsedChoice("Loyalitas (loyalty)"),
-                ],
-            ),
-            ParsedQuestion(
-                kind="multiple",
-                name="Platform media sosial",
-                text=(
-                    "<p>Manakah yang termasuk platform media sosial?</p>"
-                    "<p>Pilih <b>semua</b> jawaban yang benar.</p>"
+                ("<p>Sales &amp; Email Outreach</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "ordering",
+            "Urutan corong pemasaran",
+            "<p>Urutkan tahap corong pemasaran (<i>marketing funnel</i>) dari yang paling awal.</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            2,
+            "",
+            None,
+            "",
+            [
+                ("<p>Kesadaran (awareness)</p>", "0", "", None, None, ""),
+                ("<p>Pertimbangan (consideration)</p>", "0", "", None, None, ""),
+                ("<p>Pembelian (purchase)</p>", "0", "", None, None, ""),
+                ("<p>Loyalitas (loyalty)</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "multiple",
+            "Platform media sosial",
+            "<p>Manakah yang termasuk platform media sosial?</p><p>Pilih <b>semua</b> jawaban yang benar.</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            3,
+            "",
+            None,
+            "",
+            [
+                ("<p>Instagram</p>", "50", "", None, None, ""),
+                ("<p>TikTok</p>", "50", "", None, None, ""),
+                (
+                    "<p>Microsoft Excel</p>",
+                    "-100",
+                    "<p>Excel adalah aplikasi lembar kerja.</p>",
+                    None,
+                    None,
+                    "",
                 ),
-                category="Media Sosial",
-                points=3,
-                choices=[
-                    ParsedChoice("Instagram", True),
-                    ParsedChoice("TikTok", True),
-                    ParsedChoice(
-                        "Microsoft Excel", False, "Excel adalah aplikasi lembar kerja."
-                    ),
-                    ParsedChoice("Google Sheets", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="true_false",
-                name="Ukuran keberhasilan akun bisnis",
-                text=(
-                    "Jumlah pengikut adalah satu-satunya ukuran keberhasilan "
-                    "akun bisnis."
+                ("<p>Google Sheets</p>", "-100", "", None, None, ""),
+            ],
+        ),
+        (
+            "true_false",
+            "Ukuran keberhasilan akun bisnis",
+            "<p>Jumlah pengikut adalah satu-satunya ukuran keberhasilan akun bisnis.</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "<p>Perhatikan juga jangkauan, interaksi, dan penjualan.</p>",
+            False,
+            "",
+            [],
+        ),
+        (
+            "numeric",
+            "Engagement rate",
+            "<p>Sebuah unggahan mendapat 150 interaksi dari 3.000 pengikut.<br>Berapa persen <i>engagement rate</i>-nya?</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "<p>150 : 3.000 x 100 = 5 persen.</p>",
+            None,
+            "",
+            [
+                (
+                    "0.05",
+                    "50",
+                    "<p>Itu rasionya; jawab dalam persen.</p>",
+                    "0.05",
+                    "0.001",
+                    "",
                 ),
-                category="Media Sosial",
-                points=1,
-                explanation="Perhatikan juga jangkauan, interaksi, dan penjualan.",
-                true_false_answer=False,
-            ),
-            ParsedQuestion(
-                kind="numeric",
-                name="Engagement rate",
-                text=(
-                    "Sebuah unggahan mendapat 150 interaksi dari 3.000 pengikut.<br>"
-                    "Berapa persen <i>engagement rate</i>-nya?"
-                ),
-                category="Media Sosial",
-                points=1,
-                explanation="150 : 3.000 x 100 = 5 persen.",
-                numeric_answer=Decimal("5"),
-                numeric_tolerance=Decimal("0.1"),
-            ),
-            ParsedQuestion(
-                kind="essay",
-                name="Rencana konten UMKM",
-                text=(
-                    "Tuliskan rencana konten satu minggu untuk akun Instagram "
-                    "sebuah UMKM keripik singkong di desa Anda."
-                ),
-                category="Media Sosial",
-                points=10,
-                rubric=(
-                    "<p>Nilai penuh jika:</p><ul><li>ada minimal lima unggahan,</li>"
-                    "<li>setiap unggahan punya tujuan yang jelas.</li></ul>"
-                ),
-            ),
-        ],
-        skipped=["Question 'Pasangkan istilah iklan' (matching): type not supported."],
-    )
+                ("5", "100", "<p>Benar.</p>", "5", "0.1", ""),
+            ],
+        ),
+        (
+            "essay",
+            "Rencana konten UMKM",
+            "<p>Tuliskan rencana konten satu minggu untuk akun Instagram sebuah UMKM keripik singkong di desa Anda.</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            10,
+            "",
+            None,
+            "<p>Nilai penuh jika:</p>\n<ul>\n  <li>ada minimal lima unggahan,</li>\n  <li>setiap unggahan punya tujuan yang jelas.</li>\n</ul>",
+            [],
+        ),
+    ]
 
 
 def test_moodle_broken_file_names_the_question_without_a_correct_answer():
     failed = failure(sample("moodle_broken.xml"), "moodle")
 
     assert failed.errors == ["Question 'Fungsi tagar': no correct answer."]
-    assert failed.skipped == [
-        "Question 'Singkatan UMKM' (shortanswer): type not supported."
-    ]
+    assert failed.skipped == []
 
 
 @pytest.mark.parametrize(
@@ -255,7 +298,7 @@ def test_moodle_escaped_html_without_cdata_is_cleaned():
         moodle(moodle_question(text=text, body=TWO_ANSWERS)), "moodle"
     )
 
-    assert question.text == "Apa itu <b>CTR</b>?"
+    assert question.text == "<p>Apa itu <strong>CTR</strong>?</p>"
 
 
 def test_moodle_plain_text_format_is_escaped():
@@ -265,7 +308,9 @@ def test_moodle_plain_text_format_is_escaped():
         "dan R&amp;D?</text></questiontext></question>"
     )
 
-    assert only_question(xml, "moodle").text == "Harga &lt; Rp10.000<br>dan R&amp;D?"
+    assert only_question(xml, "moodle").text == (
+        "<p>Harga &lt; Rp10.000<br>dan R&amp;D?</p>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -314,8 +359,7 @@ def test_moodle_unsupported_types_are_all_listed():
         moodle_question(body=TWO_ANSWERS),
     )
 
-    assert parse(content, "moodle").skipped == [
-        "Question 'Pengantar' (description): type not supported.",
+    assert parse(content, "moodle", skip_unsupported=True).skipped == [
         "Question 2 (multianswer): type not supported.",
         "Question 'Hitung' (calculated): type not supported.",
     ]
@@ -365,7 +409,10 @@ def test_moodle_single_choice_correct_only_at_full_grade():
     question = only_question(moodle(moodle_question(body=body)), "moodle")
 
     assert question.kind == "single"
-    assert question.choices == [ParsedChoice("A", True), ParsedChoice("B", False)]
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("<p>A</p>", Decimal(100)),
+        ("<p>B</p>", Decimal(50)),
+    ]
 
 
 def test_moodle_unnamed_question_is_named_from_its_text():
@@ -398,9 +445,9 @@ def test_moodle_ordering_follows_the_fraction_positions():
     question = only_question(moodle(moodle_question("ordering", body=body)), "moodle")
 
     assert [choice.text for choice in question.choices] == [
-        "Pertama",
-        "Kedua",
-        "Ketiga",
+        "<p>Pertama</p>",
+        "<p>Kedua</p>",
+        "<p>Ketiga</p>",
     ]
 
 
@@ -420,123 +467,201 @@ def test_moodle_numerical_without_tolerance():
 
 
 def test_gift_good_file():
-    result = parse(sample("gift_good.txt"), "gift")
+    result = parse(sample("gift_good.txt"), "gift", skip_unsupported=True)
 
-    assert result == ParseResult(
-        questions=[
-            ParsedQuestion(
-                kind="single",
-                name="Kepanjangan SEO",
-                text="Apa kepanjangan dari SEO?",
-                category="Dasar Pemasaran",
-                explanation=(
-                    "SEO adalah upaya agar situs muncul di hasil pencarian organik."
+    assert result.skipped == []
+    assert [summary(q) for q in result.questions] == [
+        (
+            "single",
+            "Kepanjangan SEO",
+            "<p>Apa kepanjangan dari SEO?</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "<p>SEO adalah upaya agar situs muncul di hasil pencarian organik.</p>",
+            None,
+            "",
+            [
+                (
+                    "<p>Search Engine Optimization</p>",
+                    "100",
+                    "<p>Tepat sekali.</p>",
+                    None,
+                    None,
+                    "",
                 ),
-                choices=[
-                    ParsedChoice("Search Engine Optimization", True, "Tepat sekali."),
-                    ParsedChoice(
-                        "Social Engagement Online",
-                        False,
-                        "Bukan, istilah ini tidak ada.",
-                    ),
-                    ParsedChoice("Sales and Email Outreach", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="single",
-                name="Rumus CTR",
-                text=(
-                    "Iklan ditayangkan 2.000 kali dan diklik 50 kali. "
-                    "Rumus CTR yang benar adalah:"
+                (
+                    "<p>Social Engagement Online</p>",
+                    "0",
+                    "<p>Bukan, istilah ini tidak ada.</p>",
+                    None,
+                    None,
+                    "",
                 ),
-                category="Dasar Pemasaran",
-                choices=[
-                    ParsedChoice("CTR = klik : tayangan x 100", True),
-                    ParsedChoice("CTR = tayangan : klik", False),
-                    ParsedChoice("CTR = klik - tayangan", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="single",
-                name="Tujuan landing page",
-                text="Apa tujuan utama <b>landing page</b>?",
-                category="Dasar Pemasaran",
-                choices=[
-                    ParsedChoice("Mengarahkan pengunjung ke satu tindakan", True),
-                    ParsedChoice("Menampilkan semua produk sekaligus", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="multiple",
-                name="Platform media sosial",
-                text=(
-                    "Manakah yang termasuk platform media sosial? "
-                    "Pilih semua jawaban yang benar."
+                ("<p>Sales and Email Outreach</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "single",
+            "Rumus CTR",
+            "<p>Iklan ditayangkan 2.000 kali dan diklik 50 kali. Rumus CTR yang benar adalah:</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "",
+            None,
+            "",
+            [
+                ("<p>CTR = klik : tayangan x 100</p>", "100", "", None, None, ""),
+                ("<p>CTR = tayangan : klik</p>", "0", "", None, None, ""),
+                ("<p>CTR = klik - tayangan</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "single",
+            "Tujuan landing page",
+            "<p>Apa tujuan utama <strong>landing page</strong>?</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "",
+            None,
+            "",
+            [
+                (
+                    "<p>Mengarahkan pengunjung ke satu tindakan</p>",
+                    "100",
+                    "",
+                    None,
+                    None,
+                    "",
                 ),
-                category="Media Sosial",
-                choices=[
-                    ParsedChoice("Instagram", True),
-                    ParsedChoice("TikTok", True),
-                    ParsedChoice(
-                        "Microsoft Excel", False, "Excel adalah aplikasi lembar kerja."
-                    ),
-                    ParsedChoice("Google Sheets", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="true_false",
-                name="Tagar resmi",
-                text="Tagar #UMKMNaikKelas hanya boleh dipakai oleh akun pemerintah.",
-                category="Media Sosial",
-                true_false_answer=False,
-            ),
-            ParsedQuestion(
-                kind="true_false",
-                name="Tagar membantu orang menemukan unggahan bertopik sama.",
-                text="Tagar membantu orang menemukan unggahan bertopik sama.",
-                category="Media Sosial",
-                explanation="Tagar mengelompokkan unggahan.",
-                true_false_answer=True,
-            ),
-            ParsedQuestion(
-                kind="numeric",
-                name="Engagement rate",
-                text=(
-                    "Sebuah unggahan mendapat 150 interaksi dari 3.000 pengikut. "
-                    "Berapa persen engagement rate-nya?"
+                ("<p>Menampilkan semua produk sekaligus</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "matching",
+            "Pasangkan istilah iklan",
+            "<p>Pasangkan setiap istilah dengan artinya.</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "",
+            None,
+            "",
+            [
+                (
+                    "<p>CTR</p>",
+                    "100",
+                    "",
+                    None,
+                    None,
+                    "Persentase orang yang mengeklik iklan",
                 ),
-                category="Media Sosial",
-                explanation="150 : 3.000 x 100 = 5 persen.",
-                numeric_answer=Decimal("5"),
-                numeric_tolerance=Decimal("0.1"),
-            ),
-            ParsedQuestion(
-                kind="numeric",
-                name="Waktu tonton Reels",
-                text=(
-                    "Rata-rata waktu tonton video Reels Anda antara 12 dan 18 detik. "
-                    "Berapa detik nilai tengahnya?"
+                ("<p>CPC</p>", "100", "", None, None, "Biaya untuk setiap klik"),
+                ("<p>CPM</p>", "100", "", None, None, "Biaya per seribu tayangan"),
+            ],
+        ),
+        (
+            "short_answer",
+            "Singkatan UMKM",
+            "<p>Apa kepanjangan UMKM?</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "",
+            None,
+            "",
+            [("Usaha Mikro, Kecil, dan Menengah", "100", "", None, None, "")],
+        ),
+        (
+            "single",
+            "Kata yang hilang",
+            "<p>Konten yang _____ diunggah membuat akun lebih dipercaya.</p>",
+            ("Pemasaran Digital", "Dasar Pemasaran"),
+            1,
+            "",
+            None,
+            "",
+            [
+                ("<p>konsisten</p>", "100", "", None, None, ""),
+                ("<p>jarang</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "multiple",
+            "Platform media sosial",
+            "<p>Manakah yang termasuk platform media sosial? Pilih semua jawaban yang benar.</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "",
+            None,
+            "",
+            [
+                ("<p>Instagram</p>", "50", "", None, None, ""),
+                ("<p>TikTok</p>", "50", "", None, None, ""),
+                (
+                    "<p>Microsoft Excel</p>",
+                    "-100",
+                    "<p>Excel adalah aplikasi lembar kerja.</p>",
+                    None,
+                    None,
+                    "",
                 ),
-                category="Media Sosial",
-                numeric_answer=Decimal("15"),
-                numeric_tolerance=Decimal("3"),
-            ),
-            ParsedQuestion(
-                kind="essay",
-                name="Rencana konten UMKM",
-                text=(
-                    "Tuliskan rencana konten satu minggu untuk akun Instagram<br>"
-                    "sebuah UMKM keripik singkong {di desa Anda}."
-                ),
-                category="Media Sosial",
-            ),
-        ],
-        skipped=[
-            "Question 'Pasangkan istilah iklan' (matching): type not supported.",
-            "Question 'Singkatan UMKM' (short answer): type not supported.",
-            "Question 'Kata yang hilang' (missing word): type not supported.",
-        ],
-    )
+                ("<p>Google Sheets</p>", "-100", "", None, None, ""),
+            ],
+        ),
+        (
+            "true_false",
+            "Tagar resmi",
+            "<p>Tagar #UMKMNaikKelas hanya boleh dipakai oleh akun pemerintah.</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "",
+            False,
+            "",
+            [],
+        ),
+        (
+            "true_false",
+            "Tagar membantu orang menemukan unggahan bertopik sama.",
+            "<p>Tagar membantu orang menemukan unggahan bertopik sama.</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "<p>Tagar mengelompokkan unggahan.</p>",
+            True,
+            "",
+            [],
+        ),
+        (
+            "numeric",
+            "Engagement rate",
+            "<p>Sebuah unggahan mendapat 150 interaksi dari 3.000 pengikut. Berapa persen engagement rate-nya?</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "<p>150 : 3.000 x 100 = 5 persen.</p>",
+            None,
+            "",
+            [("5:0.1", "100", "", "5", "0.1", "")],
+        ),
+        (
+            "numeric",
+            "Waktu tonton Reels",
+            "<p>Rata-rata waktu tonton video Reels Anda antara 12 dan 18 detik. Berapa detik nilai tengahnya?</p>",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "",
+            None,
+            "",
+            [("12..18", "100", "", "15", "3", "")],
+        ),
+        (
+            "essay",
+            "Rencana konten UMKM",
+            "Tuliskan rencana konten satu minggu untuk akun Instagram<br>sebuah UMKM keripik singkong {di desa Anda}.",
+            ("Pemasaran Digital", "Media Sosial"),
+            1,
+            "",
+            None,
+            "",
+            [],
+        ),
+    ]
 
 
 def test_gift_broken_file_names_question_3():
@@ -556,10 +681,10 @@ def test_gift_escapes():
 
     assert question.name == "Rumus: CTR {x}"
     assert question.text == "Tanda ~ = # \\ dan {kurung}<br>baris baru"
-    assert question.choices == [
-        ParsedChoice("ya#1", True, "umpan = balik"),
-        ParsedChoice("tidak~", False),
-        ParsedChoice("50\\%", False),
+    assert [(c.text, c.fraction, c.feedback) for c in question.choices] == [
+        ("<p>ya#1</p>", Decimal(100), "<p>umpan = balik</p>"),
+        ("<p>tidak~</p>", Decimal(0), ""),
+        ("<p>50\\%</p>", Decimal(10), ""),
     ]
 
 
@@ -605,9 +730,13 @@ def test_gift_numeric_errors(answers, error):
     [
         ("{=a ~b ~c}", "single", [True, False, False]),
         ("{~b =a}", "single", [False, True]),
-        ("{~%100%a ~b}", "single", [True, False]),
+        ("{~%100%a ~b}", "multiple", [True, False]),
         ("{~%50%a ~%50%b ~%-100%c}", "multiple", [True, True, False]),
-        ("{~%33.3%a ~%33.3%b ~%33.4%c ~d}", "multiple", [True, True, True, False]),
+        (
+            "{~%33.33333%a ~%33.33333%b ~%33.33333%c ~d}",
+            "multiple",
+            [True, True, True, False],
+        ),
     ],
 )
 def test_gift_choice_kinds(answers, kind, correct):
@@ -647,6 +776,8 @@ def test_gift_errors_name_the_question_by_title_or_number():
 
     assert failure(content, "gift").errors == [
         "Question 'Tanpa jawaban benar': no correct answer.",
+        "Question 2 (line 5): more than one answer block; Sinau imports one "
+        "'{...}' per question (cloze questions are not supported).",
         "Question 3 (line 7): '}' comes before any '{'.",
         "Question 4 (line 9): the title is not closed with '::'.",
         "Question 'Kosong': the question text is empty.",
@@ -654,15 +785,21 @@ def test_gift_errors_name_the_question_by_title_or_number():
     ]
 
 
-def test_gift_missing_word_and_description_are_skipped():
+def test_gift_missing_word_is_a_choice_and_text_alone_a_description():
     content = (
         "Konten yang {=rutin ~jarang} diunggah.\n\n::Catatan::Hanya teks.\n\nA?{T}"
     )
+    missing, description, _true_false = parse(content, "gift").questions
 
-    assert parse(content, "gift").skipped == [
-        "Question 1 (line 1) (missing word): type not supported.",
-        "Question 'Catatan' (description): type not supported.",
-    ]
+    assert (missing.kind, missing.text) == (
+        "single",
+        "<p>Konten yang _____ diunggah.</p>",
+    )
+    assert (description.kind, description.text, description.points) == (
+        "description",
+        "<p>Hanya teks.</p>",
+        0,
+    )
 
 
 def test_gift_category_applies_until_the_next_one():
@@ -672,17 +809,19 @@ def test_gift_category_applies_until_the_next_one():
     )
     result = parse(content, "gift")
 
-    assert [(q.text, q.category) for q in result.questions] == [
-        ("A?", ""),
-        ("B?", "Iklan"),
-        ("C?", "Media Sosial"),
+    assert [(q.text, q.category_path) for q in result.questions] == [
+        ("<p>A?</p>", ()),
+        ("<p>B?</p>", ("Iklan",)),
+        ("<p>C?</p>", ("Pemasaran", "Media Sosial")),
     ]
 
 
 def test_gift_plain_format_is_escaped_and_bytes_with_bom_are_accepted():
     content = "\ufeff::Harga::[plain]Harga < Rp10.000 & ongkir?{T}".encode()
 
-    assert only_question(content, "gift").text == "Harga &lt; Rp10.000 &amp; ongkir?"
+    assert only_question(content, "gift").text == (
+        "<p>Harga &lt; Rp10.000 &amp; ongkir?</p>"
+    )
 
 
 def test_gift_empty_file_fails():
@@ -697,81 +836,90 @@ def test_gift_empty_file_fails():
 
 
 def test_quizapp_good_file():
-    result = parse(sample("quizapp_good.json"), "quizapp")
+    result = parse(sample("quizapp_good.json"), "quizapp", skip_unsupported=True)
 
-    assert result == ParseResult(
-        questions=[
-            ParsedQuestion(
-                kind="single",
-                name="quiz-app mcquestion #1",
-                text="Apa kepanjangan dari SEO?",
-                category="Dasar Pemasaran",
-                explanation=(
-                    "SEO adalah upaya agar situs muncul di hasil pencarian organik."
-                ),
-                choices=[
-                    ParsedChoice("Search Engine Optimization", True),
-                    ParsedChoice("Social Engagement Online", False),
-                    ParsedChoice("Sales and Email Outreach", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="multiple",
-                name="quiz-app mcquestion #2",
-                text=(
-                    "Manakah yang termasuk platform media sosial? "
-                    "Pilih semua yang benar."
-                ),
-                category="Media Sosial",
-                choices=[
-                    ParsedChoice("Instagram", True),
-                    ParsedChoice("TikTok", True),
-                    ParsedChoice("Microsoft Excel", False),
-                ],
-            ),
-            ParsedQuestion(
-                kind="true_false",
-                name="quiz-app tf_question #3",
-                text=(
-                    "Jumlah pengikut adalah satu-satunya ukuran keberhasilan "
-                    "akun bisnis."
-                ),
-                category="Media Sosial",
-                explanation="Perhatikan juga jangkauan, interaksi, dan penjualan.",
-                true_false_answer=False,
-            ),
-            ParsedQuestion(
-                kind="essay",
-                name="quiz-app essay_question #4",
-                text=(
-                    "Tuliskan rencana konten satu minggu untuk UMKM keripik "
-                    "singkong &amp; kopi desa."
-                ),
-                category="",
-                explanation=(
-                    "Nilai: ada minimal lima unggahan.<br>Setiap unggahan punya tujuan."
-                ),
-            ),
-            ParsedQuestion(
-                kind="true_false",
-                name="quiz-app tf_question #5",
-                text="Iklan Instagram dapat ditargetkan hanya untuk satu kabupaten.",
-                category="Dasar Pemasaran",
-                true_false_answer=True,
-            ),
-            ParsedQuestion(
-                kind="single",
-                name="quiz-app mcquestion #7",
-                text="Dari mana kita tahu jam terbaik untuk mengunggah konten?",
-                category="Media Sosial",
-                choices=[
-                    ParsedChoice("Dari data Insight akun", True),
-                    ParsedChoice("Dari ramalan cuaca", False),
-                ],
-            ),
-        ],
-        skipped=["quiz-app question #8 (unknown type): type not supported."],
-    )
+    assert result.skipped == [
+        "quiz-app question #8 (unknown type): type not supported."
+    ]
+    assert [summary(q) for q in result.questions] == [
+        (
+            "single",
+            "quiz-app mcquestion #1",
+            "<p>Apa kepanjangan dari SEO?</p>",
+            ("Dasar Pemasaran",),
+            1,
+            "<p>SEO adalah upaya agar situs muncul di hasil pencarian organik.</p>",
+            None,
+            "",
+            [
+                ("<p>Search Engine Optimization</p>", "100", "", None, None, ""),
+                ("<p>Social Engagement Online</p>", "0", "", None, None, ""),
+                ("<p>Sales and Email Outreach</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "multiple",
+            "quiz-app mcquestion #2",
+            "<p>Manakah yang termasuk platform media sosial? Pilih semua yang benar.</p>",
+            ("Media Sosial", "Instagram"),
+            1,
+            "",
+            None,
+            "",
+            [
+                ("<p>Instagram</p>", "100", "", None, None, ""),
+                ("<p>TikTok</p>", "100", "", None, None, ""),
+                ("<p>Microsoft Excel</p>", "0", "", None, None, ""),
+            ],
+        ),
+        (
+            "true_false",
+            "quiz-app tf_question #3",
+            "<p>Jumlah pengikut adalah satu-satunya ukuran keberhasilan akun bisnis.</p>",
+            ("Media Sosial",),
+            1,
+            "<p>Perhatikan juga jangkauan, interaksi, dan penjualan.</p>",
+            False,
+            "",
+            [],
+        ),
+        (
+            "essay",
+            "quiz-app essay_question #4",
+            "<p>Tuliskan rencana konten satu minggu untuk UMKM keripik singkong &amp; kopi desa.</p>",
+            (),
+            1,
+            "<p>Nilai: ada minimal lima unggahan.<br>Setiap unggahan punya tujuan.</p>",
+            None,
+            "",
+            [],
+        ),
+        (
+            "true_false",
+            "quiz-app tf_question #5",
+            "<p>Iklan Instagram dapat ditargetkan hanya untuk satu kabupaten.</p>",
+            ("Dasar Pemasaran",),
+            1,
+            "",
+            True,
+            "",
+            [],
+        ),
+        (
+            "single",
+            "quiz-app mcquestion #7",
+            "<p>Dari mana kita tahu jam terbaik untuk mengunggah konten?</p>",
+            ("Media Sosial",),
+            1,
+            "",
+            None,
+            "",
+            [
+                ("<p>Dari data Insight akun</p>", "100", "", None, None, ""),
+                ("<p>Dari ramalan cuaca</p>", "0", "", None, None, ""),
+            ],
+        ),
+    ]
 
 
 def test_quizapp_broken_file_names_the_answer_and_its_missing_question():
@@ -820,8 +968,8 @@ def test_quizapp_flattened_rows_override_the_base_row():
     question = only_question(content, "quizapp")
 
     assert (question.text, question.explanation, question.category) == (
-        "Baru",
-        "Lama",
+        "<p>Baru</p>",
+        "<p>Lama</p>",
         "Iklan",
     )
 

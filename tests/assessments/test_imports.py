@@ -11,17 +11,17 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments.importers import ImportFailed, parse
+from assessments.importers.write import questions_import
 from assessments.models import Choice, Question, QuestionCategory
-from assessments.services import questions_import
 from tests.factories import trainee, trainer
 
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).parent / "samples"
-GOOD = [
-    ("moodle", "moodle_good.xml", 6),
-    ("gift", "gift_good.txt", 9),
-    ("quizapp", "quizapp_good.json", 6),
+GOOD = [  # format, file, questions, unsupported ones skipped
+    ("moodle", "moodle_good.xml", 6, 1),
+    ("gift", "gift_good.txt", 12, 0),
+    ("quizapp", "quizapp_good.json", 6, 1),
 ]
 BROKEN = [
     (
@@ -42,16 +42,16 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("fmt", "name", "count"), GOOD)
-def test_good_file_imports_every_supported_question(fmt, name, count):
-    result = parse((SAMPLES / name).read_bytes(), fmt)
+@pytest.mark.parametrize(("fmt", "name", "count", "skipped"), GOOD)
+def test_good_file_imports_every_supported_question(fmt, name, count, skipped):
+    result = parse((SAMPLES / name).read_bytes(), fmt, skip_unsupported=True)
     report = questions_import(result=result, source=name)
     assert report.created == count
     assert Question.objects.count() == count
-    assert report.skipped  # each sample holds an unsupported question
-    assert all("<" not in q.text for q in Question.objects.all())
+    assert len(report.skipped) == skipped
+    assert all("<script" not in q.text for q in Question.objects.all())
     single = Question.objects.filter(kind="single").first()
-    assert single.choices.filter(is_correct=True).count() == 1
+    assert single.choices.filter(fraction__gt=0).count() == 1
 
 
 @pytest.mark.parametrize(("fmt", "name", "message"), BROKEN)
@@ -64,29 +64,32 @@ def test_broken_file_imports_nothing_and_names_the_question(fmt, name, message):
 
 
 def test_moodle_categories_become_question_categories():
-    questions_import(result=parse((SAMPLES / "moodle_good.xml").read_bytes(), "moodle"))
+    questions_import(
+        result=parse(
+            (SAMPLES / "moodle_good.xml").read_bytes(), "moodle", skip_unsupported=True
+        )
+    )
     assert set(QuestionCategory.objects.values_list("name", flat=True)) >= {
         "Dasar Pemasaran"
     }
 
 
 def test_a_failure_half_way_rolls_back_what_was_written(monkeypatch):
-    """Atomic even when the database refuses a row after others were saved:
-    the fourth question's choices fail (injected) after three were written."""
-    result = parse((SAMPLES / "gift_good.txt").read_bytes(), "gift")
-    real = Choice.objects.bulk_create
+    """Atomic even when the database refuses rows after others were saved:
+    the choices fail (injected) after every question row was written."""
+    result = parse(
+        (SAMPLES / "gift_good.txt").read_bytes(), "gift", skip_unsupported=True
+    )
     calls = []
 
-    def failing(objs, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise IntegrityError("refused")
-        return real(objs, *args, **kwargs)
+    def failing(model, objs):
+        calls.append(Question.objects.count())  # the questions went in first
+        raise IntegrityError("refused")
 
-    monkeypatch.setattr(Choice.objects, "bulk_create", failing)
+    monkeypatch.setattr("assessments.importers.write._insert_many", failing)
     with pytest.raises(IntegrityError):
         questions_import(result=result)
-    assert len(calls) == 4
+    assert calls == [12]
     assert not Question.objects.exists()
     assert not Choice.objects.exists()
 
@@ -100,11 +103,12 @@ def test_command_imports_and_reports(tmp_path):
         "gift",
         "--category",
         "Bank GIFT",
+        "--skip-unsupported",
         stdout=out,
         stderr=StringIO(),
     )
-    assert "9 questions imported into Bank GIFT" in out.getvalue()
-    assert QuestionCategory.objects.get(name="Bank GIFT").questions.count() == 9
+    assert "12 questions imported into Bank GIFT" in out.getvalue()
+    assert QuestionCategory.objects.get(name="Bank GIFT").questions.count() == 12
 
 
 def test_command_with_a_broken_file_fails_and_imports_nothing():
@@ -123,11 +127,12 @@ def test_command_with_a_broken_file_fails_and_imports_nothing():
     assert not Question.objects.exists()
 
 
-def _upload(name, fmt):
+def _upload(name, fmt, **extra):
     return {
         "file": SimpleUploadedFile(name, (SAMPLES / name).read_bytes()),
         "format": fmt,
         "category": "",
+        **extra,
     }
 
 
@@ -135,9 +140,13 @@ def test_admin_import_for_trainers(client):
     client.force_login(trainer())
     url = reverse("questions_import")
     assert client.get(url).status_code == 200
-    response = client.post(url, _upload("quizapp_good.json", "quizapp"))
+    response = client.post(
+        url, _upload("quizapp_good.json", "quizapp", skip_unsupported="on")
+    )
     assert response.status_code == 302
     assert Question.objects.count() == 6
+    page = client.get(response["Location"])
+    assert "#8" in page.content.decode()  # the skipped question is named
 
 
 def test_admin_import_of_a_broken_file_shows_why_and_imports_nothing(client):

@@ -16,6 +16,7 @@ from assessments.models import (
     AttemptQuestion,
     Choice,
     Question,
+    QuestionCategory,
     QuizQuestion,
     RegradeJob,
 )
@@ -118,14 +119,13 @@ def _question_form(q: Question, *, correct: int, **extra) -> dict:
         data[f"choices-{i}-text"] = choice.text
         data[f"choices-{i}-feedback"] = ""
         data[f"choices-{i}-ORDER"] = str(i + 1)
-        if i == correct:
-            data[f"choices-{i}-is_correct"] = "on"
+        data[f"choices-{i}-fraction"] = "100" if i == correct else "0"
     data.update(extra)
     return data
 
 
 def _key(q: Question) -> list[tuple[str, bool]]:
-    return list(q.choices.order_by("sort_order").values_list("text", "is_correct"))
+    return [(c.text, c.is_correct) for c in q.choices.order_by("sort_order")]
 
 
 def _messages(response) -> list[str]:
@@ -147,7 +147,7 @@ def test_trainer_of_course_a_cannot_edit_the_answer_key_of_a_course_b_question(
     assert response["Location"] == "/admin/"
     assert REFUSED in _messages(response)
     assert _key(q) == before
-    assert Choice.objects.filter(question=q, is_correct=True).count() == 1
+    assert Choice.objects.filter(question=q, fraction=100).count() == 1
 
 
 def test_trainer_of_course_a_edits_their_own_question(world, client):
@@ -448,3 +448,131 @@ def test_quiz_asks_only_questions_its_editor_may_edit(world):
     )
     assert not drawn.is_valid()
     assert "random_category" in drawn.errors
+
+
+# -- nested categories (issue 10) -------------------------------------------
+
+
+def test_a_draw_from_subcategories_keeps_them_in_the_other_trainers_scope(world):
+    from assessments.admin_forms import QuizPageForm
+    from assessments.models import QuestionCategory, QuizPage
+
+    top = QuestionCategory.objects.create(name="Induk B")
+    child = QuestionCategory.objects.create(name="Anak", parent=top)
+    in_child = question("single", cat=child, text="Soal anak B?")
+    quiz_b = world["quiz_b"]
+    QuizPage.objects.filter(pk=quiz_b.pk).update(
+        random_category=top, random_include_subcategories=True
+    )
+    trainer_a = world["trainer_a"]
+    # quiz B draws from the child category through its parent: both are B's
+    assert not questions_editable_by(user=trainer_a).filter(pk=in_child.pk).exists()
+    assert (
+        not question_categories_editable_by(user=trainer_a).filter(pk=child.pk).exists()
+    )
+    # and trainer A cannot pull B's subcategory into a draw of their own
+    QuizPage.objects.filter(pk=quiz_b.pk).update(
+        random_category=world["cat_b"], random_include_subcategories=False
+    )
+    QuestionCategory.objects.filter(pk=child.pk).update(parent=world["cat_a"])
+    QuizQuestion.objects.create(quiz=quiz_b, question=in_child, sort_order=5)
+    form_class = QuizPage.get_edit_handler().get_form_class()
+    quiz_a = world["quiz_a"]
+    form = form_class(
+        instance=quiz_a,
+        for_user=trainer_a,
+        data={
+            "title": quiz_a.title,
+            "slug": quiz_a.slug,
+            "random_category": world["cat_a"].pk,
+            "random_include_subcategories": "on",
+            "random_count": "1",
+            "pass_mark": "70",
+            "review_policy": quiz_a.review_policy,
+            "quiz_questions-TOTAL_FORMS": "0",
+            "quiz_questions-INITIAL_FORMS": "0",
+        },
+    )
+    assert isinstance(form, QuizPageForm)
+    assert not form.is_valid()
+    assert "random_include_subcategories" in form.errors
+
+
+def test_a_trainer_cannot_grant_themselves_an_accommodation(world, client):
+    """Self-dealing, like marking one's own work: the trainer is enrolled in
+    the course they teach, yet is not offered, and a posted own id is an
+    invalid choice; an accommodation someone else gave them is not theirs
+    to change either."""
+    from assessments.selectors import (
+        accommodations_managed_by,
+        trainees_accommodatable_by,
+    )
+
+    me = world["trainer_a"]
+    enrollment_create(user=me, course=world["course_a"])
+    assert me not in trainees_accommodatable_by(user=me)
+    client.force_login(me)
+    form = client.get(ACCOMMODATION_ADD).context["form"]
+    assert me not in form.fields["user"].queryset
+    response = client.post(
+        ACCOMMODATION_ADD,
+        {
+            "quiz": world["quiz_a"].pk,
+            "user": me.pk,
+            "extra_minutes": "30",
+            "extra_attempts": "5",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+    assert not Accommodation.objects.filter(user=me).exists()
+    given = Accommodation.objects.create(quiz=world["quiz_a"], user=me)
+    assert given not in accommodations_managed_by(user=me)
+    response = client.post(
+        ACCOMMODATION_EDIT.format(given.pk),
+        {
+            "quiz": world["quiz_a"].pk,
+            "user": me.pk,
+            "extra_minutes": "30",
+            "extra_attempts": "5",
+            "note": "",
+        },
+    )
+    given.refresh_from_db()
+    assert (given.extra_minutes, given.extra_attempts) == (0, 0)
+
+
+# Copying questions is switched off (the bank keeps one type per question).
+@pytest.mark.parametrize("view", ["history", "usage", "edit", "delete"])
+def test_no_view_of_one_question_opens_outside_the_trainers_scope(world, client, view):
+    """The copy form is pre-filled with the answer key; every view of one
+    question is limited to `questions_editable_by` (a new one added to the
+    viewset without the scope fails here when listed)."""
+    client.force_login(world["trainer_a"])
+    foreign = world["question_b"]
+    url = f"/admin/snippets/assessments/question/{view}/{foreign.pk}/"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert REFUSED in _messages(response)
+    own = world["question_a"]
+    response = client.get(f"/admin/snippets/assessments/question/{view}/{own.pk}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [Question, QuestionCategory, Accommodation])
+def test_every_view_of_one_object_in_the_bank_is_scoped(model):
+    """The next instance of the kind: every URL of the model's admin
+    viewset that takes an object's id goes through the staff scope
+    (`ScopedObjectMixin`), read from the URL patterns themselves."""
+    from assessments.permissions import ScopedObjectMixin
+
+    patterns = model.snippet_viewset.get_urlpatterns()
+    by_id = [p for p in patterns if "pk" in p.pattern.converters]
+    assert len(by_id) >= 4
+    unscoped = [
+        str(p.pattern)
+        for p in by_id
+        if not issubclass(p.callback.view_class, ScopedObjectMixin)
+    ]
+    assert unscoped == []

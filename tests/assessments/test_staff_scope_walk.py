@@ -22,6 +22,7 @@ from assessments.models import (
     Attempt,
     AttemptQuestion,
     Choice,
+    ImportJob,
     Question,
     QuestionCategory,
     QuizPage,
@@ -164,6 +165,9 @@ def world(db):
             "attempt_id": attempt.pk,
             "item_id": item.pk,
             "order": 1,
+            "job_id": ImportJob.objects.create(
+                requested_by=learner, filename="b.txt", file_format="gift"
+            ).pk,
         },
     }
 
@@ -211,8 +215,7 @@ def _payload(world) -> dict:
         data[f"choices-{i}-text"] = choice.text
         data[f"choices-{i}-feedback"] = ""
         data[f"choices-{i}-ORDER"] = str(i + 1)
-        if i == len(choices) - 1:
-            data[f"choices-{i}-is_correct"] = "on"
+        data[f"choices-{i}-fraction"] = "100" if i == len(choices) - 1 else "0"
     return data
 
 
@@ -276,6 +279,8 @@ def test_trainer_of_course_a_changes_nothing_of_course_b_through_any_staff_url(
         "wagtail_bulk_action",
         "question_regrade",
         "questions_import",
+        "questions_import_job",
+        "questions_export",
         "assessments:mark",
         "assessments:stats",
     } <= names
@@ -311,3 +316,19 @@ def test_the_same_post_by_an_admin_does_change_course_b(world, client, name, tar
     response = client.post(url, _mark_payload(world))
     assert response.status_code == 302
     assert snapshot(world) != before
+
+
+def test_trainer_of_course_a_cannot_export_course_b_category(world, client):
+    client.force_login(world["trainer_a"])
+    response = client.get(
+        reverse("questions_export"), {"category": world["cat_b"].pk, "format": "gift"}
+    )
+    assert response.status_code == 302
+    assert "Soal B?" not in response.content.decode()
+
+
+def test_trainer_sees_no_import_job_of_someone_else(world, client):
+    client.force_login(world["trainer_a"])
+    job_id = world["targets"]["job_id"]
+    response = client.get(reverse("questions_import_job", args=[job_id]))
+    assert response.status_code == 404

@@ -298,3 +298,64 @@ def test_an_invalid_answer_stops_the_move_and_says_why(client, learner, quiz):
     assert response.status_code == 400
     assert "Tulis angka" in response.content.decode()
     assert attempt.items.get(order=order).response is None
+
+
+# -- no answers while an attempt of the quiz is still open --------------------
+
+
+def test_last_attempt_still_open_shows_no_answers_of_the_earlier_one(
+    client, learner, course
+):
+    """The tester's repro: two attempts allowed, the first failed, the second
+    started. The first result must not reveal the key to copy into it."""
+    quiz = quiz_in(course, [question("single")], max_attempts=2)
+    client.force_login(learner)
+    first = attempt_take(user=learner, quiz=quiz, right=False)
+    second = attempt_start(user=learner, quiz=quiz)
+    body = _result(client, first)
+    assert not _shows_answers(body)
+    assert "Jawaban tidak ditampilkan selama Anda masih mengerjakan" in body
+    for item in second.items.order_by("order"):
+        from assessments.services import attempt_answer
+
+        attempt_answer(
+            user=learner,
+            attempt_id=second.pk,
+            order=item.order,
+            data=answer_data(item.snapshot, right=False),
+        )
+    client.post(reverse("assessments:submit", args=[second.pk]))
+    assert _shows_answers(_result(client, first))  # both used: nothing to copy into
+    assert _shows_answers(_result(client, second))
+
+
+@pytest.mark.parametrize(
+    "policy", ["after_pass_or_last", "after_submit", "after_pass", "never"]
+)
+def test_no_trainee_page_shows_answers_while_an_attempt_is_open(
+    client, learner, course, policy
+):
+    """Under every policy, with an earlier attempt passed and used up, every
+    page the trainee can reach hides the key while a new attempt is open."""
+    quiz = quiz_in(course, [question("single")], review_policy=policy, max_attempts=2)
+    client.force_login(learner)
+    earlier = attempt_take(user=learner, quiz=quiz, right=True)
+    Accommodation.objects.create(quiz=quiz, user=learner, extra_attempts=1)
+    attempt_take(user=learner, quiz=quiz, right=False)
+    current = attempt_start(user=learner, quiz=quiz)
+    urls = [
+        quiz.url,
+        reverse("courses:my_learning"),
+        reverse("assessments:result", args=[earlier.pk]),
+        reverse("assessments:overview", args=[current.pk]),
+    ] + [
+        reverse("assessments:question", args=[current.pk, item.order])
+        for item in current.items.all()
+    ]
+    for url in urls:
+        body = client.get(url, follow=True).content.decode()
+        # The question page shows the choices' texts; the key is the marking.
+        assert not any(
+            text in body
+            for text in ("jawaban benar", "Penjelasan single.", "Umpan balik")
+        ), url

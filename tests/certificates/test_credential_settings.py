@@ -14,7 +14,8 @@ def _import_production(**env) -> subprocess.CompletedProcess:
         for k, v in os.environ.items()
         if not k.startswith(("SINAU_CREDENTIAL_", "DJANGO_"))
     }
-    base.update(DJANGO_SECRET_KEY="x", DJANGO_ALLOWED_HOSTS="localhost", **env)
+    key = "sinau-test-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+    base.update(DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="localhost", **env)
     return subprocess.run(
         [sys.executable, "-c", "import lms.settings.production"],
         cwd=ROOT,

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from lms.certificates.models import Certificate, CertificateSettings
 from lms.certificates.services import certificate_issue, certificate_revoke
+from lms.cohorts.models import CohortMembership
 from tests.factories import PASSWORD, program_manager, trainee, trainer
+from tests.factories.cohorts import cohort_with
 
 from .conftest import completed_enrollment
 
@@ -26,6 +28,25 @@ def issued(media, home):
     config.save()
     user = trainee(display_name="Dewi O'Connor", email="dewi@contoh.id")
     return certificate_issue(enrollment_id=completed_enrollment(user=user).pk)
+
+
+@pytest.fixture
+def its_manager(issued):
+    """The program manager of a cohort the certificate's trainee is in, over
+    the certificate's course."""
+    manager = program_manager()
+    cohort = cohort_with(code="sertifikat", courses=[issued.course], manager=manager)
+    CohortMembership.objects.create(cohort=cohort, user=issued.user)
+    return manager
+
+
+@pytest.fixture
+def other_manager(issued):
+    """The program manager of another cohort over the same course."""
+    manager = program_manager()
+    cohort = cohort_with(code="lain", courses=[issued.course], manager=manager)
+    CohortMembership.objects.create(cohort=cohort, user=trainee())
+    return manager
 
 
 def test_verify_page_shows_valid_name_course_date_and_issuer_only(client, issued):
@@ -109,20 +130,38 @@ def test_verify_pages_are_throttled_per_client(client, issued):
 
 
 @pytest.mark.parametrize("what", ["pdf", "credential"])
-def test_owner_and_staff_download_others_do_not(client, issued, what):
+def test_owner_and_staff_download_others_do_not(
+    client, issued, its_manager, other_manager, what
+):
     url = reverse(f"certificates:{what}", args=[issued.uuid])
     assert client.get(url).status_code == 302  # anonymous: log in first
-    client.force_login(trainee())
-    assert client.get(url).status_code == 404
-    client.force_login(trainer())
-    assert client.get(url).status_code == 404
-    for who in (issued.user, program_manager()):
+    for outsider in (trainee(), trainer(), other_manager, program_manager()):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    superuser = program_manager(is_superuser=True)
+    for who in (issued.user, its_manager, superuser):
         client.force_login(who)
         response = client.get(url)
         assert response.status_code == 200
         body = b"".join(response.streaming_content)
         assert body.startswith(b"%PDF-" if what == "pdf" else b"{")
         assert f"sertifikat-{issued.code}" in response["Content-Disposition"]
+
+
+def test_a_manager_reaches_only_their_cohorts_certificates_in_the_admin(
+    client, issued, other_manager
+):
+    client.force_login(other_manager)
+    listing = client.get(reverse("certificate_admin:index"))
+    assert listing.status_code == 200
+    assert issued.code not in listing.content.decode()
+    url = reverse("certificates_manage", args=[issued.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"action": "revoke", "reason": "Salah orang"})
+    assert response.status_code == 404
+    issued.refresh_from_db()
+    assert issued.status == Status.ISSUED
+    assert not issued.events.filter(action="revoked").exists()
 
 
 def test_sertifikatku_lists_download_verify_and_whatsapp_links(client, issued):
@@ -168,8 +207,8 @@ def test_name_form_is_for_signed_in_people(client):
     assert response.status_code == 302
 
 
-def test_admin_list_filters_by_status(client, issued):
-    client.force_login(program_manager())
+def test_admin_list_filters_by_status(client, issued, its_manager):
+    client.force_login(its_manager)
     url = reverse("certificate_admin:index")
     response = client.get(url, {"status": "issued"})
     assert response.status_code == 200
@@ -178,8 +217,8 @@ def test_admin_list_filters_by_status(client, issued):
     assert issued.code not in response.content.decode()
 
 
-def test_admin_revoke_without_reason_changes_nothing(client, issued):
-    client.force_login(program_manager())
+def test_admin_revoke_without_reason_changes_nothing(client, issued, its_manager):
+    client.force_login(its_manager)
     url = reverse("certificates_manage", args=[issued.pk])
     response = client.post(url, {"action": "revoke", "reason": ""})
     assert response.status_code == 400
@@ -195,9 +234,9 @@ def test_admin_revoke_without_reason_changes_nothing(client, issued):
 
 
 def test_admin_reissue_queues_a_new_render(
-    client, issued, django_capture_on_commit_callbacks
+    client, issued, its_manager, django_capture_on_commit_callbacks
 ):
-    client.force_login(program_manager())
+    client.force_login(its_manager)
     url = reverse("certificates_manage", args=[issued.pk])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(url, {"action": "reissue"})
@@ -217,7 +256,7 @@ def test_admin_actions_are_for_certificate_managers_only(client, issued, who):
     assert issued.status == Status.ISSUED
 
 
-def test_admin_revoke_sets_the_status_list_bit(client, issued):
+def test_admin_revoke_sets_the_status_list_bit(client, issued, its_manager):
     from lms.certificates.credentials import bitstring_decode, bitstring_get
 
     def bit() -> bool:
@@ -228,7 +267,7 @@ def test_admin_revoke_sets_the_status_list_bit(client, issued):
         )
 
     assert bit() is False
-    client.force_login(program_manager())
+    client.force_login(its_manager)
     client.post(
         reverse("certificates_manage", args=[issued.pk]),
         {"action": "revoke", "reason": "Salah orang"},

@@ -205,3 +205,19 @@ def test_two_thousand_rows_import_in_one_request(manager_client, cohort):
         user__cohort_memberships__cohort=cohort
     ).count() == (2000 * cohort.courses.count())
     assert done.content.decode().count("https://wa.me/62857") == 2000
+
+
+def test_a_manager_cannot_import_themselves(manager_client, cohort):
+    """Self-dealing, like marking one's own work: the manager's own account
+    in the file is a named error and nothing is written."""
+    manager = cohort.managers.get()
+    manager.phone = "+6281234567009"
+    manager.save()
+    before = _state()
+    response = _upload(
+        manager_client, cohort, _csv(GOOD + "Saya Sendiri,0812 3456 7009,,\n")
+    )
+    assert response.status_code == 400
+    assert "ini akun Anda sendiri" in response.content.decode()
+    assert 'name="token"' not in response.content.decode()
+    assert _state() == before

@@ -397,3 +397,48 @@ def test_services_refuse_steps_under_an_unpublished_module(course, quiz, a_train
         attempt_start(user=a_trainee, quiz=quiz)
     assert not LessonCompletion.objects.exists()
     assert not Attempt.objects.exists()
+
+
+# -- leaving a course one may no longer open ---------------------------------
+
+
+def _withdraw(client, course):
+    return client.post(reverse("courses:withdraw", args=[course.pk]))
+
+
+@pytest.mark.parametrize("closed_by", ["groups", "password"])
+def test_an_enrolee_can_leave_a_course_restricted_since_they_joined(
+    client, course, insiders, closed_by
+):
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    if closed_by == "groups":
+        restrict(course, groups=[insiders])
+    else:
+        restrict(course, password="kopi-desa")
+    client.force_login(user)
+    response = _withdraw(client, course)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:my_learning")
+    enrollment = Enrollment.objects.get(user=user, course=course)
+    assert enrollment.status == Enrollment.Status.WITHDRAWN
+
+
+def test_leaving_a_restricted_course_one_is_not_in_changes_nothing(
+    client, course, insiders
+):
+    restrict(course, groups=[insiders])
+    client.force_login(trainee())
+    response = _withdraw(client, course)
+    assert response.status_code in (302, 403)
+    assert response.get("Location") != reverse("courses:my_learning")
+    assert not Enrollment.objects.exists()
+
+
+def test_leaving_an_unpublished_course_is_still_not_found(client, course):
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    course.unpublish()
+    client.force_login(user)
+    assert _withdraw(client, course).status_code == 404
+    assert Enrollment.objects.get(user=user, course=course).is_active

@@ -104,4 +104,4 @@ def test_enrol_returns_to_the_page_it_came_from_but_never_off_site(client, a_tra
     url = reverse("courses:enroll", args=[course.pk])
     assert client.post(url, {"next": "/belajarku/"})["Location"] == "/belajarku/"
     response = client.post(url, {"next": "https://jahat.example/"})
-    assert response["Location"] == course.url
+    assert response["Location"] == course.url + "#mulai"

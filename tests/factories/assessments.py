@@ -19,7 +19,9 @@ def category(name="Copywriting") -> QuestionCategory:
 def question(kind="single", *, points=1, cat=None, **fields) -> Question:
     """A question of `kind` whose right answer is predictable:
     single/multiple: the choices marked '(benar)'; true_false: True;
-    numeric: 2.5 +- 0.05; ordering: A, B, C, D."""
+    numeric: 2.5 +- 0.05; ordering: A, B, C, D; short_answer: "Jakarta"
+    (100%) or "Batavia*" (50%); matching: Beras-kg, Minyak-liter,
+    Telur-butir and an extra "meter"."""
     defaults = {
         "text": f"Soal {kind}?",
         "explanation": f"Penjelasan {kind}.",
@@ -27,10 +29,10 @@ def question(kind="single", *, points=1, cat=None, **fields) -> Question:
     }
     if kind == "true_false":
         defaults["true_false_answer"] = True
-    if kind == "numeric":
-        defaults.update(
-            numeric_answer=Decimal("2.5"), numeric_tolerance=Decimal("0.05")
-        )
+    number = Decimal(str(fields.pop("numeric_answer", "2.5")))
+    tolerance = Decimal(str(fields.pop("numeric_tolerance", "0.05")))
+    if kind == "multiple":
+        defaults["multiple_scoring"] = "all_or_nothing"
     if kind == "essay":
         defaults["rubric"] = "Ada masalah, agitasi dan solusi."
     defaults.update(fields)
@@ -45,10 +47,36 @@ def question(kind="single", *, points=1, cat=None, **fields) -> Question:
         texts = []
     Choice.objects.bulk_create(
         Choice(
-            question=q, text=t, is_correct=c, feedback=f"Umpan balik {t}", sort_order=i
+            question=q,
+            text=t,
+            fraction=100 if c else 0,
+            feedback=f"Umpan balik {t}",
+            sort_order=i,
         )
         for i, (t, c) in enumerate(texts)
     )
+    if kind == "numeric":
+        Choice.objects.create(
+            question=q, number=number, tolerance=tolerance, fraction=100
+        )
+    if kind == "short_answer":
+        Choice.objects.bulk_create(
+            [
+                Choice(question=q, text="Jakarta", fraction=100, sort_order=0),
+                Choice(question=q, text="Batavia*", fraction=50, sort_order=1),
+            ]
+        )
+    if kind == "matching":
+        pairs = [
+            ("Beras", "kg"),
+            ("Minyak", "liter"),
+            ("Telur", "butir"),
+            ("", "meter"),
+        ]
+        Choice.objects.bulk_create(
+            Choice(question=q, text=t, match_text=m, sort_order=i)
+            for i, (t, m) in enumerate(pairs)
+        )
     return q
 
 

@@ -1,7 +1,10 @@
 """Bahasa Indonesia by default; English when chosen."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,19 @@ def test_page_has_skip_link_help_link_and_no_third_party_assets(client, home, se
 
 
 def test_home_leads_a_signed_in_trainee_back_to_learning(client, a_trainee, home):
+    a_trainee.last_login = timezone.now() - timedelta(days=2)
+    a_trainee.save(update_fields=["last_login"])
     client.force_login(a_trainee)
     body = client.get("/").content.decode()
     assert '<a class="button" href="/belajarku/">Lanjut belajar</a>' in body
+    assert "Selamat datang kembali" in body
+
+
+def test_a_first_log_in_is_welcomed_not_welcomed_back(client, a_trainee, home):
+    client.force_login(a_trainee)
+    body = client.get("/").content.decode()
+    assert "Selamat datang di Sinau" in body
+    assert "kembali" not in body
+    client.logout()
+    client.force_login(a_trainee)
+    assert "Selamat datang kembali" in client.get("/").content.decode()

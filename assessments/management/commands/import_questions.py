@@ -5,14 +5,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.importers import ImportFailed, parse
-from assessments.models import QuestionCategory
-from assessments.services import questions_import
+from assessments.importers.write import questions_import
 
 
 class Command(BaseCommand):
     help = (
         "Import questions from Moodle XML, GIFT or a django-quiz-app dumpdata "
-        "export. All or nothing: a file with an error imports nothing."
+        "export. All or nothing: a file with an error imports nothing, and "
+        "no category is created."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +22,15 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--category",
-            help="Put every question in this category (created if missing) "
+            help="Put every question in this top category (created if missing) "
             "instead of the categories named in the file.",
+        )
+        parser.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="Import the rest of a file that holds questions of types "
+            "Sinau does not support (they are listed); without it such a "
+            "file imports nothing.",
         )
 
     def handle(self, *args, file: Path, format: str, category: str | None, **opts):
@@ -32,21 +39,22 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
         self.stdout.write(f"reading {file.name} ({len(content)} bytes) as {format}")
-        target = None
-        if category:
-            target, _new = QuestionCategory.objects.get_or_create(name=category)
         try:
-            result = parse(content, format)
+            result = parse(content, format, skip_unsupported=opts["skip_unsupported"])
             self.stdout.write(f"writing {len(result.questions)} questions")
-            report = questions_import(result=result, category=target, source=file.name)
+            report = questions_import(
+                result=result, category_name=category or "", source=file.name
+            )
         except ImportFailed as failed:
             for line in failed.skipped:
-                self.stderr.write(f"skipped: {line}")
+                self.stderr.write(f"unsupported: {line}")
             raise CommandError(
                 "nothing imported:\n" + "\n".join(failed.errors)
             ) from failed
         for line in report.skipped:
             self.stderr.write(f"skipped: {line}")
+        for line in report.notes:
+            self.stderr.write(f"note: {line}")
         categories = ", ".join(report.categories)
         self.stdout.write(
             self.style.SUCCESS(f"{report.created} questions imported into {categories}")

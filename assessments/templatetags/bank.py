@@ -1,0 +1,79 @@
+"""Template helpers for question-bank content on trainee pages."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..rich_text import html_clean
+
+register = template.Library()
+
+
+@register.filter
+def bank_html(value) -> str:
+    """Stored question-bank HTML (or an old plain-text snapshot) as safe
+    HTML: sanitised again on the way out, so nothing outside the allowlist
+    reaches a page whatever wrote the value."""
+    return mark_safe(html_clean(str(value or "")))  # noqa: S308 - nh3-sanitised
+
+
+@register.inclusion_tag("assessments/includes/bank_image.html")
+def bank_image(image: dict | None, size: str = "wide"):
+    """A snapshot's image ({"id", "alt"}) as lazy, responsive WebP
+    renditions with its alt text; nothing if it was deleted since."""
+    from wagtail.images import get_image_model
+
+    found = None
+    if image and image.get("id"):
+        found = get_image_model().objects.filter(pk=image["id"]).first()
+    return {"image": found, "alt": (image or {}).get("alt", ""), "size": size}
+
+
+@register.filter
+def fraction(row: dict):
+    """A snapshot row's credit in percent, as a Decimal (old snapshots:
+    100 for a correct choice, 0 otherwise)."""
+    from ..grading import _fraction
+
+    return _fraction(row or {})
+
+
+@register.filter
+def pair_for(pairs, item_id) -> str:
+    """The answer a matching response gives for item `item_id`."""
+    return (pairs or {}).get(str(item_id), "")
+
+
+@register.simple_tag
+def matched_feedback(snapshot: dict, response: dict | None) -> str:
+    """The feedback of the accepted answer a numeric or short-answer
+    response matched ('' if none)."""
+    from ..grading import numeric_match, short_answer_match
+
+    if not response:
+        return ""
+    if snapshot.get("kind") == "numeric":
+        row = numeric_match(snapshot, response)
+    elif snapshot.get("kind") == "short_answer":
+        row = short_answer_match(snapshot, response.get("text") or "")
+    else:
+        row = None
+    return (row or {}).get("feedback") or ""
+
+
+@register.filter
+def bank_inline(value) -> str:
+    """Like `bank_html`, for a label: one paragraph loses its <p>, so the
+    text sits inline next to a radio button or a select."""
+    import re
+
+    markup = html_clean(str(value or ""))
+    match = re.fullmatch(r"<p>((?:(?!</?p>).)*)</p>", markup, flags=re.DOTALL)
+    return mark_safe(match.group(1) if match else markup)  # noqa: S308
+
+
+@register.filter
+def bank_plain(value) -> str:
+    """Stored question-bank HTML as plain text, for tables and titles."""
+    from ..rich_text import html_to_text
+
+    return " ".join(html_to_text(str(value or "")).split())
