@@ -26,7 +26,7 @@ PINNED = {
     "lesson page": 3,
     "quiz question page": 4,
     "course page": 3,
-    "Belajarku": 6,
+    "Belajarku": 8,
     "catalogue": 4,
     "quiz start POST": 14,
     "answer POST": 8,
