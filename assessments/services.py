@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.access import page_published
 from courses.models import CoursePage
-from courses.selectors import enrollment_for
+from courses.selectors import course_of, enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
 from lms.http import whole_number
 from lms.limits import SMALL_MAX
@@ -57,7 +57,8 @@ class Refused(Exception):
 
 
 def quiz_course(quiz: QuizPage) -> CoursePage:
-    return CoursePage.objects.get(path=quiz.path[: -2 * QuizPage.steplen])
+    """The quiz's course (cached per content version, courses.selectors)."""
+    return course_of(step=quiz)
 
 
 def option_keys(count: int) -> list[str]:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import InvalidCacheBackendError, cache, caches
 from django.db import transaction
 
 T = TypeVar("T")
@@ -98,16 +98,36 @@ def pinned_version() -> Iterator[str]:
         _pinned.reset(token)
 
 
+def _local():
+    """This process's copy of versioned entries (the `content` cache alias,
+    a LocMemCache), or None when not configured. An entry under a content
+    version never changes, so a process may keep what it read from the
+    shared cache: only the version itself is read from the shared cache on
+    every request, and a publish anywhere still shows everywhere at once.
+    LocMemCache pickles, so every read is a fresh copy."""
+    try:
+        return caches["content"]
+    except InvalidCacheBackendError:
+        return None
+
+
 def cached(key: str, build: Callable[[], T]) -> T:
     """`build()` once per content version, shared across processes; just
     `build()` while previewing."""
     if not shared_caches_usable():
         return build()
     full_key = f"sinau:{content_version()}:{key}"
+    local = _local()
+    if local is not None:
+        value = local.get(full_key, _MISSING)
+        if value is not _MISSING:
+            return value
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
         value = build()
         cache.set(full_key, value, TIMEOUT)
+    if local is not None:
+        local.set(full_key, value, TIMEOUT)
     return value
 
 
@@ -120,13 +140,20 @@ def cached_many(prefix: str, ids: list, build: Callable[[list], dict]) -> dict:
         return {i: built.get(i) for i in ids}
     version = content_version()
     keys = {f"sinau:{version}:{prefix}:{i}": i for i in ids}
-    found = cache.get_many(list(keys))
+    local = _local()
+    found = local.get_many(list(keys)) if local is not None else {}
+    if len(found) < len(keys):
+        shared = cache.get_many([k for k in keys if k not in found])
+        if local is not None and shared:
+            local.set_many(shared, TIMEOUT)
+        found.update(shared)
     values = {keys[k]: v for k, v in found.items()}
     missing = [i for i in ids if i not in values]
     if missing:
         built = build(missing)
-        cache.set_many(
-            {f"sinau:{version}:{prefix}:{i}": built.get(i) for i in missing}, TIMEOUT
-        )
+        fresh = {f"sinau:{version}:{prefix}:{i}": built.get(i) for i in missing}
+        cache.set_many(fresh, TIMEOUT)
+        if local is not None:
+            local.set_many(fresh, TIMEOUT)
         values.update({i: built.get(i) for i in missing})
     return values

@@ -84,6 +84,12 @@ class CourseProgress:
         return round(100 * self.done_count / self.required_count)
 
     @property
+    def signature(self) -> str:
+        """Which steps this request's outline lists and which are done, as
+        a key for caching what is rendered from it (template fragments)."""
+        return ",".join(f"{s.id}{'+' if s.done else ''}" for s in self.steps)
+
+    @property
     def next_step(self) -> Step | None:
         """The first unfinished step in course order (required ones first)."""
         steps = self.steps
@@ -255,14 +261,21 @@ def course_detail(*, course: CoursePage, user, request=None) -> dict:
     return {"progress": progress, "enrollment": progress.enrollment}
 
 
-def step_detail(*, lesson: Page, user, request=None) -> dict:
-    """Everything a lesson page shows besides its body: the course, the
-    module outline, previous and next steps, and whether the body may be read."""
-    course_path = lesson.path[: -2 * STEPLEN]
-    course = cached(
+def course_of(*, step: Page) -> CoursePage:
+    """The course a lesson or quiz belongs to (only COURSE_CARD_FIELDS
+    loaded), cached per content version: no query when cached. Raises
+    CoursePage.DoesNotExist for a page outside a course."""
+    course_path = step.path[: -2 * STEPLEN]
+    return cached(
         f"course-at:{course_path}",
         lambda: CoursePage.objects.only(*COURSE_CARD_FIELDS).get(path=course_path),
     )
+
+
+def step_detail(*, lesson: Page, user, request=None) -> dict:
+    """Everything a lesson page shows besides its body: the course, the
+    module outline, previous and next steps, and whether the body may be read."""
+    course = course_of(step=lesson)
     progress = course_progress(course=course, user=user, request=request)
     steps = progress.steps
     index = next((i for i, s in enumerate(steps) if s.id == lesson.pk), None)

@@ -13,7 +13,7 @@ from .models import (
     LessonCompletion,
     LessonPage,
 )
-from .selectors import course_steps, enrollment_for
+from .selectors import course_of, course_steps, enrollment_for
 from .signals import course_completed
 
 
@@ -103,7 +103,7 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     (courses/access.py: it has the request)."""
     if not page_published(page=lesson):
         raise PermissionDenied(_("This lesson is not published."))
-    course = lesson.get_parent().get_parent().specific_deferred
+    course = course_of(step=lesson)
     enrollment = enrollment_for(user=user, course=course)
     if enrollment is None or not enrollment.is_active:
         raise PermissionDenied(_("Enrol in the course first."))

@@ -2,12 +2,19 @@
 
     {% load content_cache %}
     {% content_cache "lesson_body" page %}...{% endcontent_cache %}
+    {% content_cache "lesson_nav" page enrolled progress.signature %}...
 
 The key names what was rendered: the fragment's name, the page, the page's
-live revision, the language and the content version (`content.cache.cached`).
+live revision, the language and the content version (`content.cache.cached`),
+and any further values given after the page, for fragments that also show
+state (e.g. which steps are done: `progress.signature`). Such a fragment
+must render nothing that is not in its key: it is shared by every request
+whose values are equal (so never a CSRF token or a name).
 Previews, drafts and pages that are not live are rendered every time and
 never stored: Django's `{% cache %}` tag is not used in Sinau's templates
 (tests/content/test_preview_caches.py checks)."""
+
+import hashlib
 
 from django import template
 from django.utils import translation
@@ -18,10 +25,11 @@ register = template.Library()
 
 
 class ContentCacheNode(template.Node):
-    def __init__(self, nodelist, name, page) -> None:
+    def __init__(self, nodelist, name, page, vary_on=()) -> None:
         self.nodelist = nodelist
         self.name = name
         self.page = page
+        self.vary_on = vary_on
 
     def render(self, context) -> str:
         page = self.page.resolve(context)
@@ -39,19 +47,25 @@ class ContentCacheNode(template.Node):
                 translation.get_language() or "",
             ]
         )
+        if self.vary_on:
+            values = "\x1f".join(str(v.resolve(context)) for v in self.vary_on)
+            key += ":" + hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()
         return cached(key, lambda: self.nodelist.render(context))
 
 
 @register.tag("content_cache")
 def content_cache(parser, token):
-    """`{% content_cache "name" page %}…{% endcontent_cache %}`"""
+    """`{% content_cache "name" page [value ...] %}…{% endcontent_cache %}`"""
     bits = token.split_contents()
-    if len(bits) != 3:
+    if len(bits) < 3:
         raise template.TemplateSyntaxError(
-            f"'{bits[0]}' takes a fragment name and a page"
+            f"'{bits[0]}' takes a fragment name, a page and values to vary on"
         )
     nodelist = parser.parse(("endcontent_cache",))
     parser.delete_first_token()
     return ContentCacheNode(
-        nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2])
+        nodelist,
+        parser.compile_filter(bits[1]),
+        parser.compile_filter(bits[2]),
+        [parser.compile_filter(bit) for bit in bits[3:]],
     )

@@ -127,6 +127,15 @@ else:
         }
     }
 
+# Each process keeps a copy of what it read from the content cache
+# (content/cache.py): those entries are keyed on the content version, so they
+# never go stale, and the version itself is read from the shared cache.
+CACHES["content"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "sinau-content",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Sessions are read from the cache (Redis in production), written through to
 # the database so a cache flush logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1,175 +1,62 @@
-"""Benchmarks, reported as ratios and query counts rather than timed tests.
+"""Benchmarks (`make bench`), reported as ratios, latencies and query counts
+rather than timed tests. The load comes from wrk (Debian's `wrk`; installed
+with apt-get when run as root, otherwise the bench says how to install it).
+Not part of `make test` or CI.
 
-    make bench            (or: .venv/bin/python -m tests.bench)
+    .venv/bin/python -m tests.bench                all parts, as below
+    .venv/bin/python -m tests.bench read           read pages vs the bare view
+    .venv/bin/python -m tests.bench write          300 trainees answer a quiz
+    .venv/bin/python -m tests.bench scale          100,000 trainees, 2M completions
 
-Builds a fresh database with the seed curriculum (SQLite in a temporary
-folder unless DATABASE_URL is set), serves it with gunicorn, and measures a
-signed-in trainee's lesson page against a bare Django view served the same
-way (same server, same middleware, same session cookie). Budget (DESIGN.md):
-the lesson page reaches at least 1/4 of the bare view's throughput, with a
-query count that does not grow with the course."""
+`read` runs on SQLite unless DATABASE_URL is set; `write` and `scale` need
+PostgreSQL and Redis (DATABASE_URL, REDIS_URL). With no part named, the
+bench runs `read` on SQLite, then `read`, `write` and `scale` on
+BENCH_DATABASE_URL / BENCH_REDIS_URL (default: the database sinau_bench and
+Redis db 14 on 127.0.0.1, both recreated/flushed). Each part exits non-zero
+when a budget is missed, and so does the whole run."""
 
-import http.client
 import os
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
-import threading
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
-ROUNDS = 5
-CLIENTS = 2
-WORKERS = 2
+from .common import PYTHON, ROOT
+
+PARTS = ("read", "write", "scale")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _part(name: str, **env: str) -> int:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [PYTHON, "-m", f"tests.bench.{name}"], cwd=ROOT, env={**clean, **env}
+    ).returncode
 
 
-def _run(env, *args) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def _wait_for_port(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)  # polling for a server to listen, not test sync
-    raise RuntimeError("gunicorn did not start")
-
-
-def _throughput(port: int, path: str, cookie: str) -> float:
-    """Requests per second over REQUESTS requests from CLIENTS threads."""
-    per_client = REQUESTS // CLIENTS
-    failures = []
-
-    def client() -> None:
-        for _ in range(per_client):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", path, headers={"Cookie": cookie})
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                failures.append(response.status)
-            conn.close()
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if failures:
-        raise RuntimeError(f"{path}: {len(failures)} failed requests ({failures[0]})")
-    return per_client * CLIENTS / elapsed
-
-
-def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="sinau-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "CELERY_BROKER_DIR": str(tmp / "broker"),
-        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    os.environ.update(env)
-    print(f"[1/4] database with the seed curriculum ({env['DATABASE_URL']})")
-    _run(env, "migrate", "--noinput", "-v0")
-    _run(env, "load_initial_data", "--demo-accounts")
-
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from courses.models import CoursePage, LessonPage
-    from lms.accounts.models import User
-
-    trainee = User.objects.get(email="peserta@sinau.local")
-    client = Client()
-    client.force_login(trainee)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    course = CoursePage.objects.get(slug="cakap-digital")
-    lesson = LessonPage.objects.descendant_of(course).order_by("path")[3]
-    big = max(CoursePage.objects.all(), key=lambda c: c.get_descendants().count())
-    big_lesson = LessonPage.objects.descendant_of(big).order_by("path").last()
-    from courses.services import enrollment_create
-
-    enrollment_create(user=trainee, course=big)
-
-    print("[2/4] SQL queries per request (signed-in trainee)")
-    counts = {}
-    for label, url in (
-        ("lesson page", lesson.url),
-        (f"lesson page in the largest course ({big.title})", big_lesson.url),
-        ("Belajarku", "/belajarku/"),
-        ("catalogue", "/kursus/"),
-    ):
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        counts[label] = len(queries)
-        print(f"  {label:60} {len(queries):3} queries, {len(response.content):6} bytes")
-
-    port = _free_port()
-    print(f"[3/4] gunicorn, {WORKERS} sync workers, on 127.0.0.1:{port}")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tests.bench.wsgi:application",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+def main(argv: list[str]) -> int:
+    if argv:
+        unknown = [a for a in argv if a not in PARTS]
+        if unknown:
+            sys.exit(f"unknown part {unknown[0]!r}; parts: {', '.join(PARTS)}")
+        codes = [
+            subprocess.run([PYTHON, "-m", f"tests.bench.{a}"], cwd=ROOT).returncode
+            for a in argv
+        ]
+        return max(codes)
+    pg = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sinau_bench"
     )
-    try:
-        _wait_for_port(port, server)
-        _throughput(port, "/bench/bare/", cookie)  # warm up both
-        _throughput(port, lesson.url, cookie)
-        print(
-            f"[4/4] {ROUNDS} alternating rounds of {REQUESTS} requests each,"
-            f" from {CLIENTS} clients; medians"
-        )
-        bares, pages = [], []
-        for _ in range(ROUNDS):
-            bares.append(_throughput(port, "/bench/bare/", cookie))
-            pages.append(_throughput(port, lesson.url, cookie))
-        bare, page = statistics.median(bares), statistics.median(pages)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    ratio = page / bare
-    print(f"  bare Django view : {bare:8.1f} req/s")
-    print(f"  lesson page      : {page:8.1f} req/s")
-    print(f"  ratio            : {ratio:8.2f}  (budget >= 0.25)")
-    small, large = list(counts.values())[:2]
-    print(f"  lesson queries   : {small} ({large} in the largest course)")
-    return 0 if ratio >= 0.25 else 1
+    redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    codes = {
+        "read (SQLite)": _part("read"),
+        "read (PostgreSQL + Redis)": _part("read", DATABASE_URL=pg, REDIS_URL=redis),
+        "write (PostgreSQL + Redis)": _part("write", DATABASE_URL=pg, REDIS_URL=redis),
+        "scale (PostgreSQL + Redis)": _part("scale", DATABASE_URL=pg, REDIS_URL=redis),
+    }
+    print("\n## Summary")
+    for name, code in codes.items():
+        print(f"  {name:28} {'ok' if code == 0 else 'BUDGET MISSED or FAILED'}")
+    return 0 if not any(codes.values()) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

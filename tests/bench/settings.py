@@ -24,3 +24,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Keep each bench database's cache entries apart (two benches may share one
+# Redis database): the prefix names the database.
+_NAME = str(DATABASES["default"]["NAME"]).rsplit("/", 1)[-1]  # noqa: F405
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"bench-{_NAME}"  # noqa: F405
