@@ -83,9 +83,6 @@ pytestmark = pytest.mark.django_db
 EXCLUDED_PREFIXES = {
     "admin/": "Wagtail admin: Wagtail's permission policies; staff scope tests",
     "django-admin/": "Django admin: superusers only",
-    "angkatan/": "cohort staff area (ids of cohorts, members, exports, no "
-    "course page or attempt): its own walk over every cohort view with an id, "
-    "tests/cohorts/test_access.py::test_every_cohort_view_with_an_id_is_covered",
 }
 # Regex routes whose digit groups are not page, course, quiz or attempt ids.
 NOT_COURSE_DATA = {

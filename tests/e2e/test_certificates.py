@@ -105,7 +105,7 @@ def test_trainee_corrects_the_printed_name(page, media):
     page.get_by_label("Kata sandi Anda").fill("salah-sekali")
     page.get_by_role("button", name="Simpan nama").click()
     page.axe.check("name form with an error")
-    expect(page.get_by_text("Kata sandi tidak benar.")).to_be_visible()
+    expect(page.get_by_text("Kata sandi tidak benar.", exact=True)).to_be_visible()
     page.get_by_label("Kata sandi Anda").fill(PASSWORD)
     page.get_by_role("button", name="Simpan nama").click()
     page.axe.check("my learning after the correction")
