@@ -8,6 +8,8 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.accounts.services import whatsapp_share_url
+
 from . import admin_views
 from .models import Certificate
 from .selectors import certificates_in_staff_scope, certificates_of
@@ -97,7 +99,6 @@ def certificate_admin_urls():
 def my_certificates_panel(request):
     """'Sertifikatku' on Belajarku: download, verify and share each issued
     certificate; correct the printed name."""
-    from urllib.parse import quote
 
     from django.utils.translation import gettext as _t
 
@@ -114,7 +115,7 @@ def my_certificates_panel(request):
             {
                 "certificate": certificate,
                 "completed_on": completion_date(certificate.completed_at),
-                "whatsapp_url": "https://wa.me/?text=" + quote(text),
+                "whatsapp_url": whatsapp_share_url(phone=None, text=text),
             }
         )
     return render_to_string(

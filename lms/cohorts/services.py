@@ -7,7 +7,6 @@ import io
 import logging
 import uuid
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -30,7 +29,7 @@ from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.selectors import accounts_trainee_only
-from lms.accounts.services import password_link_create
+from lms.accounts.services import password_link_create, whatsapp_share_url
 from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
 from .models import Cohort, CohortExport, CohortMembership
@@ -323,14 +322,6 @@ class ImportResult:
     already: int
 
 
-def whatsapp_link(*, phone: str, text: str) -> str:
-    """https://wa.me/<digits>?text=..., or "" without a phone."""
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    if not digits:
-        return ""
-    return f"https://wa.me/{digits}?text={quote(text)}"
-
-
 def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> ImportResult:
     """Write a checked plan: create the new trainees (no password, a
     one-time set-password link each), add everyone to the cohort and enrol
@@ -404,7 +395,13 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
             "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
             "Open this link to choose your password: %(link)s"
         ) % {"name": u.display_name, "cohort": cohort.name, "link": link}
-        created.append((u, link, whatsapp_link(phone=u.phone or "", text=message)))
+        created.append(
+            (
+                u,
+                link,
+                (whatsapp_share_url(phone=u.phone, text=message) if u.phone else ""),
+            )
+        )
     already = sum(
         1
         for r in plan.rows
