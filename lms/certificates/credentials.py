@@ -45,6 +45,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from pyld import jsonld as pyld_jsonld
 
+from lms.http import whole_number
+
 from . import jsonld as contexts
 from .keys import issuer_key, public_url
 
@@ -433,7 +435,7 @@ def credential_shape_errors(*, doc) -> list[str]:
     if status is not None and (
         not isinstance(status, dict)
         or status.get("type") != "BitstringStatusListEntry"
-        or not str(status.get("statusListIndex", "")).isdigit()
+        or whole_number(str(status.get("statusListIndex", ""))) is None
         or not isinstance(status.get("statusListCredential"), str)
     ):
         errors.append(_("credentialStatus must be a BitstringStatusListEntry."))

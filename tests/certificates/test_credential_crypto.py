@@ -254,3 +254,19 @@ def test_an_undefined_type_is_refused():
     }
     with pytest.raises(credentials.CredentialError, match="not an IRI"):
         credentials._canonize(doc)
+
+
+def test_a_status_index_in_other_digits_is_a_shape_error():
+    """str.isdigit() accepts "²"; the shape check reads ASCII digits only
+    (lms.http.whole_number), like every other number Sinau reads."""
+    from lms.certificates import credentials
+
+    doc = {
+        "credentialStatus": {
+            "type": "BitstringStatusListEntry",
+            "statusListIndex": "²",
+            "statusListCredential": "https://x/c/status/1",
+        }
+    }
+    errors = credentials.credential_shape_errors(doc=doc)
+    assert any("credentialStatus" in str(e) for e in errors)
