@@ -8,7 +8,13 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.core.exceptions import ValidationError
 
 from .phone import phone_normalize
-from .throttle import ACCOUNT, account_identifier, account_key, password_check
+from .throttle import (
+    ACCOUNT,
+    account_identifier,
+    account_key,
+    identifier_too_long,
+    password_check,
+)
 
 
 def _login_of(credentials: dict) -> str:
@@ -36,8 +42,15 @@ class ThrottledAuthenticationBackend(AuthenticationBackend):
                 credentials = {**credentials, "phone": phone_normalize(username)}
             except ValidationError:
                 pass
-        key = account_key(account_identifier(_login_of(credentials)))
+        identifier = account_identifier(_login_of(credentials))
+        key = account_key(identifier)
         with password_check(request=request, key=key, action=ACCOUNT) as check:
-            user = super().authenticate(request, **credentials)
+            # A log-in longer than any email or phone matches no account:
+            # counted as a failure, never looked up.
+            user = (
+                None
+                if identifier_too_long(identifier)
+                else super().authenticate(request, **credentials)
+            )
             check.passed = user is not None
         return user

@@ -22,6 +22,7 @@ only failures count.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -77,12 +78,27 @@ def account_identifier(raw: str) -> str:
     return text.lower()
 
 
+# No account's email (254, RFC 5321) or phone is longer; a longer log-in is
+# never looked up (SQLite refuses LIKE patterns of 50,000 bytes and more).
+IDENTIFIER_MAX_LENGTH = 254
+
+
+def identifier_too_long(identifier: str | None) -> bool:
+    """True when no account can have `identifier`: it is longer than any
+    email address or phone number Sinau stores."""
+    return len(identifier or "") > IDENTIFIER_MAX_LENGTH
+
+
 def account_key(identifier: str) -> str:
     """The throttle key of the account `identifier` names (so an email
     address and a phone number of one person share one bucket), or of the
-    identifier itself when no account has it. One query."""
+    identifier itself when no account has it. One query, none for an
+    identifier no account can have (`identifier_too_long`), which is keyed
+    by its SHA-256."""
     from .models import User
 
+    if identifier_too_long(identifier):
+        return "id:sha256:" + hashlib.sha256(identifier.encode()).hexdigest()
     pk = None
     if identifier:
         pk = (

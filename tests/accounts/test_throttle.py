@@ -536,3 +536,12 @@ def test_a_locked_client_stays_locked_after_someone_resets(client, settings):
     throttle.password_throttle_clear(user=user)
     response = _login(client, "siti@contoh.id")
     assert THROTTLED in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_log_in_longer_than_any_account_is_refused_not_a_500(client):
+    """SQLite refuses LIKE patterns of 50,000 bytes and more: a 100,000
+    character log-in is never looked up, only counted and refused."""
+    response = client.post("/akun/login/", {"login": "a" * 100_000, "password": "x"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
