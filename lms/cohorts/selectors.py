@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -22,9 +21,11 @@ from django.db.models import (
     Max,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Floor, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,9 +130,10 @@ def certificates_issued(*, user_ids, course_ids) -> list[dict]:
 SORTS = ("name", "-name", "progress", "-progress", "activity", "-activity")
 FILTERS = ("all", "at_risk", "completed", "not_started", "withdrawn")
 BUCKETS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
+BUCKET_WIDTH = 20  # percentage points; BUCKETS above are its multiples
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     course_id: int
     enrolled: bool = False
@@ -230,8 +232,9 @@ def _name(values: dict) -> str:
 def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
     """Everything the dashboard and the matrix export show, for every trainee
     of the cohort (withdrawn ones too, marked). A fixed number of queries
-    (ten), whatever the number of trainees, courses and steps; results are
-    aggregated in SQL so at most one row per trainee and course comes back.
+    (nine), whatever the number of trainees, courses and steps; results are
+    aggregated in SQL so lessons and quiz attempts come back as one row per
+    trainee (a count per course), not one per step.
 
     A trainee is at risk (active members only) when they have done nothing
     for `cohort.at_risk_after_days` days (counted from joining when they
@@ -278,7 +281,8 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             "user__phone",
         )
     )
-    labels = dict(CohortMembership.Status.choices)
+    # Translated once, not once per trainee (gettext per call costs ~20 us).
+    labels = {k: str(v) for k, v in CohortMembership.Status.choices}
     rows: dict[int, TraineeRow] = {}
     for m in memberships:
         rows[m["user_id"]] = TraineeRow(
@@ -288,9 +292,9 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             email=m["user__email"] or "",
             village=m["village"],
             status=m["status"],
-            status_label=str(labels.get(m["status"], m["status"])),
+            status_label=labels.get(m["status"], m["status"]),
             joined_at=m["joined_at"],
-            cells=[Cell(course_id=c, required=required_count[c]) for c in course_ids],
+            cells=[Cell(c, False, 0, required_count[c]) for c in course_ids],
         )
     position = {c: i for i, c in enumerate(course_ids)}
 
@@ -324,30 +328,35 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             c.enrolled = status != Enrollment.Status.WITHDRAWN
             c.completed = completed
 
+    # One row per trainee: a done count per course and the last lesson
+    # done (fewer groups, rows and timestamps than one row per course).
     if all_lessons:
+        counts = {
+            f"c{course_id}": Count(
+                "pk",
+                filter=Q(
+                    lesson_id__in=[i for i in ids if i in required_lessons] or [0]
+                ),
+            )
+            for course_id, ids in lessons.items()
+            if ids
+        }
         for r in (
             LessonCompletion.objects.filter(
                 user_id__in=members, lesson_id__in=all_lessons
             )
-            .annotate(course=_course_case(lessons, "lesson_id"))
-            .values("user_id", "course")
-            .annotate(done=Count("pk", filter=Q(lesson_id__in=required_lessons)))
-            .values_list("user_id", "course", "done")
-            .order_by()
-        ):
-            c = cell(r[0], r[1])
-            if c is not None:
-                c.done += r[2]
-        for user_id, last in (
-            LessonCompletion.objects.filter(
-                user_id__in=members, lesson_id__in=all_lessons
-            )
             .values("user_id")
-            .annotate(last=Max("completed_at"))
-            .values_list("user_id", "last")
+            .annotate(last=Max("completed_at"), **counts)
+            .values("user_id", "last", *counts)
             .order_by()
         ):
-            touch(user_id, last)
+            row = rows.get(r["user_id"])
+            if row is None:
+                continue
+            touch(r["user_id"], r["last"])
+            for key in counts:
+                if r[key]:
+                    row.cells[position[int(key[1:])]].done += r[key]
 
     failed_twice: set[int] = set()
     score_total = Decimal(0)
@@ -355,30 +364,33 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     distribution = [0] * len(BUCKETS)
     if all_quizzes:
         attempts = Attempt.objects.filter(user_id__in=members, quiz_id__in=all_quizzes)
-        for r in (
-            attempts.annotate(course=_course_case(quizzes, "quiz_id"))
-            .values("user_id", "course")
-            .annotate(
-                passed=Count(
-                    "quiz_id",
-                    distinct=True,
-                    filter=Q(passed=True, quiz_id__in=required_quizzes),
+        # One row per trainee: required quizzes passed per course, and the
+        # last attempt started.
+        passes = {
+            f"c{course_id}": Count(
+                "quiz_id",
+                distinct=True,
+                filter=Q(
+                    passed=True,
+                    quiz_id__in=[i for i in ids if i in required_quizzes] or [0],
                 ),
             )
-            .filter(passed__gt=0)
-            .values_list("user_id", "course", "passed")
-            .order_by()
-        ):
-            c = cell(r[0], r[1])
-            if c is not None:
-                c.done += r[2]
-        for user_id, last in (
+            for course_id, ids in quizzes.items()
+            if ids
+        }
+        for r in (
             attempts.values("user_id")
-            .annotate(last=Max("started_at"))
-            .values_list("user_id", "last")
+            .annotate(last=Max("started_at"), **passes)
+            .values("user_id", "last", *passes)
             .order_by()
         ):
-            touch(user_id, last)
+            row = rows.get(r["user_id"])
+            if row is None:
+                continue
+            touch(r["user_id"], r["last"])
+            for key in passes:
+                if r[key]:
+                    row.cells[position[int(key[1:])]].done += r[key]
         failed_twice = set(
             attempts.filter(quiz_id__in=required_quizzes, status=Attempt.Status.GRADED)
             .values("user_id", "quiz_id")
@@ -390,24 +402,37 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             .values_list("user_id", flat=True)
             .order_by()
         )
+        # One row per bucket: each attempt's percentage is divided twice
+        # (bucket and sum), not once per bucket.
         percent = ExpressionWrapper(
             F("score") * 100 / F("max_score"),
-            output_field=DecimalField(max_digits=8, decimal_places=2),
+            output_field=DecimalField(max_digits=12, decimal_places=4),
         )
-        graded = attempts.filter(
-            status=Attempt.Status.GRADED, max_score__gt=0, score__isnull=False
-        ).annotate(pct=percent)
-        stats = graded.aggregate(
-            n=Count("pk"),
-            avg=Avg("pct"),
-            **{
-                f"b{i}": Count("pk", filter=Q(pct__gte=low, pct__lt=high))
-                for i, (low, high) in enumerate(BUCKETS)
-            },
+        bucket = Greatest(
+            Least(
+                Floor(percent / Value(BUCKET_WIDTH)),
+                Value(len(BUCKETS) - 1),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+            output_field=IntegerField(),
         )
-        attempts_graded = stats["n"]
-        score_total = stats["avg"]
-        distribution = [stats[f"b{i}"] for i in range(len(BUCKETS))]
+        percent_sum = Decimal(0)
+        for b, n, total in (
+            attempts.filter(
+                status=Attempt.Status.GRADED, max_score__gt=0, score__isnull=False
+            )
+            .annotate(bucket=bucket)
+            .values("bucket")
+            .annotate(n=Count("pk"), total=Sum(percent))
+            .values_list("bucket", "n", "total")
+            .order_by()
+        ):
+            distribution[int(b)] += n
+            attempts_graded += n
+            percent_sum += total
+        if attempts_graded:
+            score_total = percent_sum / attempts_graded
 
     certificates = certificates_issued(user_ids=members, course_ids=course_ids)
     for cert in certificates:
@@ -436,27 +461,26 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     week = now - timedelta(days=7)
     all_rows = list(rows.values())
     active_rows = [r for r in all_rows if r.status != CohortMembership.Status.WITHDRAWN]
+    idle_reason = str(_("no activity for %(days)s days"))
+    failed_reason = str(_("failed a required quiz twice"))
     for row in active_rows:
         if row.status != CohortMembership.Status.ACTIVE or row.completed_all:
             continue
         if (row.last_activity or row.joined_at) < limit:
             row.reasons.append(
-                str(
-                    _("no activity for %(days)s days")
-                    % {"days": (now - (row.last_activity or row.joined_at)).days}
-                )
+                idle_reason
+                % {"days": (now - (row.last_activity or row.joined_at)).days}
             )
         if row.user_id in failed_twice:
-            row.reasons.append(str(_("failed a required quiz twice")))
+            row.reasons.append(failed_reason)
     enrolled_total = len(active_rows)
     funnel = []
     for course in courses:
+        index = position[course.pk]
         bars = [
             Bar(
                 label=str(_("Enrolled")),
-                value=sum(
-                    1 for r in active_rows if r.cells[position[course.pk]].enrolled
-                ),
+                value=sum(1 for r in active_rows if r.cells[index].enrolled),
                 total=enrolled_total,
             )
         ]
@@ -467,9 +491,7 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         bars.append(
             Bar(
                 label=str(_("Completed")),
-                value=sum(
-                    1 for r in active_rows if r.cells[position[course.pk]].completed
-                ),
+                value=sum(1 for r in active_rows if r.cells[index].completed),
                 total=enrolled_total,
             )
         )
