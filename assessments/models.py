@@ -689,12 +689,11 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         verbose_name = _("quiz")
 
     @classmethod
-    def step_done_query(cls, *, user, page_ids: list[int]):
-        return (
-            Attempt.objects.filter(user=user, quiz_id__in=page_ids, passed=True)
-            .order_by()
-            .values_list("quiz_id", flat=True)
-        )
+    def step_done_query(cls, *, user, page_ids: list[int] | None):
+        passed = Attempt.objects.filter(user=user, passed=True)
+        if page_ids is not None:
+            passed = passed.filter(quiz_id__in=page_ids)
+        return passed.order_by().values_list("quiz_id", flat=True)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import quiz_detail

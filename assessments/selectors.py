@@ -9,10 +9,10 @@ from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.access import visible_page_ids
+from courses.progress import progress_cached
 from courses.selectors import step_detail
 
 from .models import (
@@ -194,39 +194,56 @@ def category_progress(*, user, request=None) -> list[CategoryProgress]:
     """Points per question category over the trainee's graded attempts in
     quizzes `request` may still see (courses/access.py), counting each
     question once, with its best result in any attempt (a failed first try
-    does not drag down a later pass). Two queries; a question since deleted
-    from the bank counts once per attempt it was in."""
-    items = AttemptQuestion.objects.filter(
-        attempt__user=user,
-        attempt__status=Attempt.Status.GRADED,
-        category__isnull=False,
-    )
+    does not drag down a later pass). The per-quiz rows are cached per
+    progress token (courses/progress.py; one query when not cached) and the
+    access rule is applied to them on every request. A question since
+    deleted from the bank counts once per attempt it was in."""
+    rows = progress_cached(user, "category-rows", lambda: _category_rows(user), request)
     if request is not None:
-        quizzes = Page.objects.filter(pk__in=items.values("attempt__quiz_id")).values(
-            "id", "path"
+        quizzes = {(r["quiz_id"], r["quiz_path"]) for r in rows}
+        visible = visible_page_ids(
+            request=request, pages=[{"id": i, "path": p} for i, p in quizzes]
         )
-        items = items.filter(
-            attempt__quiz_id__in=visible_page_ids(request=request, pages=quizzes)
+        rows = [r for r in rows if r["quiz_id"] in visible]
+    best: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
+    for r in rows:
+        key = (r["category_name"], r["asked"])
+        points, possible = r["best"] or Decimal(0), r["possible"] or Decimal(0)
+        if key in best:
+            points = max(points, best[key][0])
+            possible = max(possible, best[key][1])
+        best[key] = (points, possible)
+    totals: dict[str, CategoryProgress] = {}
+    for (name, _asked), (points, possible) in sorted(best.items()):
+        progress = totals.setdefault(
+            name, CategoryProgress(name=name, correct=Decimal(0), possible=Decimal(0))
         )
-    rows = (
-        items.annotate(
+        progress.correct += min(points, possible)
+        progress.possible += possible
+    return list(totals.values())
+
+
+def _category_rows(user) -> list[dict]:
+    """Best points and the most possible per (quiz, category, question) over
+    `user`'s graded attempts, with the quiz's tree path (one query)."""
+    return list(
+        AttemptQuestion.objects.filter(
+            attempt__user=user,
+            attempt__status=Attempt.Status.GRADED,
+            category__isnull=False,
+        )
+        .annotate(
             asked=Coalesce("question_id", -F("pk"), output_field=BigIntegerField())
         )
-        .values("category__name", "asked")
-        .annotate(best=Max("points"), possible=Max("max_points"))
-        .order_by("category__name")
-    )
-    totals: dict[str, CategoryProgress] = {}
-    for row in rows:
-        progress = totals.setdefault(
-            row["category__name"],
-            CategoryProgress(
-                name=row["category__name"], correct=Decimal(0), possible=Decimal(0)
-            ),
+        .values(
+            "asked",
+            quiz_id=F("attempt__quiz_id"),
+            quiz_path=F("attempt__quiz__path"),
+            category_name=F("category__name"),
         )
-        progress.correct += min(row["best"] or Decimal(0), row["possible"])
-        progress.possible += row["possible"] or Decimal(0)
-    return list(totals.values())
+        .annotate(best=Max("points"), possible=Max("max_points"))
+        .order_by()
+    )
 
 
 # -- staff scope -----------------------------------------------------------

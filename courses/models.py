@@ -56,8 +56,9 @@ class CompletionStep:
     step_outline_fields: tuple[str, ...] = ("required",)
 
     @classmethod
-    def step_done_query(cls, *, user, page_ids: list[int]):
-        """A values_list(flat=True) queryset of the finished page ids."""
+    def step_done_query(cls, *, user, page_ids: list[int] | None):
+        """A values_list(flat=True) queryset of the finished page ids among
+        `page_ids` (or among all pages of this type, with None)."""
         raise NotImplementedError
 
     @classmethod
@@ -217,12 +218,11 @@ class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
         verbose_name = _("lesson")
 
     @classmethod
-    def step_done_query(cls, *, user, page_ids: list[int]):
-        return (
-            LessonCompletion.objects.filter(user=user, lesson_id__in=page_ids)
-            .order_by()
-            .values_list("lesson_id", flat=True)
-        )
+    def step_done_query(cls, *, user, page_ids: list[int] | None):
+        done = LessonCompletion.objects.filter(user=user)
+        if page_ids is not None:
+            done = done.filter(lesson_id__in=page_ids)
+        return done.order_by().values_list("lesson_id", flat=True)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import step_detail

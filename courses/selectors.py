@@ -22,10 +22,20 @@ from .models import (
     ModulePage,
     Skill,
 )
+from .progress import progress_snapshot
 
 STEPLEN = Page.steplen
 # What a lesson page needs of its course.
-COURSE_CARD_FIELDS = ("id", "title", "path", "depth", "url_path", "live", "slug")
+COURSE_CARD_FIELDS = (
+    "id",
+    "title",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "slug",
+    "locale",
+)
 
 
 @dataclass
@@ -208,7 +218,12 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
         outline.steps.append(step)
         steps.append((step, model))
     if user is not None and user.is_authenticated and steps:
-        done = _done_ids(user, steps)
+        # A page shows the trainee's cached snapshot; a decision (no
+        # request: completion) reads the database.
+        if request is not None:
+            done = progress_snapshot(user, request).done
+        else:
+            done = _done_ids(user, steps)
         for step, _model in steps:
             step.done = step.id in done
     return {p.course.pk: p for p in by_path.values()}
@@ -239,8 +254,18 @@ def course_steps(*, course: CoursePage, user) -> list[Step]:
 
 
 def course_progress(*, course: CoursePage, user, request=None) -> CourseProgress:
+    """The outline of `course` with `user`'s finished steps and enrolment:
+    for a page (`request` given) from the trainee's progress snapshot
+    (courses/progress.py), otherwise from the database."""
     progress = _outlines([course], user, request)[course.pk]
-    progress.enrollment = enrollment_for(user=user, course=course)
+    if request is not None:
+        progress.enrollment = (
+            progress_snapshot(user, request).enrollments.get(course.pk)
+            if user is not None and user.is_authenticated
+            else None
+        )
+    else:
+        progress.enrollment = enrollment_for(user=user, course=course)
     return progress
 
 
@@ -302,26 +327,35 @@ def step_detail(*, lesson: Page, user, request=None) -> dict:
 def catalogue(*, index: CourseIndexPage, user, params, request=None) -> dict:
     """Courses under `index`, filtered by `?jalur=<path slug>` and
     `?keahlian=<skill>`, with the learning paths and the user's enrollments.
-    Courses the request may not open (courses/access.py) are not listed."""
-    courses = CoursePage.objects.live().child_of(index).order_by("path")
+    Courses the request may not open (courses/access.py) are not listed.
+    Courses and paths are cached per content version, the enrolments come
+    from the progress snapshot: no query when cached."""
+    courses = cached(
+        f"catalogue-courses:{index.pk}",
+        lambda: list(CoursePage.objects.live().child_of(index).order_by("path")),
+    )
     skill = params.get("keahlian") or ""
     if skill not in Skill.values:
         skill = ""
     if skill:
-        courses = courses.filter(skill=skill)
-    paths = list(LearningPath.objects.prefetch_related("steps").order_by("title"))
-    chosen = next((p for p in paths if p.slug == params.get("jalur")), None)
+        courses = [c for c in courses if c.skill == skill]
+    path_courses = learning_path_courses()
+    paths = [path for path, _ids in path_courses]
+    chosen, order = next(
+        ((p, ids) for p, ids in path_courses if p.slug == params.get("jalur")),
+        (None, []),
+    )
     courses = pages_visible(request=request, pages=courses)
     if chosen is not None:
-        order = [s.course_id for s in chosen.steps.all()]
         courses = sorted(
             (c for c in courses if c.pk in order), key=lambda c: order.index(c.pk)
         )
     enrolled: dict[int, str] = {}
     if user is not None and user.is_authenticated:
-        enrolled = dict(
-            Enrollment.objects.filter(user=user).values_list("course_id", "status")
-        )
+        enrolled = {
+            course_id: e.status
+            for course_id, e in progress_snapshot(user, request).enrollments.items()
+        }
     for course in courses:
         course.enrollment_status = enrolled.get(course.pk, "")
     return {
@@ -343,15 +377,47 @@ class PathProgress:
         return sum(1 for _c, state in self.courses if state == "done")
 
 
+def course_cards(ids) -> dict[int, CoursePage]:
+    """Courses by id, only COURSE_CARD_FIELDS loaded, cached per content
+    version (one query for those not cached). A deleted id is left out."""
+    cards = cached_many(
+        "course-card",
+        list(ids),
+        lambda missing: CoursePage.objects.only(*COURSE_CARD_FIELDS).in_bulk(missing),
+    )
+    return {pk: card for pk, card in cards.items() if card is not None}
+
+
+def learning_path_courses() -> list[tuple[LearningPath, list[int]]]:
+    """Every learning path (by title) with its course ids in order, cached
+    per content version (a saved path starts a new one)."""
+
+    def build():
+        paths = LearningPath.objects.prefetch_related("steps").order_by("title")
+        return [(p, [s.course_id for s in p.steps.all()]) for p in paths]
+
+    return cached("learning-path-courses", build)
+
+
 def my_learning(*, user, request=None) -> dict:
-    """'Belajarku': the trainee's courses with progress and where to continue,
-    and the learning paths they have started. Courses the request may no
-    longer open (courses/access.py) are left out, as are their steps."""
-    enrollments = list(
-        Enrollment.objects.filter(user=user)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("course")
-        .order_by("-last_activity_at", "-enrolled_at")
+    """'Belajarku': the trainee's courses with progress and where to continue
+    (most recent activity first), and the learning paths they have started.
+    Courses the request may no longer open (courses/access.py) are left out,
+    as are their steps. Reads the trainee's progress snapshot
+    (courses/progress.py) and cached course cards: no query when cached."""
+    snapshot = progress_snapshot(user, request)
+    enrollments = [
+        e
+        for e in snapshot.enrollments.values()
+        if e.status != Enrollment.Status.WITHDRAWN
+    ]
+    cards = course_cards(e.course_id for e in enrollments)
+    enrollments = [e for e in enrollments if e.course_id in cards]
+    for enrollment in enrollments:
+        enrollment.course = cards[enrollment.course_id]
+    enrollments.sort(
+        key=lambda e: (e.last_activity_at or e.enrolled_at, e.enrolled_at),
+        reverse=True,
     )
     visible = visible_page_ids(request=request, pages=[e.course for e in enrollments])
     enrollments = [e for e in enrollments if e.course_id in visible]
@@ -364,15 +430,15 @@ def my_learning(*, user, request=None) -> dict:
     state = {e.course_id: "done" if e.completed_at else "active" for e in enrollments}
     paths = []
     if state:
-        started = (
-            LearningPath.objects.filter(steps__course_id__in=list(state))
-            .distinct()
-            .prefetch_related("steps__course")
-            .order_by("title")
-        )
-        for path in started:
+        started = [
+            (path, ids)
+            for path, ids in learning_path_courses()
+            if any(i in state for i in ids)
+        ]
+        path_cards = course_cards({i for _path, ids in started for i in ids})
+        for path, ids in started:
             shown = pages_visible(
-                request=request, pages=[s.course for s in path.steps.all()]
+                request=request, pages=[path_cards[i] for i in ids if i in path_cards]
             )
             courses = [(c, state.get(c.pk, "todo")) for c in shown]
             paths.append(PathProgress(path=path, courses=courses))

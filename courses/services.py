@@ -13,6 +13,7 @@ from .models import (
     LessonCompletion,
     LessonPage,
 )
+from .progress import progress_changed
 from .selectors import course_of, course_steps, enrollment_for
 from .signals import course_completed
 
@@ -92,6 +93,7 @@ def enrollment_touch(*, user, course: CoursePage) -> None:
     Enrollment.objects.filter(user=user, course=course).update(
         last_activity_at=timezone.now()
     )
+    progress_changed(user.pk)  # Belajarku orders courses by last activity
 
 
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
@@ -189,4 +191,5 @@ def enrollment_create_many(
         withdrawn.update(
             status=Enrollment.Status.ACTIVE, withdrawn_at=None, last_activity_at=now
         )
+        progress_changed(*user_ids)  # bulk_create and update send no signals
     return len(set(user_ids) - existing)

@@ -23,11 +23,11 @@ from tests.factories.courses import course_tree, lessons_of
 pytestmark = pytest.mark.django_db
 
 PINNED = {
-    "lesson page": 3,
+    "lesson page": 1,
     "quiz question page": 4,
-    "course page": 3,
-    "Belajarku": 8,
-    "catalogue": 4,
+    "course page": 1,
+    "Belajarku": 3,
+    "catalogue": 1,
     "quiz start POST": 14,
     "answer POST": 8,
     "answer POST again": 8,

@@ -8,4 +8,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from courses.progress import progress_tracked
+
         from . import receivers  # noqa: F401  (connects course_completed)
+        from .models import Certificate
+
+        progress_tracked(Certificate)

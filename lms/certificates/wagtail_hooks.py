@@ -8,6 +8,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from courses.progress import progress_cached
 from lms.accounts.services import whatsapp_share_url
 
 from . import admin_views
@@ -105,7 +106,13 @@ def my_certificates_panel(request):
     from .pdf import completion_date
 
     items = []
-    for certificate in certificates_of(user=request.user):
+    certificates = progress_cached(
+        request.user,
+        "certificates",
+        lambda: list(certificates_of(user=request.user)),
+        request,
+    )
+    for certificate in certificates:
         verify_url = certificate_verify_url(certificate=certificate)
         text = _t("My certificate for “%(course)s” from Sinau: %(url)s") % {
             "course": certificate.course.title,

@@ -12,6 +12,7 @@ from assessments.demo import attempt_take
 from assessments.models import Attempt, AttemptQuestion, QuestionKind, QuizPage
 from assessments.services import Refused, essay_mark
 from courses.models import CoursePage, LearningPath, LessonCompletion, LessonPage
+from courses.progress import progress_changed
 from courses.services import lesson_complete
 from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
@@ -133,6 +134,7 @@ def _progress(*, user, course, stage, trainer) -> None:
         with transaction.atomic():
             LessonCompletion.objects.filter(user=user).update(completed_at=long_ago)
             CohortMembership.objects.filter(user=user).update(joined_at=long_ago)
+            progress_changed(user.pk)
 
 
 def _mark_essays(*, attempt, trainer) -> None:

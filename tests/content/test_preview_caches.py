@@ -274,6 +274,9 @@ def test_templates_cache_only_through_content_cache():
 ALLOWED_CACHE_USERS = {
     "content/cache.py",  # the content cache itself: keyed, preview-aware
     "lms/views.py",  # /health/ writes and deletes one probe key
+    # Per-trainee progress snapshots: preview-aware like content/cache.py
+    # (tests/courses/test_progress_snapshot.py).
+    "courses/progress.py",
     # Not renders: the signed status list, keyed on the set of revoked
     # certificates; the sweeper's lock; the verify page's per-client counter.
     "lms/certificates/credentials.py",

@@ -1,0 +1,145 @@
+"""What one trainee has done, read once and kept for read pages.
+
+Every page a trainee reads (lesson, quiz, course, catalogue, Belajarku) shows
+their enrolments and which steps they have finished. Instead of two queries
+per page, those are read into a `ProgressSnapshot` kept in the shared cache
+under a per-trainee *progress token*. The token is replaced whenever anything
+the snapshot (or a per-trainee fragment keyed on the token) holds changes:
+a lesson completion, a quiz attempt, an enrolment or a certificate is saved
+or deleted (`progress_tracked` connects those models' signals), and every
+write that bypasses signals (`QuerySet.update`, `bulk_create`) calls
+`progress_changed` itself.
+
+Like the content version (content/cache.py), the token is replaced at once
+and again when the transaction commits: a snapshot is stored together with
+the token read *before* its queries ran and used only while that token is
+current, so a page that read the database before a write committed can never
+serve what it read afterwards. Decisions (completing a course, starting an
+attempt, enrolling) never use the snapshot: they read the database.
+
+The snapshot is per trainee and never shared: its key names the user id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from content.cache import content_version, shared_caches_usable
+
+TIMEOUT = 60 * 60 * 24
+T = TypeVar("T")
+_MISSING = object()
+
+
+def _token_key(user_id: int) -> str:
+    return f"sinau:progress-token:{user_id}"
+
+
+def _snapshot_key(user_id: int) -> str:
+    return f"sinau:progress:{user_id}"
+
+
+@dataclass(frozen=True)
+class ProgressSnapshot:
+    """`done`: ids of every step page the trainee has finished (lessons
+    done, quizzes passed; any course). `enrollments`: course page id ->
+    the trainee's Enrollment (withdrawn ones included). `token`: the
+    progress token it was read under, for keys of per-trainee fragments."""
+
+    token: str
+    done: frozenset[int] = frozenset()
+    enrollments: dict = field(default_factory=dict)
+
+
+def progress_changed(*user_ids: int) -> None:
+    """Replace the progress token of each trainee in `user_ids` now and
+    again when the current transaction commits."""
+    ids = [int(i) for i in user_ids if i is not None]
+    if not ids:
+        return
+    _new_tokens(ids)
+    transaction.on_commit(partial(_new_tokens, ids))
+
+
+def _new_tokens(user_ids: list[int]) -> None:
+    cache.set_many({_token_key(i): uuid.uuid4().hex for i in user_ids}, TIMEOUT)
+
+
+def progress_token(user_id: int) -> str:
+    """The trainee's current progress token (created on first use)."""
+    token = cache.get(_token_key(user_id))
+    if token is None:
+        cache.add(_token_key(user_id), uuid.uuid4().hex, TIMEOUT)
+        token = cache.get(_token_key(user_id))
+    return token
+
+
+def progress_snapshot(user, request=None) -> ProgressSnapshot:
+    """`user`'s snapshot: from the shared cache when it was stored under the
+    current token, else read (two queries) and stored. Read afresh, and not
+    stored, while a preview renders (content.cache.shared_caches_usable).
+    An anonymous user has an empty snapshot."""
+    if user is None or not user.is_authenticated:
+        return ProgressSnapshot(token="")
+    if not shared_caches_usable(request):
+        return _read(user, token="")
+    token_key, snapshot_key = _token_key(user.pk), _snapshot_key(user.pk)
+    found = cache.get_many([token_key, snapshot_key])
+    token = found.get(token_key) or progress_token(user.pk)
+    snapshot = found.get(snapshot_key)
+    if isinstance(snapshot, ProgressSnapshot) and snapshot.token == token:
+        return snapshot
+    snapshot = _read(user, token=token)
+    cache.set(snapshot_key, snapshot, TIMEOUT)
+    return snapshot
+
+
+def progress_cached(user, key: str, build: Callable[[], T], request=None) -> T:
+    """`build()` once per progress token of `user` and content version, kept
+    in the shared cache under a key naming the user: for per-trainee data
+    pages show (Belajarku's panels). Only data that depends on nothing but
+    the trainee's progress rows and the content belongs here; what the
+    request may see (courses/access.py) is applied by the caller afterwards.
+    Just `build()` for an anonymous user or while a preview renders."""
+    if user is None or not user.is_authenticated or not shared_caches_usable(request):
+        return build()
+    full_key = (
+        f"sinau:progress:{user.pk}:{progress_token(user.pk)}:{content_version()}:{key}"
+    )
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(full_key, value, TIMEOUT)
+    return value
+
+
+def _read(user, *, token: str) -> ProgressSnapshot:
+    from .models import Enrollment
+    from .selectors import step_models
+
+    queries = [
+        model.step_done_query(user=user, page_ids=None) for model in step_models()
+    ]
+    first, *rest = queries
+    done = frozenset(first.union(*rest, all=True) if rest else first)
+    enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user)}
+    return ProgressSnapshot(token=token, done=done, enrollments=enrollments)
+
+
+def _changed_by_signal(sender, instance, **kwargs) -> None:
+    progress_changed(instance.user_id)
+
+
+def progress_tracked(model) -> None:
+    """Replace the owner's progress token whenever a `model` row (with a
+    `user_id`) is saved or deleted. Called from each app's `ready()`."""
+    uid = f"sinau-progress-{model._meta.label_lower}"
+    post_save.connect(_changed_by_signal, sender=model, dispatch_uid=uid + "-save")
+    post_delete.connect(_changed_by_signal, sender=model, dispatch_uid=uid + "-delete")

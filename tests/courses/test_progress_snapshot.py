@@ -1,0 +1,208 @@
+"""The trainee's progress snapshot (courses/progress.py): read pages show
+every write at once, a snapshot read before a write is never served after
+it, one trainee's snapshot never reaches another, and every write that
+bypasses model signals replaces the token itself."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Attempt
+from assessments.services import attempt_answer, attempt_start, attempt_submit
+from courses import progress
+from courses.models import Enrollment, LearningPath, LearningPathCourse
+from courses.progress import progress_changed, progress_snapshot, progress_token
+from courses.services import (
+    enrollment_create,
+    enrollment_create_many,
+    enrollment_withdraw,
+    lesson_complete,
+)
+from tests.factories import trainee
+from tests.factories.assessments import question, quiz_in
+from tests.factories.courses import course_tree, lessons_of
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _done_marks(client, url) -> int:
+    html = client.get(url).content.decode()
+    return html.count("mark--done")
+
+
+def test_a_lesson_marked_done_shows_on_the_next_page_view(client):
+    course = course_tree(modules=1, lessons=3)
+    lessons = lessons_of(course)
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    client.force_login(user)
+    before = _done_marks(client, course.url)  # snapshot cached now
+    client.post(reverse("courses:lesson_done", args=[lessons[0].pk]))
+    assert _done_marks(client, course.url) == before + 1
+    assert _done_marks(client, lessons[1].url) >= 1
+
+
+def test_every_write_replaces_the_snapshot(client):
+    course = course_tree(modules=1, lessons=2)
+    quiz = quiz_in(course, [question("true_false")])
+    user = trainee()
+    client.force_login(user)
+
+    def snapshot():
+        return progress_snapshot(user)
+
+    assert course.pk not in snapshot().enrollments
+    enrollment_create(user=user, course=course)
+    assert snapshot().enrollments[course.pk].status == Enrollment.Status.ACTIVE
+    lesson = lessons_of(course)[0]
+    lesson_complete(user=user, lesson=lesson)
+    assert lesson.pk in snapshot().done
+    attempt = attempt_start(user=user, quiz=quiz)
+    item = attempt.items.get(order=1)
+    key = item.snapshot["value_keys"]["true" if item.snapshot["answer"] else "false"]
+    attempt_answer(user=user, attempt_id=attempt.pk, order=1, data={"value": key})
+    attempt_submit(user=user, attempt_id=attempt.pk)
+    assert Attempt.objects.get(pk=attempt.pk).passed
+    assert quiz.pk in snapshot().done
+    enrollment_withdraw(user=user, course=course)
+    assert snapshot().enrollments[course.pk].status == Enrollment.Status.WITHDRAWN
+    enrollment_create_many(course=course, user_ids=[user.pk], source="cohort")
+    assert snapshot().enrollments[course.pk].status != Enrollment.Status.WITHDRAWN
+
+
+def test_a_snapshot_read_before_a_write_is_not_served_after_it():
+    course = course_tree(modules=1, lessons=1)
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    stale_token = progress_token(user.pk)
+    stale = progress._read(user, token=stale_token)  # a page reads...
+    lesson_complete(user=user, lesson=lessons_of(course)[0])  # ...a write lands
+    progress.cache.set(progress._snapshot_key(user.pk), stale)  # ...page stores
+    assert lessons_of(course)[0].pk in progress_snapshot(user).done
+
+
+def test_one_trainees_snapshot_never_reaches_another(client):
+    course = course_tree(modules=1, lessons=2)
+    a, b = trainee(), trainee()
+    enrollment_create(user=a, course=course)
+    lesson_complete(user=a, lesson=lessons_of(course)[0])
+    assert progress_snapshot(a).done
+    assert not progress_snapshot(b).done
+    assert course.pk not in progress_snapshot(b).enrollments
+    client.force_login(b)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert course.title not in html
+
+
+def test_belajarku_and_the_catalogue_follow_enrolment_at_once(client):
+    course = course_tree(modules=1, lessons=1)
+    user = trainee()
+    client.force_login(user)
+    assert course.title not in client.get(reverse("courses:my_learning")).text
+    client.get(course.get_parent().url)
+    enrollment_create(user=user, course=course)
+    assert course.title in client.get(reverse("courses:my_learning")).text
+    assert "tag tag--ok" in client.get(course.get_parent().url).text
+    enrollment_withdraw(user=user, course=course)
+    assert course.title not in client.get(reverse("courses:my_learning")).text
+
+
+def test_a_new_learning_path_shows_in_the_catalogue_at_once(client):
+    course = course_tree(modules=1, lessons=1)
+    client.force_login(trainee())
+    index_url = course.get_parent().url
+    client.get(index_url)
+    path = LearningPath.objects.create(
+        title="Jalur Admin Medsos", slug="jalur-admin", role="social-media admin"
+    )
+    assert "Jalur Admin Medsos" in client.get(index_url).text
+    LearningPathCourse.objects.create(path=path, course=course)
+    assert course.title in client.get(index_url + "?jalur=jalur-admin").text
+
+
+def test_a_preview_neither_reads_nor_stores_a_snapshot():
+    from content.cache import shared_caches_bypassed
+
+    course = course_tree(modules=1, lessons=1)
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    progress.cache.delete(progress._snapshot_key(user.pk))
+    with shared_caches_bypassed():
+        assert course.pk in progress_snapshot(user).enrollments
+        assert progress.progress_cached(user, "x", lambda: 1) == 1
+    assert progress.cache.get(progress._snapshot_key(user.pk)) is None
+
+
+def test_progress_changed_replaces_the_token():
+    user = trainee()
+    first = progress_token(user.pk)
+    progress_changed(user.pk)
+    assert progress_token(user.pk) != first
+
+
+# -- the kind: a write that sends no signal must replace the token itself ----
+
+TRACKED = {"Enrollment", "LessonCompletion", "Attempt", "Certificate"}
+BYPASSING = {"update", "bulk_create", "bulk_update"}
+
+
+def _bypassing_writes(tree: ast.AST):
+    """(function, line) of each `<Tracked>.objects....update/bulk_*(...)`."""
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in BYPASSING
+            ):
+                continue
+            root = node.func
+            while isinstance(root, ast.Attribute | ast.Call):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if isinstance(root, ast.Name) and root.id in TRACKED:
+                yield func, node.lineno
+
+
+def test_every_write_that_bypasses_signals_replaces_the_token():
+    """Application code (not tests or benchmarks) that changes a tracked
+    model with update() or bulk_*() calls progress_changed in the same
+    function; the snapshot would go stale otherwise."""
+    missing = []
+    for folder in ("courses", "assessments", "lms", "content"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            for func, line in _bypassing_writes(tree):
+                calls = {
+                    n.func.id
+                    for n in ast.walk(func)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                }
+                if "progress_changed" not in calls:
+                    missing.append(f"{path.relative_to(ROOT)}:{line} {func.name}")
+    assert not missing, missing
+
+
+def test_every_tracked_model_replaces_the_token_on_save_and_delete():
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for label in (
+        "courses.Enrollment",
+        "courses.LessonCompletion",
+        "assessments.Attempt",
+        "certificates.Certificate",
+    ):
+        model = apps.get_model(label)
+        for signal in (post_save, post_delete):
+            receivers = signal._live_receivers(model)
+            if isinstance(receivers, tuple):  # Django 5: (sync, async)
+                receivers = receivers[0]
+            assert progress._changed_by_signal in receivers, (label, signal)
