@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from content.cache import cached
 from courses.access import visible_page_ids
 from courses.progress import progress_cached
 from courses.selectors import step_detail
@@ -188,6 +189,14 @@ class CategoryProgress:
             (self.correct * 100 / self.possible).quantize(Decimal(1), ROUND_HALF_UP)
         )
         return min(percent, 99) if self.correct < self.possible else percent
+
+
+def quiz_cached(quiz_id: int) -> QuizPage | None:
+    """The quiz page `quiz_id` (None if there is none), cached per content
+    version (content/cache.py): a publish or unpublish is seen at once."""
+    return cached(
+        f"quiz:{quiz_id}", lambda: QuizPage.objects.filter(pk=quiz_id).first()
+    )
 
 
 def category_progress(*, user, request=None) -> list[CategoryProgress]:

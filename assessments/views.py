@@ -26,6 +26,7 @@ from .selectors import (
     essays_waiting_elsewhere,
     marked_answers,
     marking_queue,
+    quiz_cached,
     quiz_item_stats,
 )
 from .services import (
@@ -45,10 +46,13 @@ def _attempt_for(request, attempt_id: int) -> tuple[Attempt, HttpResponse | None
     longer lets the trainee act in its quiz: the quiz or an ancestor was
     unpublished or restricted, or the trainee withdrew. Applies to every
     attempt page, including results (which may show correct answers)."""
-    attempt = get_object_or_404(
-        Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
-    )
-    access = step_access(request=request, page=attempt.quiz, action=True)
+    attempt = get_object_or_404(Attempt, pk=attempt_id, user=request.user)
+    # The quiz page from the content cache (no join, no page rebuilt).
+    quiz = quiz_cached(attempt.quiz_id)
+    if quiz is None:
+        raise Http404
+    attempt.quiz = quiz
+    access = step_access(request=request, page=quiz, action=True)
     if not access.allowed:
         return attempt, access_response(
             request=request, access=access, return_url=attempt.quiz.url

@@ -191,7 +191,8 @@ def step_access(*, request: HttpRequest, page: Page, action: bool = False) -> Ac
     for an action, that the user has an active enrolment in the page's
     course. Returns an Access; never raises. Queries: none for the tree (it
     is cached per content version), at most one for the user's groups (once
-    per request) and one for the enrolment (actions only)."""
+    per request) and, for an action, one for the enrolment on a POST (a GET
+    reads the trainee's progress snapshot, courses/progress.py)."""
     if not page.live:
         return Access(False, "unpublished", Outcome.NOT_FOUND, page)
     outcome, reason, restriction = _path_access(request, page.path, _tree_rules())
@@ -200,9 +201,25 @@ def step_access(*, request: HttpRequest, page: Page, action: bool = False) -> Ac
     user = request.user
     enrollment = None
     if user.is_authenticated:
-        enrollment = Enrollment.objects.filter(
-            user=user, course__path__in=_ancestor_paths(page.path)
-        ).first()
+        ancestors = _ancestor_paths(page.path)
+        if request.method in ("GET", "HEAD"):
+            # Showing a page: the trainee's progress snapshot, replaced on
+            # every enrolment change (courses/progress.py). Changing
+            # anything: the database.
+            from .progress import progress_snapshot
+
+            enrollment = next(
+                (
+                    e
+                    for e in progress_snapshot(user, request).enrollments.values()
+                    if e.course_path in ancestors
+                ),
+                None,
+            )
+        else:
+            enrollment = Enrollment.objects.filter(
+                user=user, course__path__in=ancestors
+            ).first()
     if not user.is_authenticated:
         return Access(False, "login", Outcome.LOGIN, page)
     if enrollment is None:

@@ -29,6 +29,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from content.cache import content_version, shared_caches_usable
@@ -42,8 +43,13 @@ def _token_key(user_id: int) -> str:
     return f"sinau:progress-token:{user_id}"
 
 
+# Part of the snapshot's key: change it when ProgressSnapshot changes shape,
+# so a process never reads a snapshot an older release stored.
+SNAPSHOT_FORMAT = 2
+
+
 def _snapshot_key(user_id: int) -> str:
-    return f"sinau:progress:{user_id}"
+    return f"sinau:progress:v{SNAPSHOT_FORMAT}:{user_id}"
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,12 @@ def _read(user, *, token: str) -> ProgressSnapshot:
     ]
     first, *rest = queries
     done = frozenset(first.union(*rest, all=True) if rest else first)
-    enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user)}
+    enrollments = {
+        e.course_id: e
+        for e in Enrollment.objects.filter(user=user).annotate(
+            course_path=F("course__path")
+        )
+    }
     return ProgressSnapshot(token=token, done=done, enrollments=enrollments)
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 PINNED = {
     "lesson page": 1,
-    "quiz question page": 4,
+    "quiz question page": 3,
     "course page": 1,
     "Belajarku": 3,
     "catalogue": 1,

@@ -206,3 +206,24 @@ def test_every_tracked_model_replaces_the_token_on_save_and_delete():
             if isinstance(receivers, tuple):  # Django 5: (sync, async)
                 receivers = receivers[0]
             assert progress._changed_by_signal in receivers, (label, signal)
+
+
+def test_an_open_attempt_closes_to_a_trainee_who_withdrew_or_a_quiz_unpublished(
+    client,
+):
+    """The question page reads the enrolment from the snapshot and the quiz
+    from the content cache: both follow a change at once."""
+    course = course_tree(modules=1, lessons=1)
+    quiz = quiz_in(course, [question("true_false")])
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    attempt = attempt_start(user=user, quiz=quiz)
+    client.force_login(user)
+    url = reverse("assessments:question", args=[attempt.pk, 1])
+    assert client.get(url).status_code == 200
+    enrollment_withdraw(user=user, course=course)
+    assert client.get(url).status_code != 200
+    enrollment_create(user=user, course=course)
+    assert client.get(url).status_code == 200
+    quiz.unpublish()
+    assert client.get(url).status_code == 404
