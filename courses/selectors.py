@@ -359,6 +359,8 @@ def catalogue(*, index: CourseIndexPage, user, params, request=None) -> dict:
     for course in courses:
         course.enrollment_status = enrolled.get(course.pk, "")
     return {
+        # What the listing shows of the viewer: a key for its fragment cache.
+        "status_signature": ",".join(f"{c.pk}:{c.enrollment_status}" for c in courses),
         "courses": courses,
         "paths": paths,
         "chosen_path": chosen,
@@ -442,4 +444,19 @@ def my_learning(*, user, request=None) -> dict:
             )
             courses = [(c, state.get(c.pk, "todo")) for c in shown]
             paths.append(PathProgress(path=path, courses=courses))
-    return {"items": items, "paths": paths}
+    # What the lists show of the trainee, as keys for their fragment caches
+    # (everything else in them is content, under the content version).
+    items_signature = ";".join(
+        f"{p.course.pk}|{p.signature}|{int(bool(p.enrollment.completed_at))}"
+        for p in items
+    )
+    paths_signature = ";".join(
+        f"{p.path.pk}:" + ",".join(f"{c.pk}{state}" for c, state in p.courses)
+        for p in paths
+    )
+    return {
+        "items": items,
+        "paths": paths,
+        "items_signature": items_signature,
+        "paths_signature": paths_signature,
+    }

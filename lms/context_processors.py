@@ -15,10 +15,11 @@ def _catalogue_url(request) -> str:
     return cached("catalogue-url", find)
 
 
-def _marking_link(request) -> bool:
-    """Show the marking queue link to people who reach the admin (trainers,
-    managers). Remembered in the session, so pages cost no extra queries;
-    a changed role shows after the next log-in."""
+def reaches_admin(request) -> bool:
+    """Does the signed-in person reach the admin (trainers, managers)? For
+    the marking link and Belajarku's marking panel, not for access (views
+    check permissions themselves). Remembered in the session, so pages cost
+    no extra queries; a changed role shows after the next log-in."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
@@ -39,5 +40,5 @@ def site(request) -> dict:
         "help_label": settings.SINAU_HELP_LABEL or _("Help via WhatsApp"),
         "catalogue_url": SimpleLazyObject(lambda: _catalogue_url(request)),
         "content_version": SimpleLazyObject(content_version),
-        "marking_link": SimpleLazyObject(lambda: _marking_link(request)),
+        "marking_link": SimpleLazyObject(lambda: reaches_admin(request)),
     }

@@ -26,7 +26,7 @@ PINNED = {
     "lesson page": 1,
     "quiz question page": 3,
     "course page": 1,
-    "Belajarku": 3,
+    "Belajarku": 1,
     "catalogue": 1,
     "quiz start POST": 14,
     "answer POST": 8,

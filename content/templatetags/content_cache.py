@@ -3,6 +3,7 @@
     {% load content_cache %}
     {% content_cache "lesson_body" page %}...{% endcontent_cache %}
     {% content_cache "lesson_nav" page enrolled progress.signature %}...
+    {% content_cache "my_courses" "site" signature %}...   (not a page's)
 
 The key names what was rendered: the fragment's name, the page, the page's
 live revision, the language and the content version (`content.cache.cached`),
@@ -22,6 +23,9 @@ from django.utils import translation
 from content.cache import cached, shared_caches_usable
 
 register = template.Library()
+# In place of a page: a fragment of a view that is not a page (Belajarku),
+# built from content (under the content version) and the values given.
+SITE_WIDE = "site"
 
 
 class ContentCacheNode(template.Node):
@@ -35,17 +39,16 @@ class ContentCacheNode(template.Node):
         page = self.page.resolve(context)
         name = self.name.resolve(context)
         request = context.get("request")
-        live = page is not None and getattr(page, "live", False)
-        if not live or not shared_caches_usable(request):
+        if page == SITE_WIDE:
+            of_page = ["site"]
+        elif page is not None and getattr(page, "live", False):
+            of_page = [str(page.pk), str(page.live_revision_id)]
+        else:
+            of_page = None
+        if of_page is None or not shared_caches_usable(request):
             return self.nodelist.render(context)
         key = ":".join(
-            [
-                "fragment",
-                str(name),
-                str(page.pk),
-                str(page.live_revision_id),
-                translation.get_language() or "",
-            ]
+            ["fragment", str(name), *of_page, translation.get_language() or ""]
         )
         if self.vary_on:
             values = "\x1f".join(str(v.resolve(context)) for v in self.vary_on)

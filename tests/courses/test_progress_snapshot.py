@@ -227,3 +227,24 @@ def test_an_open_attempt_closes_to_a_trainee_who_withdrew_or_a_quiz_unpublished(
     assert client.get(url).status_code == 200
     quiz.unpublish()
     assert client.get(url).status_code == 404
+
+
+def test_cached_listings_show_each_trainee_their_own_state(client):
+    """The catalogue and Belajarku fragments are shared between trainees
+    with equal state only."""
+    course = course_tree(modules=1, lessons=2)
+    a, b = trainee(), trainee()
+    enrollment_create(user=a, course=course)
+    enrollment_create(user=b, course=course)
+    lesson_complete(user=a, lesson=lessons_of(course)[0])
+    index_url = course.get_parent().url
+    client.force_login(a)
+    a_page = client.get(reverse("courses:my_learning")).text
+    assert "1 dari 2" in a_page or "1 of 2" in a_page
+    client.force_login(b)
+    b_page = client.get(reverse("courses:my_learning")).text
+    assert "0 dari 2" in b_page or "0 of 2" in b_page
+    client.force_login(trainee())
+    assert "tag tag--ok" not in client.get(index_url).text
+    client.force_login(a)
+    assert "tag tag--ok" in client.get(index_url).text
