@@ -142,6 +142,14 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         "items": items,
         "item": item,
         "total": len(items),
+        # Which questions are information pages and which are answered: the
+        # key of the cached question list.
+        "answered_signature": "".join(
+            "d"
+            if i.snapshot.get("kind") == "description"
+            else ("u" if i.response is None else "a")
+            for i in items
+        ),
         **answer_form_context(item.snapshot, item.response or {}),
         "error": error,
         "typed": request.POST.get("text", "") if error else None,
