@@ -37,6 +37,9 @@ from content.cache import content_version, shared_caches_usable
 TIMEOUT = 60 * 60 * 24
 T = TypeVar("T")
 _MISSING = object()
+# How many times this process has changed progress: a snapshot kept on a
+# request is used only while this is unchanged.
+_changes = 0
 
 
 def _token_key(user_id: int) -> str:
@@ -67,9 +70,11 @@ class ProgressSnapshot:
 def progress_changed(*user_ids: int) -> None:
     """Replace the progress token of each trainee in `user_ids` now and
     again when the current transaction commits."""
+    global _changes
     ids = [int(i) for i in user_ids if i is not None]
     if not ids:
         return
+    _changes += 1
     _new_tokens(ids)
     transaction.on_commit(partial(_new_tokens, ids))
 
@@ -91,11 +96,24 @@ def progress_snapshot(user, request=None) -> ProgressSnapshot:
     """`user`'s snapshot: from the shared cache when it was stored under the
     current token, else read (two queries) and stored. Read afresh, and not
     stored, while a preview renders (content.cache.shared_caches_usable).
-    An anonymous user has an empty snapshot."""
+    Kept on `request` until this process changes anyone's progress. An
+    anonymous user has an empty snapshot."""
     if user is None or not user.is_authenticated:
         return ProgressSnapshot(token="")
     if not shared_caches_usable(request):
         return _read(user, token="")
+    # A page asks more than once: keep the snapshot on the request until
+    # this process changes anyone's progress.
+    memo = getattr(request, "_sinau_progress", None)
+    if memo is not None and memo[:2] == (user.pk, _changes):
+        return memo[2]
+    snapshot = _cached_snapshot(user)
+    if request is not None:
+        request._sinau_progress = (user.pk, _changes, snapshot)
+    return snapshot
+
+
+def _cached_snapshot(user) -> ProgressSnapshot:
     token_key, snapshot_key = _token_key(user.pk), _snapshot_key(user.pk)
     found = cache.get_many([token_key, snapshot_key])
     token = found.get(token_key) or progress_token(user.pk)

@@ -371,7 +371,7 @@ def catalogue(*, index: CourseIndexPage, user, params, request=None) -> dict:
 
 @dataclass
 class PathProgress:
-    path: LearningPath
+    path: PathCard
     courses: list[tuple[CoursePage, str]]  # (course, "done"|"active"|"todo")
 
     @property
@@ -390,13 +390,29 @@ def course_cards(ids) -> dict[int, CoursePage]:
     return {pk: card for pk, card in cards.items() if card is not None}
 
 
-def learning_path_courses() -> list[tuple[LearningPath, list[int]]]:
+@dataclass(frozen=True)
+class PathCard:
+    """What listings show of a learning path."""
+
+    pk: int
+    title: str
+    slug: str
+    summary: str
+
+
+def learning_path_courses() -> list[tuple[PathCard, list[int]]]:
     """Every learning path (by title) with its course ids in order, cached
     per content version (a saved path starts a new one)."""
 
     def build():
         paths = LearningPath.objects.prefetch_related("steps").order_by("title")
-        return [(p, [s.course_id for s in p.steps.all()]) for p in paths]
+        return [
+            (
+                PathCard(pk=p.pk, title=p.title, slug=p.slug, summary=p.summary),
+                [s.course_id for s in p.steps.all()],
+            )
+            for p in paths
+        ]
 
     return cached("learning-path-courses", build)
 
