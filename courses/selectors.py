@@ -8,6 +8,7 @@ from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, get_page_models
 
 from content.cache import cached, cached_many
@@ -328,27 +329,34 @@ def catalogue(*, index: CourseIndexPage, user, params, request=None) -> dict:
     """Courses under `index`, filtered by `?jalur=<path slug>` and
     `?keahlian=<skill>`, with the learning paths and the user's enrollments.
     Courses the request may not open (courses/access.py) are not listed.
-    Courses and paths are cached per content version, the enrolments come
-    from the progress snapshot: no query when cached."""
-    courses = cached(
-        f"catalogue-courses:{index.pk}",
-        lambda: list(CoursePage.objects.live().child_of(index).order_by("path")),
+    What is listed is decided from small cached rows (id, path, skill; per
+    content version) and the progress snapshot; `courses` loads the pages
+    (one query) only if the template renders them, i.e. when its cached
+    fragment is missing (`status_signature` is that fragment's key)."""
+    rows = cached(
+        f"catalogue-rows:{index.pk}",
+        lambda: list(
+            CoursePage.objects.live()
+            .child_of(index)
+            .order_by("path")
+            .values("id", "path", "skill")
+        ),
     )
     skill = params.get("keahlian") or ""
     if skill not in Skill.values:
         skill = ""
     if skill:
-        courses = [c for c in courses if c.skill == skill]
+        rows = [r for r in rows if r["skill"] == skill]
     path_courses = learning_path_courses()
     paths = [path for path, _ids in path_courses]
     chosen, order = next(
         ((p, ids) for p, ids in path_courses if p.slug == params.get("jalur")),
         (None, []),
     )
-    courses = pages_visible(request=request, pages=courses)
+    rows = pages_visible(request=request, pages=rows)
     if chosen is not None:
-        courses = sorted(
-            (c for c in courses if c.pk in order), key=lambda c: order.index(c.pk)
+        rows = sorted(
+            (r for r in rows if r["id"] in order), key=lambda r: order.index(r["id"])
         )
     enrolled: dict[int, str] = {}
     if user is not None and user.is_authenticated:
@@ -356,12 +364,19 @@ def catalogue(*, index: CourseIndexPage, user, params, request=None) -> dict:
             course_id: e.status
             for course_id, e in progress_snapshot(user, request).enrollments.items()
         }
-    for course in courses:
-        course.enrollment_status = enrolled.get(course.pk, "")
+    statuses = {r["id"]: enrolled.get(r["id"], "") for r in rows}
+
+    def pages() -> list[CoursePage]:
+        found = CoursePage.objects.in_bulk(list(statuses))
+        listed = [found[pk] for pk in statuses if pk in found]
+        for course in listed:
+            course.enrollment_status = statuses[course.pk]
+        return listed
+
     return {
-        # What the listing shows of the viewer: a key for its fragment cache.
-        "status_signature": ",".join(f"{c.pk}:{c.enrollment_status}" for c in courses),
-        "courses": courses,
+        # What the listing shows of the viewer: the key of its fragment.
+        "status_signature": ",".join(f"{pk}:{s}" for pk, s in statuses.items()),
+        "courses": SimpleLazyObject(pages),
         "paths": paths,
         "chosen_path": chosen,
         "skills": Skill.choices,
