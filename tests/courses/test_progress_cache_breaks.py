@@ -1,0 +1,63 @@
+"""Ways the progress snapshot and the caches keyed on it could show stale or
+someone else's state (courses/progress.py, courses/access.py)."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.services import attempt_start
+from courses.models import CoursePage
+from courses.services import enrollment_create, enrollment_withdraw
+from tests.factories import trainee
+from tests.factories.assessments import question, quiz_in
+from tests.factories.courses import course_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def _reordered(first: CoursePage, second: CoursePage) -> tuple[CoursePage, CoursePage]:
+    """Move `second` before `first` among their siblings (Wagtail's page
+    explorer reorder): the two courses swap tree paths."""
+    second.move(first, pos="left")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    return first, second
+
+
+def test_an_open_attempt_stays_open_after_its_course_is_reordered(client):
+    """The snapshot names each enrolment's course by tree path; a course
+    moved (reordered, or moved to another catalogue) keeps its enrolments."""
+    course = course_tree(modules=1, lessons=1)
+    other = course_tree(modules=1, lessons=1)
+    quiz = quiz_in(other, [question("true_false")])
+    user = trainee()
+    enrollment_create(user=user, course=other)
+    attempt = attempt_start(user=user, quiz=quiz)
+    client.force_login(user)
+    url = reverse("assessments:question", args=[attempt.pk, 1])
+    assert client.get(url).status_code == 200  # snapshot cached
+    old_path = other.path
+    course, other = _reordered(course, other)
+    assert other.path != old_path
+    assert client.get(url).status_code == 200
+
+
+def test_an_enrolment_never_opens_another_course_that_took_its_tree_path(client):
+    """Enrolled in one course and withdrawn from another: after the courses
+    swap places in the tree, the attempt pages of the course left stay
+    closed (they would show correct answers)."""
+    course = course_tree(modules=1, lessons=1)
+    left = course_tree(modules=1, lessons=1)
+    quiz = quiz_in(left, [question("true_false")])
+    user = trainee()
+    enrollment_create(user=user, course=left)
+    attempt = attempt_start(user=user, quiz=quiz)
+    enrollment_withdraw(user=user, course=left)
+    enrollment_create(user=user, course=course)
+    client.force_login(user)
+    url = reverse("assessments:overview", args=[attempt.pk])
+    assert client.get(url).status_code == 302  # refused; snapshot cached
+    course_path = course.path
+    course, left = _reordered(course, left)
+    assert left.path == course_path  # the course left now sits where course was
+    response = client.get(url)
+    assert response.status_code == 302, "a withdrawn trainee reads the attempt"
