@@ -61,3 +61,27 @@ def test_an_enrolment_never_opens_another_course_that_took_its_tree_path(client)
     assert left.path == course_path  # the course left now sits where course was
     response = client.get(url)
     assert response.status_code == 302, "a withdrawn trainee reads the attempt"
+
+
+def test_a_restricted_module_without_steps_never_reaches_an_outsiders_outline(client):
+    """The course outline fragment is keyed on the steps the request may see;
+    a module the request may not see, with no step (yet) or none live, must
+    count too, or one viewer's outline is served to the other."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories.courses import ModulePageFactory
+
+    course = course_tree(modules=1, lessons=1)
+    secret = ModulePageFactory(parent=course, title="Modul Rahasia Desa")
+    insiders = Group.objects.create(name="Kelompok Desa A")
+    restriction = PageViewRestriction.objects.create(
+        page=secret, restriction_type="groups"
+    )
+    restriction.groups.set([insiders])
+    insider, outsider = trainee(), trainee()
+    insider.groups.add(insiders)
+    client.force_login(insider)
+    assert "Modul Rahasia Desa" in client.get(course.url).text
+    client.force_login(outsider)
+    assert "Modul Rahasia Desa" not in client.get(course.url).text
