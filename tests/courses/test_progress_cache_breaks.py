@@ -4,8 +4,9 @@ someone else's state (courses/progress.py, courses/access.py)."""
 import pytest
 from django.urls import reverse
 
-from assessments.services import attempt_start
+from assessments.services import attempt_start, attempt_submit
 from courses.models import CoursePage
+from courses.progress import progress_changed
 from courses.services import enrollment_create, enrollment_withdraw
 from tests.factories import trainee
 from tests.factories.assessments import question, quiz_in
@@ -85,3 +86,30 @@ def test_a_restricted_module_without_steps_never_reaches_an_outsiders_outline(cl
     assert "Modul Rahasia Desa" in client.get(course.url).text
     client.force_login(outsider)
     assert "Modul Rahasia Desa" not in client.get(course.url).text
+
+
+def test_topic_scores_follow_a_question_deleted_from_the_bank():
+    from assessments.demo import answer_data
+    from assessments.selectors import category_progress
+    from assessments.services import attempt_answer
+
+    course = course_tree(modules=1, lessons=1)
+    asked = question("single")
+    quiz = quiz_in(course, [asked])
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    for right in (False, True):
+        attempt = attempt_start(user=user, quiz=quiz)
+        attempt_answer(
+            user=user,
+            attempt_id=attempt.pk,
+            order=1,
+            data=answer_data(attempt.items.get().snapshot, right=right),
+        )
+        attempt_submit(user=user, attempt_id=attempt.pk)
+    assert category_progress(user=user)[0].possible == 1  # cached now
+    asked.delete()  # the attempts' items keep the question, as one per attempt
+    cached = category_progress(user=user)[0]
+    progress_changed(user.pk)
+    fresh = category_progress(user=user)[0]
+    assert (cached.correct, cached.possible) == (fresh.correct, fresh.possible)
