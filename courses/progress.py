@@ -48,7 +48,7 @@ def _token_key(user_id: int) -> str:
 
 # Part of the snapshot's key: change it when ProgressSnapshot changes shape,
 # so a process never reads a snapshot an older release stored.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 
 
 def _snapshot_key(user_id: int) -> str:
@@ -59,12 +59,16 @@ def _snapshot_key(user_id: int) -> str:
 class ProgressSnapshot:
     """`done`: ids of every step page the trainee has finished (lessons
     done, quizzes passed; any course). `enrollments`: course page id ->
-    the trainee's Enrollment (withdrawn ones included). `token`: the
-    progress token it was read under, for keys of per-trainee fragments."""
+    the trainee's Enrollment (withdrawn ones included), each with its
+    course's tree path (`course_path`). `token`: the progress token it was
+    read under, for keys of per-trainee fragments. `content`: the content
+    version it was read under (content/cache.py): a course moved or
+    reordered changes its tree path, and the snapshot with it."""
 
     token: str
     done: frozenset[int] = frozenset()
     enrollments: dict = field(default_factory=dict)
+    content: str = ""
 
 
 def progress_changed(*user_ids: int) -> None:
@@ -94,10 +98,11 @@ def progress_token(user_id: int) -> str:
 
 def progress_snapshot(user, request=None) -> ProgressSnapshot:
     """`user`'s snapshot: from the shared cache when it was stored under the
-    current token, else read (two queries) and stored. Read afresh, and not
-    stored, while a preview renders (content.cache.shared_caches_usable).
-    Kept on `request` until this process changes anyone's progress. An
-    anonymous user has an empty snapshot."""
+    current token and content version, else read (two queries) and stored.
+    Read afresh, and not stored, while a preview renders
+    (content.cache.shared_caches_usable). Kept on `request` until this
+    process changes anyone's progress. An anonymous user has an empty
+    snapshot."""
     if user is None or not user.is_authenticated:
         return ProgressSnapshot(token="")
     if not shared_caches_usable(request):
@@ -117,10 +122,15 @@ def _cached_snapshot(user) -> ProgressSnapshot:
     token_key, snapshot_key = _token_key(user.pk), _snapshot_key(user.pk)
     found = cache.get_many([token_key, snapshot_key])
     token = found.get(token_key) or progress_token(user.pk)
+    version = content_version()
     snapshot = found.get(snapshot_key)
-    if isinstance(snapshot, ProgressSnapshot) and snapshot.token == token:
+    if (
+        isinstance(snapshot, ProgressSnapshot)
+        and snapshot.token == token
+        and snapshot.content == version
+    ):
         return snapshot
-    snapshot = _read(user, token=token)
+    snapshot = _read(user, token=token, content=version)
     cache.set(snapshot_key, snapshot, TIMEOUT)
     return snapshot
 
@@ -144,7 +154,7 @@ def progress_cached(user, key: str, build: Callable[[], T], request=None) -> T:
     return value
 
 
-def _read(user, *, token: str) -> ProgressSnapshot:
+def _read(user, *, token: str, content: str = "") -> ProgressSnapshot:
     from .models import Enrollment
     from .selectors import step_models
 
@@ -159,7 +169,9 @@ def _read(user, *, token: str) -> ProgressSnapshot:
             course_path=F("course__path")
         )
     }
-    return ProgressSnapshot(token=token, done=done, enrollments=enrollments)
+    return ProgressSnapshot(
+        token=token, done=done, enrollments=enrollments, content=content
+    )
 
 
 def _changed_by_signal(sender, instance, **kwargs) -> None:

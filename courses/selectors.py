@@ -96,9 +96,14 @@ class CourseProgress:
 
     @property
     def signature(self) -> str:
-        """Which steps this request's outline lists and which are done, as
-        a key for caching what is rendered from it (template fragments)."""
-        return ",".join(f"{s.id}{'+' if s.done else ''}" for s in self.steps)
+        """Which modules and steps this request's outline lists and which
+        steps are done, as a key for caching what is rendered from it
+        (template fragments). A module counts even with no step listed: its
+        title shows."""
+        return ";".join(
+            f"{m.id}:" + ",".join(f"{s.id}{'+' if s.done else ''}" for s in m.steps)
+            for m in self.modules
+        )
 
     @property
     def next_step(self) -> Step | None:
