@@ -26,7 +26,9 @@ def test_html_is_gzipped_for_clients_that_ask(client, home):
     assert "Accept-Encoding" in response["Vary"]
     html = gzip.decompress(response.content).decode()
     assert html.startswith("<!DOCTYPE html>")
-    assert len(response.content) < len(html) / 2
+    # Django pads each gzip response with up to 100 random bytes (BREACH
+    # mitigation); without them, the page compresses to under half.
+    assert len(response.content) - 100 < len(html) / 2
 
 
 def test_html_is_plain_for_clients_that_do_not_ask(client, home):
