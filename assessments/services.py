@@ -475,10 +475,12 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
     submitted attempt returns it unchanged. Allowed after the deadline (the
     answers saved in time are graded). Runs a fixed number of queries,
     whatever the number of questions. An attempt past its deadline is
-    recorded as submitted at the deadline."""
+    recorded as submitted at the deadline. Locks the attempt row only (not
+    the quiz page it is read with: every trainee's submission would wait for
+    the others, and starting the quiz, whose insert checks the page, too)."""
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz")
             .filter(pk=attempt_id, user=user)
             .first()
@@ -561,7 +563,7 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
     complete the course). Re-marking replaces the earlier mark."""
     with transaction.atomic():
         item = (
-            AttemptQuestion.objects.select_for_update()
+            AttemptQuestion.objects.select_for_update(of=("self",))
             .select_related("attempt__quiz", "attempt__user")
             .filter(pk=item_id, snapshot__kind=QuestionKind.ESSAY)
             .first()
@@ -595,7 +597,7 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
             update_fields=["points", "is_correct", "feedback", "marked_by", "marked_at"]
         )
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz")
             .get(pk=attempt.pk)
         )
@@ -674,7 +676,7 @@ def question_regrade(*, job_id: int) -> RegradeJob:
             # Lock the attempt first: a submit running now waits for us (or
             # we for it), so the item is graded with one key or the other.
             attempt = (
-                Attempt.objects.select_for_update()
+                Attempt.objects.select_for_update(of=("self",))
                 .select_related("quiz", "user")
                 .get(pk=attempt_id)
             )
