@@ -30,7 +30,7 @@ from .selectors import (
 )
 from .services import (
     Refused,
-    attempt_answer,
+    attempt_item_answer,
     attempt_start,
     attempt_submit,
     essay_is_blank,
@@ -118,12 +118,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
             # Every button of the form saves what was picked before moving;
             # with nothing picked the trainee skips the question.
             if not response_is_blank(item.snapshot, request.POST):
-                attempt_answer(
-                    user=request.user,
-                    attempt_id=attempt.pk,
-                    order=order,
-                    data=request.POST,
-                )
+                attempt_item_answer(user=request.user, item=item, data=request.POST)
         except Refused as refused:
             error = refused.message
         else:
