@@ -258,7 +258,10 @@ def attempt_submit_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt, refused = _attempt_for(request, attempt_id)
     if refused is not None:
         return refused
-    attempt_submit(user=request.user, attempt_id=attempt.pk)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        # A submitted attempt never reopens: a second submit (a retried
+        # request) has nothing to do and goes straight to the result.
+        attempt_submit(user=request.user, attempt_id=attempt.pk)
     return HttpResponseRedirect(reverse("assessments:result", args=[attempt.pk]))
 
 

@@ -33,7 +33,7 @@ PINNED = {
     "answer POST again": 5,
     "mark done POST": 15,
     "submit POST": 10,
-    "submit POST again": 6,
+    "submit POST again": 3,
 }
 
 
