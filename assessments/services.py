@@ -10,7 +10,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,14 +264,19 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     enrollment = enrollment_for(user=user, course=quiz_course(quiz))
     if enrollment is None or not enrollment.is_active:
         raise Refused(_("Enrol in the course to take its quizzes."))
-    open_attempt = Attempt.objects.filter(
-        user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS
-    ).first()
-    if open_attempt is not None:
-        return open_attempt
+    # One read for both: the open attempt if there is one (sorted first),
+    # else any, each row carrying the number of attempts used.
+    mine = (
+        Attempt.objects.filter(user=user, quiz=quiz)
+        .annotate(used=Window(Count("pk")))
+        .order_by(Case(When(status=Attempt.Status.IN_PROGRESS, then=0), default=1))
+        .first()
+    )
+    if mine is not None and mine.status == Attempt.Status.IN_PROGRESS:
+        return mine
     accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
-    used = Attempt.objects.filter(user=user, quiz=quiz).count()
+    used = mine.used if mine is not None else 0
     if allowed is not None and used >= allowed:
         raise Refused(_("You have used all your attempts for this quiz."))
     rng = random.Random()  # noqa: S311 - shuffling questions, not security

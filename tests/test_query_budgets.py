@@ -28,7 +28,7 @@ PINNED = {
     "course page": 3,
     "Belajarku": 8,
     "catalogue": 4,
-    "quiz start POST": 14,
+    "quiz start POST": 13,
     "answer POST": 5,
     "answer POST again": 5,
     "mark done POST": 15,
