@@ -31,7 +31,7 @@ PINNED = {
     "quiz start POST": 13,
     "answer POST": 5,
     "answer POST again": 5,
-    "mark done POST": 15,
+    "mark done POST": 12,
     "submit POST": 10,
     "submit POST again": 3,
 }
