@@ -10,11 +10,12 @@ import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, Exists, OuterRef, Q, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.access import page_published
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrollment
 from courses.selectors import course_of, enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
 from lms.http import whole_number
@@ -263,14 +264,19 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     enrollment = enrollment_for(user=user, course=quiz_course(quiz))
     if enrollment is None or not enrollment.is_active:
         raise Refused(_("Enrol in the course to take its quizzes."))
-    open_attempt = Attempt.objects.filter(
-        user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS
-    ).first()
-    if open_attempt is not None:
-        return open_attempt
+    # One read for both: the open attempt if there is one (sorted first),
+    # else any, each row carrying the number of attempts used.
+    mine = (
+        Attempt.objects.filter(user=user, quiz=quiz)
+        .annotate(used=Window(Count("pk")))
+        .order_by(Case(When(status=Attempt.Status.IN_PROGRESS, then=0), default=1))
+        .first()
+    )
+    if mine is not None and mine.status == Attempt.Status.IN_PROGRESS:
+        return mine
     accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
-    used = Attempt.objects.filter(user=user, quiz=quiz).count()
+    used = mine.used if mine is not None else 0
     if allowed is not None and used >= allowed:
         raise Refused(_("You have used all your attempts for this quiz."))
     rng = random.Random()  # noqa: S311 - shuffling questions, not security
@@ -311,18 +317,23 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     return attempt
 
 
-def _open_attempt_for(user, attempt_id: int) -> Attempt:
-    attempt = (
-        Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
-    )
-    if attempt is None:
-        raise Refused(_("This attempt does not exist or is not yours."))
+def _attempt_open_check(attempt: Attempt) -> None:
+    """Refuse changes to a submitted attempt or one past its deadline."""
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise Refused(
             _("This attempt has been submitted; answers can no longer change.")
         )
     if attempt.is_expired:
         raise Refused(_("Time is up: answers can no longer change."))
+
+
+def _open_attempt_for(user, attempt_id: int) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+    )
+    if attempt is None:
+        raise Refused(_("This attempt does not exist or is not yours."))
+    _attempt_open_check(attempt)
     enrollment = enrollment_for(user=user, course=quiz_course(attempt.quiz))
     if enrollment is None or not enrollment.is_active:
         raise Refused(_("You left this course: answers can no longer change."))
@@ -452,21 +463,58 @@ def attempt_answer(*, user, attempt_id: int, order: int, data) -> AttemptQuestio
     """Save the answer to question number `order` of the trainee's attempt.
     Saving again replaces the answer. Refused, changing nothing, for an
     attempt that is not the trainee's, already submitted, past its deadline
-    (server time), a question not in the attempt, or an invalid answer."""
-    attempt = _open_attempt_for(user, attempt_id)
-    item = AttemptQuestion.objects.filter(attempt=attempt, order=order).first()
+    (server time), by a trainee no longer enrolled in its course, a question
+    not in the attempt, or an invalid answer. See `attempt_item_answer`."""
+    item = (
+        AttemptQuestion.objects.select_related("attempt__quiz")
+        .filter(attempt_id=attempt_id, attempt__user=user, order=order)
+        .order_by()
+        .first()
+    )
     if item is None:
+        _open_attempt_for(user, attempt_id)  # refuses a missing or closed attempt
         raise Refused(_("This question is not part of your attempt."))
+    return attempt_item_answer(user=user, item=item, data=data)
+
+
+def attempt_item_answer(*, user, item: AttemptQuestion, data) -> AttemptQuestion:
+    """`attempt_answer` for a question the caller has read with its attempt
+    and the attempt's quiz (the attempt pages have them), so nothing is read
+    twice: one UPDATE, which saves only while the attempt is open and in
+    time and the trainee enrolled, so a submission, the deadline or a
+    withdrawal that lands after the caller's read wins (nothing is saved and
+    the reason is given). The same answer sent again (a phone retrying)
+    writes nothing, after one read of the enrolment: `answered_at` stays the
+    time it was first saved."""
+    attempt = item.attempt
+    if attempt.user_id != user.pk:
+        raise Refused(_("This attempt does not exist or is not yours."))
+    _attempt_open_check(attempt)
     response = response_parse(item.snapshot, data)
+    enrolled = Enrollment.objects.filter(
+        user=user, course=quiz_course(attempt.quiz)
+    ).exclude(status=Enrollment.Status.WITHDRAWN)
+    if item.response == response:
+        # The same answer again: it is saved already, so nothing is written
+        # and there is no commit to wait for.
+        if not enrolled.exists():
+            raise Refused(_("You left this course: answers can no longer change."))
+        return item
+    now = timezone.now()
+    still_open = Attempt.objects.filter(
+        Q(deadline_at__isnull=True) | Q(deadline_at__gt=now),
+        pk=OuterRef("attempt_id"),
+        status=Attempt.Status.IN_PROGRESS,
+    )
     updated = AttemptQuestion.objects.filter(
-        pk=item.pk,
-        attempt__status=Attempt.Status.IN_PROGRESS,
-    ).update(response=response, answered_at=timezone.now())
-    if not updated:  # submitted between our check and the write
+        Exists(still_open), Exists(enrolled), pk=item.pk
+    ).update(response=response, answered_at=now)
+    if not updated:  # submitted, timed out or withdrawn since it was read
+        _open_attempt_for(user, attempt.pk)
         raise Refused(
             _("This attempt has been submitted; answers can no longer change.")
         )
-    item.response = response
+    item.response, item.answered_at = response, now
     return item
 
 
@@ -475,10 +523,12 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
     submitted attempt returns it unchanged. Allowed after the deadline (the
     answers saved in time are graded). Runs a fixed number of queries,
     whatever the number of questions. An attempt past its deadline is
-    recorded as submitted at the deadline."""
+    recorded as submitted at the deadline. Locks the attempt row only (not
+    the quiz page it is read with: every trainee's submission would wait for
+    the others, and starting the quiz, whose insert checks the page, too)."""
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz")
             .filter(pk=attempt_id, user=user)
             .first()
@@ -561,7 +611,7 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
     complete the course). Re-marking replaces the earlier mark."""
     with transaction.atomic():
         item = (
-            AttemptQuestion.objects.select_for_update()
+            AttemptQuestion.objects.select_for_update(of=("self",))
             .select_related("attempt__quiz", "attempt__user")
             .filter(pk=item_id, snapshot__kind=QuestionKind.ESSAY)
             .first()
@@ -595,7 +645,7 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
             update_fields=["points", "is_correct", "feedback", "marked_by", "marked_at"]
         )
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz")
             .get(pk=attempt.pk)
         )
@@ -674,7 +724,7 @@ def question_regrade(*, job_id: int) -> RegradeJob:
             # Lock the attempt first: a submit running now waits for us (or
             # we for it), so the item is graded with one key or the other.
             attempt = (
-                Attempt.objects.select_for_update()
+                Attempt.objects.select_for_update(of=("self",))
                 .select_related("quiz", "user")
                 .get(pk=attempt_id)
             )

@@ -31,7 +31,7 @@ from .selectors import (
 )
 from .services import (
     Refused,
-    attempt_answer,
+    attempt_item_answer,
     attempt_start,
     attempt_submit,
     essay_is_blank,
@@ -122,12 +122,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
             # Every button of the form saves what was picked before moving;
             # with nothing picked the trainee skips the question.
             if not response_is_blank(item.snapshot, request.POST):
-                attempt_answer(
-                    user=request.user,
-                    attempt_id=attempt.pk,
-                    order=order,
-                    data=request.POST,
-                )
+                attempt_item_answer(user=request.user, item=item, data=request.POST)
         except Refused as refused:
             error = refused.message
         else:
@@ -275,7 +270,10 @@ def attempt_submit_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt, refused = _attempt_for(request, attempt_id)
     if refused is not None:
         return refused
-    attempt_submit(user=request.user, attempt_id=attempt.pk)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        # A submitted attempt never reopens: a second submit (a retried
+        # request) has nothing to do and goes straight to the result.
+        attempt_submit(user=request.user, attempt_id=attempt.pk)
     return HttpResponseRedirect(reverse("assessments:result", args=[attempt.pk]))
 
 

@@ -14,7 +14,7 @@ from .models import (
     LessonPage,
 )
 from .progress import progress_changed
-from .selectors import course_of, course_steps, enrollment_for
+from .selectors import course_of, course_steps
 from .signals import course_completed
 
 
@@ -102,18 +102,20 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     `course_completed` after commit. Raises PermissionDenied when the trainee
     is not enrolled (or has withdrawn), or when the lesson or an ancestor is
     not published. View restrictions are the view's to check
-    (courses/access.py: it has the request)."""
+    (courses/access.py: it has the request). The enrolment is locked before
+    it is checked, so a withdrawal cannot land between the check and the
+    write, and the same locked row records the activity."""
     if not page_published(page=lesson):
         raise PermissionDenied(_("This lesson is not published."))
     course = course_of(step=lesson)
-    enrollment = enrollment_for(user=user, course=course)
-    if enrollment is None or not enrollment.is_active:
-        raise PermissionDenied(_("Enrol in the course first."))
     with transaction.atomic():
+        enrollment = _enrollment_locked(user=user, course=course)
+        if enrollment is None or not enrollment.is_active:
+            raise PermissionDenied(_("Enrol in the course first."))
         completion, _created = LessonCompletion.objects.get_or_create(
             user=user, lesson=lesson
         )
-        enrollment_refresh_completion(user=user, course=course)
+        _completion_decide(enrollment=enrollment, course=course, user=user)
     return completion
 
 
@@ -125,30 +127,39 @@ def enrollment_refresh_completion(*, user, course: CoursePage) -> bool:
     enrollment row is locked while deciding). Returns True when the course
     is complete. Always bumps `last_activity_at`."""
     with transaction.atomic():
-        enrollment = (
-            Enrollment.objects.select_for_update()
-            .filter(user=user, course=course)
-            .first()
-        )
+        enrollment = _enrollment_locked(user=user, course=course)
         if enrollment is None:
             return False
-        now = timezone.now()
-        enrollment.last_activity_at = now
-        if enrollment.completed_at is not None:
-            enrollment.save(update_fields=["last_activity_at"])
-            return True
-        steps = course_steps(course=course, user=user)
-        required = [s for s in steps if s.required]
-        complete = bool(required) and all(s.done for s in required)
-        fields = ["last_activity_at"]
-        if complete:
-            enrollment.completed_at = now
-            enrollment.status = Enrollment.Status.COMPLETED
-            fields += ["completed_at", "status"]
-            transaction.on_commit(
-                lambda: course_completed.send(sender=Enrollment, enrollment=enrollment)
-            )
-        enrollment.save(update_fields=fields)
+        return _completion_decide(enrollment=enrollment, course=course, user=user)
+
+
+def _enrollment_locked(*, user, course: CoursePage) -> Enrollment | None:
+    """The enrolment row, locked until the transaction ends (call inside
+    `transaction.atomic`)."""
+    return (
+        Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    )
+
+
+def _completion_decide(*, enrollment: Enrollment, course: CoursePage, user) -> bool:
+    """`enrollment_refresh_completion` on a row the caller has locked."""
+    now = timezone.now()
+    enrollment.last_activity_at = now
+    if enrollment.completed_at is not None:
+        enrollment.save(update_fields=["last_activity_at"])
+        return True
+    steps = course_steps(course=course, user=user)
+    required = [s for s in steps if s.required]
+    complete = bool(required) and all(s.done for s in required)
+    fields = ["last_activity_at"]
+    if complete:
+        enrollment.completed_at = now
+        enrollment.status = Enrollment.Status.COMPLETED
+        fields += ["completed_at", "status"]
+        transaction.on_commit(
+            lambda: course_completed.send(sender=Enrollment, enrollment=enrollment)
+        )
+    enrollment.save(update_fields=fields)
     return complete
 
 

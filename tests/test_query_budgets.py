@@ -28,12 +28,12 @@ PINNED = {
     "course page": 1,
     "Belajarku": 1,
     "catalogue": 1,
-    "quiz start POST": 14,
-    "answer POST": 8,
-    "answer POST again": 8,
-    "mark done POST": 15,
+    "quiz start POST": 13,
+    "answer POST": 5,
+    "answer POST again": 5,
+    "mark done POST": 12,
     "submit POST": 10,
-    "submit POST again": 6,
+    "submit POST again": 3,
 }
 
 

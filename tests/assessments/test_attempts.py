@@ -13,9 +13,10 @@ from assessments.services import (
     attempt_answer,
     attempt_start,
     attempt_submit,
+    response_parse,
 )
 from courses.models import Enrollment
-from courses.services import enrollment_create
+from courses.services import enrollment_create, enrollment_withdraw
 from tests.factories import trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
@@ -147,6 +148,49 @@ def test_answer_after_submission_is_refused(learner, started):
             user=learner, attempt_id=started.pk, order=1, data=_right(started)
         )
     assert _answers(started) == before
+
+
+def test_the_same_answer_again_writes_nothing(learner, started):
+    """A phone retrying the POST: the answer stays, first saved time and all."""
+    data = _right(started, order=2)
+    attempt_answer(user=learner, attempt_id=started.pk, order=2, data=data)
+    saved = AttemptQuestion.objects.get(attempt=started, order=2)
+    with CaptureQueriesContext(connection) as queries:
+        item = attempt_answer(user=learner, attempt_id=started.pk, order=2, data=data)
+    assert item.response == saved.response
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    again = AttemptQuestion.objects.get(attempt=started, order=2)
+    assert (again.response, again.answered_at) == (saved.response, saved.answered_at)
+
+
+def test_the_same_answer_again_is_refused_after_withdrawal(learner, started, course):
+    data = _right(started, order=2)
+    attempt_answer(user=learner, attempt_id=started.pk, order=2, data=data)
+    enrollment_withdraw(user=learner, course=course)
+    with pytest.raises(Refused, match="sudah keluar dari kursus"):
+        attempt_answer(user=learner, attempt_id=started.pk, order=2, data=data)
+
+
+def test_a_changed_answer_replaces_the_saved_one(learner, started):
+    item = started.items.get(order=2)
+    attempt_answer(
+        user=learner,
+        attempt_id=started.pk,
+        order=2,
+        data=answer_data(item.snapshot, right=True),
+    )
+    attempt_answer(
+        user=learner,
+        attempt_id=started.pk,
+        order=2,
+        data=answer_data(item.snapshot, right=False),
+    )
+    wrong = response_parse(item.snapshot, answer_data(item.snapshot, right=False))
+    item.refresh_from_db()
+    assert item.response == wrong
+    assert wrong != response_parse(
+        item.snapshot, answer_data(item.snapshot, right=True)
+    )
 
 
 def test_answer_after_the_deadline_is_refused_by_server_time(learner, started):
