@@ -232,7 +232,8 @@ def seed(trainee) -> None:
                 enrolled[user_id] = chosen
                 for course_id in chosen:
                     copy.write_row([user_id, course_id, "active", "self", now, now])
-        progress("enrolments", sum(len(c) for c in enrolled.values()), 0)
+        total = sum(len(c) for c in enrolled.values())
+        progress("enrolments", total, total)
         written = 0
         with cur.copy(
             f'COPY "{LessonCompletion._meta.db_table}" (user_id, lesson_id,'
