@@ -501,14 +501,20 @@ def attempt_item_answer(*, user, item: AttemptQuestion, data) -> AttemptQuestion
             raise Refused(_("You left this course: answers can no longer change."))
         return item
     now = timezone.now()
+    # The attempt row is locked by the UPDATE's own subquery: a submission
+    # holding it makes the answer wait, then the attempt is read again as
+    # committed (PostgreSQL re-reads a row it waited for; a plain subquery
+    # would see the attempt as it was when the UPDATE began, still open, and
+    # store the answer next to points graded from the one before).
     still_open = Attempt.objects.filter(
         Q(deadline_at__isnull=True) | Q(deadline_at__gt=now),
         pk=OuterRef("attempt_id"),
         status=Attempt.Status.IN_PROGRESS,
-    )
-    updated = AttemptQuestion.objects.filter(
-        Exists(still_open), Exists(enrolled), pk=item.pk
-    ).update(response=response, answered_at=now)
+    ).select_for_update(no_key=True)
+    with transaction.atomic(savepoint=False):  # a row lock needs a transaction
+        updated = AttemptQuestion.objects.filter(
+            Exists(still_open), Exists(enrolled), pk=item.pk
+        ).update(response=response, answered_at=now)
     if not updated:  # submitted, timed out or withdrawn since it was read
         _open_attempt_for(user, attempt.pk)
         raise Refused(

@@ -63,7 +63,7 @@ def _attempt_for(request, attempt_id: int) -> tuple[Attempt, HttpResponse | None
 @require_POST
 @login_required
 def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    quiz = get_object_or_404(QuizPage, id=quiz_id)
     access = step_access(request=request, page=quiz, action=True)
     if not access.allowed:
         return access_response(
@@ -409,7 +409,7 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 def quiz_stats(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    quiz = get_object_or_404(QuizPage, id=quiz_id)
     if not can_mark(user=request.user, quiz=quiz) or not page_published(page=quiz):
         raise Http404
     group, trainees = _trainee_group(request)

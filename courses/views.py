@@ -86,7 +86,7 @@ def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
 def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """Mark done: a lesson the request may see, by an active enrolee. The
     body is not read: nothing here shows it."""
-    lesson = get_object_or_404(LessonPage.objects.defer("body"), pk=lesson_id)
+    lesson = get_object_or_404(LessonPage.objects.defer("body"), id=lesson_id)
     access = step_access(request=request, page=lesson, action=True)
     if not access.allowed:
         return access_response(
