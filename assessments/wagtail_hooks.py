@@ -13,6 +13,8 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+import lms.converters  # noqa: F401  (registers <id:...>)
+
 from . import admin_question_views, admin_views, import_views, permissions
 from .models import (
     Accommodation,
@@ -241,7 +243,7 @@ def assessment_admin_urls():
             "bank-soal/impor/", import_views.import_questions, name="questions_import"
         ),
         path(
-            "bank-soal/impor/<int:job_id>/",
+            "bank-soal/impor/<id:job_id>/",
             import_views.import_job,
             name="questions_import_job",
         ),
@@ -249,12 +251,12 @@ def assessment_admin_urls():
             "bank-soal/ekspor/", import_views.export_questions, name="questions_export"
         ),
         path(
-            "bank-soal/<int:question_id>/pratinjau/",
+            "bank-soal/<id:question_id>/pratinjau/",
             admin_question_views.question_preview,
             name="question_preview",
         ),
         path(
-            "bank-soal/<int:question_id>/nilai-ulang/",
+            "bank-soal/<id:question_id>/nilai-ulang/",
             admin_views.regrade,
             name="question_regrade",
         ),

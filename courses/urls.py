@@ -1,14 +1,16 @@
 from django.urls import path
 
+import lms.converters  # noqa: F401  (registers <id:...>)
+
 from . import views
 
 app_name = "courses"
 
 urlpatterns = [
     path("belajarku/", views.my_learning_view, name="my_learning"),
-    path("aksi/kursus/<int:course_id>/daftar/", views.course_enroll, name="enroll"),
-    path("aksi/kursus/<int:course_id>/keluar/", views.course_withdraw, name="withdraw"),
+    path("aksi/kursus/<id:course_id>/daftar/", views.course_enroll, name="enroll"),
+    path("aksi/kursus/<id:course_id>/keluar/", views.course_withdraw, name="withdraw"),
     path(
-        "aksi/pelajaran/<int:lesson_id>/selesai/", views.lesson_done, name="lesson_done"
+        "aksi/pelajaran/<id:lesson_id>/selesai/", views.lesson_done, name="lesson_done"
     ),
 ]

@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+import lms.converters  # noqa: F401  (registers <id:...>)
+
 from . import views
 from .accounts import views as account_views
 
@@ -13,14 +15,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document and page password forms, behind the password throttle.
     path(
-        "documents/authenticate_with_password/<int:restriction_id>/",
+        "documents/authenticate_with_password/<id:restriction_id>/",
         account_views.document_password,
         name="wagtaildocs_authenticate_with_password",
     ),
     path("documents/", include(wagtaildocs_urls)),
     path(
-        "_util/authenticate_with_password/<int:page_view_restriction_id>/"
-        "<int:page_id>/",
+        "_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
         account_views.page_password,
         name="wagtailcore_authenticate_with_password",
     ),

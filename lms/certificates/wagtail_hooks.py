@@ -8,6 +8,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+import lms.converters  # noqa: F401  (registers <id:...>)
 from courses.progress import progress_cached
 from lms.accounts.services import whatsapp_share_url
 
@@ -89,7 +90,7 @@ def register_certificate_viewset():
 def certificate_admin_urls():
     return [
         path(
-            "sertifikat/<int:pk>/kelola/",
+            "sertifikat/<id:pk>/kelola/",
             admin_views.certificate_manage,
             name="certificates_manage",
         )

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import lms.converters  # noqa: F401  (registers <id:...>)
+
 from . import views
 
 app_name = "cohorts"
@@ -17,26 +19,26 @@ urlpatterns = [
         views.reminder_opt_out_view,
         name="reminder_opt_out",
     ),
-    path("angkatan/<int:cohort_id>/", views.cohort_dashboard, name="dashboard"),
-    path("angkatan/<int:cohort_id>/impor/", views.cohort_import, name="import"),
+    path("angkatan/<id:cohort_id>/", views.cohort_dashboard, name="dashboard"),
+    path("angkatan/<id:cohort_id>/impor/", views.cohort_import, name="import"),
     path(
-        "angkatan/<int:cohort_id>/ekspor/",
+        "angkatan/<id:cohort_id>/ekspor/",
         views.cohort_exports,
         name="cohort_exports",
     ),
     path(
-        "angkatan/<int:cohort_id>/peserta/<int:user_id>/",
+        "angkatan/<id:cohort_id>/peserta/<id:user_id>/",
         views.trainee_detail,
         name="trainee",
     ),
     path(
-        "angkatan/<int:cohort_id>/peserta/<int:user_id>/keluarkan/",
+        "angkatan/<id:cohort_id>/peserta/<id:user_id>/keluarkan/",
         views.member_remove,
         name="member_remove",
     ),
-    path("angkatan/ekspor/<int:export_id>/", views.export_detail, name="export"),
+    path("angkatan/ekspor/<id:export_id>/", views.export_detail, name="export"),
     path(
-        "angkatan/ekspor/<int:export_id>/unduh/",
+        "angkatan/ekspor/<id:export_id>/unduh/",
         views.export_download,
         name="export_download",
     ),
