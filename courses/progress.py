@@ -156,13 +156,9 @@ def progress_cached(user, key: str, build: Callable[[], T], request=None) -> T:
 
 def _read(user, *, token: str, content: str = "") -> ProgressSnapshot:
     from .models import Enrollment
-    from .selectors import step_models
+    from .selectors import step_models, steps_done
 
-    queries = [
-        model.step_done_query(user=user, page_ids=None) for model in step_models()
-    ]
-    first, *rest = queries
-    done = frozenset(first.union(*rest, all=True) if rest else first)
+    done = frozenset(steps_done(user, dict.fromkeys(step_models())))
     enrollments = {
         e.course_id: e
         for e in Enrollment.objects.filter(user=user).annotate(

@@ -237,15 +237,25 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
 
 def _done_ids(user, steps: list[tuple[Step, type]]) -> set[int]:
     """The finished steps among `steps`, in one query for every step type."""
-    queries = []
+    ids_by_model = {}
     for model in step_models():
         ids = [step.id for step, m in steps if m is model]
         if ids:
-            queries.append(model.step_done_query(user=user, page_ids=ids))
+            ids_by_model[model] = ids
+    return set(steps_done(user, ids_by_model))
+
+
+def steps_done(user, ids_by_model: dict) -> list[int]:
+    """Ids of the step pages `user` has finished: for each step model, among
+    the page ids given (or all of them, for None), in one UNION query."""
+    queries = [
+        model.step_done_query(user=user, page_ids=ids)
+        for model, ids in ids_by_model.items()
+    ]
     if not queries:
-        return set()
+        return []
     first, *rest = queries
-    return set(first.union(*rest, all=True) if rest else first)
+    return list(first.union(*rest, all=True) if rest else first)
 
 
 def enrollment_for(*, user, course: CoursePage) -> Enrollment | None:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.apps import apps
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -23,7 +22,6 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Floor, Greatest, Least
 from django.utils import timezone
@@ -209,16 +207,6 @@ class CohortProgress:
     funnel: list[tuple[CoursePage, list[Bar]]]
     distribution: list[Bar]
     at_risk: list[TraineeRow]
-
-
-def _course_case(ids_by_course: dict[int, list[int]], field_name: str) -> Case:
-    """SQL that maps a page id column to its course id (no join)."""
-    whens = [
-        When(**{f"{field_name}__in": ids}, then=Value(course_id))
-        for course_id, ids in ids_by_course.items()
-        if ids
-    ]
-    return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
 def _name(values: dict) -> str:
