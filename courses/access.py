@@ -160,15 +160,19 @@ def _path_access(request: HttpRequest, path: str, rules: _TreeRules):
     """(outcome, reason, restriction) for the page at `path`, ignoring
     enrolment."""
     paths = _ancestor_paths(path)
-    if any(p in rules.unpublished for p in paths):
-        return Outcome.NOT_FOUND, "unpublished", None
-    restrictions = [r for p in paths for r in rules.restrictions.get(p, ())]
-    restrictions += [
-        r
-        for p in paths
-        if p in rules.aliases
-        for r in rules.restrictions.get(rules.aliases[p], ())
-    ]
+    restrictions = []
+    for p in paths:  # one pass: this runs for every row of every outline
+        if p in rules.unpublished:
+            return Outcome.NOT_FOUND, "unpublished", None
+        if p in rules.restrictions:
+            restrictions += rules.restrictions[p]
+    if rules.aliases:
+        restrictions += [
+            r
+            for p in paths
+            if p in rules.aliases
+            for r in rules.restrictions.get(rules.aliases[p], ())
+        ]
     if restrictions:
         _user_groups_loaded(request)
     for restriction in restrictions:

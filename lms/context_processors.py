@@ -1,4 +1,7 @@
+import functools
+
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,31 @@ def reaches_admin(request) -> bool:
     return remembered
 
 
+# The header's links besides the catalogue (a page, found by `_catalogue_url`).
+NAV_ROUTES = {
+    "my_learning": "courses:my_learning",
+    "marking": "assessments:marking",
+    "account": "account_profile",
+}
+
+
+@functools.cache
+def _nav_paths(urlconf, script_prefix: str) -> dict[str, str]:
+    """Path -> name of the header's routed links, reversed once per process
+    (and URL configuration and script prefix)."""
+    return {reverse(route, urlconf=urlconf): name for name, route in NAV_ROUTES.items()}
+
+
+def nav_current(request) -> str:
+    """Which header link is the page being shown: "catalogue", one of
+    NAV_ROUTES's names, or "" (the header fragment is keyed on it, not on
+    the path, so every other page shares one copy)."""
+    path = request.path
+    if path == _catalogue_url(request):
+        return "catalogue"
+    return _nav_paths(get_urlconf(), get_script_prefix()).get(path, "")
+
+
 def site(request) -> dict:
     """What every page needs: the help link and where the catalogue lives
     (looked up only when a template asks)."""
@@ -41,4 +69,5 @@ def site(request) -> dict:
         "catalogue_url": SimpleLazyObject(lambda: _catalogue_url(request)),
         "content_version": SimpleLazyObject(content_version),
         "marking_link": SimpleLazyObject(lambda: reaches_admin(request)),
+        "nav_current": SimpleLazyObject(lambda: nav_current(request)),
     }

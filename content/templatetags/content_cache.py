@@ -11,6 +11,9 @@ and any further values given after the page, for fragments that also show
 state (e.g. which steps are done: `progress.signature`). Such a fragment
 must render nothing that is not in its key: it is shared by every request
 whose values are equal (so never a CSRF token or a name).
+A fragment may not hold a `{% block %}`: a child template's override would
+be served to every template sharing the key (and Django's `{% extends %}`,
+which looks for blocks on every render, does not descend into a fragment).
 Previews, drafts and pages that are not live are rendered every time and
 never stored: Django's `{% cache %}` tag is not used in Sinau's templates
 (tests/content/test_preview_caches.py checks)."""
@@ -18,6 +21,7 @@ never stored: Django's `{% cache %}` tag is not used in Sinau's templates
 import hashlib
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils import translation
 
 from content.cache import cached, shared_caches_usable
@@ -29,6 +33,10 @@ SITE_WIDE = "site"
 
 
 class ContentCacheNode(template.Node):
+    # Not walked by get_nodes_by_type: no block can be inside (see above),
+    # and `{% extends %}` walks the base template's nodes on every render.
+    child_nodelists = ()
+
     def __init__(self, nodelist, name, page, vary_on=()) -> None:
         self.nodelist = nodelist
         self.name = name
@@ -66,6 +74,11 @@ def content_cache(parser, token):
         )
     nodelist = parser.parse(("endcontent_cache",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(
+            f"'{bits[0]}' may not hold a {{% block %}}: the fragment is shared"
+            " by every template that renders it"
+        )
     return ContentCacheNode(
         nodelist,
         parser.compile_filter(bits[1]),

@@ -131,7 +131,7 @@ else:
 # (content/cache.py): those entries are keyed on the content version, so they
 # never go stale, and the version itself is read from the shared cache.
 CACHES["content"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "content.backends.ProcessCache",
     "LOCATION": "sinau-content",
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
