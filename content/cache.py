@@ -18,12 +18,17 @@ content goes through `cached` or `cached_many`."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
+import django
+import wagtail
+from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, cache, caches
 from django.db import transaction
 
@@ -59,8 +64,53 @@ def shared_caches_usable(request=None) -> bool:
     )
 
 
+# What renders and computes the cached entries: Sinau's apps, templates and
+# translations.
+CODE_DIRS = (
+    "templates",
+    "lms",
+    "content",
+    "courses",
+    "assessments",
+    "locale",
+    "locale_wagtail",
+)
+CODE_SUFFIXES = {".py", ".html", ".txt", ".mo"}
+
+
+@functools.cache
+def code_version() -> str:
+    """A fingerprint (16 hex digits) of the code this process renders with:
+    Sinau's Python files, templates and compiled translations, the static
+    files' manifest (hashed names) when there is one, and the Django and
+    Wagtail versions. It is part of every content version, because the
+    shared cache outlives a restart: after a deploy that changes any of
+    these, nothing rendered by the old code is served, and two releases
+    running side by side never share an entry. Read once per process."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{django.__version__} {wagtail.__version__}".encode())
+    base = settings.BASE_DIR
+    files = sorted(
+        path
+        for folder in CODE_DIRS
+        for path in (base / folder).rglob("*")
+        if path.suffix in CODE_SUFFIXES and path.is_file()
+    )
+    manifest = settings.STATIC_ROOT and (settings.STATIC_ROOT / "staticfiles.json")
+    if manifest and manifest.is_file():
+        files.append(manifest)
+    for path in files:
+        digest.update(
+            str(path.relative_to(base) if path.is_relative_to(base) else path).encode()
+        )
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def content_version() -> str:
-    """The current content version; created on first use."""
+    """The current content version: this process's `code_version()` and
+    the token in the shared cache that any content change replaces
+    (created on first use)."""
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
@@ -68,7 +118,7 @@ def content_version() -> str:
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-    return version
+    return f"{code_version()}.{version}"
 
 
 def content_changed(**kwargs) -> None:
@@ -84,7 +134,7 @@ def _new_version() -> None:
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
     if _pinned.get() is not None:
-        _pinned.set(version)
+        _pinned.set(f"{code_version()}.{version}")
 
 
 @contextmanager
