@@ -5,9 +5,12 @@
     {% content_cache "lesson_nav" page enrolled progress.signature %}...
     {% content_cache "my_courses" "site" signature %}...   (not a page's)
 
-The key names what was rendered: the fragment's name, the page, the page's
-live revision, the language and the content version (`content.cache.cached`),
-and any further values given after the page, for fragments that also show
+The key names what was rendered: the fragment's name and its own text (so
+a deploy that edits a template, or a second fragment that happens to share
+the name, never gets an old or another fragment's rendering from the shared
+cache, which outlives deploys), the page, the page's live revision, the
+language and the content version (`content.cache.cached`), and any further
+values given after the page, for fragments that also show
 state (e.g. which steps are done: `progress.signature`). Such a fragment
 must render nothing that is not in its key: it is shared by every request
 whose values are equal (so never a CSRF token or a name).
@@ -37,11 +40,12 @@ class ContentCacheNode(template.Node):
     # and `{% extends %}` walks the base template's nodes on every render.
     child_nodelists = ()
 
-    def __init__(self, nodelist, name, page, vary_on=()) -> None:
+    def __init__(self, nodelist, name, page, vary_on=(), source="") -> None:
         self.nodelist = nodelist
         self.name = name
         self.page = page
         self.vary_on = vary_on
+        self.source = source
 
     def render(self, context) -> str:
         page = self.page.resolve(context)
@@ -56,7 +60,13 @@ class ContentCacheNode(template.Node):
         if of_page is None or not shared_caches_usable(request):
             return self.nodelist.render(context)
         key = ":".join(
-            ["fragment", str(name), *of_page, translation.get_language() or ""]
+            [
+                "fragment",
+                str(name),
+                self.source,
+                *of_page,
+                translation.get_language() or "",
+            ]
         )
         if self.vary_on:
             values = "\x1f".join(str(v.resolve(context)) for v in self.vary_on)
@@ -72,7 +82,15 @@ def content_cache(parser, token):
         raise template.TemplateSyntaxError(
             f"'{bits[0]}' takes a fragment name, a page and values to vary on"
         )
+    # The parser pops tokens off the end of its (reversed) list: what the
+    # fragment consumed is what is gone from the copy's end.
+    pending = list(parser.tokens)
     nodelist = parser.parse(("endcontent_cache",))
+    inside = reversed(pending[len(parser.tokens) :])
+    source = hashlib.md5(
+        "\x1e".join(f"{t.token_type.value}{t.contents}" for t in inside).encode(),
+        usedforsecurity=False,
+    ).hexdigest()[:12]
     parser.delete_first_token()
     if nodelist.get_nodes_by_type(BlockNode):
         raise template.TemplateSyntaxError(
@@ -84,4 +102,5 @@ def content_cache(parser, token):
         parser.compile_filter(bits[1]),
         parser.compile_filter(bits[2]),
         [parser.compile_filter(bit) for bit in bits[3:]],
+        source,
     )
