@@ -6,14 +6,15 @@
     {% content_cache "my_courses" "site" signature %}...   (not a page's)
 
 The key names what was rendered: the fragment's name and its own text (so
-a deploy that edits a template, or a second fragment that happens to share
-the name, never gets an old or another fragment's rendering from the shared
-cache, which outlives deploys), the page, the page's live revision, the
-language and the content version (`content.cache.cached`), and any further
-values given after the page, for fragments that also show
-state (e.g. which steps are done: `progress.signature`). Such a fragment
-must render nothing that is not in its key: it is shared by every request
-whose values are equal (so never a CSRF token or a name).
+a second fragment that happens to share the name, or an edited one, never
+gets another's rendering; a deploy also changes the content version, whose
+code fingerprint covers what the fragment includes), the page, the page's
+live revision, the language and the content version
+(`content.cache.cached`), and any further values given after the page, for
+fragments that also show state (e.g. which steps are done:
+`progress.signature`). Such a fragment must render nothing that is not in
+its key: it is shared by every request whose values are equal (so never a
+CSRF token or a name).
 A fragment may not hold a `{% block %}`: a child template's override would
 be served to every template sharing the key (and Django's `{% extends %}`,
 which looks for blocks on every render, does not descend into a fragment).
