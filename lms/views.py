@@ -1,4 +1,5 @@
-"""Project-level views: the language switch and health checks."""
+"""Project-level views: the language switch, the CSRF failure page and
+health checks."""
 
 import uuid
 
@@ -8,6 +9,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,6 +40,14 @@ def language_set(request: HttpRequest) -> HttpResponse:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without a valid token (usually one
+    left open past its session, or cookies off) gets a page in the person's
+    language with Sinau's header, saying nothing was saved; status 403.
+    Django's own page is in English and meant for developers."""
+    return render(request, "403_csrf.html", status=403)
 
 
 @never_cache

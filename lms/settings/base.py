@@ -15,6 +15,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A form sent with an expired or missing token: Sinau's page, not Django's.
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 
 INSTALLED_APPS = [
     "lms.accounts",

@@ -25,3 +25,14 @@ def test_password_protected_course_asks_for_the_password_then_opens(page):
     page.get_by_role("button", name="Lanjutkan").click()
     expect(page.get_by_role("heading", name="Kursus Berkata Sandi")).to_be_visible()
     page.axe.check("course after the password")
+
+
+def test_not_found_page_is_a_sinau_page(page):
+    """What a trainee meets after an old link: Indonesian, with the site's
+    header, usable at 360 px and axe-clean (tests/lms/test_error_pages.py
+    covers 403, the expired form, 400 and 500)."""
+    response = page.goto("/kursus/tautan-lama/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Halaman tidak ditemukan")).to_be_visible()
+    expect(page.get_by_role("link", name="Kembali ke beranda")).to_be_visible()
+    page.axe.check("page not found")
