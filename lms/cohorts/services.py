@@ -29,7 +29,7 @@ from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.selectors import accounts_trainee_only
-from lms.accounts.services import password_link_create, whatsapp_share_url
+from lms.accounts.services import password_links_create, whatsapp_share_url
 from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
 from .models import Cohort, CohortExport, CohortMembership
@@ -387,10 +387,9 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
             )
         ) from exc
     created = []
+    paths = password_links_create(users=users, created_by=by) if users else {}
     for u in users:
-        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + password_link_create(
-            user=u, created_by=by
-        )
+        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + paths[u.pk]
         message = _(
             "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
             "Open this link to choose your password: %(link)s"

@@ -16,6 +16,7 @@ from lms.accounts.services import (
     PasswordLinkInvalid,
     password_link_create,
     password_link_redeem,
+    password_links_create,
     whatsapp_share_url,
 )
 from tests.factories import PASSWORD, UserFactory, program_manager, trainee, trainer
@@ -211,3 +212,23 @@ def test_whatsapp_share_url_keeps_only_digits_and_quotes_the_text():
         whatsapp_share_url(phone="+62 813-1111", text="Halo & tautan: /a?b=1")
         == "https://wa.me/628131111?text=Halo%20%26%20tautan%3A%20/a%3Fb%3D1"
     )
+
+
+def test_many_links_are_all_or_nothing(teacher, learner, course):
+    """`password_links_create` (cohort imports) holds the same rule for
+    every person: one outside the creator's scope, and nobody gets a link."""
+    outsider = trainee()
+    with pytest.raises(PermissionDenied):
+        password_links_create(users=[learner, outsider], created_by=teacher)
+    assert not PasswordLink.objects.exists()
+    second = _enrolled_trainee(course)
+    paths = password_links_create(users=[learner, second], created_by=teacher)
+    assert set(paths) == {learner.pk, second.pk}
+    assert len(set(paths.values())) == 2
+    assert PasswordLink.objects.filter(used_at=None).count() == 2
+
+
+def test_many_links_end_each_persons_earlier_unused_link(client, teacher, learner):
+    first = password_link_create(user=learner, created_by=teacher)
+    password_links_create(users=[learner], created_by=teacher)
+    assert client.get(first).status_code != 200

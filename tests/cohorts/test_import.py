@@ -222,3 +222,26 @@ def test_a_manager_cannot_import_themselves(manager_client, cohort):
     assert "ini akun Anda sendiri" in response.content.decode()
     assert 'name="token"' not in response.content.decode()
     assert _state() == before
+
+
+def test_the_import_writes_in_the_same_queries_for_ten_or_fifty_rows(
+    manager_client, cohort
+):
+    """Bulk writes, set-password links included: the confirm request's
+    queries do not grow with the rows (they were four per new trainee).
+    Fifty rows stay within one of Django's SQLite insert batches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, start in ((10, 0), (50, 1000)):
+        lines = ["nama,hp,email,desa"] + [
+            f"Peserta {i},0858{i:08d},,Desa" for i in range(start, start + n)
+        ]
+        preview = _upload(manager_client, cohort, _csv("\n".join(lines)))
+        with CaptureQueriesContext(connection) as queries:
+            done = _confirm(manager_client, cohort, preview)
+        assert done.status_code == 200
+        assert done.content.decode().count("https://wa.me/62858") == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
