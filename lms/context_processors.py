@@ -1,8 +1,10 @@
 import functools
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from content.cache import cached, content_version
@@ -60,6 +62,23 @@ def nav_current(request) -> str:
     return _nav_paths(get_urlconf(), get_script_prefix()).get(path, "")
 
 
+def language_next(request) -> str:
+    """Where the footer's language switch returns to: this page; but a page
+    that answers a form (a POST: the expired-form page, a form shown again
+    with errors) returns to the page the form was on (its Referer, on this
+    site), else to the home page, since the address a form posts to may
+    take only POST and answer the switch's redirect with a blank 405."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return "/"
+
+
 def site(request) -> dict:
     """What every page needs: the help link and where the catalogue lives
     (looked up only when a template asks)."""
@@ -70,4 +89,5 @@ def site(request) -> dict:
         "content_version": SimpleLazyObject(content_version),
         "marking_link": SimpleLazyObject(lambda: reaches_admin(request)),
         "nav_current": SimpleLazyObject(lambda: nav_current(request)),
+        "language_next": SimpleLazyObject(lambda: language_next(request)),
     }

@@ -327,8 +327,9 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
     one-time set-password link each), add everyone to the cohort and enrol
     them in its courses. All or nothing: a plan with any bad row raises
     ImportRefused and writes nothing; so does a race that makes a phone or
-    email taken meanwhile. Bulk writes: a few queries per course, not per
-    row (2,000 rows in one request)."""
+    email taken meanwhile; and a `by` who may not give the new people
+    set-password links raises PermissionDenied and writes nothing. Bulk writes:
+    a few queries per course, not per row (2,000 rows in one request)."""
     if not plan.ok:
         raise ImportRefused(_("The file has errors; nothing was imported."))
     trainees = Group.objects.get(name=TRAINEES)
@@ -379,6 +380,9 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
                 enrollment_create_many(
                     user_ids=ids, course=course, source=Enrollment.Source.COHORT
                 )
+            # Inside the transaction: if `by` may not give these people a
+            # link (PermissionDenied), no account is left without one.
+            paths = password_links_create(users=users, created_by=by) if users else {}
     except IntegrityError as exc:
         raise ImportRefused(
             _(
@@ -387,7 +391,6 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
             )
         ) from exc
     created = []
-    paths = password_links_create(users=users, created_by=by) if users else {}
     for u in users:
         link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + paths[u.pk]
         message = _(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from courses.models import CoursePage, Enrollment, EnrollmentPolicy
-from lms.accounts.models import User
+from lms.accounts.models import PasswordLink, User
 from lms.cohorts.models import CohortMembership
 from tests.factories import UserFactory
 from tests.factories.cohorts import cohort_with
@@ -245,3 +245,47 @@ def test_the_import_writes_in_the_same_queries_for_ten_or_fifty_rows(
         assert done.content.decode().count("https://wa.me/62858") == n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_manager_who_may_not_make_links_imports_nothing(manager_client, cohort):
+    """The confirm writes everything or nothing, the set-password links
+    included: a manager of the cohort who may not make links (no longer a
+    program manager) leaves no account behind without a link, which a new
+    upload would then count as existing and never give one."""
+    from django.contrib.auth.models import Group
+
+    from lms.accounts.roles import PROGRAM_MANAGERS
+
+    manager = cohort.managers.get()
+    manager.groups.remove(Group.objects.get(name=PROGRAM_MANAGERS))
+    preview = _upload(manager_client, cohort, _csv(GOOD))
+    before = _state()
+    response = _confirm(manager_client, cohort, preview)
+    assert response.status_code in (400, 403)
+    assert _state() == before
+    assert not PasswordLink.objects.exists()
+
+
+def test_an_imported_trainee_sets_a_password_with_the_link_and_logs_in(
+    manager_client, cohort
+):
+    """End to end: each new person's link (shown once on the done page)
+    opens, sets their password, works once, and they log in with it."""
+    preview = _upload(manager_client, cohort, _csv(GOOD))
+    done = _confirm(manager_client, cohort, preview).content.decode()
+    paths = set(re.findall(r"/akun/sandi-baru/[\w-]+/", done))
+    assert len(paths) == 2
+    trainee = Client()
+    new = "kopi-tubruk-2026"
+    for path in paths:
+        assert trainee.get(path).status_code == 200
+        response = trainee.post(path, {"new_password1": new, "new_password2": new})
+        assert response.status_code == 302
+        assert trainee.get(path).status_code == 410  # once only
+    assert PasswordLink.objects.filter(used_at=None).count() == 0
+    assert User.objects.get(phone="+6281234567001").check_password(new)
+    response = trainee.post(
+        reverse("account_login"), {"login": "0812 3456 7001", "password": new}
+    )
+    assert response.status_code == 302
+    assert trainee.get(reverse("courses:my_learning")).status_code == 200

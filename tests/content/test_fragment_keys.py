@@ -20,10 +20,10 @@ from content.templatetags.content_cache import ContentCacheNode
 ROOT = Path(settings.BASE_DIR) / "templates"
 # The request and what the context processors give per request or person
 # (lms.context_processors.site: whether they reach the admin, which header
-# link is the page shown).
+# link is the page shown, where the language switch returns to).
 PER_REQUEST = re.compile(
     r"(?<![\w.])(?:request|user|csrf_token|messages|perms|form|marking_link"
-    r"|nav_current)\b(?:\.\w+)*"
+    r"|nav_current|language_next)\b(?:\.\w+)*"
 )
 
 

@@ -81,3 +81,38 @@ def test_the_server_error_page_needs_nothing_but_itself():
         body = render_to_string("500.html")
     assert "Terjadi kesalahan" in body
     assert '<html lang="id">' in body
+
+
+def test_the_language_switch_on_an_expired_form_leads_back_to_the_form(a_trainee, home):
+    """The expired-form page answers a POST to an address that may take only
+    POST (marking a lesson done). Its language switch returns to the page the
+    form was on, not to that address (whose GET is a blank 405); with no
+    such page on this site, to the home page."""
+    import re
+
+    course = course_tree(modules=1, lessons=1)
+    enrollment_create(user=a_trainee, course=course)
+    lesson = lessons_of(course)[0]
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(a_trainee)
+    action = reverse("courses:lesson_done", args=[lesson.pk])
+    for referer, back in (
+        (f"http://testserver{lesson.url}", lesson.url),
+        ("https://jahat.example/x/", "/"),
+        (None, "/"),
+    ):
+        headers = {"referer": referer} if referer else {}
+        body = _body(strict.post(action, headers=headers))
+        assert f'name="next" value="{back}#bahasa"' in body, referer
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
+    switched = strict.post(
+        reverse("language_set"),
+        {"csrfmiddlewaretoken": token, "language": "en", "next": "/#bahasa"},
+        follow=True,
+    )
+    assert switched.status_code == 200
+
+
+def test_the_language_switch_on_a_missing_page_returns_to_it(client, home):
+    body = _body(client.get("/tidak-ada/?a=1"))
+    assert 'name="next" value="/tidak-ada/?a=1#bahasa"' in body
