@@ -114,4 +114,8 @@ def my_learning_view(request: HttpRequest) -> HttpResponse:
     context["panels"] = [
         panel(request) for panel in hooks.get_hooks("sinau_my_learning_panels")
     ]
+    # Things waiting for an answer (cohort invitations), above the courses.
+    context["notices"] = [
+        notice(request) for notice in hooks.get_hooks("sinau_my_learning_notices")
+    ]
     return render(request, "courses/my_learning.html", context)

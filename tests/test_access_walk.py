@@ -61,12 +61,13 @@ from assessments.models import Accommodation, Attempt, AttemptQuestion, RegradeJ
 from assessments.services import attempt_start
 from courses.models import Enrollment, LessonCompletion, ModulePage
 from courses.services import enrollment_create
-from lms.accounts.models import User
+from lms.accounts.models import PasswordLink, User
 from lms.certificates.models import Certificate, CertificateEvent
 from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import (
     Cohort,
     CohortExport,
+    CohortImport,
     CohortMembership,
     ReminderOptOut,
     ReminderSent,
@@ -119,6 +120,8 @@ SNAPSHOT_MODELS = [
     Cohort.trainers.through,
     CohortMembership,
     CohortExport,
+    CohortImport,
+    PasswordLink,
     ReminderSent,
     ReminderOptOut,
     Certificate,
@@ -208,7 +211,7 @@ class World:
                 b"nama,telepon,email,desa\nSiti Walk,0812 5555 0001,,Batu\n",
                 content_type="text/csv",
             )
-            plan = cohort_import_plan(cohort=cohort, upload=upload)
+            plan = cohort_import_plan(cohort=cohort, upload=upload, by=manager)
             assert plan.ok, plan
             self.import_tokens[cohort.pk] = plan.token(cohort=cohort, user=manager)
             self.cohorts[code] = cohort
@@ -220,6 +223,17 @@ class World:
             teacher=self.trainer,
         )
         CohortMembership.objects.create(cohort=own, user=trainee())
+        # Invitations no walked role may answer (only the invitee may:
+        # tests/test_cohort_trust.py): to cohort A, and to cohort C, which
+        # the walked manager and trainer run.
+        self.invitations = [
+            CohortMembership.objects.create(
+                cohort=self.cohorts["A"], user=trainee(), status="invited"
+            ),
+            CohortMembership.objects.create(
+                cohort=own, user=trainee(), status="invited"
+            ),
+        ]
         CohortExport.objects.create(
             cohort=own, kind="matrix", format="csv", status="done", rows=1
         )
@@ -273,6 +287,8 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     "cohort_id": lambda w: [c.pk for c in w.cohorts.values()],
     "user_id": lambda w: [w.trainee_a.pk, w.trainee_b.pk],
     "export_id": lambda w: [e.pk for e in w.exports.values()],
+    # Invitations of people not walked: every answer is a 404.
+    "membership_id": lambda w: [m.pk for m in w.invitations],
     # Certificates by UUID: trainee A's.
     "uuid": lambda w: [w.certificate.uuid],
 }
@@ -527,7 +543,10 @@ def test_cohort_a_manager_gets_nothing_of_cohort_b(client):
             assert world.trainee_b.email not in body, where
         walked.add(name)
     assert walked == {
-        n for _r, n, _i in url_patterns_with_ids() if n.startswith("cohorts:")
+        n
+        for _r, n, _i in url_patterns_with_ids()
+        # Invitations are the invitee's, not staff's (by membership id).
+        if n.startswith("cohorts:") and not n.startswith("cohorts:invitation_")
     }
     # The same manager does reach cohort A: the 404s above are scope, not a
     # broken view.

@@ -64,6 +64,15 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    provisioned = models.BooleanField(
+        _("created by a programme"),
+        default=False,
+        help_text=_(
+            "Created by a cohort import, not by its owner. Staff may send a "
+            "one-time password link only to such an account, and only while "
+            "it has no password of its own."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -60,10 +60,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cohorts.add_cohort",
         "cohorts.change_cohort",
         "cohorts.view_cohort",
-        # Certificates: list, download, retry, revoke, reissue; the signatory.
+        # Certificates of their cohorts: list, download, retry, revoke,
+        # reissue. Not the certificate settings: those print on every
+        # certificate of every cohort (superusers only).
         "certificates.view_certificate",
         "certificates.change_certificate",
-        "certificates.change_certificatesettings",
     ],
 }
 

@@ -1,8 +1,9 @@
 """Reads for accounts."""
 
 from django.apps import apps
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import User
 from .roles import PROGRAM_MANAGERS, TRAINERS
@@ -32,33 +33,38 @@ def accounts_trainee_only() -> QuerySet[User]:
     )
 
 
-def trainees_password_linkable_by(*, user) -> QuerySet[User]:
-    """The people `user` may make a one-time password link for: active
-    trainees enrolled in a course `user` may edit (the staff scope of
-    `assessments.selectors.trainees_accommodatable_by`; everyone for a
-    superuser). Never staff, superusers, trainers, program managers or
-    `user` themself, so a link never opens a more powerful account. Cohort
-    scope joins here when cohorts arrive. One query when evaluated."""
-    from assessments.selectors import trainees_accommodatable_by
+def accounts_password_linkable() -> QuerySet[User]:
+    """Accounts a one-time password link may be made for, or redeemed on, at
+    all: trainee-only accounts (`accounts_trainee_only`) that the programme
+    created (`User.provisioned`, a cohort import) and whose owner has never
+    chosen a password (it is still Django's unusable one). An account its
+    owner made, or one whose owner set a password, is reached only through
+    its owner's own email reset: being in a cohort gives nobody power over
+    it."""
+    return accounts_trainee_only().filter(
+        provisioned=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
 
+
+def trainees_password_linkable_by(*, user) -> QuerySet[User]:
+    """The people `user` may make a one-time password link for: accounts in
+    `accounts_password_linkable()` that are active members of a cohort
+    `user` manages or teaches (`lms.cohorts.selectors.cohort_people_in_scope`);
+    a superuser any such account. Never staff, superusers, trainers, program
+    managers, invited people or `user` themself. One query when evaluated."""
     if not password_link_creators_may(user=user):
         return User.objects.none()
-    people = trainees_accommodatable_by(user=user)
-    if apps.is_installed("lms.cohorts") and not user.is_superuser:
-        # The members of the cohorts they manage or teach (accounts does not
-        # import cohorts at module level: imports point the other way).
-        from lms.cohorts.models import CohortMembership
-        from lms.cohorts.selectors import cohorts_visible_to
+    people = accounts_password_linkable()
+    if not user.is_superuser:
+        if not apps.is_installed("lms.cohorts"):
+            return User.objects.none()
+        # accounts does not import cohorts at module level: imports point
+        # the other way.
+        from lms.cohorts.selectors import cohort_people_in_scope
 
-        members = CohortMembership.objects.filter(
-            cohort__in=cohorts_visible_to(user=user)
-        ).values("user_id")
-        people = User.objects.filter(
-            Q(pk__in=people.values("pk")) | Q(pk__in=members), is_active=True
-        )
+        people = people.filter(pk__in=cohort_people_in_scope(user=user))
     return (
-        people.filter(pk__in=accounts_trainee_only().values("pk"))
-        .exclude(groups__name__in=[TRAINERS, PROGRAM_MANAGERS])
+        people.exclude(groups__name__in=[TRAINERS, PROGRAM_MANAGERS])
         .exclude(pk=user.pk)
         .distinct()
         .order_by("display_name", "phone", "email")

@@ -232,9 +232,16 @@ def password_links_create(*, users: list[User], created_by: User) -> dict[int, s
 
 def password_link_get(*, token: str) -> PasswordLink:
     """The usable link for `token`. Raises PasswordLinkInvalid when it is
-    unknown, expired or used, or its person is inactive."""
+    unknown, expired or used, or when the rule that allowed it no longer
+    holds: its person must still be in `accounts_password_linkable()` (a
+    trainee-only account the programme made, with no password of its own:
+    not one who became staff or set a password meanwhile) and within the
+    reach of the link's maker (`trainees_password_linkable_by`: still a
+    member of a cohort they manage or teach)."""
+    from .selectors import trainees_password_linkable_by
+
     link = (
-        PasswordLink.objects.select_related("user")
+        PasswordLink.objects.select_related("user", "created_by")
         .filter(token_hash=_token_hash(token))
         .first()
     )
@@ -242,7 +249,10 @@ def password_link_get(*, token: str) -> PasswordLink:
         link is None
         or link.used_at is not None
         or link.expires_at <= timezone.now()
-        or not link.user.is_active
+        or link.created_by is None
+        or not trainees_password_linkable_by(user=link.created_by)
+        .filter(pk=link.user_id)
+        .exists()
     ):
         raise PasswordLinkInvalid
     return link

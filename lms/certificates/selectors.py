@@ -36,9 +36,12 @@ def certificate_public(*, uuid=None, code: str = "") -> Certificate | None:
 def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:
     """The certificates `user` may see and act on as staff (download, admin
     list, retry, revoke, reissue): a superuser all; a holder of the
-    certificates view permission (program managers) those of the members of
-    their cohorts (managed or taught) in the cohort's courses, as "a manager
-    only on their cohorts" (DESIGN 5). Anyone else: none."""
+    certificates view permission (program managers) those earned in a
+    course of a cohort they manage or teach while the person was a member
+    of that cohort (`lms.cohorts.selectors.memberships_covering`: joined
+    no later than the completion, not left before it, never a mere
+    invitation). Joining a cohort later, or being invited to it, puts no
+    earlier certificate in anyone's reach (DESIGN 5a). Anyone else: none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Certificate.objects.none()
     if user.is_superuser:
@@ -47,15 +50,15 @@ def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:
         return Certificate.objects.none()
     if not apps.is_installed("lms.cohorts"):
         return Certificate.objects.none()
-    from lms.cohorts.models import CohortMembership
-    from lms.cohorts.selectors import cohorts_visible_to
+    from lms.cohorts.selectors import cohorts_visible_to, memberships_covering
 
-    in_their_cohort = CohortMembership.objects.filter(
-        cohort__in=cohorts_visible_to(user=user),
-        cohort__courses=OuterRef("course_id"),
+    covering = memberships_covering(
         user_id=OuterRef("user_id"),
+        course_id=OuterRef("course_id"),
+        at=OuterRef("completed_at"),
+        cohorts=cohorts_visible_to(user=user),
     )
-    return Certificate.objects.filter(Exists(in_their_cohort))
+    return Certificate.objects.filter(Exists(covering))
 
 
 def certificate_can_download(*, user, certificate: Certificate) -> bool:

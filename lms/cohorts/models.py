@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.roles import PROGRAM_MANAGERS, TRAINERS
@@ -91,11 +92,38 @@ class Cohort(models.Model):
         return self.name
 
 
+class CohortMembershipQuerySet(models.QuerySet):
+    """The two sets of people every cohort figure, list and scope uses."""
+
+    def members(self):
+        """Everyone who is or was a member (active, graduated, withdrawn):
+        the dashboard's rows, with their history. Never invitations: an
+        account that existed before an import gives staff nothing until its
+        owner accepts."""
+        return self.filter(status__in=CohortMembership.MEMBER_STATUSES)
+
+    def active(self):
+        """The members who count: active and graduated. Every headline
+        figure, chart, export, reminder and staff power uses these."""
+        return self.filter(status__in=CohortMembership.ACTIVE_STATUSES)
+
+
 class CohortMembership(models.Model):
+    """A person in a cohort. `invited` is an account that existed before
+    the import that named it: it is not a member (no enrolment, no row on
+    the dashboard, nothing in exports, no password links, no certificates)
+    until its owner accepts (`cohort_invitation_accept`); `declined` keeps
+    a refused invitation from being sent again by the next import."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         GRADUATED = "graduated", _("Graduated")
+        INVITED = "invited", _("Invited")
+        DECLINED = "declined", _("Declined")
+
+    ACTIVE_STATUSES = (Status.ACTIVE, Status.GRADUATED)
+    MEMBER_STATUSES = (Status.ACTIVE, Status.GRADUATED, Status.WITHDRAWN)
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="memberships"
@@ -110,8 +138,14 @@ class CohortMembership(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     village = models.CharField(_("village"), max_length=120, blank=True)
-    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    joined_at = models.DateTimeField(
+        _("joined at"),
+        default=timezone.now,
+        help_text=_("When the membership began: the invitation's acceptance."),
+    )
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    objects = CohortMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cohort membership")
@@ -193,6 +227,11 @@ class ReminderSent(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices)
     sender = models.CharField(max_length=120)
     sent_at = models.DateTimeField(auto_now_add=True)
+    sent_on = models.DateField(
+        null=True,
+        help_text="The local day it was claimed: one reminder per person a day, "
+        "whatever the number of their cohorts.",
+    )
 
     class Meta:
         verbose_name = _("reminder sent")
@@ -200,11 +239,56 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "user", "period"], name="reminder_once_per_period"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "sent_on"], name="reminder_once_per_person_day"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.cohort_id} · {self.period}"
+
+
+class CohortImport(models.Model):
+    """One uploaded spreadsheet: checked (a preview, writes nothing else)
+    and then, at most once, applied. The audit trail of who added whom, and
+    what bounds imports (`SINAU_IMPORT_FILES_PER_HOUR` uploads per person)."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked")
+        APPLIED = "applied", _("Imported")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(
+        _("uploaded at"), auto_now_add=True, db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CHECKED
+    )
+    rows = models.PositiveIntegerField(
+        _("rows"), default=0, validators=at_most(INT_MAX)
+    )
+    accounts_created = models.PositiveIntegerField(
+        _("accounts created"), default=0, validators=at_most(INT_MAX)
+    )
+    invited = models.PositiveIntegerField(
+        _("invitations"), default=0, validators=at_most(INT_MAX)
+    )
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort import")
+        verbose_name_plural = _("cohort imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ReminderOptOut(models.Model):

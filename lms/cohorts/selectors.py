@@ -14,10 +14,12 @@ from django.db.models import (
     BooleanField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -83,11 +85,53 @@ def cohort_exports_visible_to(*, user) -> QuerySet[CohortExport]:
 
 
 def cohort_members(*, cohort: Cohort, active_only: bool = False) -> QuerySet:
-    """User ids of the cohort's trainees, as a subquery."""
+    """User ids of the cohort's members, as a subquery: everyone who is or
+    was one (`CohortMembership.objects.members()`), or with `active_only`
+    the active and graduated ones who count in every figure. Invitations
+    are never in either."""
     memberships = CohortMembership.objects.filter(cohort=cohort)
-    if active_only:
-        memberships = memberships.exclude(status=CohortMembership.Status.WITHDRAWN)
+    memberships = memberships.active() if active_only else memberships.members()
     return memberships.values("user_id")
+
+
+def cohort_course_ids(*, cohorts: QuerySet[Cohort]) -> QuerySet:
+    """Ids of the courses of `cohorts` (chosen ones and their learning
+    paths'), as one subquery: `cohort_courses` for many cohorts at once."""
+    chosen = Cohort.courses.through.objects.filter(cohort__in=cohorts).values(
+        "coursepage_id"
+    )
+    on_path = LearningPathCourse.objects.filter(
+        path_id__in=cohorts.filter(learning_path__isnull=False).values(
+            "learning_path_id"
+        )
+    ).values("course_id")
+    return CoursePage.objects.filter(Q(pk__in=chosen) | Q(pk__in=on_path)).values("pk")
+
+
+def cohort_people_in_scope(*, user) -> QuerySet:
+    """User ids of the active members of the cohorts `user` manages or
+    teaches (`cohorts_visible_to`), as a subquery: the people staff may act
+    for (password links). Invited, declined and withdrawn people are not."""
+    return (
+        CohortMembership.objects.active()
+        .filter(cohort__in=cohorts_visible_to(user=user))
+        .values("user_id")
+    )
+
+
+def memberships_covering(*, user_id, course_id, at, cohorts: QuerySet[Cohort]):
+    """Memberships of `cohorts` that make a piece of work staff's business:
+    the person was a member (joined at or before `at`, not left before it,
+    never a mere invitation) of a cohort that has the course. The arguments
+    may be `OuterRef`s, for an `Exists` over many certificates."""
+    return CohortMembership.objects.members().filter(
+        Q(left_at__isnull=True) | Q(left_at__gte=at),
+        Q(cohort__courses=course_id)
+        | Q(cohort__learning_path__steps__course=course_id),
+        cohort__in=cohorts,
+        user_id=user_id,
+        joined_at__lte=at,
+    )
 
 
 def cohort_courses(*, cohort: Cohort) -> list[CoursePage]:
@@ -103,20 +147,42 @@ def cohort_courses(*, cohort: Cohort) -> list[CoursePage]:
     return list(CoursePage.objects.live().filter(query).distinct().order_by("path"))
 
 
+def cohort_invitations_of(*, user) -> QuerySet[CohortMembership]:
+    """The invitations waiting for `user` to accept or decline, with their
+    cohort, oldest first (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return CohortMembership.objects.none()
+    return (
+        CohortMembership.objects.filter(
+            user=user, status=CohortMembership.Status.INVITED
+        )
+        .select_related("cohort")
+        .order_by("joined_at", "pk")
+    )
+
+
 # -- certificates (lms.certificates, when installed) ---------------------------
 
 
-def certificates_issued(*, user_ids, course_ids) -> list[dict]:
-    """Issued certificates of these users in these courses, as dicts
-    {user_id, course_id, uuid, code, issued_at}; one query. `user_ids` may be
-    a subquery. Sinau's certificates app is optional here: without
-    `lms.certificates` installed this returns [] and runs no query."""
+def certificates_issued(*, cohort: Cohort, user_ids) -> list[dict]:
+    """Issued certificates the cohort's staff may see: earned (completed) in
+    one of the cohort's courses while the person was a member of it
+    (`memberships_covering`), as dicts {user_id, course_id, uuid, code,
+    issued_at}; one query. `user_ids` may be a subquery. Sinau's
+    certificates app is optional here: without `lms.certificates` installed
+    this returns [] and runs no query."""
     if not apps.is_installed("lms.certificates"):
         return []
     certificate = apps.get_model("certificates", "Certificate")
+    covering = memberships_covering(
+        user_id=OuterRef("user_id"),
+        course_id=OuterRef("course_id"),
+        at=OuterRef("completed_at"),
+        cohorts=Cohort.objects.filter(pk=cohort.pk),
+    )
     return list(
         certificate.objects.filter(
-            user_id__in=user_ids, course_id__in=course_ids, status="issued"
+            Exists(covering), user_id__in=user_ids, status="issued"
         )
         .order_by("issued_at")
         .values("user_id", "course_id", "uuid", "code", "issued_at")
@@ -255,7 +321,8 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     members = cohort_members(cohort=cohort)
 
     memberships = list(
-        CohortMembership.objects.filter(cohort=cohort)
+        CohortMembership.objects.members()
+        .filter(cohort=cohort)
         .order_by("user__display_name", "user_id")
         .values(
             "user_id",
@@ -408,7 +475,10 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         percent_sum = Decimal(0)
         for b, n, total in (
             attempts.filter(
-                status=Attempt.Status.GRADED, max_score__gt=0, score__isnull=False
+                user_id__in=cohort_members(cohort=cohort, active_only=True),
+                status=Attempt.Status.GRADED,
+                max_score__gt=0,
+                score__isnull=False,
             )
             .annotate(bucket=bucket)
             .values("bucket")
@@ -422,7 +492,7 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         if attempts_graded:
             score_total = percent_sum / attempts_graded
 
-    certificates = certificates_issued(user_ids=members, course_ids=course_ids)
+    certificates = certificates_issued(cohort=cohort, user_ids=members)
     for cert in certificates:
         c = cell(cert["user_id"], cert["course_id"])
         if c is not None:
@@ -448,7 +518,7 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     limit = now - timedelta(days=cohort.at_risk_after_days or 7)
     week = now - timedelta(days=7)
     all_rows = list(rows.values())
-    active_rows = [r for r in all_rows if r.status != CohortMembership.Status.WITHDRAWN]
+    active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
     idle_reason = str(_("no activity for %(days)s days"))
     failed_reason = str(_("failed a required quiz twice"))
     for row in active_rows:
@@ -496,7 +566,7 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         course_completions=sum(
             1 for r in active_rows for c in r.cells if c.completed and c.enrolled
         ),
-        certificates=len(certificates),
+        certificates=sum(1 for r in active_rows for c in r.cells if c.certificate),
         average_score=round(score_total) if attempts_graded else None,
         funnel=funnel,
         distribution=[
@@ -592,13 +662,13 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
         "essays": essays,
         "certificates": [
             {**cert, "course_title": titles.get(cert["course_id"], "")}
-            for cert in certificates_issued(user_ids=[user.pk], course_ids=course_ids)
+            for cert in certificates_issued(cohort=cohort, user_ids=[user.pk])
         ],
     }
 
 
 def quiz_results_rows(*, cohort: Cohort):
-    """Every graded or marking attempt of the cohort's trainees in the
+    """Every graded or marking attempt of the cohort's active members in the
     cohort's quizzes, for the export (an iterator of dicts, one query)."""
     courses = cohort_courses(cohort=cohort)
     outlines = _outlines(courses, None, None)
@@ -607,7 +677,8 @@ def quiz_results_rows(*, cohort: Cohort):
     }
     query = (
         Attempt.objects.filter(
-            user_id__in=cohort_members(cohort=cohort), quiz_id__in=list(quiz_course)
+            user_id__in=cohort_members(cohort=cohort, active_only=True),
+            quiz_id__in=list(quiz_course),
         )
         .exclude(status=Attempt.Status.IN_PROGRESS)
         .order_by("user__display_name", "user_id", "quiz__path", "number")

@@ -28,11 +28,10 @@ from courses.services import enrollment_create, enrollment_create_many
 from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
-from lms.accounts.selectors import accounts_trainee_only
 from lms.accounts.services import password_links_create, whatsapp_share_url
 from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
-from .models import Cohort, CohortExport, CohortMembership
+from .models import Cohort, CohortExport, CohortImport, CohortMembership
 from .selectors import cohort_courses, cohort_progress, quiz_results_rows
 
 logger = logging.getLogger(__name__)
@@ -76,6 +75,67 @@ def cohort_member_remove(*, cohort: Cohort, user: User) -> CohortMembership | No
     return membership
 
 
+class InvitationInvalid(Exception):
+    """No invitation of this person with this id is waiting."""
+
+
+def cohort_invitation_accept(*, user: User, membership_id: int) -> CohortMembership:
+    """The owner of an invited account joins the cohort: the membership
+    becomes active from now (`joined_at`: staff see work done from now on
+    through it) and they are enrolled in its courses. Idempotent: accepting
+    an invitation already accepted returns the membership. Raises
+    InvitationInvalid, changing nothing, for an id that is not an invitation
+    of `user` (someone else's, declined, unknown)."""
+    Status = CohortMembership.Status
+    with transaction.atomic():
+        membership = (
+            CohortMembership.objects.select_for_update()
+            .select_related("cohort")
+            .filter(pk=membership_id, user=user)
+            .first()
+        )
+        if membership is None or membership.status not in (
+            Status.INVITED,
+            *CohortMembership.ACTIVE_STATUSES,
+        ):
+            raise InvitationInvalid
+        if membership.status == Status.INVITED:
+            membership.status = Status.ACTIVE
+            membership.joined_at = timezone.now()
+            membership.left_at = None
+            membership.save(update_fields=["status", "joined_at", "left_at"])
+            for course in cohort_courses(cohort=membership.cohort):
+                enrollment_create(
+                    user=user, course=course, source=Enrollment.Source.COHORT
+                )
+    return membership
+
+
+def cohort_invitation_decline(*, user: User, membership_id: int) -> CohortMembership:
+    """The owner of an invited account says no: the invitation is kept as
+    declined, so a later import of the same file does not ask again.
+    Idempotent. Raises InvitationInvalid for an id that is not a waiting
+    (or already declined) invitation of `user`."""
+    Status = CohortMembership.Status
+    with transaction.atomic():
+        membership = (
+            CohortMembership.objects.select_for_update()
+            .select_related("cohort")
+            .filter(
+                pk=membership_id,
+                user=user,
+                status__in=[Status.INVITED, Status.DECLINED],
+            )
+            .first()
+        )
+        if membership is None:
+            raise InvitationInvalid
+        if membership.status == Status.INVITED:
+            membership.status = Status.DECLINED
+            membership.save(update_fields=["status"])
+    return membership
+
+
 # -- spreadsheet import --------------------------------------------------------
 
 MAX_IMPORT_ROWS = 5000
@@ -98,17 +158,23 @@ class ImportRefused(ValueError):
 
 @dataclass
 class ImportRow:
+    """One row of an import. What the preview shows is only `errors` (or
+    none): whether a phone or email has an account, and whose, is never
+    shown (`user_id` and `already_member` stay on the server)."""
+
     row: int
     name: str
     phone: str
     email: str
     village: str
-    user_id: int | None = None  # an existing account
+    user_id: int | None = None  # an account that existed before the import
     already_member: bool = False
     errors: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> str:
+        """ "error", "new" (an account is created), "existing" (the owner
+        is invited) or "member" (nothing to do). Never shown to staff."""
         if self.errors:
             return "error"
         if self.user_id is None:
@@ -119,6 +185,7 @@ class ImportRow:
 @dataclass
 class ImportPlan:
     rows: list[ImportRow]
+    upload_id: int | None = None  # the CohortImport this preview recorded
 
     @property
     def errors(self) -> list[ImportRow]:
@@ -132,9 +199,12 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.action == action)
 
     def token(self, *, cohort: Cohort, user: User) -> str:
-        """The plan, signed for this cohort and manager, for the confirm
-        form; nothing is stored on the server between the two steps."""
-        data = [[r.row, r.name, r.phone, r.email, r.village] for r in self.rows]
+        """The plan, signed for this cohort, manager and upload, for the
+        confirm form; nothing else is stored between the two steps."""
+        data = {
+            "upload": self.upload_id,
+            "rows": [[r.row, r.name, r.phone, r.email, r.village] for r in self.rows],
+        }
         return signing.dumps(data, salt=_salt(cohort, user), compress=True)
 
 
@@ -146,14 +216,39 @@ def _column(keys: set[str], name: str) -> str | None:
     return next((k for k in COLUMNS[name] if k in keys), None)
 
 
+def _uploads_bound(*, cohort: Cohort, by: User | None) -> CohortImport | None:
+    """Record an upload, or refuse it: at most
+    `settings.SINAU_IMPORT_FILES_PER_HOUR` uploads per person in any hour
+    (counted in the database, so it holds across web workers and without
+    the cache). Raises ImportRefused when that many were made."""
+    if by is None:
+        return None
+    limit = settings.SINAU_IMPORT_FILES_PER_HOUR
+    since = timezone.now() - timezone.timedelta(hours=1)
+    if CohortImport.objects.filter(created_by=by, created_at__gt=since).count() >= (
+        limit
+    ):
+        raise ImportRefused(
+            _(
+                "You have uploaded %(limit)s files in the last hour, the most "
+                "allowed. Wait a while, then upload the file again."
+            )
+            % {"limit": limit}
+        )
+    return CohortImport.objects.create(cohort=cohort, created_by=by)
+
+
 def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> ImportPlan:
-    """Read and check an uploaded CSV or XLSX file. Writes nothing. Each row
-    is new, an existing account, already a member, or an error: missing name,
-    missing contact (neither phone nor email), bad phone, bad email,
-    duplicate in the file, a phone and email that belong to different
-    existing accounts, or the account of `by` (who imports: nobody adds
-    themselves to a cohort they manage). Raises ImportRefused when the file
-    is unreadable."""
+    """Read and check an uploaded CSV or XLSX file, and record the upload
+    (`CohortImport`, status checked). Writes nothing else. Each row is fine
+    or has errors: missing name, missing contact (neither phone nor email),
+    bad phone, bad email, a control character in any cell, a duplicate in
+    the file, or the account of `by` (nobody adds themselves to a cohort
+    they manage). Whether a phone or email already has an account, or
+    belongs to staff, is never an error and never shown. Raises
+    ImportRefused when the file is unreadable, has more than
+    MAX_IMPORT_ROWS rows, or `by` has uploaded
+    `SINAU_IMPORT_FILES_PER_HOUR` files in the last hour."""
     try:
         records = table_read(upload, max_rows=MAX_IMPORT_ROWS)
     except SpreadsheetError as exc:
@@ -186,16 +281,58 @@ def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> Imp
         )
         for r in records
     ]
-    return _plan_check(cohort=cohort, rows=rows, by=by)
+    plan = _plan_check(cohort=cohort, rows=rows, by=by)
+    with transaction.atomic():
+        upload_record = _uploads_bound(cohort=cohort, by=by)
+        if upload_record is not None:
+            upload_record.rows = len(rows)
+            upload_record.save(update_fields=["rows"])
+            plan.upload_id = upload_record.pk
+    return plan
+
+
+def _cell_unsafe(value: str) -> bool:
+    """Does the cell hold a character no field may store: a control
+    character (NUL is refused by PostgreSQL; the others are invisible and
+    break names, links and exports) or a lone surrogate?"""
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _plan_check(
     *, cohort: Cohort, rows: list[ImportRow], by: User | None = None
 ) -> ImportPlan:
+    """The checks every row gets, at the preview and again at the confirm
+    (the same function, on both databases): see `cohort_import_plan`."""
     seen_phone: dict[str, int] = {}
     seen_email: dict[str, int] = {}
     for r in rows:
         r.errors = []
+        r.user_id = None
+        r.already_member = False
+        for label, value in (
+            (_("name"), r.name),
+            (_("phone"), r.phone),
+            (_("email"), r.email),
+            (_("village"), r.village),
+        ):
+            if _cell_unsafe(value):
+                r.errors.append(
+                    _("the %(column)s has a control character (for example NUL)")
+                    % {"column": label}
+                )
+        if r.errors:
+            # Nothing else is read from a row with such a cell: it never
+            # reaches a query (PostgreSQL refuses NUL in any parameter).
+            r.name, r.phone, r.email, r.village = (
+                _printable(v) for v in (r.name, r.phone, r.email, r.village)
+            )
+            continue
         r.name = r.name[:150]
         r.village = r.village[:120]
         if not r.name:
@@ -232,68 +369,56 @@ def _plan_check(
             else:
                 seen_email[r.email] = r.row
     by_phone = {
-        u["phone"]: u
-        for u in User.objects.filter(phone__in=list(seen_phone)).values(
-            "pk", "phone", "email"
+        phone: pk
+        for pk, phone in User.objects.filter(phone__in=list(seen_phone)).values_list(
+            "pk", "phone"
         )
     }
     by_email = {
-        u["email"].lower(): u
-        for u in User.objects.annotate(lower_email=Lower("email"))
+        email.lower(): pk
+        for pk, email in User.objects.annotate(lower_email=Lower("email"))
         .filter(lower_email__in=list(seen_email))
-        .values("pk", "phone", "email")
+        .values_list("pk", "email")
     }
-    found_ids = {u["pk"] for u in (*by_phone.values(), *by_email.values())}
-    staff_ids = set(
-        User.objects.filter(pk__in=found_ids)
-        .exclude(pk__in=accounts_trainee_only().values("pk"))
-        .values_list("pk", flat=True)
-    )
-    matched = {}
+    matched: dict[int, ImportRow] = {}
     for r in rows:
         if r.errors:
             continue
-        a = by_phone.get(r.phone) if r.phone else None
-        b = by_email.get(r.email) if r.email else None
-        conflict = (
-            (a and b and a["pk"] != b["pk"])
-            or (a and r.email and a["email"] and a["email"].lower() != r.email)
-            or (b and r.phone and b["phone"] and b["phone"] != r.phone)
-        )
-        if conflict:
-            r.errors.append(
-                _(
-                    "conflicting existing account: the phone and the email "
-                    "belong to different people"
-                )
-            )
-            continue
-        found = a or b
-        if found and by is not None and found["pk"] == by.pk:
+        # The account the row names: the phone's, else the email's. When
+        # the two belong to different accounts, or an account has other
+        # contact details, nothing is said: the phone's owner is invited and
+        # no account is changed (an error would tell who has an account).
+        found = by_phone.get(r.phone) or by_email.get(r.email)
+        if found is not None and by is not None and found == by.pk:
             r.errors.append(_("this is your own account: another manager must add you"))
             continue
-        if found and found["pk"] in staff_ids:
-            r.errors.append(
-                _(
-                    "this account is not only a trainee's (an admin, trainer or "
-                    "manager): add them to the cohort's staff instead"
-                )
-            )
-            continue
-        if found:
-            r.user_id = found["pk"]
-            matched[r.user_id] = r
+        if found is not None:
+            r.user_id = found
+            if found in matched:
+                # Another row names the same account: one invitation; saying
+                # so would tell that the two contacts are one person's.
+                r.already_member = True
+            else:
+                matched[found] = r
     members = set(
-        CohortMembership.objects.filter(
-            cohort=cohort,
-            user_id__in=list(matched),
-        )
-        .exclude(status=CohortMembership.Status.WITHDRAWN)
+        CohortMembership.objects.active()
+        .filter(cohort=cohort, user_id__in=list(matched))
         .values_list("user_id", flat=True)
     )
     for user_id in members:
         matched[user_id].already_member = True
     return ImportPlan(rows=rows)
+
+
+def _printable(value: str) -> str:
+    """The value with the characters `_cell_unsafe` refuses shown as
+    U+FFFD, for the preview's table and error list."""
+    return "".join(
+        "\ufffd"
+        if ord(ch) < 32 or 127 <= ord(ch) < 160 or 0xD800 <= ord(ch) < 0xE000
+        else ch
+        for ch in value
+    )
 
 
 def cohort_import_plan_from_token(
@@ -304,38 +429,64 @@ def cohort_import_plan_from_token(
     this cohort, or is older than a day."""
     try:
         data = signing.loads(token, salt=_salt(cohort, user), max_age=60 * 60 * 24)
-    except signing.BadSignature as exc:
+        rows = [
+            ImportRow(row=row, name=name, phone=phone, email=email, village=village)
+            for row, name, phone, email, village in data["rows"]
+        ]
+        upload_id = data["upload"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise ImportRefused(
             _("This preview has expired. Upload the file again.")
         ) from exc
-    rows = [
-        ImportRow(row=row, name=name, phone=phone, email=email, village=village)
-        for row, name, phone, email, village in data
-    ]
-    return _plan_check(cohort=cohort, rows=rows, by=user)
+    plan = _plan_check(cohort=cohort, rows=rows, by=user)
+    plan.upload_id = upload_id
+    return plan
 
 
 @dataclass
 class ImportResult:
     created: list[tuple[User, str, str]]  # user, set-password link, WhatsApp link
-    added: int
-    already: int
+    added: int  # new accounts made members
+    invited: int  # existing accounts invited (they accept after logging in)
+    already: int  # already members, or invitations already sent or declined
 
 
 def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> ImportResult:
-    """Write a checked plan: create the new trainees (no password, a
-    one-time set-password link each), add everyone to the cohort and enrol
-    them in its courses. All or nothing: a plan with any bad row raises
-    ImportRefused and writes nothing; so does a race that makes a phone or
-    email taken meanwhile; and a `by` who may not give the new people
-    set-password links raises PermissionDenied and writes nothing. Bulk writes:
-    a few queries per course, not per row (2,000 rows in one request)."""
+    """Write a checked plan, once. New people get an account the programme
+    owns (`User.provisioned`, no password, a one-time set-password link
+    each), an active membership and enrolment in the cohort's courses.
+    Accounts that existed before are only invited
+    (`CohortMembership.Status.INVITED`): they join, and are enrolled, when
+    their owner accepts (`cohort_invitation_accept`); until then they give
+    `by` nothing. Existing members, pending and declined invitations are
+    left as they are; a withdrawn member is invited again.
+
+    All or nothing: a plan with any bad row raises ImportRefused and writes
+    nothing; so does a plan whose upload was already imported (a second
+    confirm, even a parallel one), a race that makes a phone or email taken
+    meanwhile, and a `by` who may not give the new people set-password links
+    (PermissionDenied). Bulk writes: a few queries per course, not per row
+    (2,000 rows in one request)."""
     if not plan.ok:
         raise ImportRefused(_("The file has errors; nothing was imported."))
     trainees = Group.objects.get(name=TRAINEES)
     new_rows = [r for r in plan.rows if r.action == "new"]
+    invite_rows = [r for r in plan.rows if r.action == "existing"]
+    Status = CohortMembership.Status
     try:
         with transaction.atomic():
+            upload = (
+                CohortImport.objects.select_for_update()
+                .filter(pk=plan.upload_id, cohort=cohort, created_by=by)
+                .first()
+            )
+            if upload is None or upload.status != CohortImport.Status.CHECKED:
+                raise ImportRefused(
+                    _(
+                        "This file has already been imported. Upload it again "
+                        "to import it once more."
+                    )
+                )
             users = User.objects.bulk_create(
                 [
                     User(
@@ -343,6 +494,7 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
                         phone=r.phone or None,
                         email=r.email or None,
                         password=make_password(None),
+                        provisioned=True,
                     )
                     for r in new_rows
                 ]
@@ -356,33 +508,56 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
                 ],
                 ignore_conflicts=True,
             )
-            ids = [r.user_id for r in plan.rows]
-            existing = dict(
-                CohortMembership.objects.filter(
-                    cohort=cohort, user_id__in=ids
-                ).values_list("user_id", "status")
-            )
             CohortMembership.objects.bulk_create(
                 [
                     CohortMembership(
                         cohort=cohort, user_id=r.user_id, village=r.village
                     )
-                    for r in plan.rows
+                    for r in new_rows
+                ]
+            )
+            invite_ids = [r.user_id for r in invite_rows]
+            existing = dict(
+                CohortMembership.objects.filter(
+                    cohort=cohort, user_id__in=invite_ids
+                ).values_list("user_id", "status")
+            )
+            CohortMembership.objects.bulk_create(
+                [
+                    CohortMembership(
+                        cohort=cohort,
+                        user_id=r.user_id,
+                        village=r.village,
+                        status=Status.INVITED,
+                    )
+                    for r in invite_rows
                     if r.user_id not in existing
                 ]
             )
+            again = [
+                pk for pk, status in existing.items() if status == Status.WITHDRAWN
+            ]
             CohortMembership.objects.filter(
-                cohort=cohort,
-                user_id__in=ids,
-                status=CohortMembership.Status.WITHDRAWN,
-            ).update(status=CohortMembership.Status.ACTIVE, left_at=None)
-            for course in cohort_courses(cohort=cohort):
-                enrollment_create_many(
-                    user_ids=ids, course=course, source=Enrollment.Source.COHORT
-                )
+                cohort=cohort, user_id__in=again, status=Status.WITHDRAWN
+            ).update(status=Status.INVITED)
+            invited = len(invite_rows) - len(existing) + len(again)
+            if users:
+                for course in cohort_courses(cohort=cohort):
+                    enrollment_create_many(
+                        user_ids=[u.pk for u in users],
+                        course=course,
+                        source=Enrollment.Source.COHORT,
+                    )
             # Inside the transaction: if `by` may not give these people a
             # link (PermissionDenied), no account is left without one.
             paths = password_links_create(users=users, created_by=by) if users else {}
+            upload.status = CohortImport.Status.APPLIED
+            upload.applied_at = timezone.now()
+            upload.accounts_created = len(users)
+            upload.invited = invited
+            upload.save(
+                update_fields=["status", "applied_at", "accounts_created", "invited"]
+            )
     except IntegrityError as exc:
         raise ImportRefused(
             _(
@@ -404,14 +579,11 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
                 (whatsapp_share_url(phone=u.phone, text=message) if u.phone else ""),
             )
         )
-    already = sum(
-        1
-        for r in plan.rows
-        if r.user_id in existing
-        and existing[r.user_id] != CohortMembership.Status.WITHDRAWN
-    )
     return ImportResult(
-        created=created, added=len(plan.rows) - already, already=already
+        created=created,
+        added=len(users),
+        invited=invited,
+        already=len(plan.rows) - len(users) - invited,
     )
 
 
@@ -476,9 +648,13 @@ def _matrix_rows(*, cohort: Cohort):
         ]
     yes, no = _("yes"), _("no")
 
+    members = [
+        row for row in progress.rows if row.status in CohortMembership.ACTIVE_STATUSES
+    ]
+
     def rows():
         yield header
-        for row in progress.rows:
+        for row in members:
             line = [
                 row.name,
                 row.phone,
@@ -494,7 +670,7 @@ def _matrix_rows(*, cohort: Cohort):
                 line += [c.percent if c.enrolled else "", yes if c.certificate else no]
             yield line
 
-    return len(progress.rows), rows()
+    return len(members), rows()
 
 
 def _quiz_rows(*, cohort: Cohort):

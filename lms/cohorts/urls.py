@@ -19,6 +19,17 @@ urlpatterns = [
         views.reminder_opt_out_view,
         name="reminder_opt_out",
     ),
+    path("angkatan/undangan/", views.invitation_list, name="invitations"),
+    path(
+        "angkatan/undangan/<id:membership_id>/terima/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "angkatan/undangan/<id:membership_id>/tolak/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
     path("angkatan/<id:cohort_id>/", views.cohort_dashboard, name="dashboard"),
     path("angkatan/<id:cohort_id>/impor/", views.cohort_import, name="import"),
     path(

@@ -4,6 +4,7 @@ trainee or export through the staff-scope selectors (`cohorts_visible_to`,
 whatever id is guessed. Plain server-rendered pages and form posts: no
 JavaScript needed."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -23,6 +24,7 @@ from .selectors import (
     FILTERS,
     SORTS,
     cohort_exports_visible_to,
+    cohort_invitations_of,
     cohort_progress,
     cohort_trainee_detail,
     cohorts_managed_by,
@@ -30,11 +32,15 @@ from .selectors import (
     progress_rows,
 )
 from .services import (
+    MAX_IMPORT_ROWS,
     ImportRefused,
+    InvitationInvalid,
     cohort_export_request,
     cohort_import_apply,
     cohort_import_plan,
     cohort_import_plan_from_token,
+    cohort_invitation_accept,
+    cohort_invitation_decline,
     cohort_member_remove,
     import_template,
     reminder_opt_out,
@@ -62,7 +68,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             trainees=Count(
                 "memberships",
-                filter=~Q(memberships__status=CohortMembership.Status.WITHDRAWN),
+                filter=Q(memberships__status__in=CohortMembership.ACTIVE_STATUSES),
             )
         )
         .order_by("-starts_on", "name")
@@ -129,7 +135,9 @@ def _sort_choices():
 def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
     cohort = _visible(request, cohort_id)
     membership = get_object_or_404(
-        CohortMembership.objects.select_related("user"), cohort=cohort, user_id=user_id
+        CohortMembership.objects.members().select_related("user"),
+        cohort=cohort,
+        user_id=user_id,
     )
     context = cohort_trainee_detail(cohort=cohort, membership=membership)
     context.update(
@@ -148,7 +156,12 @@ def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpRe
 def member_remove(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
     cohort = _managed(request, cohort_id)
     user = get_object_or_404(
-        User.objects.filter(cohort_memberships__cohort=cohort), pk=user_id
+        User.objects.filter(
+            cohort_memberships__in=CohortMembership.objects.members().filter(
+                cohort=cohort
+            )
+        ),
+        pk=user_id,
     )
     cohort_member_remove(cohort=cohort, user=user)
     messages.success(
@@ -164,7 +177,12 @@ def cohort_import(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Upload -> preview (writes nothing) -> confirm (writes everything or
     nothing). The preview carries the checked rows in a signed field."""
     cohort = _managed(request, cohort_id)
-    context = {"cohort": cohort, "form": ImportForm()}
+    context = {
+        "cohort": cohort,
+        "form": ImportForm(),
+        "max_rows": MAX_IMPORT_ROWS,
+        "files_per_hour": settings.SINAU_IMPORT_FILES_PER_HOUR,
+    }
     status = 200
     if request.method == "POST" and "token" in request.POST:
         try:
@@ -194,11 +212,6 @@ def cohort_import(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 status = 400
             else:
                 context["plan"] = plan
-                context.update(
-                    new_count=plan.count("new"),
-                    existing_count=plan.count("existing"),
-                    member_count=plan.count("member"),
-                )
                 if plan.ok:
                     context["token"] = plan.token(cohort=cohort, user=request.user)
                 else:
@@ -308,3 +321,55 @@ def reminder_opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
         reminder_opt_out(user=user)
         done = True
     return render(request, "cohorts/reminder_opt_out.html", {"done": done})
+
+
+# -- invitations (trainees) ----------------------------------------------------
+
+
+@login_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    """The cohorts that invited this person, to accept or decline. An
+    account that existed before an import joins only from here."""
+    return render(
+        request,
+        "cohorts/invitation_list.html",
+        {"invitations": cohort_invitations_of(user=request.user)},
+    )
+
+
+@require_POST
+@login_required
+def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Accept one's own invitation. Anyone else's id is a 404 and changes
+    nothing."""
+    try:
+        membership = cohort_invitation_accept(
+            user=request.user, membership_id=membership_id
+        )
+    except InvitationInvalid as exc:
+        raise Http404 from exc
+    messages.success(
+        request,
+        _("You joined %(cohort)s. Its courses are on My learning.")
+        % {"cohort": membership.cohort.name},
+    )
+    return redirect("courses:my_learning")
+
+
+@require_POST
+@login_required
+def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Decline one's own invitation. Anyone else's id is a 404 and changes
+    nothing."""
+    try:
+        membership = cohort_invitation_decline(
+            user=request.user, membership_id=membership_id
+        )
+    except InvitationInvalid as exc:
+        raise Http404 from exc
+    messages.info(
+        request,
+        _("You declined the invitation to %(cohort)s.")
+        % {"cohort": membership.cohort.name},
+    )
+    return redirect("courses:my_learning")

@@ -162,7 +162,7 @@ def cohort_trainee_groups(request):
         pk = whole_number(key)
         if pk is None or not visible.filter(pk=pk).exists():
             return None
-        return CohortMembership.objects.filter(cohort_id=pk).values("user_id")
+        return CohortMembership.objects.members().filter(cohort_id=pk).values("user_id")
 
     return {
         "param": "cohort",
@@ -170,3 +170,24 @@ def cohort_trainee_groups(request):
         "choices": list(visible.values_list("pk", "name")),
         "members": members,
     }
+
+
+# -- invitations on Belajarku -------------------------------------------------
+
+
+@hooks.register("sinau_my_learning_notices")
+def invitations_notice(request):
+    """The cohort invitations waiting for this person (one query), above
+    their courses; nothing when there are none."""
+    from django.template.loader import render_to_string
+
+    from .selectors import cohort_invitations_of
+
+    invitations = list(cohort_invitations_of(user=request.user))
+    if not invitations:
+        return ""
+    return render_to_string(
+        "cohorts/includes/invitations.html",
+        {"invitations": invitations},
+        request=request,
+    )

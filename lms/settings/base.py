@@ -338,3 +338,6 @@ SINAU_CREDENTIAL_KEY_FILE = env(
 SINAU_CREDENTIAL_KEY_GENERATE = False
 # One-time password links trainers send to trainees without email (hours).
 SINAU_PASSWORD_LINK_HOURS = env.int("SINAU_PASSWORD_LINK_HOURS", default=72)
+# Cohort imports: files one person may upload in any hour (each upload is a
+# CohortImport row, so the bound holds without the cache).
+SINAU_IMPORT_FILES_PER_HOUR = env.int("SINAU_IMPORT_FILES_PER_HOUR", default=10)

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from courses.services import enrollment_create
 from lms.accounts.models import PasswordLink
 from lms.accounts.roles import TRAINERS
 from lms.accounts.services import (
@@ -19,7 +18,9 @@ from lms.accounts.services import (
     password_links_create,
     whatsapp_share_url,
 )
-from tests.factories import PASSWORD, UserFactory, program_manager, trainee, trainer
+from lms.cohorts.services import cohort_member_add
+from tests.factories import UserFactory, program_manager, trainee, trainer
+from tests.factories.cohorts import cohort_with, provisioned_member
 from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
@@ -51,22 +52,28 @@ def course(db):
 
 
 @pytest.fixture
-def learner(course):
-    user = trainee(email=None, phone="+6281311112222", display_name="Siti")
-    enrollment_create(user=user, course=course)
-    return user
+def teacher(db):
+    return trainer()
 
 
 @pytest.fixture
-def teacher(course):
-    return course_trainer(course)
+def cohort(course, teacher):
+    return cohort_with(courses=[course], teacher=teacher)
+
+
+@pytest.fixture
+def learner(cohort):
+    """An account the programme made (no password yet), in the cohort."""
+    return provisioned_member(
+        cohort, email=None, phone="+6281311112222", display_name="Siti"
+    )
 
 
 def _token(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def test_a_trainer_makes_a_link_for_a_trainee_of_their_course(teacher, learner):
+def test_a_trainer_makes_a_link_for_a_member_of_a_cohort_they_teach(teacher, learner):
     path = password_link_create(user=learner, created_by=teacher)
     assert path.startswith("/akun/sandi-baru/")
     link = PasswordLink.objects.get()
@@ -77,23 +84,35 @@ def test_a_trainer_makes_a_link_for_a_trainee_of_their_course(teacher, learner):
 
 
 @pytest.mark.parametrize(
-    "who", ["other course trainer", "manager", "trainee", "inactive trainer"]
+    "who",
+    [
+        "trainer of the course, not of the cohort",
+        "other cohort's manager",
+        "trainee",
+        "inactive trainer",
+    ],
 )
-def test_others_may_not_make_a_link(who, course, learner):
+def test_others_may_not_make_a_link(who, course, cohort, learner):
     creator = {
-        "other course trainer": lambda: course_trainer(course_tree()),
-        "manager": program_manager,
-        "trainee": lambda: _enrolled_trainee(course),
-        "inactive trainer": lambda: _inactive(course_trainer(course)),
+        "trainer of the course, not of the cohort": lambda: course_trainer(course),
+        "other cohort's manager": lambda: _manager_of_other_cohort(course),
+        "trainee": lambda: provisioned_member(cohort),
+        "inactive trainer": lambda: _inactive(_teaching(cohort)),
     }[who]()
     with pytest.raises(PermissionDenied):
         password_link_create(user=learner, created_by=creator)
     assert not PasswordLink.objects.exists()
 
 
-def _enrolled_trainee(course):
-    user = trainee()
-    enrollment_create(user=user, course=course)
+def _manager_of_other_cohort(course):
+    manager = program_manager()
+    cohort_with(courses=[course], code="lain", manager=manager)
+    return manager
+
+
+def _teaching(cohort):
+    user = trainer()
+    cohort.trainers.add(user)
     return user
 
 
@@ -103,9 +122,9 @@ def _inactive(user):
     return user
 
 
-def test_a_trainer_may_not_make_a_link_for_staff_in_their_course(teacher, course):
+def test_a_trainer_may_not_make_a_link_for_staff_in_their_cohort(teacher, cohort):
     for target in (trainer(), UserFactory(is_staff=True, is_superuser=True)):
-        enrollment_create(user=target, course=course)
+        cohort_member_add(cohort=cohort, user=target)
         with pytest.raises(PermissionDenied):
             password_link_create(user=target, created_by=teacher)
     assert not PasswordLink.objects.exists()
@@ -152,7 +171,7 @@ def test_an_expired_link_is_refused(client, teacher, learner):
     )
     assert response.status_code == 410
     learner.refresh_from_db()
-    assert learner.check_password(PASSWORD)
+    assert not learner.has_usable_password()
 
 
 def test_a_new_link_ends_the_earlier_one(teacher, learner):
@@ -161,7 +180,7 @@ def test_a_new_link_ends_the_earlier_one(teacher, learner):
     with pytest.raises(PasswordLinkInvalid):
         password_link_redeem(token=_token(first), password=NEW_PASSWORD)
     learner.refresh_from_db()
-    assert learner.check_password(PASSWORD)
+    assert not learner.has_usable_password()
 
 
 def test_an_unknown_token_is_refused(client, learner):
@@ -174,7 +193,7 @@ def test_a_weak_password_is_refused_and_the_link_kept(client, teacher, learner):
     assert response.status_code == 400
     assert PasswordLink.objects.get().used_at is None
     learner.refresh_from_db()
-    assert learner.check_password(PASSWORD)
+    assert not learner.has_usable_password()
 
 
 def test_the_page_lists_only_the_trainers_trainees(client, teacher, learner):
@@ -214,14 +233,14 @@ def test_whatsapp_share_url_keeps_only_digits_and_quotes_the_text():
     )
 
 
-def test_many_links_are_all_or_nothing(teacher, learner, course):
+def test_many_links_are_all_or_nothing(teacher, learner, cohort):
     """`password_links_create` (cohort imports) holds the same rule for
     every person: one outside the creator's scope, and nobody gets a link."""
     outsider = trainee()
     with pytest.raises(PermissionDenied):
         password_links_create(users=[learner, outsider], created_by=teacher)
     assert not PasswordLink.objects.exists()
-    second = _enrolled_trainee(course)
+    second = provisioned_member(cohort)
     paths = password_links_create(users=[learner, second], created_by=teacher)
     assert set(paths) == {learner.pk, second.pk}
     assert len(set(paths.values())) == 2

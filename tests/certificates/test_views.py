@@ -1,6 +1,7 @@
 """Public verify pages, downloads (owner and staff only), Sertifikatku on
 Belajarku, the printed-name form and the admin's certificate pages."""
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -37,7 +38,11 @@ def its_manager(issued):
     the certificate's course."""
     manager = program_manager()
     cohort = cohort_with(code="sertifikat", courses=[issued.course], manager=manager)
-    CohortMembership.objects.create(cohort=cohort, user=issued.user)
+    CohortMembership.objects.create(
+        cohort=cohort,
+        user=issued.user,
+        joined_at=issued.completed_at - timedelta(days=30),
+    )
     return manager
 
 

@@ -124,24 +124,21 @@ def test_password_link_sets_a_password_once(manager_client, cohort):
     assert 'name="new_password1"' not in again.content.decode()
 
 
-def test_existing_accounts_are_matched_by_phone_or_email(manager_client, cohort):
+def test_existing_accounts_are_invited_not_added(manager_client, cohort):
+    """An account found by phone or email was not the programme's: it is
+    invited (no enrolment, no membership) until its owner accepts."""
     by_phone = UserFactory(phone="+6281234567001", email=None)
     by_email = UserFactory(email="budi@contoh.id", phone=None)
-    users = User.objects.count()
+    users, enrolments = User.objects.count(), Enrollment.objects.count()
     preview = _upload(manager_client, cohort, _csv(GOOD))
-    _confirm(manager_client, cohort, preview)
+    done = _confirm(manager_client, cohort, preview)
+    assert done.status_code == 200
     assert User.objects.count() == users
+    assert Enrollment.objects.count() == enrolments
     assert set(
-        CohortMembership.objects.filter(cohort=cohort).values_list("user_id", flat=True)
-    ) == {by_phone.pk, by_email.pk}
-
-
-def test_xlsx_file_imports(manager_client, cohort):
-    rows = [["Nama", "HP", "Email", "Desa"], ["Sri", 81234567002, None, "Serang"]]
-    preview = _upload(manager_client, cohort, _xlsx(rows))
-    assert preview.status_code == 200
-    _confirm(manager_client, cohort, preview)
-    assert User.objects.get(phone="+6281234567002").display_name == "Sri"
+        CohortMembership.objects.filter(cohort=cohort).values_list("user_id", "status")
+    ) == {(by_phone.pk, "invited"), (by_email.pk, "invited")}
+    assert "/akun/sandi-baru/" not in done.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -151,7 +148,6 @@ def test_xlsx_file_imports(manager_client, cohort):
         ("Nomor Salah,12345,,", "bad phone"),
         ("Kembar,0812 3456 7001,,", "duplicate in the file: same phone as row 2"),
         ("Email Salah,,bukan-email,", "bad email"),
-        ("Beda Orang,0812 9999 0001,lain@contoh.id,", "conflicting existing account"),
     ],
 )
 def test_each_bad_row_writes_nothing_and_is_named(manager_client, cohort, bad_row, why):

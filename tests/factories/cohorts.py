@@ -10,7 +10,7 @@ from courses.models import Enrollment, LessonCompletion
 from lms.accounts.models import User
 from lms.accounts.roles import TRAINEES
 from lms.cohorts.models import Cohort, CohortMembership
-from tests.factories import program_manager, trainer
+from tests.factories import UserFactory, program_manager, trainer
 from tests.factories.courses import course_tree, lessons_of
 
 
@@ -63,3 +63,17 @@ def trainees_bulk(cohort, n: int, *, prefix: str = "b", done_lessons: int = 0):
             LessonCompletion(user=u, lesson=lesson) for u in users for lesson in lessons
         )
     return users
+
+
+def provisioned_member(cohort, **fields) -> User:
+    """A trainee the programme created through `cohort` (as an import does:
+    no password of their own yet), an active member enrolled in its
+    courses."""
+    from lms.cohorts.services import cohort_member_add
+
+    fields.setdefault("password", None)
+    user = UserFactory(role=TRAINEES, provisioned=True, **fields)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    cohort_member_add(cohort=cohort, user=user)
+    return user
