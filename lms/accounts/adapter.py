@@ -24,6 +24,13 @@ class AccountAdapter(DefaultAccountAdapter):
             "The email address and/or password you entered are not correct."
         ),
         "phone_taken": _("An account with this phone number already exists."),
+        # The real owner of an address (perhaps typed in by a cohort import)
+        # can always claim it: the reset mail goes to that address.
+        "email_taken": _(
+            "An account with this email address already exists. If the address "
+            "is yours, choose \"Forgot your password?\" on the log-in page: we will "
+            "email you a link to get into that account."
+        ),
     }
 
     def phone_form_field(self, **kwargs):

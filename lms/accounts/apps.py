@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .roles import roles_sync_after_migrate
+        from .services import email_confirmed_after_reset
         from .throttle import password_throttle_clear_after_reset
 
         # Apps migrated after ours add permissions that roles need.
@@ -20,6 +21,10 @@ class AccountsConfig(AppConfig):
         # A reset by email proves ownership: the account's lock ends.
         password_reset.connect(
             password_throttle_clear_after_reset, dispatch_uid="sinau_throttle_reset"
+        )
+        # ... and of the address it was sent to: mail may go there now.
+        password_reset.connect(
+            email_confirmed_after_reset, dispatch_uid="sinau_email_reset"
         )
         # Before django.contrib.auth's update_last_login (this app is listed
         # before it), so `last_login` is still the previous log-in.

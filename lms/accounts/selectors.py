@@ -19,6 +19,26 @@ def password_link_creators_may(*, user) -> bool:
     return user.groups.filter(name__in=[TRAINERS, PROGRAM_MANAGERS]).exists()
 
 
+def user_email_mailable(*, user) -> str | None:
+    """The address Sinau may send unrequested mail to (reminders, "your
+    certificate is ready"), or None. An address the person gave themselves
+    (sign-up, profile) may be mailed; one a cohort import typed in for them
+    (`User.provisioned`) only once its owner confirmed it, by following a
+    link mailed there (a password reset: `services.user_email_confirm`), so
+    a mistyped or malicious import never mails a stranger. One query for a
+    provisioned account, none otherwise."""
+    from allauth.account.models import EmailAddress
+
+    if not user.email or not user.is_active:
+        return None
+    if not user.provisioned:
+        return user.email
+    confirmed = EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists()
+    return user.email if confirmed else None
+
+
 def accounts_trainee_only() -> QuerySet[User]:
     """Active accounts that are trainees and nothing more: not staff, not
     superusers, in no group but Trainees and with no permission of their

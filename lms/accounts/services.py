@@ -154,6 +154,36 @@ def _profile_conflicts_raise(*, user: User, phone: str | None, email: str | None
         raise ProfileConflict(errors)
 
 
+# --- Email addresses nobody confirmed ------------------------------------
+
+
+def user_email_confirm(*, user: User) -> None:
+    """Record that the owner of `user.email` has shown they read it (they
+    followed a link mailed there). Idempotent; nothing without an email."""
+    from allauth.account.models import EmailAddress
+
+    if not user.email:
+        return
+    with transaction.atomic():
+        address = EmailAddress.objects.filter(
+            user=user, email__iexact=user.email
+        ).first()
+        if address is None:
+            EmailAddress.objects.create(
+                user=user, email=user.email, primary=True, verified=True
+            )
+        elif not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+
+
+def email_confirmed_after_reset(sender, request, user, **kwargs) -> None:
+    """allauth's `password_reset` signal receiver: the reset key was mailed
+    to the account's address, so whoever used it reads that address. This
+    is how the real owner of an address a cohort import named claims it."""
+    user_email_confirm(user=user)
+
+
 # --- One-time password links -------------------------------------------
 
 

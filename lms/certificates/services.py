@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
 from lms.accounts.names import person_name_clean
+from lms.accounts.selectors import user_email_mailable
 
 from .models import (
     CODE_ALPHABET,
@@ -371,9 +372,12 @@ def certificates_to_sweep(*, older_than: timedelta) -> list[int]:
 
 def certificate_email_issued(*, certificate: Certificate) -> bool:
     """Email the trainee that their certificate is ready, in their language,
-    with the verify link. Returns False when they have no email address."""
+    with the verify link. Returns False when they have no address Sinau may
+    mail (`user_email_mailable`: none, or one an import typed in that its
+    owner never confirmed)."""
     user = certificate.user
-    if not user.email:
+    address = user_email_mailable(user=user)
+    if not address:
         return False
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         context = {
@@ -389,7 +393,7 @@ def certificate_email_issued(*, certificate: Certificate) -> bool:
         }
         body = render_to_string("certificates/email_issued.txt", context)
     try:
-        send_mail(subject, body, None, [user.email])
+        send_mail(subject, body, None, [address])
     except Exception:  # the certificate stands; a mail outage is logged
         logger.exception("could not email certificate %s", certificate.pk)
         return False

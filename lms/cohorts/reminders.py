@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms.accounts.selectors import user_email_mailable
+
 OPT_OUT_SALT = "cohort-reminder-opt-out"
 
 
@@ -50,9 +52,14 @@ class ReminderSender:
 
 
 class EmailSender(ReminderSender):
+    """Mails the reminder to the address the person gave or confirmed
+    (`user_email_mailable`); an address an import typed in and nobody
+    confirmed is never mailed."""
+
     def send(self, *, user, cohort) -> bool:
-        if not user.email:
+        address = user_email_mailable(user=user)
+        if not address:
             return False
         subject, body = reminder_text(user=user, cohort=cohort)
-        send_mail(subject, body, None, [user.email])
+        send_mail(subject, body, None, [address])
         return True

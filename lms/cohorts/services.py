@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -772,12 +773,16 @@ def reminder_sender():
 
 
 def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
-    """Remind the cohort's active trainees who have done nothing for
-    `cohort.reminder_after_days` days. At most one reminder per trainee,
-    cohort and period of that many days: a ReminderSent row is claimed
-    (unique constraint) before sending, so a second run, or two at once,
-    sends nothing more. Opted-out trainees and those who finished every
-    course are skipped. Returns how many reminders were sent."""
+    """Remind the cohort's active members who have done nothing for
+    `cohort.reminder_after_days` days. Once-only rules hold per person, not
+    per cohort: a person in several cohorts (over one course or not) gets
+    at most one reminder a day, and none while a reminder from any cohort
+    is younger than this cohort's period. A claim row (ReminderSent, unique
+    per cohort, person and period and per person and day) is written before
+    sending, so a second run, or two at once, or two cohorts' runs at once,
+    send nothing more. Opted-out trainees, those who finished every course
+    and those with no reachable address are skipped. Returns how many
+    reminders were sent."""
     from .models import ReminderOptOut, ReminderSent
 
     days = cohort.reminder_after_days
@@ -804,10 +809,11 @@ def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
             "user_id", flat=True
         )
     )
+    # Reminded recently by any cohort (or by this one in this period).
     candidates -= set(
-        ReminderSent.objects.filter(
-            cohort=cohort, period=period, user_id__in=candidates
-        ).values_list("user_id", flat=True)
+        ReminderSent.objects.filter(user_id__in=candidates)
+        .filter(Q(sent_at__gt=limit) | Q(cohort=cohort, period=period))
+        .values_list("user_id", flat=True)
     )
     sender = reminder_sender()
     sent = 0
@@ -818,11 +824,12 @@ def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
                     cohort=cohort,
                     user=user,
                     period=period,
+                    sent_on=today,
                     status=ReminderSent.Status.SKIPPED,
                     sender=type(sender).__name__,
                 )
         except IntegrityError:
-            continue  # another run claimed it
+            continue  # another run, or another cohort, claimed it
         try:
             delivered = sender.send(user=user, cohort=cohort)
         except Exception:

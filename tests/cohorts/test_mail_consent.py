@@ -1,0 +1,139 @@
+"""Issue 17, sections 3 and 4: Sinau mails only people who asked for it, the
+real owner of an address an import typed in can always claim it, and
+once-only reminders hold per person, not per cohort."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.accounts.models import User
+from lms.accounts.selectors import user_email_mailable
+from lms.cohorts.models import CohortMembership, ReminderSent
+from lms.cohorts.services import cohort_reminders_send
+from tests.factories.cohorts import cohort_with, trainees_bulk
+from tests.factories.courses import course_tree
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "gula-semut-manis-9"
+
+
+@pytest.fixture
+def cohort(home):
+    return cohort_with(
+        courses=[course_tree()], starts_on=dt.date(2020, 1, 1), reminder_after_days=7
+    )
+
+
+def _import(cohort, rows: str) -> None:
+    client = Client()
+    client.force_login(cohort.managers.get())
+    upload = SimpleUploadedFile(
+        "p.csv", ("nama,hp,email,desa\n" + rows).encode(), "text/csv"
+    )
+    url = reverse("cohorts:import", args=[cohort.pk])
+    preview = client.post(url, {"file": upload}).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', preview)[1]
+    assert client.post(url, {"token": token}).status_code == 200
+
+
+def _later(days: int):
+    return timezone.now() + dt.timedelta(days=days)
+
+
+def test_imported_addresses_get_no_mail_and_no_reminders(cohort):
+    """Rows with only email=korban0..2@example.org: accounts for addresses
+    nobody confirmed. No mail at the import, none 30 days later."""
+    _import(cohort, "".join(f"Korban {i},,korban{i}@example.org,D\n" for i in range(3)))
+    assert mail.outbox == []
+    assert cohort_reminders_send(cohort=cohort, now=_later(30)) == 0
+    assert mail.outbox == []
+    assert ReminderSent.objects.filter(status="skipped").count() == 3
+
+
+def test_the_real_owner_claims_the_address_by_reset_and_then_gets_mail(cohort):
+    _import(cohort, "Korban,,korban0@example.org,D\n")
+    owner = Client()
+    signup = owner.post(
+        reverse("account_signup"),
+        {
+            "display_name": "Pemilik Asli",
+            "phone": "0813 9999 0000",
+            "email": "korban0@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert "Lupa kata sandi" in signup.content.decode()
+    owner.post(reverse("account_reset_password"), {"email": "korban0@example.org"})
+    assert [m.to for m in mail.outbox] == [["korban0@example.org"]]  # asked for
+    key_url = re.search(
+        r"http://[^/\s]+(/akun/password/reset/key/\S+/)", mail.outbox[0].body
+    )[1]
+    form = owner.get(key_url, follow=True)
+    set_url = form.redirect_chain[-1][0] if form.redirect_chain else key_url
+    done = owner.post(set_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    user = User.objects.get(email="korban0@example.org")
+    assert user.check_password(NEW_PASSWORD)
+    assert user_email_mailable(user=user) == "korban0@example.org"
+    mail.outbox.clear()
+    assert cohort_reminders_send(cohort=cohort, now=_later(30)) == 1
+    assert [m.to for m in mail.outbox] == [["korban0@example.org"]]
+
+
+def test_an_address_given_by_its_owner_is_mailed(cohort):
+    (person,) = trainees_bulk(cohort, 1)
+    assert user_email_mailable(user=person) == person.email
+
+
+def test_the_certificate_mail_skips_an_unconfirmed_imported_address(cohort):
+    from lms.certificates.services import certificate_email_issued
+
+    _import(cohort, "Korban,,korban1@example.org,D\n")
+    user = User.objects.get(email="korban1@example.org")
+
+    class Certificate:  # the mail reads only these
+        pass
+
+    certificate = Certificate()
+    certificate.user = user
+    assert certificate_email_issued(certificate=certificate) is False
+    assert mail.outbox == []
+
+
+def test_two_cohorts_over_one_course_remind_a_person_once(home):
+    """Once-only rules hold per person: a trainee in two cohorts over one
+    course got two reminders the same day."""
+    course = course_tree()
+    first = cohort_with(code="satu", courses=[course], starts_on=dt.date(2020, 1, 1))
+    second = cohort_with(code="dua", courses=[course], starts_on=dt.date(2020, 1, 1))
+    (person,) = trainees_bulk(first, 1)
+    CohortMembership.objects.create(cohort=second, user=person)
+    CohortMembership.objects.update(joined_at=timezone.now() - dt.timedelta(days=20))
+    now = _later(0)
+    assert cohort_reminders_send(cohort=first, now=now) == 1
+    assert cohort_reminders_send(cohort=second, now=now) == 0
+    assert cohort_reminders_send(cohort=second, now=_later(1)) == 0
+    assert len(mail.outbox) == 1
+    # A week on, one of them reminds again (still only one).
+    week = _later(8)
+    sent = cohort_reminders_send(cohort=second, now=week)
+    sent += cohort_reminders_send(cohort=first, now=week)
+    assert sent == 1
+    assert len(mail.outbox) == 2
+
+
+def test_an_invited_person_is_not_reminded(cohort):
+    (person,) = trainees_bulk(cohort, 1)
+    CohortMembership.objects.filter(user=person).update(
+        status="invited", joined_at=timezone.now() - dt.timedelta(days=20)
+    )
+    assert cohort_reminders_send(cohort=cohort, now=_later(30)) == 0
+    assert mail.outbox == []
