@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -363,3 +364,87 @@ def test_withdrawn_members_leave_every_figure(cohort_y):
     assert progress.certificates == 2
     assert progress.average_score == 50
     assert sum(bar.value for bar in progress.distribution) == 2
+
+
+# -- every role over invitations, links and certificates across cohorts -------
+
+
+class Cohorts:
+    """Cohort X (trainee A, provisioned, with a certificate earned while a
+    member; its manager and trainer) and cohort Y (its manager imported A:
+    an invitation), a trainer who teaches nothing, another trainee and a
+    superuser."""
+
+    def __init__(self):
+        course = course_tree(modules=1, lessons=1)
+        self.x = cohort_with(code="x", courses=[course])
+        self.y = cohort_with(code="y", courses=[course])
+        self.a = provisioned_member(self.x, phone="+6281377770042")
+        CohortMembership.objects.filter(user=self.a).update(
+            joined_at=timezone.now() - timedelta(days=30)
+        )
+        self.certificate = _issued_certificate(self.a, course)
+        self.invitation = CohortMembership.objects.create(
+            cohort=self.y, user=self.a, status="invited"
+        )
+        self.roles = {
+            "anonymous": None,
+            "trainee A": self.a,
+            "trainee B": trainee(),
+            "trainer of X": self.x.trainers.get(),
+            "trainer of nothing": trainer(),
+            "manager of X": self.x.managers.get(),
+            "manager of Y": self.y.managers.get(),
+            "superuser": UserFactory(is_superuser=True, is_staff=True),
+        }
+
+
+# Who may, per action; every other role may not.
+MAY = {
+    "answer A's invitation to Y": {"trainee A"},
+    "make a password link for A": {"trainer of X", "manager of X", "superuser"},
+    "see A's certificate as staff": {"manager of X", "superuser"},
+    "download A's certificate": {"trainee A", "manager of X", "superuser"},
+    "see A on a cohort's trainee page": {"trainer of X", "manager of X", "superuser"},
+}
+
+
+def _may(world: Cohorts, role: str, user, action: str) -> bool:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if action == "answer A's invitation to Y":
+        url = reverse("cohorts:invitation_decline", args=[world.invitation.pk])
+        allowed = client.post(url).status_code == 302 and role != "anonymous"
+        if allowed:  # put it back for the next role
+            CohortMembership.objects.filter(pk=world.invitation.pk).update(
+                status="invited"
+            )
+        return allowed
+    if action == "make a password link for A":
+        if user is None:
+            return False
+        return trainees_password_linkable_by(user=user).filter(pk=world.a.pk).exists()
+    if action == "see A's certificate as staff":
+        manage = reverse("certificates_manage", args=[world.certificate.pk])
+        return client.get(manage).status_code == 200
+    if action == "download A's certificate":
+        url = reverse("certificates:credential", args=[world.certificate.uuid])
+        return client.get(url).status_code not in (302, 403, 404)
+    if action == "see A on a cohort's trainee page":
+        return any(
+            client.get(reverse("cohorts:trainee", args=[c.pk, world.a.pk])).status_code
+            == 200
+            for c in (world.x, world.y)
+        )
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", list(MAY))
+def test_every_role_over_invitations_links_and_certificates(home, action):
+    world = Cohorts()
+    world.certificate.credential.save("walk.json", ContentFile(b"{}"))
+    found = {
+        role for role, user in world.roles.items() if _may(world, role, user, action)
+    }
+    assert found == MAY[action]

@@ -13,6 +13,7 @@ from courses.services import enrollment_create
 from lms.accounts.roles import TRAINERS
 from tests.e2e.test_courses import _heaviest_seed_lesson
 from tests.factories import PASSWORD, UserFactory, trainee
+from tests.factories.cohorts import cohort_with, provisioned_member
 from tests.factories.courses import course_tree, lessons_of
 
 NEW_PASSWORD = "gula-aren-manis-7"
@@ -55,9 +56,12 @@ def _log_out(page):
 
 def test_phone_only_trainee_gets_a_password_link_from_their_trainer(page):
     course = course_tree(modules=1, lessons=1, title="Jualan Online")
-    siti = trainee(email=None, phone="+6281311112222", display_name="Siti Aminah")
-    enrollment_create(user=siti, course=course)
-    _course_trainer(course, phone="+6281399998888", display_name="Pak Bayu")
+    bayu = _course_trainer(course, phone="+6281399998888", display_name="Pak Bayu")
+    # Her account was made by her cohort's import: no password of her own.
+    cohort = cohort_with(courses=[course], teacher=bayu)
+    provisioned_member(
+        cohort, email=None, phone="+6281311112222", display_name="Siti Aminah"
+    )
 
     # The trainee forgot her password: the reset page tells her what to do.
     page.goto("/akun/password/reset/")
@@ -251,3 +255,26 @@ def test_the_heaviest_lesson_page_is_sent_gzipped(page, site):
     sent = response.request.sizes()["responseBodySize"]
     html = len(response.body())
     assert 0 < sent < html / 2, f"{sent} bytes sent for {html} bytes of HTML"
+
+
+def test_an_invited_trainee_accepts_on_belajarku(page):
+    """An account that existed before an import joins only when its owner
+    accepts: the invitation waits on Belajarku, above the courses."""
+    from lms.cohorts.models import CohortMembership
+
+    course = course_tree(modules=1, lessons=1, title="Foto Produk")
+    cohort = cohort_with(courses=[course], name="Angkatan Bambu")
+    dewi = trainee(phone="+6281322223333", display_name="Dewi")
+    invitation = CohortMembership.objects.create(
+        cohort=cohort, user=dewi, status="invited"
+    )
+    _log_in(page, "0813 2222 3333")
+    page.goto("/belajarku/")
+    page.axe.check("invitation on Belajarku")
+    expect(page.get_by_role("heading", name="Undangan ke angkatan")).to_be_visible()
+    page.get_by_role("button", name="Terima: Angkatan Bambu").click()
+    expect(page.get_by_text("Anda bergabung dengan Angkatan Bambu")).to_be_visible()
+    page.axe.check("after accepting")
+    expect(page.get_by_role("link", name="Foto Produk")).to_be_visible()
+    invitation.refresh_from_db()
+    assert invitation.status == "active"

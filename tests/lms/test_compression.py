@@ -9,10 +9,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from courses.services import enrollment_create
 from lms.accounts.services import password_link_create
-from tests.factories import UserFactory, trainee
-from tests.factories.courses import course_tree
+from tests.factories import UserFactory
+from tests.factories.cohorts import cohort_with, provisioned_member
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +37,7 @@ def test_html_is_plain_for_clients_that_do_not_ask(client, home):
 
 
 def test_a_page_with_a_one_time_link_is_not_compressed(client, home):
-    course = course_tree(modules=1, lessons=1)
-    person = trainee()
-    enrollment_create(user=person, course=course)
+    person = provisioned_member(cohort_with(code="kompresi"))
     path = password_link_create(
         user=person, created_by=UserFactory(is_superuser=True, is_staff=True)
     )
