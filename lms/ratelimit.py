@@ -115,12 +115,21 @@ def _count(store: BaseCache, current: str, previous: str, timeout: int):
     store.add(current, 0, timeout)
     count = store.incr(current)
     before = store.get(previous, 0)
-    if not isinstance(count, int) or not isinstance(before, int):
+    # `bool` is an `int`: a tolerant backend answering False is not a count.
+    if type(count) is not int or type(before) is not int:
         raise CacheUnavailable(f"incr answered {count!r}")
     return count, before
 
 
+_last_warning = [0.0]
+
+
 def _unreachable(error: Exception) -> None:
+    # At most one warning a minute per process, however many checks fail.
+    now = time.monotonic()
+    if now - _last_warning[0] < 60:
+        return
+    _last_warning[0] = now
     logger.warning(
         "Shared cache unreachable (%s: %s); counting limits in this process",
         type(error).__name__,
@@ -162,7 +171,7 @@ def is_full(name: str, rate: Rate, *, now: float | None = None) -> bool:
     try:
         values = shared_cache.get_many([current, previous])
         count, before = values.get(current, 0), values.get(previous, 0)
-        if not isinstance(count, int) or not isinstance(before, int):
+        if type(count) is not int or type(before) is not int:
             raise CacheUnavailable("get answered a non-number")
     except CACHE_ERRORS as error:
         _unreachable(error)
