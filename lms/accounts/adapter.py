@@ -4,8 +4,10 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from lms.http import client_ip
 
 from .phone import PhoneField, phone_normalize
 from .roles import TRAINEES
@@ -32,6 +34,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "email you a link to get into that account."
         ),
     }
+
+    def get_client_ip(self, request) -> str:
+        """The client address of `lms.http.client_ip`, so allauth's own
+        limits (reset e-mails) count clients as every other limit does."""
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def phone_form_field(self, **kwargs):
         kwargs.pop("label", None)

@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from allauth.account.signals import password_reset
         from django.contrib.auth.signals import user_logged_in
 
+        from .devices import device_grant_after_log_in
         from .roles import roles_sync_after_migrate
         from .services import email_confirmed_after_reset
         from .throttle import password_throttle_clear_after_reset
@@ -29,6 +30,10 @@ class AccountsConfig(AppConfig):
         # Before django.contrib.auth's update_last_login (this app is listed
         # before it), so `last_login` is still the previous log-in.
         user_logged_in.connect(first_visit_remember, dispatch_uid="sinau_first_visit")
+        # A log-in makes the client a known device for the account.
+        user_logged_in.connect(
+            device_grant_after_log_in, dispatch_uid="sinau_device_grant"
+        )
 
 
 FIRST_VISIT = "sinau_first_visit"

@@ -99,12 +99,12 @@ class User(AbstractUser):
         return self.display_name or self.first_name or self.email or self.phone or ""
 
     def check_password(self, raw_password) -> bool:
-        """Every check of this person's password counts against their
-        account's throttle (`lms.accounts.throttle`); raises
-        `PasswordCheckThrottled` when it is used up. Checks made by
-        `authenticate()` are throttled there, per client IP too. The same
-        password checked twice on one object (a form validated twice in one
-        request) counts once."""
+        """Every check of this person's password goes through the throttle
+        (`lms.accounts.throttle`), as the request being answered (its device
+        cookie, its client address); raises `PasswordCheckThrottled` when
+        its allowance is used up. Checks made by `authenticate()` are
+        throttled there. The same password checked twice on one object (a
+        form validated twice in one request) counts once."""
         if self.pk is None or not isinstance(raw_password, str):
             return super().check_password(raw_password)
         from .throttle import ACCOUNT, password_check

@@ -3,18 +3,18 @@ printed-name form."""
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from lms import ratelimit
+from lms.http import client_network
 
 from .forms import RecipientNameForm, VerifyCodeForm
 from .models import Certificate, CertificateSettings
@@ -23,24 +23,14 @@ from .selectors import certificate_can_download, certificate_public
 from .services import certificate_name_correct, certificate_verify_url
 
 
-def _client_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def verify_throttled(request: HttpRequest) -> bool:
-    """Count this request against the client's per-minute budget in the
-    shared cache (Redis in production), so every web process agrees."""
-    window = int(time.time() // 60)
-    key = f"certificates:verify:{_client_key(request)}:{window}"
-    if cache.add(key, 1, timeout=90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=90)
-            count = 1
-    return count > settings.SINAU_VERIFY_RATE_PER_MINUTE
+    """Count this request against its client's per-minute budget
+    (`SINAU_VERIFY_RATE_PER_MINUTE`, per `lms.http.client_network`, so
+    visitors behind a configured proxy are told apart) in the shared cache,
+    so every web process agrees. True when the budget is used up."""
+    rate = ratelimit.Rate(settings.SINAU_VERIFY_RATE_PER_MINUTE, 60)
+    client = client_network(request) or "unknown"
+    return ratelimit.hit(f"certificates:verify:{client}", rate) is None
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

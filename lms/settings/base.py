@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Password checks reach the request; right passwords get a device cookie.
+    "lms.accounts.devices.DeviceCookieMiddleware",
     "lms.middleware.LanguageMiddleware",
     "lms.middleware.ContentCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -147,17 +149,29 @@ AUTH_USER_MODEL = "accounts.User"
 # throttling"); limits in allauth's notation, counted in the shared cache.
 AUTHENTICATION_BACKENDS = ["lms.accounts.backends.ThrottledAuthenticationBackend"]
 SINAU_PASSWORD_RATE_LIMITS = {
-    # a person's password: per client IP, per account
+    # a person's password, unknown clients: per client address, per account
     "password": env("SINAU_PASSWORD_RATE_LIMIT", default="50/15m/ip,5/15m/key"),
-    # a page or document password: per client IP, per restriction
+    # a person's password, each known device (device cookie) per account
+    "password_device": env("SINAU_PASSWORD_DEVICE_RATE_LIMIT", default="5/15m"),
+    # a page or document password, unknown clients: per client address, and
+    # per restriction (past which each unknown client gets `…_slow` only)
     "page_password": env(
         "SINAU_PAGE_PASSWORD_RATE_LIMIT", default="30/15m/ip,100/15m/key"
     ),
+    "page_password_slow": env("SINAU_PAGE_PASSWORD_SLOW_RATE_LIMIT", default="3/15m"),
+    # a page or document password, each known device per restriction
+    "page_password_device": env(
+        "SINAU_PAGE_PASSWORD_DEVICE_RATE_LIMIT", default="10/15m"
+    ),
 }
-# The client IP is taken from X-Forwarded-For only behind this many proxies of
-# our own (or from the header a trusted proxy sets); 0 = the connection's.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default=None)
+# The device cookie (lms.accounts.devices): a year, renewed at each log-in.
+SINAU_DEVICE_COOKIE_NAME = "sinau_device"
+SINAU_DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
+# The client address every limit counts (lms.http.client_ip) is taken from
+# X-Forwarded-For only behind this many proxies of our own (or from the header
+# a trusted proxy sets); 0 and unset = the connection's address.
+SINAU_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+SINAU_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default=None)
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
@@ -193,10 +207,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # (lms.accounts.forms.ResetPasswordForm).
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_RATE_LIMITS = {
-    # Failed log-ins are counted by Sinau's throttle, for every log-in form.
+    # Password checks are counted by Sinau's throttle, for every form
+    # (README, "Log-in throttling"); allauth's request limits on the same forms
+    # would refuse (or fail) every log-in while the shared cache is down.
     "login_failed": None,
-    # Every log-in request, right or wrong: a class on one wifi logs in at once.
-    "login": "120/m/ip",
+    "login": None,
+    "reauthenticate": None,
+    "change_password": None,
     "reset_password": "10/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
 }

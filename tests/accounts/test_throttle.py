@@ -1,5 +1,6 @@
 """Every password check is throttled, per account and per client IP, on every
-endpoint that checks one (README, "Log-in throttling")."""
+endpoint that checks one (README, "Log-in throttling"). These clients are all
+unknown devices; tests/accounts/test_device_cookies.py has the known ones."""
 
 import re
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
 
-THROTTLED = "Terlalu banyak kata sandi yang salah"
+THROTTLED = "Terlalu banyak kata sandi salah"
 NEW_PASSWORD = "gula-kelapa-baru-77"
 
 
@@ -314,7 +315,7 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, settings):
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(client, settings):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.SINAU_TRUSTED_PROXY_COUNT = 1
     settings.SINAU_PASSWORD_RATE_LIMITS = {
         **settings.SINAU_PASSWORD_RATE_LIMITS,
         "password": "3/15m/ip,5/15m/key",
@@ -344,9 +345,11 @@ def test_a_throttled_log_in_is_shown_in_english_when_chosen(client):
     _fail(client, "siti@contoh.id", 5)
     client.cookies["django_language"] = "en"
     response = _login(client, "siti@contoh.id")
-    assert "Too many wrong passwords. Wait 15 minutes and try again." in (
-        response.content.decode()
-    )
+    assert (
+        "Too many wrong passwords for this account from devices that have not "
+        "logged in to it before."
+    ) in response.content.decode()
+    assert "wait 15 minutes and try again" in response.content.decode()
 
 
 def test_phone_numbers_log_in_on_the_wagtail_log_in_forms(client):
@@ -499,7 +502,10 @@ def test_every_log_in_goes_through_the_throttled_backend(settings):
 def test_documented_limits(settings):
     assert settings.SINAU_PASSWORD_RATE_LIMITS == {
         "password": "50/15m/ip,5/15m/key",
+        "password_device": "5/15m",
         "page_password": "30/15m/ip,100/15m/key",
+        "page_password_slow": "3/15m",
+        "page_password_device": "10/15m",
     }
     assert throttle.window_minutes(throttle.ACCOUNT) == 15
 
