@@ -20,6 +20,7 @@ from courses.selectors import course_of, enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
 from lms.http import whole_number
 from lms.limits import SMALL_MAX
+from lms.queue import task_enqueue_on_commit
 
 from .grading import grade
 from .models import (
@@ -673,9 +674,7 @@ def regrade_request(*, question: Question, user) -> RegradeJob:
         job = RegradeJob.objects.create(
             question=question, requested_by=user, task_id=task_id
         )
-        transaction.on_commit(
-            lambda: question_regrade_task.apply_async((job.pk,), task_id=task_id)
-        )
+        task_enqueue_on_commit(question_regrade_task, args=(job.pk,), task_id=task_id)
     return job
 
 

@@ -11,7 +11,9 @@ class ContentConfig(AppConfig):
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import post_page_move
 
-        from .cache import content_changed
+        from lms.cache import cache_recovered
+
+        from .cache import content_cache_recovered, content_changed
         from .models import PracticeProduct
 
         def page_changed(sender, **kwargs):
@@ -24,6 +26,10 @@ class ContentConfig(AppConfig):
         for model in (PageViewRestriction, Site, PracticeProduct):
             post_save.connect(content_changed, sender=model, weak=False)
             post_delete.connect(content_changed, sender=model, weak=False)
+        # Writes lost while the shared cache was unreachable: start afresh.
+        cache_recovered.connect(
+            content_cache_recovered, dispatch_uid="sinau_content_cache_recovered"
+        )
         # The groups of a view restriction are saved after the restriction.
         m2m_changed.connect(
             content_changed, sender=PageViewRestriction.groups.through, weak=False

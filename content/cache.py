@@ -110,7 +110,10 @@ def code_version() -> str:
 def content_version() -> str:
     """The current content version: this process's `code_version()` and
     the token in the shared cache that any content change replaces
-    (created on first use)."""
+    (created on first use). "" when the shared cache cannot be reached
+    (lms/cache.py answers as an empty cache that keeps nothing): then
+    nothing is read from or stored in any content cache, and every page is
+    built from the database."""
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
@@ -118,6 +121,8 @@ def content_version() -> str:
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
+    if version is None:
+        return ""
     return f"{code_version()}.{version}"
 
 
@@ -133,8 +138,16 @@ def content_changed(**kwargs) -> None:
 def _new_version() -> None:
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
-    if _pinned.get() is not None:
+    if _pinned.get():
         _pinned.set(f"{code_version()}.{version}")
+
+
+def content_cache_recovered(**kwargs) -> None:
+    """The shared cache is reachable again after an outage (the
+    `lms.cache.cache_recovered` signal): a content change made meanwhile
+    could not replace the version, so start a new one; the old entries,
+    and the progress snapshots keyed on the version, become unreachable."""
+    _new_version()
 
 
 @contextmanager
@@ -161,12 +174,20 @@ def _local():
         return None
 
 
-def cached(key: str, build: Callable[[], T]) -> T:
+def cached(
+    key: str, build: Callable[[], T], *, keep: Callable[[T], bool] | None = None
+) -> T:
     """`build()` once per content version, shared across processes; just
-    `build()` while previewing."""
+    `build()` while previewing or while the shared cache is unreachable.
+    With `keep`, a built value is stored only when `keep(value)` is true:
+    for lookups keyed on what a visitor typed (a URL path), store what
+    exists and never the misses, so no visitor can add keys at will."""
     if not shared_caches_usable():
         return build()
-    full_key = f"sinau:{content_version()}:{key}"
+    version = content_version()
+    if not version:  # the shared cache is unreachable
+        return build()
+    full_key = f"sinau:{version}:{key}"
     local = _local()
     if local is not None:
         value = local.get(full_key, _MISSING)
@@ -175,6 +196,8 @@ def cached(key: str, build: Callable[[], T]) -> T:
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
         value = build()
+        if keep is not None and not keep(value):
+            return value
         cache.set(full_key, value, TIMEOUT)
     if local is not None:
         local.set(full_key, value, TIMEOUT)
@@ -189,6 +212,9 @@ def cached_many(prefix: str, ids: list, build: Callable[[list], dict]) -> dict:
         built = build(list(ids))
         return {i: built.get(i) for i in ids}
     version = content_version()
+    if not version:  # the shared cache is unreachable
+        built = build(list(ids))
+        return {i: built.get(i) for i in ids}
     keys = {f"sinau:{version}:{prefix}:{i}": i for i in ids}
     local = _local()
     found = local.get_many(list(keys)) if local is not None else {}

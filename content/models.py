@@ -41,9 +41,10 @@ class HomePage(OneQueryViewRestrictions, Page):
     def route(self, request, path_components):
         """Find a page below the home page (e.g. /kursus/<course>/<module>/
         <lesson>/) by its URL path, from the content cache (one query when
-        not cached) instead of Wagtail's two queries per level. Anything not
-        found that way (a page's own sub-routes) goes through Wagtail's usual
-        walk, with the same rule: the page itself must be live."""
+        not cached; a path with no page is never cached) instead of
+        Wagtail's two queries per level. Anything not found that way (a
+        page's own sub-routes) goes through Wagtail's usual walk, with the
+        same rule: the page itself must be live."""
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
 
@@ -55,7 +56,11 @@ class HomePage(OneQueryViewRestrictions, Page):
                 ).first()
                 return page.specific if page is not None else None
 
-            page = cached(f"route:{self.pk}:{url_path}", find)
+            # Only pages that exist are kept: the key holds the visitor's
+            # path, so caching misses would let anyone add keys at will.
+            page = cached(
+                f"route:{self.pk}:{url_path}", find, keep=lambda p: p is not None
+            )
             if page is not None:
                 if not page.live:
                     raise Http404

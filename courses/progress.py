@@ -123,6 +123,8 @@ def _cached_snapshot(user) -> ProgressSnapshot:
     found = cache.get_many([token_key, snapshot_key])
     token = found.get(token_key) or progress_token(user.pk)
     version = content_version()
+    if not token or not version:  # the shared cache is unreachable
+        return _read(user, token="", content=version)
     snapshot = found.get(snapshot_key)
     if (
         isinstance(snapshot, ProgressSnapshot)
@@ -144,9 +146,10 @@ def progress_cached(user, key: str, build: Callable[[], T], request=None) -> T:
     Just `build()` for an anonymous user or while a preview renders."""
     if user is None or not user.is_authenticated or not shared_caches_usable(request):
         return build()
-    full_key = (
-        f"sinau:progress:{user.pk}:{progress_token(user.pk)}:{content_version()}:{key}"
-    )
+    token, version = progress_token(user.pk), content_version()
+    if not token or not version:  # the shared cache is unreachable
+        return build()
+    full_key = f"sinau:progress:{user.pk}:{token}:{version}:{key}"
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
         value = build()

@@ -1,6 +1,7 @@
 """Bahasa Indonesia unless the person chose otherwise."""
 
 from django.conf import settings
+from django.http.request import split_domain_port
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -48,8 +49,9 @@ class LanguageMiddleware:
 class ContentCacheMiddleware:
     """Read the content version once per request, and give Wagtail the
     request's site (with its root page, already specific) from the content
-    cache instead of two queries per request. Wagtail's preview requests
-    (`is_dummy`, set before the middleware runs) bypass the shared caches."""
+    cache (one entry listing every site) instead of two queries per
+    request. Wagtail's preview requests (`is_dummy`, set before the
+    middleware runs) bypass the shared caches."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,18 +64,50 @@ class ContentCacheMiddleware:
 
     def _serve(self, request):
         with pinned_version():
-            host = request._get_raw_host()
-            request._wagtail_site = cached(
-                f"site:{host}:{request.get_port()}", lambda: _site_for(request)
+            hostname = split_domain_port(request._get_raw_host())[0]
+            request._wagtail_site = site_for_hostname(
+                cached("sites", _sites), hostname, request.get_port()
             )
             return self.get_response(request)
 
 
-def _site_for(request):
-    site = Site._find_for_request(request)
-    if site is not None:
+def _sites() -> list[Site]:
+    """Every Site, with its root page (specific): one cache entry, however
+    many hosts and ports visitors send (the Host header is theirs to
+    choose, so it is never part of a key)."""
+    sites = list(Site.objects.select_related("root_page"))
+    for site in sites:
         site.root_page = site.root_page.specific
-    return site
+    return sites
+
+
+def site_for_hostname(sites: list[Site], hostname: str, port) -> Site | None:
+    """Wagtail's `get_site_for_hostname` over the list `sites` instead of a
+    query: an exact hostname and port first, then the hostname of the
+    default site, then the default site (or the only other site with that
+    hostname); None when nothing matches."""
+    port = int(port) if str(port).isdigit() else None
+    exact, host_default, default, host = 0, 1, 2, 3
+
+    def rank(site: Site) -> int:
+        if site.hostname == hostname and site.port == port:
+            return exact
+        if site.hostname == hostname and site.is_default_site:
+            return host_default
+        if site.is_default_site:
+            return default
+        return host
+
+    matches = sorted(
+        (s for s in sites if s.hostname == hostname or s.is_default_site), key=rank
+    )
+    if not matches:
+        return None
+    if len(matches) == 1 or rank(matches[0]) in (exact, host_default):
+        return matches[0]
+    if rank(matches[0]) == default:
+        return matches[len(matches) == 2]
+    return None
 
 
 class GZipMiddleware(DjangoGZipMiddleware):

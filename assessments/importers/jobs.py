@@ -8,6 +8,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone, translation
 
+from lms.queue import task_enqueue_on_commit
+
 from ..models import ImportJob, QuestionCategory
 from .base import ImportFailed, parse
 from .write import questions_import
@@ -43,8 +45,8 @@ def import_job_create(
         language=translation.get_language() or "",
     )
     if not inline:
-        transaction.on_commit(
-            lambda: question_import_task.apply_async(args=[job.pk], task_id=job.task_id)
+        task_enqueue_on_commit(
+            question_import_task, args=(job.pk,), task_id=job.task_id
         )
     return job
 

@@ -157,16 +157,46 @@ def proof_add(
     data = proof_hash_data(document=unsecured, proof_options=options, loader=loader)
     signature = private_key.sign(data)
     proof = {**options, "proofValue": "z" + base58.b58encode(signature).decode()}
-    return {**copy.deepcopy(unsecured), "proof": proof}
+    # A proof set of one: 1EdTech's OB 3.0 JSON schema requires an array;
+    # VC Data Integrity allows either shape and verifiers read both.
+    return {**copy.deepcopy(unsecured), "proof": [proof]}
+
+
+def proofs_of(document) -> list[dict] | None:
+    """The proofs of `document` as a list: `proof` may be one object or an
+    array of them (a proof set, VC Data Integrity 2.1). None when there is
+    no proof, an empty array, or anything that is not a proof object."""
+    if not isinstance(document, dict):
+        return None
+    proof = document.get("proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    if not proofs or not all(isinstance(p, dict) for p in proofs):
+        return None
+    return proofs
 
 
 def proof_verify(*, document: dict, public_key: Ed25519PublicKey, loader=None) -> list:
     """Check the eddsa-rdfc-2022 proof of `document` against `public_key`.
-    Returns a list of problems (translated strings); empty means the
-    signature is valid. Never raises for bad input."""
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
+    `proof` may be one object or a proof set (an array); every proof in the
+    set must be one by this key that verifies (each signs the document
+    without `proof`). Returns a list of problems (translated strings);
+    empty means the signature is valid. Never raises for bad input."""
+    proofs = proofs_of(document)
+    if proofs is None:
         return [_("The credential has no proof, or more than one.")]
+    for proof in proofs:
+        errors = _proof_verify_one(
+            document=document, proof=proof, public_key=public_key, loader=loader
+        )
+        if errors:
+            return errors
+    return []
+
+
+def _proof_verify_one(
+    *, document: dict, proof: dict, public_key: Ed25519PublicKey, loader=None
+) -> list:
+    """`proof_verify` for one proof object of `document`'s proof set."""
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         return [_("The proof is not a DataIntegrityProof with eddsa-rdfc-2022.")]
     if proof.get("proofPurpose") != "assertionMethod":
@@ -439,12 +469,13 @@ def credential_shape_errors(*, doc) -> list[str]:
         or not isinstance(status.get("statusListCredential"), str)
     ):
         errors.append(_("credentialStatus must be a BitstringStatusListEntry."))
-    proof = doc.get("proof")
-    if not isinstance(proof, dict):
+    proofs = proofs_of(doc)
+    if proofs is None:
         errors.append(_("proof is missing."))
-    elif isinstance(issuer, dict) and not str(
-        proof.get("verificationMethod", "")
-    ).startswith(str(issuer.get("id")) + "#"):
+    elif isinstance(issuer, dict) and not all(
+        str(proof.get("verificationMethod", "")).startswith(str(issuer.get("id")) + "#")
+        for proof in proofs
+    ):
         errors.append(_("The proof's key does not belong to the issuer."))
     return errors
 
@@ -486,8 +517,8 @@ def credential_verify(doc, *, check_status: bool = True) -> VerifyResult:
         result.errors = [_("The credential is not a JSON object.")]
         return result
     key = issuer_key()
-    proof = doc.get("proof") if isinstance(doc.get("proof"), dict) else {}
-    if proof.get("verificationMethod") != key.verification_method:
+    proofs = proofs_of(doc) or [{}]
+    if any(p.get("verificationMethod") != key.verification_method for p in proofs):
         result.errors = [_("The credential was not signed with Sinau's issuer key.")]
     else:
         result.errors = proof_verify(document=doc, public_key=key.public_key)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from lms.accounts.names import person_name_clean
 from lms.accounts.selectors import user_email_mailable
+from lms.queue import task_enqueue_on_commit
 
 from .models import (
     CODE_ALPHABET,
@@ -233,8 +234,7 @@ def certificate_attempt_failed(*, enrollment_id: int, error: str, final: bool) -
 def _enqueue(certificate: Certificate) -> None:
     from .tasks import certificate_issue_task
 
-    enrollment_id = certificate.enrollment_id
-    transaction.on_commit(lambda: certificate_issue_task.delay(enrollment_id))
+    task_enqueue_on_commit(certificate_issue_task, args=(certificate.enrollment_id,))
 
 
 def certificate_retry(*, certificate: Certificate, actor) -> Certificate:

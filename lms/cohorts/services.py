@@ -30,6 +30,7 @@ from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import password_links_create, whatsapp_share_url
+from lms.queue import task_enqueue_on_commit
 from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
 from .models import Cohort, CohortExport, CohortImport, CohortMembership
@@ -623,9 +624,7 @@ def cohort_export_request(
         export = CohortExport.objects.create(
             cohort=cohort, kind=kind, format=file_format, created_by=by, task_id=task_id
         )
-        transaction.on_commit(
-            lambda: cohort_export_task.apply_async((export.pk,), task_id=task_id)
-        )
+        task_enqueue_on_commit(cohort_export_task, args=(export.pk,), task_id=task_id)
     return export
 
 

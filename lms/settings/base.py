@@ -112,14 +112,23 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when configured, is the Celery broker and the Django cache.
+# Redis, when configured, is the Celery broker and the Django cache. The
+# cache is an optimisation: with Redis unreachable it answers as an empty
+# cache (lms/cache.py), so pages come from the database, and a server that
+# does not answer costs at most these timeouts (seconds) every few seconds.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sinau",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float(
+                    "SINAU_CACHE_CONNECT_TIMEOUT", default=0.5
+                ),
+                "socket_timeout": env.float("SINAU_CACHE_TIMEOUT", default=1.0),
+            },
         }
     }
 else:
@@ -140,9 +149,11 @@ CACHES["content"] = {
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
-# Sessions are read from the cache (Redis in production), written through to
-# the database so a cache flush logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only. Read through the cache (cached_db),
+# a log-out or new log-in made while Redis was unreachable could not remove
+# the cached copy, which would then be served again when Redis returned (a
+# session brought back to life); one query per request is the price.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 # One backend, so every log-in passes the password throttle (README, "Log-in
@@ -301,7 +312,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.certificates.tasks.certificates_sweep_task",
         "schedule": 120.0,
     },
+    # Exports, regrades and imports whose message was lost (lms/queue.py).
+    "sweep-queued-jobs": {
+        "task": "lms.tasks.queued_jobs_sweep_task",
+        "schedule": 300.0,
+    },
 }
+# A queued job still pending this many seconds after it was requested is
+# sent again by the sweep (its message was lost).
+SINAU_JOB_SWEEP_AFTER = env.int("SINAU_JOB_SWEEP_AFTER", default=600)
 
 # Sinau
 SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")

@@ -108,7 +108,8 @@ def test_vector_signing_reproduces_the_spec_proof_value(vector_loader):
         created=datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC),
         loader=vector_loader,
     )
-    assert signed == VECTOR_SIGNED
+    # The same proof, in a proof set of one (what the OB 3.0 schema requires).
+    assert signed == {**VECTOR_SIGNED, "proof": [VECTOR_SIGNED["proof"]]}
 
 
 def test_vector_verifies(vector_loader):

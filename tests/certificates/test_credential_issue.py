@@ -120,7 +120,7 @@ def test_credential_is_an_open_badge_credential(signed, certificate):
         "statusListIndex": str(certificate.status_list_index),
         "statusListCredential": "http://127.0.0.1:8000/c/status/1",
     }
-    proof = signed["proof"]
+    [proof] = signed["proof"]  # an array: 1EdTech's OB 3.0 schema requires one
     assert proof["type"] == "DataIntegrityProof"
     assert proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof["proofPurpose"] == "assertionMethod"
@@ -177,7 +177,7 @@ def test_a_credential_signed_by_another_key_fails(signed):
     forged = credentials.proof_add(
         document=unsigned,
         private_key=other,
-        verification_method=signed["proof"]["verificationMethod"],
+        verification_method=signed["proof"][0]["verificationMethod"],
     )
     result = credentials.credential_verify(forged)
     assert result.errors == ["The signature does not match the credential."]
@@ -317,7 +317,7 @@ def test_did_document_publishes_the_signing_key(client, signed, db):
     doc = json.loads(response.content)
     assert doc["id"] == "did:web:127.0.0.1%3A8000"
     [method] = doc["verificationMethod"]
-    assert method["id"] == signed["proof"]["verificationMethod"]
+    assert method["id"] == signed["proof"][0]["verificationMethod"]
     assert method["type"] == "Multikey"
     assert method["controller"] == doc["id"]
     assert method["publicKeyMultibase"].startswith("z6Mk")
@@ -405,6 +405,46 @@ def test_verify_command_says_valid(signed, tmp_path):
     assert code == 0
     assert out.splitlines()[0] == "VALID"
     assert "Status: active" in out
+
+
+def test_issued_proof_is_an_array_of_one(signed):
+    """1EdTech's OB 3.0 JSON schema (achievementcredential.json) requires
+    `proof` to be an array; a single object fails it."""
+    assert isinstance(signed["proof"], list)
+    assert len(signed["proof"]) == 1
+    assert isinstance(signed["proof"][0], dict)
+
+
+def test_verify_command_accepts_a_single_proof_object_too(signed, tmp_path):
+    """VC Data Integrity allows `proof` as one object or a set: the same
+    signature, unwrapped, is still VALID."""
+    single = {**signed, "proof": signed["proof"][0]}
+    code, out = _verify_command(_write(tmp_path, single))
+    assert code == 0, out
+    assert out.splitlines()[0] == "VALID"
+    assert credentials.credential_verify(single).ok
+
+
+@pytest.mark.parametrize(
+    "proof",
+    [[], None, "z123", [None]],
+    ids=["empty set", "null", "a string", "a null in the set"],
+)
+def test_verify_command_says_invalid_without_a_proof_object(signed, tmp_path, proof):
+    code, out = _verify_command(_write(tmp_path, {**signed, "proof": proof}))
+    assert code == 1
+    assert out.splitlines()[0] == "INVALID"
+
+
+def test_every_proof_of_a_proof_set_must_verify(signed, tmp_path):
+    """A second proof that does not verify (a copy with another creation
+    time) makes the credential INVALID: a set is valid only as a whole."""
+    forged = {**signed["proof"][0], "created": "2020-01-01T00:00:00Z"}
+    code, out = _verify_command(
+        _write(tmp_path, {**signed, "proof": [*signed["proof"], forged]})
+    )
+    assert code == 1
+    assert "The signature does not match the credential." in out
 
 
 def test_verify_command_says_invalid_with_the_reason(signed, tmp_path):

@@ -80,7 +80,7 @@ def test_completion_issues_a_certificate_with_pdf_and_credential(media):
     assert (media / certificate.pdf.name).read_bytes().startswith(b"%PDF-")
     credential = json.loads((media / certificate.credential.name).read_text())
     assert "OpenBadgeCredential" in credential["type"]
-    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert list(certificate.events.values_list("action", flat=True)) == [
         "created",
         "issued",

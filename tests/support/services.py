@@ -31,3 +31,71 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         server_missing(f"Redis at {url}", exc)
     return url
+
+
+class OwnRedis:
+    """A redis-server process of the test's own on a free local port, which
+    the test may stop and start again (a real outage) without touching the
+    Redis other tests and processes share. `url` names database 0."""
+
+    def __init__(self, binary: str) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.binary = binary
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+
+        import redis
+
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(200):  # waiting for the server to accept, not a sleep
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if self.process.poll() is not None:
+                    break
+                import time
+
+                time.sleep(0.05)
+        server_missing(f"redis-server on port {self.port}", RuntimeError("no start"))
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def own_redis() -> OwnRedis:
+    """An OwnRedis, started. Fails in CI, skips elsewhere, without
+    redis-server installed."""
+    import shutil
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        server_missing("redis-server", FileNotFoundError("redis-server not on PATH"))
+    server = OwnRedis(binary)
+    server.start()
+    return server
