@@ -6,6 +6,7 @@ Content-Security-Policy (README, "Security headers")."""
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import axe_playwright_python
@@ -125,10 +126,12 @@ def csp_watch(context, violations: list[str]) -> None:
     )
 
 
-@pytest.fixture
-def page(browser, live_server, site, javascript):
+@contextmanager
+def checked_page(browser, base_url: str, *, javascript: bool = True):
+    """A page in a new 360 px context of `browser`; on leaving, fails if a
+    page it visited was not axe-checked or the CSP refused anything."""
     context = browser.new_context(
-        base_url=live_server.url,
+        base_url=base_url,
         viewport={"width": 360, "height": 740},
         locale="en-US",  # Sinau must still answer in Indonesian
         java_script_enabled=javascript,
@@ -151,6 +154,12 @@ def page(browser, live_server, site, javascript):
     assert violations == [], "refused by the Content-Security-Policy:\n" + "\n".join(
         violations
     )
+
+
+@pytest.fixture
+def page(browser, live_server, site, javascript):
+    with checked_page(browser, live_server.url, javascript=javascript) as page:
+        yield page
 
 
 def log_in(page, phone: str, password: str) -> None:

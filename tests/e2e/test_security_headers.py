@@ -15,7 +15,7 @@ from courses.services import enrollment_create, lesson_complete
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import CohortMembership
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, checked_page, log_in
 from tests.factories import PASSWORD, UserFactory, trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
@@ -96,7 +96,7 @@ def test_trainee_pages_and_the_admin_run_under_the_policy(page: Page, course):
     certificate = _certificate(course)
     learner = trainee(phone="+6281234567890", display_name="Siti Aminah")
     enrollment_create(user=learner, course=course)
-    admin = UserFactory(is_superuser=True, is_staff=True, phone="+6281234567800")
+    UserFactory(is_superuser=True, is_staff=True, phone="+6281234567800")
     cohort = cohort_with(courses=[course])
     CohortMembership.objects.create(cohort=cohort, user=learner)
 
@@ -148,18 +148,35 @@ def test_trainee_pages_and_the_admin_run_under_the_policy(page: Page, course):
     expect(page.locator("table.bars svg rect").first).to_be_attached()
 
 
+@pytest.fixture
+def phone_page(browser, live_server, site):
+    """A page in a Chromium that keeps pages for the back button as phones
+    do (Playwright turns the back/forward cache off by default)."""
+    phone = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    try:
+        with checked_page(phone, live_server.url) as page:
+            yield page
+    finally:
+        phone.close()
+
+
 def test_back_after_log_out_does_not_show_the_last_trainees_answers(
-    page: Page, course
+    phone_page: Page, course
 ):
     from assessments.models import QuizPage
+
+    page = phone_page
 
     learner = trainee(phone="+6281234567890")
     enrollment_create(user=learner, course=course)
     log_in(page, "081234567890", PASSWORD)
     _answer_quiz(page, QuizPage.objects.get().url, submit=False)
     _log_out(page)
-    page.go_back()
-    page.wait_for_load_state()
+    page.go_back(wait_until="commit")  # a page restored from memory never loads
     # Fetched again, signed out: the log-in form, not the cached result.
     expect(page.locator("body")).not_to_contain_text(ESSAY)
     assert "/akun/login/" in page.url
