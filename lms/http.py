@@ -44,7 +44,7 @@ def no_compression(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.sinau_no_compression = True
-        response["Cache-Control"] = "no-store"
+        response["Cache-Control"] = "private, no-store"
         return response
 
     return wrapped

@@ -1,10 +1,11 @@
 """Bahasa Indonesia unless the person chose otherwise."""
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http.request import split_domain_port
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import Site
 
 from content.cache import (
@@ -123,3 +124,56 @@ class GZipMiddleware(DjangoGZipMiddleware):
         if getattr(response, "sinau_no_compression", False):
             return response
         return super().process_response(request, response)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware: `CONTENT_SECURITY_POLICY` for every page,
+    except under `SINAU_ADMIN_CSP_PATHS` (the Wagtail admin and its
+    previews), which get `SINAU_ADMIN_CONTENT_SECURITY_POLICY`. Wagtail
+    renders a preview through a request of its own for the page's URL
+    (`is_dummy`), whose header is the one sent: it keeps the site's policy,
+    except that the admin (same origin) may frame it. A view's own django-csp
+    decorator still wins over all of these."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.config is not None:
+            return parts
+        if request.path_info.startswith(settings.SINAU_ADMIN_CSP_PATHS):
+            parts.config = settings.SINAU_ADMIN_CONTENT_SECURITY_POLICY
+        elif getattr(request, "is_dummy", False):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
+        return parts
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a proxy.
+
+    Every response to a request whose user is signed in when the response
+    leaves gets `Cache-Control: private, no-store`, so after log-out the
+    back button on a shared phone fetches the page again (and is sent to
+    log in) instead of showing the last trainee's answers, results, profile
+    or certificates from the browser's cache. `private` and `no-store` are
+    added to what a view set (Django's `never_cache` already has both), so
+    the one way to opt out is to declare the response `public` (the
+    credential documents, Wagtail's image renditions). Pages for anonymous
+    visitors are left as they are, and the server-side content caches are
+    not affected either way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if "public" not in get_cache_control(response):
+                patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def get_cache_control(response) -> set[str]:
+    """The directive names in `response`'s Cache-Control header, lower-cased
+    (`{"private", "max-age"}` for `private, max-age=0`); empty without one."""
+    header = response.get("Cache-Control", "")
+    return {part.split("=", 1)[0].strip().lower() for part in header.split(",") if part}

@@ -4,6 +4,7 @@ django-environ; see `.env.example` for every variable."""
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "assessments",
     "lms.certificates",
     "lms.cohorts",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed here, below WhiteNoise (static files are precompressed).
     "lms.middleware.GZipMiddleware",
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Password checks reach the request; right passwords get a device cookie.
     "lms.accounts.devices.DeviceCookieMiddleware",
+    # Signed-in responses: Cache-Control private, no-store (README, "Security headers").
+    "lms.middleware.PrivateNoStoreMiddleware",
     "lms.middleware.LanguageMiddleware",
     "lms.middleware.ContentCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -377,3 +382,31 @@ SINAU_PASSWORD_LINK_HOURS = env.int("SINAU_PASSWORD_LINK_HOURS", default=72)
 # Cohort imports: files one person may upload in any hour (each upload is a
 # CohortImport row, so the bound holds without the cache).
 SINAU_IMPORT_FILES_PER_HOUR = env.int("SINAU_IMPORT_FILES_PER_HOUR", default=10)
+
+# Content-Security-Policy (django-csp, README "Security headers"): every page
+# loads only this site's own files; no inline script or style attribute, no
+# plugins, no framing, forms post only here. No third-party host anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The Wagtail admin (and the previews it frames) still writes inline scripts
+# (widget set-up: choosers, date pickers, inline panels) and inline styles
+# (wagtail/wagtail#1288), so under these paths scripts and styles may also
+# be inline and the admin may frame its own previews. Everything else stays
+# as strict: still no third-party host.
+SINAU_ADMIN_CSP_PATHS = ("/admin/",)
+SINAU_ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "frame-ancestors": [SELF],
+}

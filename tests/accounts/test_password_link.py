@@ -211,7 +211,7 @@ def test_the_page_makes_a_whatsapp_link(client, teacher, learner):
     client.force_login(teacher)
     response = client.post(NEW, {"trainee": learner.pk})
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     body = response.content.decode()
     assert 'href="https://wa.me/6281311112222?text=' in body
     assert PasswordLink.objects.filter(user=learner, created_by=teacher).count() == 1

@@ -284,6 +284,9 @@ ALLOWED_CACHE_USERS = {
     "lms/certificates/credentials.py",
     "lms/certificates/tasks.py",
     "lms/certificates/views.py",
+    # Not renders: the counters of every rate limit (log-in throttle, verify
+    # page), keyed on hashed identifiers and client networks.
+    "lms/ratelimit.py",
 }
 
 

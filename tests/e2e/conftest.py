@@ -1,9 +1,12 @@
 """Browser tests: Playwright drives Debian's Chromium against the live server,
 360 px wide, and axe-core (WCAG 2.0/2.1/2.2 A and AA rules) checks every page
-a test visits. A test that visits a page without checking it fails."""
+a test visits. A test that visits a page without checking it fails, and so
+does one during which the browser refused anything under the
+Content-Security-Policy (README, "Security headers")."""
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import axe_playwright_python
@@ -66,7 +69,9 @@ class Axe:
             self.checked.add(self.page.url.split("#")[0])
             return
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
-            self.page.add_script_tag(content=AXE_JS)
+            # Evaluated by the DevTools protocol, which the page's CSP does not
+            # govern; a <script> tag (add_script_tag) would be refused.
+            self.page.evaluate(AXE_JS)
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             AXE_TAGS,
@@ -96,15 +101,45 @@ def javascript():
     return True
 
 
-@pytest.fixture
-def page(browser, live_server, site, javascript):
+# Every frame of every page reports what the CSP refused (with JavaScript off,
+# Chromium's console messages still do).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.sinauCspViolation(`${e.effectiveDirective} refused ${e.blockedURI}`
+    + ` at ${e.sourceFile}:${e.lineNumber} on ${document.URL}`));
+"""
+
+
+def csp_watch(context, violations: list[str]) -> None:
+    """Record in `violations` every Content-Security-Policy violation in
+    `context`: `securitypolicyviolation` events and console messages."""
+    context.expose_binding(
+        "sinauCspViolation", lambda _source, text: violations.append(text)
+    )
+    context.add_init_script(CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and violations.append(f"console: {message.text}")
+        ),
+    )
+
+
+@contextmanager
+def checked_page(browser, base_url: str, *, javascript: bool = True):
+    """A page in a new 360 px context of `browser`; on leaving, fails if a
+    page it visited was not axe-checked or the CSP refused anything."""
     context = browser.new_context(
-        base_url=live_server.url,
+        base_url=base_url,
         viewport={"width": 360, "height": 740},
         locale="en-US",  # Sinau must still answer in Indonesian
         java_script_enabled=javascript,
     )
+    violations: list[str] = []
+    csp_watch(context, violations)
     page = context.new_page()
+    page.csp_violations = violations
     page.set_default_timeout(15_000)
     visited: list[str] = []
     page.on(
@@ -116,6 +151,15 @@ def page(browser, live_server, site, javascript):
     unchecked = {u.split("#")[0] for u in visited} - page.axe.checked
     context.close()
     assert not unchecked, f"pages visited without an axe check: {sorted(unchecked)}"
+    assert violations == [], "refused by the Content-Security-Policy:\n" + "\n".join(
+        violations
+    )
+
+
+@pytest.fixture
+def page(browser, live_server, site, javascript):
+    with checked_page(browser, live_server.url, javascript=javascript) as page:
+        yield page
 
 
 def log_in(page, phone: str, password: str) -> None:

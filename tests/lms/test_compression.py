@@ -44,7 +44,7 @@ def test_a_page_with_a_one_time_link_is_not_compressed(client, home):
     response = client.get(path, **GZIP)
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_production_static_css_is_precompressed_and_served_gzipped(settings, tmp_path):
