@@ -160,3 +160,47 @@ def test_an_accepted_invitation_shows_work_done_before_joining(
     page = attacker.get(reverse("cohorts:trainee", args=[cohort_y.pk, victim.pk]))
     assert page.status_code == 200
     assert lesson.title not in page.content.decode()
+
+
+def test_a_5_kb_xlsx_keeps_a_web_worker_busy_for_minutes(attacker, cohort_y):
+    """Import bounds: 5 MB and 5,000 trainee rows, 10 files an hour. A
+    5 KB workbook with one real row and one blank cell at XFD1048576 (its
+    dimension says A1:XFD1048576) makes openpyxl's read-only reader yield
+    1,048,576 rows of 16,384 empty cells each, and `table_read` walks every
+    one (blank rows do not count towards MAX_IMPORT_ROWS). Measured: 20,000
+    rows x 2,000 columns take 1.5 s, so the whole sheet is about ten
+    minutes of CPU per upload. The hourly bound is checked only after the
+    file is read, and a file refused before that is not counted at all.
+    Here a 5 s alarm stops the read."""
+    import io
+    import signal
+    import time
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["nama", "hp", "email", "desa"])
+    sheet.append(["Siti", "081377770009", "", "Desa"])
+    sheet["XFD1048576"] = " "  # a blank cell: the row is skipped
+    stream = io.BytesIO()
+    workbook.save(stream)
+    assert len(stream.getvalue()) < 10_000
+    upload = SimpleUploadedFile("peserta.xlsx", stream.getvalue())
+    fired = []
+
+    def stop(*_args):
+        fired.append(True)
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(5)
+    start = time.monotonic()
+    try:
+        attacker.post(reverse("cohorts:import", args=[cohort_y.pk]), {"file": upload})
+    except TimeoutError:
+        pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired, f"still reading after {time.monotonic() - start:.0f} s"
