@@ -204,3 +204,50 @@ def test_a_5_kb_xlsx_keeps_a_web_worker_busy_for_minutes(attacker, cohort_y):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert not fired, f"still reading after {time.monotonic() - start:.0f} s"
+
+
+def test_a_manager_confirms_an_imported_address_through_a_second_one(
+    attacker, cohort_y
+):
+    """Mail only to confirmed addresses: a password reset confirms
+    `user.email`, whichever address the reset mail went to. The manager
+    imports a stranger's address (email only), opens the account with its
+    set-password link, adds an address of their own on /akun/email/, asks
+    for a reset there, follows it: the stranger's address counts as
+    confirmed, and reminders and "your certificate is ready" go to it."""
+    from django.core import mail
+
+    from lms.accounts.models import User
+    from lms.accounts.selectors import user_email_mailable
+
+    _preview, done = _import(attacker, cohort_y, "Siti,,orang.asing@contoh.id,D\n")
+    link = re.search(r'readonly value="([^"]+)"', done.content.decode())[1]
+    path = link.split("://", 1)[-1].split("/", 1)[-1]
+    person = User.objects.get(email="orang.asing@contoh.id")
+    assert user_email_mailable(user=person) is None  # holds so far
+    thief = Client()
+    form = {"new_password1": "gula-aren-manis-7", "new_password2": "gula-aren-manis-7"}
+    assert thief.post("/" + path, form).status_code == 302
+    # /akun/login/ refuses every account without a phone (see
+    # tests/accounts/test_break_h_email_only.py); Wagtail's log-in takes it.
+    thief.post(
+        reverse("wagtailcore_login"),
+        {"username": "orang.asing@contoh.id", "password": "gula-aren-manis-7"},
+    )
+    assert thief.session.get("_auth_user_id") == str(person.pk)
+    thief.post(
+        reverse("account_email"), {"email": "manajer@milik-saya.id", "action_add": ""}
+    )
+    mail.outbox.clear()
+    thief.post(reverse("account_reset_password"), {"email": "manajer@milik-saya.id"})
+    reset = next(m for m in mail.outbox if m.to == ["manajer@milik-saya.id"])
+    key_url = re.search(r"https?://[^/\s]+(/\S+)", reset.body)[1]
+    form_page = thief.get(key_url, follow=True)
+    thief.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else key_url,
+        {"password1": "gula-kelapa-baru-77", "password2": "gula-kelapa-baru-77"},
+    )
+    person.refresh_from_db()
+    assert person.check_password("gula-kelapa-baru-77")  # the reset went through
+    assert person.email == "orang.asing@contoh.id"
+    assert user_email_mailable(user=person) is None
