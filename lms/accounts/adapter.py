@@ -30,7 +30,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # can always claim it: the reset mail goes to that address.
         "email_taken": _(
             "An account with this email address already exists. If the address "
-            "is yours, choose \"Forgot your password?\" on the log-in page: we will "
+            'is yours, choose "Forgot your password?" on the log-in page: we will '
             "email you a link to get into that account."
         ),
     }
@@ -70,6 +70,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_phone(self, user):
         return (user.phone, True) if user.phone else None
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages without phone verification: Sinau sends no SMS
+        and does not verify numbers (ACCOUNT_PHONE_VERIFICATION_ENABLED is
+        off), yet the stage aborted every log-in of an account without a
+        phone (sign-up requires one): an email-only account, such as an
+        import row with only an address, could not log in."""
+        return [
+            stage
+            for stage in super().get_login_stages()
+            if stage != "allauth.account.stages.PhoneVerificationStage"
+        ]
 
     def set_phone_verified(self, user, phone: str) -> None:
         """Sinau does not send SMS; a number counts as given, not verified."""

@@ -179,9 +179,21 @@ def user_email_confirm(*, user: User) -> None:
 
 def email_confirmed_after_reset(sender, request, user, **kwargs) -> None:
     """allauth's `password_reset` signal receiver: the reset key was mailed
-    to the account's address, so whoever used it reads that address. This
-    is how the real owner of an address a cohort import named claims it."""
-    user_email_confirm(user=user)
+    to one of the account's addresses, so whoever used it reads that
+    address. When the account has only one address, it is confirmed: this
+    is how the real owner of an address a cohort import named claims it.
+    With several (someone added another on the account page), the key may
+    have gone to any of them, so none is confirmed: otherwise whoever set
+    the first password through a staff link could add an address of their
+    own, reset through it, and have a stranger's imported address count as
+    confirmed."""
+    from allauth.account.models import EmailAddress
+
+    if not user.email:
+        return
+    others = EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email)
+    if not others.exists():
+        user_email_confirm(user=user)
 
 
 # --- One-time password links -------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Exists, OuterRef, QuerySet
 
+from courses.models import Enrollment
+
 from .models import Certificate
 
 PUBLIC_STATUSES = (Certificate.Status.ISSUED, Certificate.Status.REVOKED)
@@ -40,8 +42,10 @@ def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:
     course of a cohort they manage or teach while the person was a member
     of that cohort (`lms.cohorts.selectors.memberships_covering`: joined
     no later than the completion, not left before it, never a mere
-    invitation). Joining a cohort later, or being invited to it, puts no
-    earlier certificate in anyone's reach (DESIGN 5a). Anyone else: none."""
+    invitation) and enrolled through a cohort (not a course they took on
+    their own, which a cohort of theirs may add later). Joining a cohort
+    later, or being invited to it, puts no earlier certificate in anyone's
+    reach (DESIGN 5a). Anyone else: none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Certificate.objects.none()
     if user.is_superuser:
@@ -58,7 +62,11 @@ def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:
         at=OuterRef("completed_at"),
         cohorts=cohorts_visible_to(user=user),
     )
-    return Certificate.objects.filter(Exists(covering))
+    # Earned through a cohort enrolment: a course the person took on their
+    # own stays theirs, even if a cohort of theirs adds it later.
+    return Certificate.objects.filter(
+        Exists(covering), enrollment__source=Enrollment.Source.COHORT
+    )
 
 
 def certificate_can_download(*, user, certificate: Certificate) -> bool:

@@ -167,10 +167,10 @@ def cohort_invitations_of(*, user) -> QuerySet[CohortMembership]:
 def certificates_issued(*, cohort: Cohort, user_ids) -> list[dict]:
     """Issued certificates the cohort's staff may see: earned (completed) in
     one of the cohort's courses while the person was a member of it
-    (`memberships_covering`), as dicts {user_id, course_id, uuid, code,
-    issued_at}; one query. `user_ids` may be a subquery. Sinau's
-    certificates app is optional here: without `lms.certificates` installed
-    this returns [] and runs no query."""
+    (`memberships_covering`), through a cohort enrolment, as dicts
+    {user_id, course_id, uuid, code, issued_at}; one query. `user_ids` may
+    be a subquery. Sinau's certificates app is optional here: without
+    `lms.certificates` installed this returns [] and runs no query."""
     if not apps.is_installed("lms.certificates"):
         return []
     certificate = apps.get_model("certificates", "Certificate")
@@ -182,7 +182,10 @@ def certificates_issued(*, cohort: Cohort, user_ids) -> list[dict]:
     )
     return list(
         certificate.objects.filter(
-            Exists(covering), user_id__in=user_ids, status="issued"
+            Exists(covering),
+            user_id__in=user_ids,
+            status="issued",
+            enrollment__source=Enrollment.Source.COHORT,
         )
         .order_by("issued_at")
         .values("user_id", "course_id", "uuid", "code", "issued_at")
@@ -618,8 +621,12 @@ def progress_rows(*, progress: CohortProgress, params) -> list[TraineeRow]:
 
 def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> dict:
     """One trainee's work in the cohort's courses: enrolments, lessons done,
-    quiz attempts, essay feedback and certificates. Fixed number of queries."""
+    quiz attempts, essay feedback and certificates. For a member who left,
+    only what they did before leaving (`left_at`): later work is no longer
+    the cohort's business, whatever courses it adds. Fixed number of
+    queries."""
     courses = cohort_courses(cohort=cohort)
+    until = membership.left_at
     course_ids = [c.pk for c in courses]
     user = membership.user
     outlines = _outlines(courses, user, None)
@@ -629,24 +636,23 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
         for e in Enrollment.objects.filter(user=user, course_id__in=course_ids)
     }
     step_ids = [s.id for o in outlines.values() for s in o.steps]
-    completions = list(
-        LessonCompletion.objects.filter(user=user, lesson_id__in=step_ids)
-        .select_related("lesson")
-        .order_by("-completed_at")
+    completions = LessonCompletion.objects.filter(user=user, lesson_id__in=step_ids)
+    attempts = Attempt.objects.filter(user=user, quiz_id__in=step_ids)
+    essays = AttemptQuestion.objects.filter(
+        attempt__user=user,
+        attempt__quiz_id__in=step_ids,
+        snapshot__kind=QuestionKind.ESSAY,
     )
-    attempts = list(
-        Attempt.objects.filter(user=user, quiz_id__in=step_ids)
-        .select_related("quiz")
-        .order_by("-started_at")
-    )
+    if until is not None:
+        completions = completions.filter(completed_at__lte=until)
+        attempts = attempts.filter(started_at__lte=until)
+        essays = essays.filter(attempt__started_at__lte=until)
+    completions = list(completions.select_related("lesson").order_by("-completed_at"))
+    attempts = list(attempts.select_related("quiz").order_by("-started_at"))
     essays = list(
-        AttemptQuestion.objects.filter(
-            attempt__user=user,
-            attempt__quiz_id__in=step_ids,
-            snapshot__kind=QuestionKind.ESSAY,
+        essays.select_related("attempt__quiz", "marked_by").order_by(
+            "-attempt__started_at", "order"
         )
-        .select_related("attempt__quiz", "marked_by")
-        .order_by("-attempt__started_at", "order")
     )
     return {
         "courses": [

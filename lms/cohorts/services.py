@@ -83,9 +83,12 @@ class InvitationInvalid(Exception):
 
 def cohort_invitation_accept(*, user: User, membership_id: int) -> CohortMembership:
     """The owner of an invited account joins the cohort: the membership
-    becomes active from now (`joined_at`: staff see work done from now on
-    through it) and they are enrolled in its courses. Idempotent: accepting
-    an invitation already accepted returns the membership. Raises
+    becomes active from now and they are enrolled in its courses. From
+    then on the cohort's staff see their progress in the cohort's courses
+    (the invitation says so before they accept); certificates earned before
+    `joined_at` stay out of the staff's reach (`memberships_covering`).
+    Idempotent: accepting an invitation already accepted returns the
+    membership. Raises
     InvitationInvalid, changing nothing, for an id that is not an invitation
     of `user` (someone else's, declined, unknown)."""
     Status = CohortMembership.Status
@@ -227,6 +230,9 @@ def _uploads_bound(*, cohort: Cohort, by: User | None) -> CohortImport | None:
         return None
     limit = settings.SINAU_IMPORT_FILES_PER_HOUR
     since = timezone.now() - timezone.timedelta(hours=1)
+    # One person's uploads one at a time: their row is locked while counting
+    # (PostgreSQL), so parallel uploads cannot all pass the count.
+    User.objects.select_for_update().filter(pk=by.pk).exists()
     if CohortImport.objects.filter(created_by=by, created_at__gt=since).count() >= (
         limit
     ):
@@ -241,8 +247,9 @@ def _uploads_bound(*, cohort: Cohort, by: User | None) -> CohortImport | None:
 
 
 def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> ImportPlan:
-    """Read and check an uploaded CSV or XLSX file, and record the upload
-    (`CohortImport`, status checked). Writes nothing else. Each row is fine
+    """Record the upload (`CohortImport`, status checked: every upload
+    counts towards the hourly bound, before the file is even read), then
+    read and check the CSV or XLSX file. Writes nothing else. Each row is fine
     or has errors: missing name, missing contact (neither phone nor email),
     bad phone, bad email, a control character in any cell, a duplicate in
     the file, or the account of `by` (nobody adds themselves to a cohort
@@ -251,6 +258,8 @@ def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> Imp
     ImportRefused when the file is unreadable, has more than
     MAX_IMPORT_ROWS rows, or `by` has uploaded
     `SINAU_IMPORT_FILES_PER_HOUR` files in the last hour."""
+    with transaction.atomic():
+        upload_record = _uploads_bound(cohort=cohort, by=by)
     try:
         records = table_read(upload, max_rows=MAX_IMPORT_ROWS)
     except SpreadsheetError as exc:
@@ -284,12 +293,10 @@ def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> Imp
         for r in records
     ]
     plan = _plan_check(cohort=cohort, rows=rows, by=by)
-    with transaction.atomic():
-        upload_record = _uploads_bound(cohort=cohort, by=by)
-        if upload_record is not None:
-            upload_record.rows = len(rows)
-            upload_record.save(update_fields=["rows"])
-            plan.upload_id = upload_record.pk
+    if upload_record is not None:
+        upload_record.rows = len(rows)
+        upload_record.save(update_fields=["rows"])
+        plan.upload_id = upload_record.pk
     return plan
 
 

