@@ -15,7 +15,8 @@ from lms.limits import DAYS_MAX, INT_MAX, at_most
 
 
 def private_storage():
-    """Files only staff views may serve (never under MEDIA_URL)."""
+    """Files only staff views may serve (never under MEDIA_URL). Kept here
+    because migrations name it; see `lms.storage.private_storage`."""
     return storages["private"]
 
 
