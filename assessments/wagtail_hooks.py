@@ -10,7 +10,14 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+    SnippetCreateView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import lms.converters  # noqa: F401  (registers <id:...>)
@@ -27,6 +34,8 @@ from .models import (
 from .selectors import (
     accommodations_managed_by,
     category_progress,
+    question_categories_choosable_by,
+    questions_choosable_by,
     regrade_jobs_visible_to,
 )
 
@@ -103,8 +112,57 @@ class ChooserCreateView(SnippetCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
+def chooser_scope(model, user):
+    """The staff scope of a question-bank chooser: what `user` may see of
+    `model` there (its rows carry question texts). Accommodations and
+    regrades use their listing scope."""
+    scopes = {
+        Question: questions_choosable_by,
+        QuestionCategory: question_categories_choosable_by,
+        Accommodation: accommodations_managed_by,
+        RegradeJob: regrade_jobs_visible_to,
+    }
+    return scopes[model](user=user)
+
+
+class ScopedChooserMixin:
+    """Chooser views list, search and return only objects in the user's
+    staff scope (`chooser_scope`); anything else is a 404."""
+
+    def get_object_list(self):
+        objects = super().get_object_list()
+        scope = chooser_scope(self.model_class, self.request.user)
+        return objects.filter(pk__in=scope.values("pk"))
+
+    def get_object(self, pk):
+        return chooser_scope(self.model_class, self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return chooser_scope(self.model_class, self.request.user).filter(pk__in=pks)
+
+
+class ScopedChooseView(ScopedChooserMixin, ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChooserMixin, ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(ScopedChooserMixin, SnippetChosenView):
+    pass
+
+
+class ScopedChosenMultipleView(ScopedChooserMixin, SnippetChosenMultipleView):
+    pass
+
+
 class ChooserViewSet(SnippetChooserViewSet):
     create_view_class = ChooserCreateView
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
 
 
 class ScopedViewSet(SnippetViewSet):
@@ -183,7 +241,10 @@ class QuestionViewSet(ScopedViewSet):
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        return Question.objects.select_related("category__parent__parent")
+        # The listing shows question texts: only those in the user's scope.
+        return questions_choosable_by(user=request.user).select_related(
+            "category__parent__parent"
+        )
 
 
 class QuestionCategoryViewSet(ScopedViewSet):

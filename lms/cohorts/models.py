@@ -2,8 +2,6 @@
 their trainers and program managers; membership history; report exports and
 the reminders sent to inactive trainees."""
 
-import uuid
-
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -21,7 +19,9 @@ def private_storage():
 
 
 def export_upload_to(instance, filename: str) -> str:
-    return f"cohort-exports/{instance.cohort_id}/{uuid.uuid4().hex}/{filename}"
+    """One folder per export (its id): a second delivery of the build writes
+    the same name, replacing the file instead of leaving an orphan."""
+    return f"cohort-exports/{instance.cohort_id}/{instance.pk}/{filename}"
 
 
 class Cohort(models.Model):
