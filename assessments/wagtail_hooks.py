@@ -76,6 +76,16 @@ class ScopedIndexView(snippet_views.IndexView):
         return None
 
 
+class QuestionIndexView(ScopedIndexView):
+    """The question listing, limited to the user's scope (get_queryset). It
+    searches with the database (`icontains` on text and name), not the
+    search backend: SQLite's full-text backend cannot search within the
+    scope's id filter."""
+
+    search_backend_name = None
+    search_fields = ["text", "name"]
+
+
 class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
     scope_action = "change"
 
@@ -125,14 +135,19 @@ def chooser_scope(model, user):
     return scopes[model](user=user)
 
 
+def _scope_ids(model, user) -> list[int]:
+    """The scope as a list of ids: the search backends (SQLite FTS above all)
+    cannot search a queryset filtered by the scope's subqueries."""
+    return list(chooser_scope(model, user).values_list("pk", flat=True))
+
+
 class ScopedChooserMixin:
     """Chooser views list, search and return only objects in the user's
     staff scope (`chooser_scope`); anything else is a 404."""
 
     def get_object_list(self):
         objects = super().get_object_list()
-        scope = chooser_scope(self.model_class, self.request.user)
-        return objects.filter(pk__in=scope.values("pk"))
+        return objects.filter(pk__in=_scope_ids(self.model_class, self.request.user))
 
     def get_object(self, pk):
         return chooser_scope(self.model_class, self.request.user).get(pk=pk)
@@ -227,6 +242,7 @@ class QuestionFilterSet(WagtailFilterSet):
 
 class QuestionViewSet(ScopedViewSet):
     model = Question
+    index_view_class = QuestionIndexView
     icon = "help"
     menu_label = _("Questions")
     list_display = ["__str__", "kind", "category", "points"]
@@ -242,9 +258,10 @@ class QuestionViewSet(ScopedViewSet):
 
     def get_queryset(self, request):
         # The listing shows question texts: only those in the user's scope.
-        return questions_choosable_by(user=request.user).select_related(
-            "category__parent__parent"
-        )
+        questions = Question.objects.select_related("category__parent__parent")
+        if request.user.is_superuser:
+            return questions
+        return questions.filter(pk__in=_scope_ids(Question, request.user))
 
 
 class QuestionCategoryViewSet(ScopedViewSet):
