@@ -258,6 +258,9 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         index.SearchField("text"),
         index.SearchField("name"),
         index.FilterField("kind"),
+        # The admin chooser searches within the user's staff scope (pk__in).
+        index.FilterField("id"),
+        index.FilterField("category_id"),
     ]
     base_form_class = QuestionForm
 
@@ -904,6 +907,38 @@ class RegradeJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.get_status_display()}"
+
+
+class RegradeJobItem(models.Model):
+    """What one regrade did to one answer (AttemptQuestion), written in the
+    same transaction as the change. A second delivery of the job, in a row or
+    at once, finds the row and skips the answer, and the job's counters are
+    counted from these rows: one delivery or two give the same figures."""
+
+    class Outcome(models.TextChoices):
+        UNCHANGED = "unchanged", _("Unchanged")
+        CHANGED = "changed", _("Submitted attempt changed")
+        OPEN_CHANGED = "open_changed", _("Open attempt changed")
+
+    job = models.ForeignKey(RegradeJob, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(
+        "AttemptQuestion", on_delete=models.CASCADE, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("regrade result")
+        verbose_name_plural = _("regrade results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "item"], name="regradejobitem_unique_job_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} · {self.item_id} · {self.outcome}"
 
 
 class ImportJob(models.Model):

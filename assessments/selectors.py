@@ -322,6 +322,33 @@ def questions_editable_by(*, user) -> QuerySet[Question]:
     )
 
 
+def questions_choosable_by(*, user) -> QuerySet[Question]:
+    """Questions the admin chooser may list to `user` (their text is the
+    content): a superuser all; a holder of the question permissions
+    (trainers) those they may edit (`questions_editable_by`); anyone else
+    (program managers) none."""
+    if not (user.is_authenticated and user.is_active):
+        return Question.objects.none()
+    if user.is_superuser:
+        return Question.objects.all()
+    if not user.has_perm("assessments.change_question"):
+        return Question.objects.none()
+    return questions_editable_by(user=user)
+
+
+def question_categories_choosable_by(*, user) -> QuerySet[QuestionCategory]:
+    """Categories the admin chooser may list to `user`: those they may file
+    questions into (`question_categories_usable_by`), for holders of the
+    category permissions (trainers); none for anyone else."""
+    if not (user.is_authenticated and user.is_active):
+        return QuestionCategory.objects.none()
+    if user.is_superuser:
+        return QuestionCategory.objects.all()
+    if not user.has_perm("assessments.change_questioncategory"):
+        return QuestionCategory.objects.none()
+    return question_categories_usable_by(user=user)
+
+
 def question_categories_usable_by(*, user) -> QuerySet[QuestionCategory]:
     """Categories `user` may file questions into (question form, imports):
     no quiz outside their scope draws random questions from them, so a new

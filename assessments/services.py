@@ -31,6 +31,7 @@ from .models import (
     QuestionKind,
     QuizPage,
     RegradeJob,
+    RegradeJobItem,
     category_tree_ids,
 )
 from .numbers import number_read
@@ -598,14 +599,28 @@ def _completion(attempt: Attempt) -> None:
 
 def attempts_close_expired() -> int:
     """Submit every in-progress attempt whose deadline has passed (beat
-    runs this). Returns how many were closed. Idempotent."""
-    expired = Attempt.objects.filter(
-        status=Attempt.Status.IN_PROGRESS, deadline_at__lt=timezone.now()
-    ).select_related("user")
+    runs this). Returns how many this run closed: two runs in a row or at
+    once close each attempt once and their counts add up to one run's."""
+    expired = list(
+        Attempt.objects.filter(
+            status=Attempt.Status.IN_PROGRESS, deadline_at__lt=timezone.now()
+        ).values_list("pk", flat=True)
+    )
     closed = 0
-    for attempt in expired:
-        attempt_submit(user=attempt.user, attempt_id=attempt.pk)
-        closed += 1
+    for attempt_id in expired:
+        with transaction.atomic():
+            # Claim under the row lock: a twin run (or the trainee's own
+            # submit) that got here first leaves nothing to count.
+            attempt = (
+                Attempt.objects.select_for_update(of=("self",))
+                .select_related("user")
+                .filter(pk=attempt_id, status=Attempt.Status.IN_PROGRESS)
+                .first()
+            )
+            if attempt is None:
+                continue
+            attempt_submit(user=attempt.user, attempt_id=attempt_id)
+            closed += 1
     return closed
 
 
@@ -716,9 +731,11 @@ def question_regrade(*, job_id: int) -> RegradeJob:
     job = RegradeJob.objects.select_related("question").get(pk=job_id)
     if job.status == RegradeJob.Status.DONE:
         return job
-    RegradeJob.objects.filter(pk=job.pk).update(status=RegradeJob.Status.RUNNING)
+    RegradeJob.objects.filter(pk=job.pk).exclude(status=RegradeJob.Status.DONE).update(
+        status=RegradeJob.Status.RUNNING
+    )
     question = Question.objects.prefetch_related("choices").get(pk=job.question_id)
-    changed = changed_open = 0
+    Outcome = RegradeJobItem.Outcome
     item_ids = list(
         AttemptQuestion.objects.filter(question=question)
         .order_by("pk")
@@ -727,16 +744,23 @@ def question_regrade(*, job_id: int) -> RegradeJob:
     for item_id, attempt_id in item_ids:
         with transaction.atomic():
             # Lock the attempt first: a submit running now waits for us (or
-            # we for it), so the item is graded with one key or the other.
+            # we for it), so the item is graded with one key or the other;
+            # a second delivery of this job waits too, then finds the
+            # RegradeJobItem row and skips the answer.
             attempt = (
                 Attempt.objects.select_for_update(of=("self",))
                 .select_related("quiz", "user")
                 .get(pk=attempt_id)
             )
+            if RegradeJobItem.objects.filter(job=job, item_id=item_id).exists():
+                continue
             item = AttemptQuestion.objects.get(pk=item_id)
             snapshot = _snapshot_corrected(item.snapshot, question)
             if attempt.status == Attempt.Status.IN_PROGRESS:
                 if snapshot == item.snapshot and item.max_points == question.points:
+                    RegradeJobItem.objects.create(
+                        job=job, item_id=item_id, outcome=Outcome.UNCHANGED
+                    )
                     continue
                 AttemptQuestion.objects.filter(pk=item.pk).update(
                     snapshot=snapshot, max_points=question.points
@@ -748,7 +772,9 @@ def question_regrade(*, job_id: int) -> RegradeJob:
                     Decimal(0),
                 )
                 attempt.save(update_fields=["max_score"])
-                changed_open += 1
+                RegradeJobItem.objects.create(
+                    job=job, item_id=item_id, outcome=Outcome.OPEN_CHANGED
+                )
                 continue
             points, is_correct = grade(snapshot, item.response)
             if question.kind == QuestionKind.ESSAY:
@@ -764,14 +790,30 @@ def question_regrade(*, job_id: int) -> RegradeJob:
             attempt.max_score = sum((s.max_points for s in siblings), Decimal(0))
             _attempt_total(attempt, siblings)
             attempt.save(update_fields=["max_score", "status", "score", "passed"])
-            if (attempt.score, attempt.passed) != before:
-                changed += 1
+            RegradeJobItem.objects.create(
+                job=job,
+                item_id=item_id,
+                outcome=(
+                    Outcome.CHANGED
+                    if (attempt.score, attempt.passed) != before
+                    else Outcome.UNCHANGED
+                ),
+            )
             _completion(attempt)
+    # Counted from the ledger, not from this delivery's own work: a twin that
+    # did half the answers leaves the same figures.
+    counts = dict(
+        RegradeJobItem.objects.filter(job=job)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
     RegradeJob.objects.filter(pk=job.pk).update(
         status=RegradeJob.Status.DONE,
         finished_at=timezone.now(),
-        attempts_changed=changed,
-        open_attempts_changed=changed_open,
+        attempts_changed=counts.get(Outcome.CHANGED, 0),
+        open_attempts_changed=counts.get(Outcome.OPEN_CHANGED, 0),
+        last_error="",
     )
     job.refresh_from_db()
     return job

@@ -21,9 +21,10 @@ def question_regrade_task(self, job_id: int) -> int:
     except OperationalError:
         raise
     except Exception as exc:
-        RegradeJob.objects.filter(pk=job_id).update(
-            status=RegradeJob.Status.FAILED, last_error=repr(exc)[:2000]
-        )
+        # A twin delivery that finished keeps its result.
+        RegradeJob.objects.filter(pk=job_id).exclude(
+            status=RegradeJob.Status.DONE
+        ).update(status=RegradeJob.Status.FAILED, last_error=repr(exc)[:2000])
         raise
 
 

@@ -10,7 +10,14 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+    SnippetCreateView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import lms.converters  # noqa: F401  (registers <id:...>)
@@ -27,6 +34,8 @@ from .models import (
 from .selectors import (
     accommodations_managed_by,
     category_progress,
+    question_categories_choosable_by,
+    questions_choosable_by,
     regrade_jobs_visible_to,
 )
 
@@ -67,6 +76,16 @@ class ScopedIndexView(snippet_views.IndexView):
         return None
 
 
+class QuestionIndexView(ScopedIndexView):
+    """The question listing, limited to the user's scope (get_queryset). It
+    searches with the database (`icontains` on text and name), not the
+    search backend: SQLite's full-text backend cannot search within the
+    scope's id filter."""
+
+    search_backend_name = None
+    search_fields = ["text", "name"]
+
+
 class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
     scope_action = "change"
 
@@ -103,8 +122,62 @@ class ChooserCreateView(SnippetCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
+def chooser_scope(model, user):
+    """The staff scope of a question-bank chooser: what `user` may see of
+    `model` there (its rows carry question texts). Accommodations and
+    regrades use their listing scope."""
+    scopes = {
+        Question: questions_choosable_by,
+        QuestionCategory: question_categories_choosable_by,
+        Accommodation: accommodations_managed_by,
+        RegradeJob: regrade_jobs_visible_to,
+    }
+    return scopes[model](user=user)
+
+
+def _scope_ids(model, user) -> list[int]:
+    """The scope as a list of ids: the search backends (SQLite FTS above all)
+    cannot search a queryset filtered by the scope's subqueries."""
+    return list(chooser_scope(model, user).values_list("pk", flat=True))
+
+
+class ScopedChooserMixin:
+    """Chooser views list, search and return only objects in the user's
+    staff scope (`chooser_scope`); anything else is a 404."""
+
+    def get_object_list(self):
+        objects = super().get_object_list()
+        return objects.filter(pk__in=_scope_ids(self.model_class, self.request.user))
+
+    def get_object(self, pk):
+        return chooser_scope(self.model_class, self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return chooser_scope(self.model_class, self.request.user).filter(pk__in=pks)
+
+
+class ScopedChooseView(ScopedChooserMixin, ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChooserMixin, ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(ScopedChooserMixin, SnippetChosenView):
+    pass
+
+
+class ScopedChosenMultipleView(ScopedChooserMixin, SnippetChosenMultipleView):
+    pass
+
+
 class ChooserViewSet(SnippetChooserViewSet):
     create_view_class = ChooserCreateView
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
 
 
 class ScopedViewSet(SnippetViewSet):
@@ -169,6 +242,7 @@ class QuestionFilterSet(WagtailFilterSet):
 
 class QuestionViewSet(ScopedViewSet):
     model = Question
+    index_view_class = QuestionIndexView
     icon = "help"
     menu_label = _("Questions")
     list_display = ["__str__", "kind", "category", "points"]
@@ -183,7 +257,11 @@ class QuestionViewSet(ScopedViewSet):
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        return Question.objects.select_related("category__parent__parent")
+        # The listing shows question texts: only those in the user's scope.
+        questions = Question.objects.select_related("category__parent__parent")
+        if request.user.is_superuser:
+            return questions
+        return questions.filter(pk__in=_scope_ids(Question, request.user))
 
 
 class QuestionCategoryViewSet(ScopedViewSet):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from lms.storage import private_storage
+
 # Short codes: at most one of each look-alike group (0/O, 1/I/L and 8/B are
 # all out; 5/S keeps 5, 2/Z keeps 2, U/V keeps V).
 # 26 symbols, 12 of them: 26**12 ~ 9.5e16 codes, so guessing one is hopeless
@@ -61,9 +63,15 @@ class Certificate(models.Model):
     recipient_name = models.CharField(_("name printed"), max_length=150)
     completed_at = models.DateTimeField(_("completed at"))
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    # Private storage: served only by the download views, which check access.
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to="certificates/", blank=True
+    )
     credential = models.FileField(
-        _("signed credential"), upload_to="certificates/", blank=True
+        _("signed credential"),
+        storage=private_storage,
+        upload_to="certificates/",
+        blank=True,
     )
     status_list_index = models.PositiveIntegerField(
         _("status list index"), unique=True, editable=False

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.spreadsheets import SpreadsheetError, xlsx_check
+
 from .models import CohortExport
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -19,6 +21,15 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        head = upload.read(2)
+        upload.seek(0)
+        if head == b"PK":
+            try:
+                xlsx_check(upload.read())
+            except SpreadsheetError as exc:
+                raise forms.ValidationError(exc.refusal) from exc
+            finally:
+                upload.seek(0)
         return upload
 
 

@@ -2,8 +2,6 @@
 their trainers and program managers; membership history; report exports and
 the reminders sent to inactive trainees."""
 
-import uuid
-
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -16,12 +14,15 @@ from lms.limits import DAYS_MAX, INT_MAX, at_most
 
 
 def private_storage():
-    """Files only staff views may serve (never under MEDIA_URL)."""
+    """Files only staff views may serve (never under MEDIA_URL). Kept here
+    because migrations name it; see `lms.storage.private_storage`."""
     return storages["private"]
 
 
 def export_upload_to(instance, filename: str) -> str:
-    return f"cohort-exports/{instance.cohort_id}/{uuid.uuid4().hex}/{filename}"
+    """One folder per export (its id): a second delivery of the build writes
+    the same name, replacing the file instead of leaving an orphan."""
+    return f"cohort-exports/{instance.cohort_id}/{instance.pk}/{filename}"
 
 
 class Cohort(models.Model):

@@ -724,14 +724,18 @@ def _quiz_rows(*, cohort: Cohort):
 
 def cohort_export_build(*, export_id: int) -> CohortExport:
     """Build the export's file into private storage, updating `progress` as
-    it goes. Idempotent: a finished export is returned unchanged. Failures
-    are recorded on the export and re-raised."""
+    it goes. Idempotent: a finished export is returned unchanged; two
+    deliveries in a row or at once leave one file at one name
+    (`cohort-exports/<cohort>/<export>/<code>-<kind>-<requested day>.<fmt>`),
+    written under the export's row lock by whichever finishes first (the
+    other writes nothing). Failures are recorded on the export (unless a twin
+    finished it) and re-raised."""
     export = CohortExport.objects.select_related("cohort").get(pk=export_id)
     if export.status == CohortExport.Status.DONE:
         return export
-    CohortExport.objects.filter(pk=export.pk).update(
-        status=CohortExport.Status.RUNNING, progress=0, last_error=""
-    )
+    CohortExport.objects.filter(pk=export.pk).exclude(
+        status=CohortExport.Status.DONE
+    ).update(status=CohortExport.Status.RUNNING, progress=0, last_error="")
     try:
         build = _matrix_rows if export.kind == CohortExport.Kind.MATRIX else _quiz_rows
         total, rows = build(cohort=export.cohort)
@@ -740,9 +744,9 @@ def cohort_export_build(*, export_id: int) -> CohortExport:
         def counted():
             for number, row in enumerate(rows):
                 if number and number % step == 0:
-                    CohortExport.objects.filter(pk=export.pk).update(
-                        progress=min(99, number * 100 // max(total, 1))
-                    )
+                    CohortExport.objects.filter(
+                        pk=export.pk, status=CohortExport.Status.RUNNING
+                    ).update(progress=min(99, number * 100 // max(total, 1)))
                 yield row
 
         stream = io.BytesIO()
@@ -750,20 +754,52 @@ def cohort_export_build(*, export_id: int) -> CohortExport:
             written = xlsx_write(stream, counted(), title=export.cohort.code)
         else:
             written = csv_write(stream, counted())
-        day = timezone.localdate().strftime("%Y%m%d")
+        day = timezone.localdate(export.created_at).strftime("%Y%m%d")
         name = f"{slugify(export.cohort.code)}-{export.kind}-{day}.{export.format}"
-        export.file.save(name, ContentFile(stream.getvalue()), save=False)
-        export.status = CohortExport.Status.DONE
-        export.progress = 100
-        export.rows = max(written - 1, 0)
-        export.finished_at = timezone.now()
-        export.save(update_fields=["file", "status", "progress", "rows", "finished_at"])
+        with transaction.atomic():
+            locked = (
+                CohortExport.objects.select_for_update()
+                .select_related("cohort")
+                .get(pk=export_id)
+            )
+            if locked.status == CohortExport.Status.DONE:
+                return locked  # a twin delivery finished first: write nothing
+            _export_file_store(locked, name, stream.getvalue())
+            locked.status = CohortExport.Status.DONE
+            locked.progress = 100
+            locked.rows = max(written - 1, 0)
+            locked.finished_at = timezone.now()
+            locked.last_error = ""
+            locked.save(
+                update_fields=[
+                    "file",
+                    "status",
+                    "progress",
+                    "rows",
+                    "finished_at",
+                    "last_error",
+                ]
+            )
     except Exception as exc:
-        CohortExport.objects.filter(pk=export.pk).update(
-            status=CohortExport.Status.FAILED, last_error=repr(exc)[:2000]
-        )
+        CohortExport.objects.filter(pk=export.pk).exclude(
+            status=CohortExport.Status.DONE
+        ).update(status=CohortExport.Status.FAILED, last_error=repr(exc)[:2000])
         raise
-    return export
+    return locked
+
+
+def _export_file_store(export: CohortExport, filename: str, content: bytes) -> None:
+    """Write `content` at the export's one name, replacing a file a crashed
+    delivery left there (storage would otherwise add a suffix)."""
+    field = export.file
+    name = field.field.generate_filename(export, filename)
+    if field.storage.exists(name):
+        field.storage.delete(name)
+    saved = field.storage.save(name, ContentFile(content))
+    if saved != name:  # only if a writer raced past the row lock
+        field.storage.delete(saved)
+        raise RuntimeError(f"storage wrote {saved!r} instead of {name!r}")
+    field.name = saved
 
 
 # -- reminders -----------------------------------------------------------------

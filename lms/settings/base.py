@@ -332,13 +332,10 @@ SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")
 SINAU_HELP_LABEL = env("SINAU_HELP_LABEL", default="")
 SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
 
-# Cohorts: exports live in private storage, served only through a view that
-# checks the cohort's staff; reminders go through a pluggable sender.
+# Private storage (lms/storage.py): cohort exports and certificate files,
+# served only through views that check access; reminders go through a pluggable sender.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
-STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
-}
+STORAGES["private"] = {"BACKEND": "lms.storage.PrivateFileSystemStorage"}
 SINAU_REMINDER_SENDER = env(
     "SINAU_REMINDER_SENDER", default="lms.cohorts.reminders.EmailSender"
 )

@@ -23,7 +23,7 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "test-media"))
 # allauth's own limits are off in tests (many sign-ups from one address);
 # the throttle tests switch these back on.
 ACCOUNT_RATE_LIMITS_DEPLOYED = ACCOUNT_RATE_LIMITS
-STORAGES["private"]["OPTIONS"]["location"] = env(
+PRIVATE_MEDIA_ROOT = env(
     "DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "test-private")
 )
 ACCOUNT_RATE_LIMITS = False

@@ -354,7 +354,10 @@ def test_bank_listing_filters_by_category_tree_type_and_use(client, course):
     question("matching", cat=top, text="Soal induk")
     question("single", cat=other, text="Soal lain")
     quiz_in(course, [in_child])
-    client.force_login(trainer())
+    # A trainer of the course: the listing shows only questions in scope.
+    from tests.assessments.test_staff_scope_walk import _course_trainer
+
+    client.force_login(_course_trainer(course))
     listing = "/admin/snippets/assessments/question/"
 
     def titles(**params):

@@ -18,13 +18,17 @@ from tests.support.services import redis_url
 
 @pytest.fixture
 def media(tmp_path, settings):
-    """A media folder for this test, shared with the worker."""
+    """Folders for this test, shared with the worker: public media under
+    tmp/media (images such as the signature) and the private storage under
+    tmp/private, where certificate files live. Returns the private folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    return tmp_path / "private"
 
 
 def worker_env(media_root=None, **extra) -> dict[str, str]:
-    """Point a worker at this test run's database, broker and media."""
+    """Point a worker at this test run's database, broker and media (public
+    and private)."""
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         url = f"sqlite:///{db['NAME']}"
@@ -37,8 +41,9 @@ def worker_env(media_root=None, **extra) -> dict[str, str]:
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = redis_url()
-    if media_root is not None:
-        env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    if media_root is not None:  # the `media` fixture's private folder
+        env["DJANGO_PRIVATE_MEDIA_ROOT"] = str(media_root)
+        env["DJANGO_MEDIA_ROOT"] = str(media_root.parent / "media")
     env.update(extra)
     return env
 

@@ -4,6 +4,7 @@ spreadsheet formula injection."""
 
 import csv
 import io
+import zipfile
 
 import pytest
 from celery.result import AsyncResult
@@ -18,13 +19,13 @@ from lms.celery import app
 from lms.cohorts.models import CohortExport
 from lms.cohorts.selectors import cohort_progress
 from lms.cohorts.services import cohort_export_build
-from lms.spreadsheets import cell_safe, csv_write, xlsx_write
+from lms.spreadsheets import csv_cell, csv_write, xlsx_write
 from tests.factories.cohorts import cohort_with, trainees_bulk
 from tests.factories.courses import course_tree
 from tests.support.services import redis_url
 from tests.support.worker import celery_worker
 
-INJECTIONS = ["=1+1", "+62812", "-5", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("x")']
+INJECTIONS = ["=1+1", "+A1", "-Ani", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("x")']
 
 
 def _worker_env() -> dict[str, str]:
@@ -135,27 +136,32 @@ def test_quiz_results_export_neutralises_formulas_in_names(client, home):
     export.refresh_from_db()
     sheet = load_workbook(export.file.open("rb")).active
     row = list(sheet.values)[1]
-    assert row[0] == "'" + person.display_name
+    # A typed string cell: kept exactly, never evaluated (no <f> element).
+    assert row[0] == person.display_name
     assert row[9] == 100
     assert sheet.cell(row=2, column=1).data_type == "s"
+    with zipfile.ZipFile(export.file.open("rb")) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_cell_safe_prefixes_formula_starts(value):
-    assert cell_safe(value) == "'" + value
+def test_csv_cell_prefixes_formula_starts(value):
+    assert csv_cell(value) == "'" + value
 
 
-def test_cell_safe_leaves_numbers_and_plain_text():
-    assert cell_safe(-5) == -5
-    assert cell_safe("Siti") == "Siti"
-    assert cell_safe(None) == ""
+def test_csv_cell_leaves_numbers_phones_and_plain_text():
+    assert csv_cell(-5) == -5
+    assert csv_cell("+6281234567890") == "+6281234567890"
+    assert csv_cell("Siti") == "Siti"
+    assert csv_cell(None) == ""
 
 
-def test_csv_and_xlsx_writers_use_cell_safe():
+def test_csv_and_xlsx_writers_neutralise_formulas():
     stream = io.BytesIO()
     csv_write(stream, [["a"], ["=1+1"]])
     assert stream.getvalue().decode("utf-8-sig").splitlines()[1] == "'=1+1"
     stream = io.BytesIO()
     xlsx_write(stream, [["a"], ["@cmd"]])
     stream.seek(0)
-    assert load_workbook(stream).active["A2"].value == "'@cmd"
+    cell = load_workbook(stream).active["A2"]
+    assert (cell.value, cell.data_type) == ("@cmd", "s")

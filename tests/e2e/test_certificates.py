@@ -20,8 +20,10 @@ pytestmark = pytest.mark.worker
 
 @pytest.fixture
 def media(tmp_path, settings):
+    """Public media and the private folder (returned), shared with the worker."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    return tmp_path / "private"
 
 
 @pytest.fixture
