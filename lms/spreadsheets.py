@@ -179,26 +179,42 @@ def xlsx_check(data: bytes) -> None:
         )
 
 
+# Columns read from any row: a list of people needs a handful; a sheet that
+# claims 16,384 (one cell at XFD1) is not walked cell by cell.
+TABLE_MAX_COLUMNS = 64
+# Blank rows allowed beside `max_rows` filled ones before a sheet counts as
+# too long: one blank cell at row 1,048,576 of a 5 KB workbook made the
+# reader walk a million empty rows.
+TABLE_BLANK_ROWS = 1000
+
+
 def table_read(upload, *, max_rows: int) -> list[dict[str, str]]:
     """Read the first sheet of an uploaded CSV or XLSX file into dicts keyed
     by the lower-cased header cells, every value a stripped string. Blank
-    rows are skipped (their row numbers still count). Raises SpreadsheetError
-    for an unreadable file or more than `max_rows` rows."""
+    rows are skipped (their row numbers still count). Only the first
+    TABLE_MAX_COLUMNS columns are read, and no row past
+    `max_rows + TABLE_BLANK_ROWS` (blank or not) is: the work is bounded by
+    the limits, not by what the file claims. Raises SpreadsheetError for an
+    unreadable file, or "too many rows" for more than `max_rows` filled rows
+    or a sheet longer than that bound."""
     name = (getattr(upload, "name", "") or "").lower()
     data = upload.read()
+    last_row = max_rows + TABLE_BLANK_ROWS + 1  # the header is row 1
     if name.endswith(".xlsx") or data[:2] == b"PK":
         xlsx_check(data)
-        raw_rows = _xlsx_rows(data)
+        raw_rows = _xlsx_rows(data, max_row=last_row + 1)
     else:
         raw_rows = _csv_rows(data)
     try:
         header = next(raw_rows)
     except StopIteration:
         raise SpreadsheetError("empty") from None
-    keys = [str(h or "").strip().lower() for h in header]
+    keys = [str(h or "").strip().lower() for h in header[:TABLE_MAX_COLUMNS]]
     rows = []
     for number, raw in enumerate(raw_rows, start=2):
-        values = ["" if v is None else _text(v) for v in raw]
+        if number > last_row:
+            raise SpreadsheetError("too many rows")
+        values = ["" if v is None else _text(v) for v in raw[:TABLE_MAX_COLUMNS]]
         if not any(values):
             continue
         if len(rows) >= max_rows:
@@ -230,7 +246,10 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         raise SpreadsheetError(str(exc)) from exc
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+def _xlsx_rows(data: bytes, *, max_row: int) -> Iterator[tuple]:
+    """The first sheet's rows as tuples of values, at most `max_row` rows of
+    TABLE_MAX_COLUMNS cells (openpyxl pads every row to the sheet's claimed
+    width and yields every row up to its claimed height otherwise)."""
     from openpyxl import load_workbook
 
     try:
@@ -239,7 +258,11 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple]:
         raise SpreadsheetError(str(exc)) from exc
     try:
         # A damaged sheet only fails while its rows are read.
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        # The width the sheet claims, at most TABLE_MAX_COLUMNS (a sheet
+        # that claims none is not padded at all).
+        width = sheet.max_column and min(sheet.max_column, TABLE_MAX_COLUMNS)
+        for row in sheet.iter_rows(max_row=max_row, max_col=width, values_only=True):
             yield tuple(ooxml_unescape(v) if isinstance(v, str) else v for v in row)
     except Exception as exc:  # openpyxl and the XML parser raise many kinds
         raise SpreadsheetError(str(exc)) from exc

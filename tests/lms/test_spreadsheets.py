@@ -100,7 +100,7 @@ def test_any_text_round_trips_through_xlsx_exactly(values):
 def _read_exact(data: bytes):
     from lms.spreadsheets import _xlsx_rows
 
-    for row in _xlsx_rows(data):
+    for row in _xlsx_rows(data, max_row=1000):
         yield tuple("" if v is None else v for v in row)
 
 
@@ -222,3 +222,16 @@ def test_the_cohort_import_refuses_an_xlsx_bomb_in_indonesian(client, home, bomb
     assert response.status_code in (200, 400)
     assert "berkas xlsx ini" in response.content.decode().lower()
     assert User.objects.count() == before
+
+
+def test_a_sheet_longer_than_the_bound_is_refused_however_blank():
+    """The kind of the XFD1048576 workbook, in CSV: blank lines past
+    max_rows + TABLE_BLANK_ROWS are not walked one by one."""
+    from lms.spreadsheets import TABLE_BLANK_ROWS, SpreadsheetError
+
+    text = "nama,hp\nSiti,0812\n" + "\n" * (10 + TABLE_BLANK_ROWS) + "Budi,0813\n"
+    with pytest.raises(SpreadsheetError, match="too many rows"):
+        table_read(SimpleUploadedFile("p.csv", text.encode()), max_rows=10)
+    wide = "nama," + ",".join(f"k{i}" for i in range(5000)) + "\nSiti\n"
+    rows = table_read(SimpleUploadedFile("w.csv", wide.encode()), max_rows=10)
+    assert len(rows[0]) == 64 + 1  # the first 64 columns and "_row"
