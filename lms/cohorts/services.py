@@ -263,6 +263,8 @@ def cohort_import_plan(*, cohort: Cohort, upload, by: User | None = None) -> Imp
     try:
         records = table_read(upload, max_rows=MAX_IMPORT_ROWS)
     except SpreadsheetError as exc:
+        if exc.refusal:  # the reader's own translated reason (an XLSX bomb)
+            raise ImportRefused(exc.refusal) from exc
         if str(exc) == "too many rows":
             raise ImportRefused(
                 _("The file has more than %(max)s rows. Split it into smaller files.")
