@@ -29,7 +29,8 @@ PINNED = {
     "lesson page": 2,
     "quiz question page": 4,
     "course page": 2,
-    "Belajarku": 2,
+    # ... and the cohort invitations waiting above the courses (issue 17).
+    "Belajarku": 3,
     "catalogue": 2,
     "quiz start POST": 14,
     "answer POST": 6,
