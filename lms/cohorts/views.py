@@ -337,39 +337,38 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _invitation_answer(request, membership_id: int, service, level, text):
+    """Run `service` on one's own invitation and say `text` (with the
+    cohort's name); anyone else's id is a 404 and changes nothing."""
+    try:
+        membership = service(user=request.user, membership_id=membership_id)
+    except InvitationInvalid as exc:
+        raise Http404 from exc
+    messages.add_message(request, level, text % {"cohort": membership.cohort.name})
+    return redirect("courses:my_learning")
+
+
 @require_POST
 @login_required
 def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
-    """Accept one's own invitation. Anyone else's id is a 404 and changes
-    nothing."""
-    try:
-        membership = cohort_invitation_accept(
-            user=request.user, membership_id=membership_id
-        )
-    except InvitationInvalid as exc:
-        raise Http404 from exc
-    messages.success(
+    """Accept one's own invitation."""
+    return _invitation_answer(
         request,
-        _("You joined %(cohort)s. Its courses are on My learning.")
-        % {"cohort": membership.cohort.name},
+        membership_id,
+        cohort_invitation_accept,
+        messages.SUCCESS,
+        _("You joined %(cohort)s. Its courses are on My learning."),
     )
-    return redirect("courses:my_learning")
 
 
 @require_POST
 @login_required
 def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse:
-    """Decline one's own invitation. Anyone else's id is a 404 and changes
-    nothing."""
-    try:
-        membership = cohort_invitation_decline(
-            user=request.user, membership_id=membership_id
-        )
-    except InvitationInvalid as exc:
-        raise Http404 from exc
-    messages.info(
+    """Decline one's own invitation."""
+    return _invitation_answer(
         request,
-        _("You declined the invitation to %(cohort)s.")
-        % {"cohort": membership.cohort.name},
+        membership_id,
+        cohort_invitation_decline,
+        messages.INFO,
+        _("You declined the invitation to %(cohort)s."),
     )
-    return redirect("courses:my_learning")

@@ -18,40 +18,13 @@ from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import CohortMembership
 from lms.cohorts.services import cohort_member_remove
 from tests.factories import trainee
-from tests.factories.cohorts import cohort_with, provisioned_member
+from tests.factories.cohorts import (
+    import_through_pages,
+    provisioned_member,
+)
 from tests.factories.courses import course_tree, lessons_of
 
 pytestmark = pytest.mark.django_db
-
-VICTIM_PHONE = "+6281377770001"
-
-
-@pytest.fixture
-def victim(db):
-    return trainee(phone=VICTIM_PHONE, email="korban@contoh.id", display_name="Korban")
-
-
-@pytest.fixture
-def cohort_y(home):
-    return cohort_with(code="angkatan-y", courses=[course_tree()])
-
-
-@pytest.fixture
-def attacker(cohort_y):
-    client = Client()
-    client.force_login(cohort_y.managers.get())
-    return client
-
-
-def _import(client, cohort, rows: str):
-    upload = SimpleUploadedFile(
-        "peserta.csv", ("nama,hp,email,desa\n" + rows).encode(), "text/csv"
-    )
-    url = reverse("cohorts:import", args=[cohort.pk])
-    preview = client.post(url, {"file": upload})
-    match = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
-    done = client.post(url, {"token": match[1]}) if match else None
-    return preview, done
 
 
 def _status(response) -> str:
@@ -73,8 +46,12 @@ def test_the_import_done_page_does_not_tell_staff_from_trainees(
 
     staff = trainee(phone="+6281377770002", display_name="Pelatih Rahasia")
     staff.groups.add(Group.objects.get(name=TRAINERS))
-    _preview, as_trainee = _import(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
-    _preview, as_staff = _import(attacker, cohort_y, "Siapa,0813 7777 0002,,D\n")
+    _preview, as_trainee = import_through_pages(
+        attacker, cohort_y, "Siapa,0813 7777 0001,,D\n"
+    )
+    _preview, as_staff = import_through_pages(
+        attacker, cohort_y, "Siapa,0813 7777 0002,,D\n"
+    )
     assert as_trainee.status_code == as_staff.status_code == 200
     assert _status(as_trainee) == _status(as_staff)
     assert "Pelatih Rahasia" not in as_staff.content.decode()
@@ -101,7 +78,7 @@ def test_a_course_added_later_puts_an_unrelated_certificate_in_reach(
     download and revoke that certificate: `memberships_covering` asks
     whether the cohort has the course *now*, not whether it had it when
     the certificate was earned."""
-    _import(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
+    import_through_pages(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
     invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
     owner = Client()
     owner.force_login(victim)
@@ -157,7 +134,7 @@ def test_work_before_joining_shows_only_after_the_owner_accepts(
     LessonCompletion.objects.filter(pk=done.pk).update(
         completed_at=timezone.now() - timedelta(days=200)
     )
-    _import(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
+    import_through_pages(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
     page = reverse("cohorts:trainee", args=[cohort_y.pk, victim.pk])
     assert attacker.get(page).status_code == 404
     invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
@@ -227,7 +204,9 @@ def test_a_manager_confirms_an_imported_address_through_a_second_one(
     from lms.accounts.models import User
     from lms.accounts.selectors import user_email_mailable
 
-    _preview, done = _import(attacker, cohort_y, "Siti,,orang.asing@contoh.id,D\n")
+    _preview, done = import_through_pages(
+        attacker, cohort_y, "Siti,,orang.asing@contoh.id,D\n"
+    )
     link = re.search(r'readonly value="([^"]+)"', done.content.decode())[1]
     path = link.split("://", 1)[-1].split("/", 1)[-1]
     person = User.objects.get(email="orang.asing@contoh.id")

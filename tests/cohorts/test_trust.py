@@ -31,43 +31,16 @@ from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import CohortImport, CohortMembership
 from lms.cohorts.services import cohort_member_remove
 from tests.factories import UserFactory, program_manager, trainee, trainer
-from tests.factories.cohorts import cohort_with, provisioned_member
+from tests.factories.cohorts import (
+    cohort_with,
+    import_through_pages,
+    provisioned_member,
+)
 from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
 
 LINKS = "/akun/tautan-sandi/"
-VICTIM_PHONE = "+6281377770001"
-
-
-@pytest.fixture
-def victim(db):
-    """A trainee who signed up themselves (their own password)."""
-    return trainee(phone=VICTIM_PHONE, email="korban@contoh.id", display_name="Korban")
-
-
-@pytest.fixture
-def cohort_y(home):
-    """The attacker's cohort: they manage only this one."""
-    return cohort_with(code="angkatan-y", courses=[course_tree()])
-
-
-@pytest.fixture
-def attacker(cohort_y):
-    client = Client()
-    client.force_login(cohort_y.managers.get())
-    return client
-
-
-def _import(client, cohort, rows: str):
-    upload = SimpleUploadedFile(
-        "peserta.csv", ("nama,hp,email,desa\n" + rows).encode(), "text/csv"
-    )
-    url = reverse("cohorts:import", args=[cohort.pk])
-    preview = client.post(url, {"file": upload})
-    match = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
-    done = client.post(url, {"token": match[1]}) if match else None
-    return preview, done
 
 
 def _issued_certificate(user, course, *, completed_at=None) -> Certificate:
@@ -93,7 +66,9 @@ def test_importing_a_number_gives_the_manager_no_link_for_its_account(
     if where == "in another manager's cohort":
         other = cohort_with(code="angkatan-x")
         CohortMembership.objects.create(cohort=other, user=victim)
-    preview, done = _import(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
+    preview, done = import_through_pages(
+        attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n"
+    )
     body = preview.content.decode()
     assert "akun yang sudah ada" not in body
     assert "Korban" not in body
@@ -119,7 +94,7 @@ def test_importing_a_number_gives_the_manager_no_link_for_its_account(
 def test_even_after_accepting_an_own_account_gets_no_link(attacker, cohort_y, victim):
     """Accepting makes them a member, not the manager's to reset: links are
     only for accounts the programme made that never had a password."""
-    _import(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
+    import_through_pages(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
     owner = Client()
     owner.force_login(victim)
     invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
@@ -140,7 +115,7 @@ def test_a_certificate_earned_before_joining_stays_out_of_reach(
     enrollment_create(user=victim, course=course)
     certificate = _issued_certificate(victim, course)
     cohort_y.courses.add(course)
-    _import(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
+    import_through_pages(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
     manage = reverse("certificates_manage", args=[certificate.pk])
     for _state in ("invited", "accepted"):
         assert attacker.get(manage).status_code == 404
@@ -242,7 +217,7 @@ def test_only_superusers_change_the_certificate_settings(home, cohort_y):
 
 
 def test_only_the_invitee_answers_an_invitation(attacker, cohort_y, victim):
-    _import(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
+    import_through_pages(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
     invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
     accept = reverse("cohorts:invitation_accept", args=[invitation.pk])
     decline = reverse("cohorts:invitation_decline", args=[invitation.pk])
@@ -276,12 +251,12 @@ def test_only_the_invitee_answers_an_invitation(attacker, cohort_y, victim):
 
 
 def test_a_declined_invitation_is_not_sent_again(attacker, cohort_y, victim):
-    _import(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
+    import_through_pages(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
     invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
     owner = Client()
     owner.force_login(victim)
     owner.post(reverse("cohorts:invitation_decline", args=[invitation.pk]))
-    _import(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
+    import_through_pages(attacker, cohort_y, "Siapa Saja,0813 7777 0001,,Desa\n")
     assert CohortMembership.objects.get(pk=invitation.pk).status == "declined"
     owner.get(reverse("courses:my_learning"))  # shows the message once
     page = owner.get(reverse("courses:my_learning")).content.decode()
@@ -306,13 +281,13 @@ def test_uploads_are_bounded_per_person_and_hour(attacker, cohort_y, settings):
     settings.SINAU_IMPORT_FILES_PER_HOUR = 3
     rows = "Siti,0813 7777 0009,,D\n"
     for _ in range(3):
-        preview, _done = _import(attacker, cohort_y, rows)
+        preview, _done = import_through_pages(attacker, cohort_y, rows)
         assert preview.status_code == 200
-    refused, _done = _import(attacker, cohort_y, rows)
+    refused, _done = import_through_pages(attacker, cohort_y, rows)
     assert refused.status_code == 400
     assert "3 berkas" in refused.content.decode()
     CohortImport.objects.update(created_at=timezone.now() - timedelta(hours=2))
-    assert _import(attacker, cohort_y, rows)[0].status_code == 200
+    assert import_through_pages(attacker, cohort_y, rows)[0].status_code == 200
 
 
 @pytest.mark.parametrize("column", ["nama", "hp", "email", "desa"])
@@ -327,7 +302,9 @@ def test_a_nul_in_any_cell_is_a_named_error_at_preview(attacker, cohort_y, colum
     }
     cells[column] = cells[column][:2] + "\x00" + cells[column][2:]
     users = User.objects.count()
-    preview, done = _import(attacker, cohort_y, ",".join(cells.values()) + "\n")
+    preview, done = import_through_pages(
+        attacker, cohort_y, ",".join(cells.values()) + "\n"
+    )
     assert preview.status_code == 400
     assert "karakter kendali" in preview.content.decode()
     assert done is None

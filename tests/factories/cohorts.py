@@ -77,3 +77,22 @@ def provisioned_member(cohort, **fields) -> User:
     user.save(update_fields=["password"])
     cohort_member_add(cohort=cohort, user=user)
     return user
+
+
+def import_through_pages(client, cohort, rows: str):
+    """Upload `rows` (CSV lines under the template's header) on the import
+    page as `client`, then confirm the preview when it offers to. Returns
+    (preview response, done response or None)."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    upload = SimpleUploadedFile(
+        "peserta.csv", ("nama,hp,email,desa\n" + rows).encode(), "text/csv"
+    )
+    url = reverse("cohorts:import", args=[cohort.pk])
+    preview = client.post(url, {"file": upload})
+    match = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    done = client.post(url, {"token": match[1]}) if match else None
+    return preview, done
