@@ -272,9 +272,9 @@ def test_an_invited_trainee_accepts_on_belajarku(page):
     page.goto("/belajarku/")
     page.axe.check("invitation on Belajarku")
     expect(page.get_by_role("heading", name="Undangan ke angkatan")).to_be_visible()
-    page.get_by_role("button", name="Terima: Angkatan Bambu").click()
+    page.get_by_role("button", name=re.compile(r"^Terima\W+Angkatan Bambu$")).click()
     expect(page.get_by_text("Anda bergabung dengan Angkatan Bambu")).to_be_visible()
     page.axe.check("after accepting")
-    expect(page.get_by_role("link", name="Foto Produk")).to_be_visible()
+    expect(page.get_by_role("link", name="Foto Produk", exact=True)).to_be_visible()
     invitation.refresh_from_db()
     assert invitation.status == "active"
