@@ -232,7 +232,7 @@ def _uploads_bound(*, cohort: Cohort, by: User | None) -> CohortImport | None:
     since = timezone.now() - timezone.timedelta(hours=1)
     # One person's uploads one at a time: their row is locked while counting
     # (PostgreSQL), so parallel uploads cannot all pass the count.
-    User.objects.select_for_update().filter(pk=by.pk).exists()
+    list(User.objects.select_for_update().filter(pk=by.pk).values_list("pk"))
     if CohortImport.objects.filter(created_by=by, created_at__gt=since).count() >= (
         limit
     ):
