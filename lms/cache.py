@@ -11,9 +11,10 @@ nothing, instead of raising:
 | `set`, `set_many`, `delete`, `delete_many`, `clear` | nothing is stored or removed |
 | `incr`, `decr` | ValueError, as for a missing key |
 
-So pages are built from the database, content caches store nothing, rate
-limits counted in the cache (allauth's, the log-in throttle, the verify
-page's limit) let requests through, and locks are taken. After one failure
+So pages are built from the database, content caches store nothing,
+Sinau's own limits (`lms.ratelimit`: `incr` fails, so they count in process
+memory) keep counting, allauth's reset-mail limit lets requests through,
+and locks are taken. After one failure
 a process does not try Redis again for `RETRY_AFTER` seconds (a closed
 circuit would otherwise cost every call a connection attempt), and it logs
 the outage once per `LOG_EVERY` seconds, not per request.

@@ -3,7 +3,6 @@ their trainers and program managers; membership history; report exports and
 the reminders sent to inactive trainees."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,11 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from lms.accounts.roles import PROGRAM_MANAGERS, TRAINERS
 from lms.limits import DAYS_MAX, INT_MAX, at_most
 
-
-def private_storage():
-    """Files only staff views may serve (never under MEDIA_URL). Kept here
-    because migrations name it; see `lms.storage.private_storage`."""
-    return storages["private"]
+# Migration 0001 names it here (lms.cohorts.models.private_storage).
+from lms.storage import private_storage
 
 
 def export_upload_to(instance, filename: str) -> str:
