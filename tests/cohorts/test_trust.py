@@ -232,13 +232,18 @@ def test_only_the_invitee_answers_an_invitation(attacker, cohort_y, victim):
         client.force_login(user)
         for url in (accept, decline):
             assert client.post(url).status_code == 404, who
+        listing = client.get(reverse("cohorts:invitations")).content.decode()
+        assert f"/angkatan/undangan/{invitation.pk}/" not in listing, who
     anonymous = Client().post(accept)
     assert anonymous.status_code == 302
     assert CohortMembership.objects.get(pk=invitation.pk).status == "invited"
+    assert Client().get(reverse("cohorts:invitations")).status_code == 302
     owner = Client()
     owner.force_login(victim)
     page = owner.get(reverse("courses:my_learning")).content.decode()
     assert cohort_y.name in page
+    listing = owner.get(reverse("cohorts:invitations")).content.decode()
+    assert f"/angkatan/undangan/{invitation.pk}/terima/" in listing
     assert owner.get(accept).status_code == 405  # a GET changes nothing
     response = owner.post(accept)
     assert response.status_code == 302

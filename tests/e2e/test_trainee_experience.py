@@ -269,6 +269,9 @@ def test_an_invited_trainee_accepts_on_belajarku(page):
         cohort=cohort, user=dewi, status="invited"
     )
     _log_in(page, "0813 2222 3333")
+    page.goto("/angkatan/undangan/")
+    page.axe.check("invitations page")
+    expect(page.get_by_role("heading", name="Angkatan Bambu")).to_be_visible()
     page.goto("/belajarku/")
     page.axe.check("invitation on Belajarku")
     expect(page.get_by_role("heading", name="Undangan ke angkatan")).to_be_visible()
@@ -278,3 +281,6 @@ def test_an_invited_trainee_accepts_on_belajarku(page):
     expect(page.get_by_role("link", name="Foto Produk", exact=True)).to_be_visible()
     invitation.refresh_from_db()
     assert invitation.status == "active"
+    page.goto("/angkatan/undangan/")
+    page.axe.check("no invitations left")
+    expect(page.get_by_text("Tidak ada undangan yang menunggu Anda.")).to_be_visible()
