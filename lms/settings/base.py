@@ -283,7 +283,14 @@ WAGTAIL_ENABLE_UPDATE_CHECK = env.bool("WAGTAIL_ENABLE_UPDATE_CHECK", default=Fa
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A request that enqueues work never waits long on a broker that cannot
+    # be reached (a host that drops packets, not only a closed port): the
+    # send fails fast and the sweeps resend it (lms/queue.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": env.float(
+            "SINAU_BROKER_CONNECT_TIMEOUT", default=1.0
+        ),
+    }
 else:
     CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_URL = "filesystem://"
