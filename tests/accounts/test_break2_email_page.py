@@ -54,7 +54,9 @@ def test_a_stranger_locks_the_owner_out_of_a_known_device_by_a_second_address():
     _login(phone, "0812-3456-7890", ip="10.7.7.7")
     assert _logged_in_as(phone, user)
     # The owner adds a second address on the email page allauth serves.
-    response = phone.post(EMAIL_PAGE, {"email": "siti.kerja@contoh.id", "action_add": ""})
+    response = phone.post(
+        EMAIL_PAGE, {"email": "siti.kerja@contoh.id", "action_add": ""}
+    )
     assert response.status_code == 302
     phone.post(reverse("account_logout"))
     # The address logs in (so it names the account) ...
@@ -63,7 +65,9 @@ def test_a_stranger_locks_the_owner_out_of_a_known_device_by_a_second_address():
     assert _logged_in_as(probe, user)
     # ... a stranger makes five wrong guesses at it from elsewhere ...
     for n in range(15):
-        _login(Client(), "siti.kerja@contoh.id", "tebak-tebak", ip=f"198.51.100.{n + 1}")
+        _login(
+            Client(), "siti.kerja@contoh.id", "tebak-tebak", ip=f"198.51.100.{n + 1}"
+        )
     # ... and the owner, on the phone they have logged in on before, is out.
     response = _login(phone, "siti.kerja@contoh.id", ip="10.7.7.7")
     assert _logged_in_as(phone, user), response.content.decode()[:2000]

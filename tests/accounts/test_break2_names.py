@@ -32,6 +32,6 @@ def test_sign_up_cleans_the_name_certificates_print(home, name):
     )
     user = User.objects.get(phone="+6285711112222")
     printed = certificate_name_for(user=user)
-    assert "\u202e" not in printed and "\u200b" not in printed, repr(printed)
+    assert "\u202e" not in printed, repr(printed)
+    assert "\u200b" not in printed, repr(printed)
     assert printed.strip("\u200b\u2060\ufeff"), repr(printed)
-

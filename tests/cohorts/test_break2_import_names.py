@@ -15,7 +15,9 @@ SPOOF = "\u202eanitsirhC iS"
 
 
 def test_a_cohort_import_cleans_the_name_certificates_print(attacker, cohort_y):
-    _preview, done = import_through_pages(attacker, cohort_y, f"{SPOOF},0857-1111-3333,,D\n")
+    _preview, done = import_through_pages(
+        attacker, cohort_y, f"{SPOOF},0857-1111-3333,,D\n"
+    )
     assert done is not None
     user = User.objects.get(phone="+6285711113333")
     assert "\u202e" not in certificate_name_for(user=user), repr(user.display_name)
