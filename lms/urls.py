@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -35,6 +36,15 @@ urlpatterns = [
         "akun/sandi-baru/<str:token>/",
         account_views.password_link_use,
         name="account_password_link",
+    ),
+    # One email address per account, changed only on the profile page, which
+    # asks for the password (user_profile_update). allauth's own email page
+    # (add an address, make it primary, no password) would let anyone
+    # holding a signed-in phone take the account.
+    path(
+        "akun/email/",
+        RedirectView.as_view(pattern_name="account_profile"),
+        name="account_email",
     ),
     path("akun/", include("allauth.urls")),
     path("bahasa/", views.language_set, name="language_set"),

@@ -39,6 +39,14 @@ class SignupForm(AllauthSignupForm):
     )
     field_order = ["display_name", "phone", "email", "password1", "password2"]
 
+    def clean_display_name(self) -> str:
+        """The name as certificates print it (`person_name_clean`: no bidi
+        overrides or invisible characters), as on the profile page."""
+        name = person_name_clean(self.cleaned_data["display_name"])
+        if not name:
+            raise ValidationError(_("Write your name."), code="required")
+        return name
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Email (optional)")

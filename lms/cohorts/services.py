@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from courses.models import Enrollment
 from courses.services import enrollment_create, enrollment_create_many
 from lms.accounts.models import User
+from lms.accounts.names import person_name_clean
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import password_links_create, whatsapp_share_url
@@ -344,8 +345,9 @@ def _plan_check(
                 _printable(v) for v in (r.name, r.phone, r.email, r.village)
             )
             continue
-        r.name = r.name[:150]
-        r.village = r.village[:120]
+        # As certificates print it: no bidi overrides or invisible-only names.
+        r.name = person_name_clean(r.name)[:150]
+        r.village = person_name_clean(r.village)[:120]
         if not r.name:
             r.errors.append(_("missing name"))
         if not r.phone and not r.email:

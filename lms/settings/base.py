@@ -215,6 +215,8 @@ ACCOUNT_FORMS = {
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = False
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account, changed on the profile page only (lms/urls.py).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Sign-up says plainly that a number is taken: clearer for first-time users,
