@@ -224,16 +224,12 @@ def test_a_manager_confirms_an_imported_address_through_a_second_one(
     thief.post(
         reverse("account_email"), {"email": "manajer@milik-saya.id", "action_add": ""}
     )
+    # No second address can be added any more (one per account), so a
+    # reset through one the thief owns reaches no key for this account ...
     mail.outbox.clear()
     thief.post(reverse("account_reset_password"), {"email": "manajer@milik-saya.id"})
-    reset = next(m for m in mail.outbox if m.to == ["manajer@milik-saya.id"])
-    key_url = re.search(r"https?://[^/\s]+(/\S+)", reset.body)[1]
-    form_page = thief.get(key_url, follow=True)
-    thief.post(
-        form_page.redirect_chain[-1][0] if form_page.redirect_chain else key_url,
-        {"password1": "gula-kelapa-baru-77", "password2": "gula-kelapa-baru-77"},
-    )
+    assert not any("/akun/password/reset/key/" in m.body for m in mail.outbox)
     person.refresh_from_db()
-    assert person.check_password("gula-kelapa-baru-77")  # the reset went through
     assert person.email == "orang.asing@contoh.id"
+    # ... and the stranger's address still counts as unconfirmed.
     assert user_email_mailable(user=person) is None
