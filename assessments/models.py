@@ -68,12 +68,19 @@ class QuestionCategory(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "name"], name="category_name_once_per_parent"
+                fields=["parent", "name"],
+                name="category_name_once_per_parent",
+                violation_error_message=_(
+                    "This category already has a subcategory with this name."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(parent__isnull=True),
                 name="category_top_name_once",
+                violation_error_message=_(
+                    "There is already a top-level category with this name."
+                ),
             ),
         ]
 
@@ -270,7 +277,9 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         ordering = ["category", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(points__lte=1000), name="question_points_at_most_1000"
+                condition=Q(points__lte=1000),
+                name="question_points_at_most_1000",
+                violation_error_message=_("A question is worth at most 1000 points."),
             )
         ]
 
@@ -402,9 +411,14 @@ class Choice(Orderable):
             models.CheckConstraint(
                 condition=Q(fraction__gte=-100, fraction__lte=100),
                 name="choice_fraction_in_range",
+                violation_error_message=_(
+                    "An answer's grade is between -100 and 100 percent."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(tolerance__gte=0), name="choice_tolerance_not_negative"
+                condition=Q(tolerance__gte=0),
+                name="choice_tolerance_not_negative",
+                violation_error_message=_("The tolerance cannot be negative."),
             ),
         ]
 
@@ -722,7 +736,9 @@ class QuizQuestion(Orderable):
         verbose_name = _("quiz question")
         constraints = [
             models.UniqueConstraint(
-                fields=["quiz", "question"], name="quiz_question_once"
+                fields=["quiz", "question"],
+                name="quiz_question_once",
+                violation_error_message=_("This question is already in this quiz."),
             )
         ]
 
@@ -760,7 +776,14 @@ class Accommodation(models.Model):
         verbose_name = _("accommodation")
         verbose_name_plural = _("accommodations")
         constraints = [
-            models.UniqueConstraint(fields=["quiz", "user"], name="accommodation_once")
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                name="accommodation_once",
+                violation_error_message=_(
+                    "This trainee already has an accommodation for this quiz: "
+                    "change that one instead."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -800,12 +823,19 @@ class Attempt(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "quiz", "number"], name="attempt_number_once"
+                fields=["user", "quiz", "number"],
+                name="attempt_number_once",
+                violation_error_message=_(
+                    "This trainee already has an attempt with this number on this quiz."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "quiz"],
                 condition=Q(status="in_progress"),
                 name="attempt_one_open",
+                violation_error_message=_(
+                    "This trainee already has an attempt in progress on this quiz."
+                ),
             ),
         ]
 
@@ -858,7 +888,11 @@ class AttemptQuestion(models.Model):
         ordering = ["attempt", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["attempt", "order"], name="attempt_order_once"
+                fields=["attempt", "order"],
+                name="attempt_order_once",
+                violation_error_message=_(
+                    "This attempt already has a question at this position."
+                ),
             )
         ]
 
@@ -933,7 +967,11 @@ class RegradeJobItem(models.Model):
         verbose_name_plural = _("regrade results")
         constraints = [
             models.UniqueConstraint(
-                fields=["job", "item"], name="regradejobitem_unique_job_item"
+                fields=["job", "item"],
+                name="regradejobitem_unique_job_item",
+                violation_error_message=_(
+                    "This regrade already has a result for this answer."
+                ),
             )
         ]
 

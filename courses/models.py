@@ -271,7 +271,11 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrollments")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "course"], name="enrollment_unique_user_course"
+                fields=["user", "course"],
+                name="enrollment_unique_user_course",
+                violation_error_message=_(
+                    "This person is already enrolled in this course."
+                ),
             )
         ]
         indexes = [models.Index(fields=["course", "status"])]
@@ -300,7 +304,11 @@ class LessonCompletion(models.Model):
         verbose_name_plural = _("lesson completions")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "lesson"], name="lesson_completion_unique"
+                fields=["user", "lesson"],
+                name="lesson_completion_unique",
+                violation_error_message=_(
+                    "This person has already completed this lesson."
+                ),
             )
         ]
 

@@ -11,16 +11,22 @@ keeps the list empty for the screens in `admin_screens`.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import polib
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -306,3 +312,276 @@ def admin_untranslated(*, user, screens: list[Screen]) -> dict[str, set[Msg]]:
         if missing:
             found[screen.label] = missing
     return found
+
+
+# -- the walk: every admin screen a person can reach -------------------------
+
+_ADMIN_LINK = re.compile(r"""["'](/admin/[^"'\s<>\\]*)""")
+# Links the walk never follows: leaving, files and catalogues, and GETs
+# that are not screens.
+_NOT_SCREENS = re.compile(
+    r"/(logout|jsi18n|sprite|login|password_reset|dismissibles)/"
+    r"|/(documents|images)/(serve|multiple)/|\.(png|jpe?g|webp|gif|svg|pdf)$"
+)
+_SCREEN_TYPES = ("text/html", "application/json")
+_HUMAN_ATTRIBUTES = frozenset(
+    {"title", "aria-label", "aria-description", "placeholder", "alt"}
+)
+
+
+@dataclass
+class Walk:
+    """What a walk over the admin found.
+
+    visited: the URLs rendered, in order.
+    untranslated: {url: messages shown in English there}.
+    errors: {url: status} for answers of 500 and above.
+    multi_selects: {url: names of the <select multiple> fields there}.
+    """
+
+    visited: list[str] = field(default_factory=list)
+    untranslated: dict[str, set[Msg]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    multi_selects: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _Text(HTMLParser):
+    """The strings a person sees or hears on an HTML answer: text outside
+    <script> and <style>, human attributes (title, aria-label, placeholder,
+    alt, a button's value), the string leaves of JSON in <script
+    type="application/json"> and in data-* attributes; and the names of
+    multiple selects."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.strings: list[str] = []
+        self.multi_selects: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style"):
+            self._in.append(
+                "json" if (attrs.get("type") or "").endswith("json") else tag
+            )
+        if tag == "select" and "multiple" in attrs:
+            self.multi_selects.append(attrs.get("name") or attrs.get("id") or "?")
+        for name, value in attrs.items():
+            if not value:
+                continue
+            if name in _HUMAN_ATTRIBUTES or (
+                name == "value" and attrs.get("type") in ("submit", "button")
+            ):
+                self.strings.append(value)
+            elif name.startswith("data-") and value[:1] in "[{":
+                self.strings += _json_strings(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._in:
+            self._in.pop()
+
+    def handle_data(self, data):
+        if not self._in:
+            self.strings.append(data)
+        elif self._in[-1] == "json":
+            self.strings += _json_strings(data)
+
+
+def _json_strings(text: str) -> list[str]:
+    """The string leaves of a JSON text that read as words for a person (with
+    a capital letter or a space): identifiers such as "slug" or "tasks" in a
+    block definition or a menu item are not shown."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item != item.lower() or " " in item.strip():
+                found.append(item)
+        elif isinstance(item, dict):
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+    return found
+
+
+def visible_strings(content: str) -> tuple[list[str], list[str]]:
+    """(the visible strings of an HTML answer, the names of its <select
+    multiple> fields). JSON answers (choosers, autosave) are read for their
+    string leaves, HTML inside them included."""
+    parser = _Text()
+    strings = _json_strings(content) if content[:1] in "[{" else []
+    for piece in [content] if not strings else [s for s in strings if "<" in s]:
+        parser.feed(piece)
+    parser.close()
+    return [*strings, *parser.strings], parser.multi_selects
+
+
+@functools.cache
+def english_msgids() -> frozenset[str]:
+    """The msgids of every catalogue Django reads (Django's, each installed
+    app's, LOCALE_PATHS) that have no Indonesian translation in the catalogue
+    the admin uses. A visible string equal to one of them (or to it with a
+    capital first letter, as labels show verbose names) is English left over.
+    A msgid translated in one context and not in another (taggit's "slug"
+    for a tag, Wagtail's for a page) is left out: the text cannot tell
+    which one is shown."""
+    import django
+
+    translated = trans_real.translation(LANGUAGE)._catalog
+    roots = [Path(django.__file__).parent / "conf" / "locale"]
+    roots += [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    roots += [Path(p) for p in settings.LOCALE_PATHS]
+    msgids: set[str] = set()
+    done: set[str] = set()
+    for root in roots:
+        for language in ("en", "id", "id_ID"):
+            po = root / language / "LC_MESSAGES" / "django.po"
+            if not po.exists():
+                continue
+            for entry in polib.pofile(str(po)):
+                if entry.obsolete or _PLACEHOLDER.search(entry.msgid):
+                    continue
+                key = (
+                    f"{entry.msgctxt}\x04{entry.msgid}"
+                    if entry.msgctxt
+                    else entry.msgid
+                )
+                if entry.msgid_plural:
+                    key = (key, 0)
+                (done if translated.get(key) else msgids).add(entry.msgid)
+    return frozenset(m for m in msgids - done if len(re.sub(r"[\W\d_]", "", m)) >= 2)
+
+
+def english_shown(strings: list[str]) -> set[Msg]:
+    """The visible strings that are untranslated msgids (`english_msgids`)."""
+    english = english_msgids()
+    found = set()
+    for string in strings:
+        text = " ".join(string.split())
+        if not text:
+            continue
+        for candidate in (text, text[:1].lower() + text[1:]):
+            if candidate in english:
+                found.add(Msg(msgid=candidate))
+    return found
+
+
+def _walk_key(url: str):
+    """Screens of one kind share a key: the URL's view and its non-numeric
+    arguments, and for a page the page's type."""
+    from wagtail.models import Page
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    kind = tuple(
+        sorted((k, str(v)) for k, v in match.kwargs.items() if not str(v).isdigit())
+    )
+    page_id = next(
+        (
+            match.kwargs[k]
+            for k in ("page_id", "parent_page_id", "pk")
+            if k in match.kwargs and "page" in (match.view_name or "")
+        ),
+        None,
+    )
+    if page_id is None and match.view_name == "wagtailadmin_explore":
+        page_id = match.kwargs.get("parent_page_id")
+    if page_id is not None and str(page_id).isdigit():
+        kind += (
+            (
+                "type",
+                Page.objects.filter(pk=page_id)
+                .values_list("content_type_id", flat=True)
+                .first(),
+            ),
+        )
+    return (match.view_name, kind)
+
+
+def _render(client: Client, screen: Screen):
+    """(status, content type, text or "", untranslated messages looked up)."""
+    headers = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if screen.ajax else {}
+    if screen.json:
+        headers["HTTP_ACCEPT"] = "application/json"
+    with translation.override(LANGUAGE), untranslated_recording() as recorder:
+        client.cookies["django_language"] = LANGUAGE
+        if screen.data is None:
+            response = client.get(screen.url, **headers)
+        else:
+            response = client.post(screen.url, screen.data, **headers)
+        content_type = response.get("Content-Type", "")
+        if response.streaming:
+            # Read through the test client's wrapper, which closes the
+            # response without closing the database connection.
+            for _chunk in response.streaming_content:
+                pass
+            content = ""
+        elif not content_type.startswith(_SCREEN_TYPES):
+            content = ""
+        else:
+            content = response.content.decode("utf-8", "replace")
+    return response.status_code, content_type, content, recorder.missing
+
+
+def admin_walk(
+    *,
+    user,
+    start: tuple[str, ...] = ("/admin/",),
+    per_kind: int = 2,
+    limit: int = 1500,
+) -> Walk:
+    """Walk the admin as `user` in Indonesian, from `start`, following every
+    /admin/ URL in the answers (links, form actions, data attributes,
+    chooser and menu JSON), at most `per_kind` screens of each kind
+    (`_walk_key`) and `limit` screens in all. Each screen is checked for
+    messages shown untranslated (looked up through gettext with no
+    Indonesian, or equal to an untranslated msgid), answers of 500 and above,
+    and <select multiple> fields."""
+    client = Client(HTTP_HOST=_host())
+    client.force_login(user)
+    walk = Walk()
+    seen: set[str] = set()
+    per: dict = {}
+    queue = list(start)
+    while queue and len(walk.visited) < limit:
+        url = queue.pop(0)
+        if url in seen or _NOT_SCREENS.search(urlsplit(url).path):
+            continue
+        seen.add(url)
+        key = _walk_key(url)
+        if key is None or per.get(key, 0) >= per_kind:
+            continue
+        per[key] = per.get(key, 0) + 1
+        walk.visited.append(url)
+        status, _type, content, missing = _render(client, Screen(url, url))
+        if status >= 500:
+            walk.errors[url] = status
+        if not content:
+            continue
+        strings, multi = visible_strings(content)
+        text = "\n".join(strings)
+        shown = {m for m in missing if msgid_shown(m.msgid, text)}
+        shown |= english_shown(strings)
+        if shown:
+            walk.untranslated[url] = shown
+        if multi:
+            walk.multi_selects[url] = multi
+        for match in _ADMIN_LINK.finditer(html.unescape(content)):
+            link = match.group(1)
+            if link not in seen:
+                queue.append(link)
+    return walk
+
+
+def _host() -> str:
+    return next(
+        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))),
+        "testserver",
+    )

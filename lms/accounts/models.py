@@ -86,6 +86,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(email__isnull=False) | Q(phone__isnull=False),
                 name="user_has_email_or_phone",
+                violation_error_message=_("Give a phone number or an email address."),
             )
         ]
 

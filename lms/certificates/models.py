@@ -105,7 +105,11 @@ class Certificate(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "course"], name="certificate_unique_user_course"
+                fields=["user", "course"],
+                name="certificate_unique_user_course",
+                violation_error_message=_(
+                    "This person already has a certificate for this course."
+                ),
             ),
         ]
 

@@ -82,6 +82,7 @@ class Cohort(models.Model):
                 condition=Q(ends_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="cohort_ends_after_start",
+                violation_error_message=_("The cohort cannot end before it starts."),
             )
         ]
 
@@ -149,7 +150,9 @@ class CohortMembership(models.Model):
         verbose_name_plural = _("cohort memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "user"], name="cohort_membership_unique"
+                fields=["cohort", "user"],
+                name="cohort_membership_unique",
+                violation_error_message=_("This person is already in this cohort."),
             )
         ]
         indexes = [models.Index(fields=["cohort", "status"])]
@@ -235,10 +238,18 @@ class ReminderSent(models.Model):
         verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "user", "period"], name="reminder_once_per_period"
+                fields=["cohort", "user", "period"],
+                name="reminder_once_per_period",
+                violation_error_message=_(
+                    "This person was already reminded for this cohort in this period."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["user", "sent_on"], name="reminder_once_per_person_day"
+                fields=["user", "sent_on"],
+                name="reminder_once_per_person_day",
+                violation_error_message=_(
+                    "This person was already sent a reminder on this day."
+                ),
             ),
         ]
 

@@ -7,6 +7,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.models import (
+    formfield_for_dbfield as admin_formfield_for_dbfield,
+)
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -73,6 +76,12 @@ class CohortViewSet(ModelViewSet):
     usage_view_class = ScopedUsageView
     list_display = ["name", "code", "starts_on", "ends_on"]
     search_fields = ["name", "code"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        """Wagtail's admin widgets, as its model forms use: checkboxes for
+        the courses and the staff (lms/apps.py), the date picker."""
+        return admin_formfield_for_dbfield(db_field, **kwargs)
+
     form_fields = [
         "name",
         "code",

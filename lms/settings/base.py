@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Wagtail shows times with its naturaltime ("5 minutes ago"); installed,
+    # the app brings their Indonesian.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
