@@ -2,7 +2,9 @@
 models.py uses these as its `base_form_class`."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from content.page_forms import PageForm
 
 
 class QuestionForm(WagtailAdminModelForm):
@@ -102,7 +104,7 @@ def question_rows_problems(kind: str, rows: list[dict], cleaned: dict) -> list[s
     return []
 
 
-class QuizPageForm(WagtailAdminPageForm):
+class QuizPageForm(PageForm):
     """A quiz asks only questions its editor may edit (staff scope): its
     fixed questions and the category it draws from are chosen among those,
     plus whatever the quiz already uses. So one course's trainer cannot pull

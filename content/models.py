@@ -13,11 +13,14 @@ from wagtail.url_routing import RouteResult
 from lms.limits import PRICE_MAX, at_most
 
 from .cache import cached
+from .page_forms import PageForm
 from .pages import OneQueryViewRestrictions
 
 
 class HomePage(OneQueryViewRestrictions, Page):
     """The root of the site: a welcome and the way in."""
+
+    base_form_class = PageForm
 
     intro = models.CharField(
         _("intro"),

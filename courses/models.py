@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from content.blocks import LessonStreamBlock
+from content.page_forms import PageForm
 from content.pages import OneQueryViewRestrictions
 from lms.limits import LESSON_MINUTES_MAX, at_most
 
@@ -69,6 +70,8 @@ class CompletionStep:
 class CourseIndexPage(OneQueryViewRestrictions, Page):
     """The catalogue: every course, filterable by learning path and skill."""
 
+    base_form_class = PageForm
+
     intro = models.TextField(_("intro"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -92,6 +95,8 @@ class CourseIndexPage(OneQueryViewRestrictions, Page):
 
 
 class CoursePage(OneQueryViewRestrictions, Page):
+    base_form_class = PageForm
+
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences for the card.")
     )
@@ -168,6 +173,8 @@ class CoursePage(OneQueryViewRestrictions, Page):
 
 
 class ModulePage(OneQueryViewRestrictions, Page):
+    base_form_class = PageForm
+
     summary = models.TextField(_("summary"), blank=True, max_length=400)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -190,6 +197,8 @@ class ModulePage(OneQueryViewRestrictions, Page):
 
 
 class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
+    base_form_class = PageForm
+
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=10, validators=at_most(LESSON_MINUTES_MAX)
