@@ -248,6 +248,9 @@ EMAIL_BACKEND = env(
 # Languages: Bahasa Indonesia first; English is the second.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+# The admin account page offers the languages Sinau is translated into, not
+# every language Wagtail ships.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # locale_wagtail/ completes Wagtail's own Indonesian for the admin screens
 # trainers and managers use (see `manage.py admin_untranslated`); it is kept
 # apart from locale/ so `makemessages` never marks its entries obsolete.
