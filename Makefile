@@ -1,6 +1,8 @@
 # Sinau. `make run` starts everything on SQLite and a filesystem broker;
 # `make test` runs the whole suite. Both install what they need first.
+# `SINAU_HOST=0.0.0.0 PORT=8123 make run` serves other devices on port 8123.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -20,7 +22,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_initial_data
 	$(BIN)/python manage.py credential_key
-	$(BIN)/honcho --procfile Procfile.dev start
+	$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 test: install
 	bash bin/ensure-chromium

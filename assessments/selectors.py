@@ -543,3 +543,66 @@ def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
         for row in rows
     ]
     return sorted(stats, key=lambda s: (s.percent is None, s.percent or 0))
+
+
+@dataclass
+class HardQuiz:
+    """A quiz in a trainer's scope with questions most trainees get wrong."""
+
+    quiz: QuizPage
+    hard: int  # questions answered right by fewer than HARD_BELOW percent
+    hardest: ItemStats
+
+
+HARD_BELOW = 50  # percent answered right
+HARD_MIN_ANSWERS = 3  # fewer answers say nothing yet
+
+
+def quizzes_with_hard_questions(*, user, limit: int = 5) -> list[HardQuiz]:
+    """Quizzes `user` may mark (`quizzes_markable_by`) whose questions are
+    answered right by fewer than HARD_BELOW percent of at least
+    HARD_MIN_ANSWERS submitted answers (the figures `quiz_item_stats`
+    shows), the quiz with the hardest question first, at most `limit`,
+    published ones only. Two queries, whatever the number of quizzes,
+    questions and attempts."""
+    rows = (
+        AttemptQuestion.objects.filter(
+            attempt__quiz__in=quizzes_markable_by(user=user).values("pk"),
+            question__isnull=False,
+        )
+        .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        .exclude(question__kind="description")
+        .values("attempt__quiz_id", "question_id", "question__text", "question__kind")
+        .annotate(
+            answered=Count("pk", filter=Q(response__isnull=False)),
+            correct=Count("pk", filter=Q(is_correct=True)),
+        )
+        .filter(answered__gte=HARD_MIN_ANSWERS)
+        .order_by()
+    )
+    hard: dict[int, list[ItemStats]] = {}
+    for row in rows:
+        stats = ItemStats(
+            question_id=row["question_id"],
+            text=row["question__text"],
+            kind=row["question__kind"],
+            answered=row["answered"],
+            correct=row["correct"],
+        )
+        if stats.percent is not None and stats.percent < HARD_BELOW:
+            hard.setdefault(row["attempt__quiz_id"], []).append(stats)
+    if not hard:
+        return []
+    quizzes = list(QuizPage.objects.live().filter(pk__in=hard))
+    shown = visible_page_ids(request=None, pages=quizzes)
+    found = [
+        HardQuiz(
+            quiz=quiz,
+            hard=len(hard[quiz.pk]),
+            hardest=min(hard[quiz.pk], key=lambda s: (s.percent, s.question_id)),
+        )
+        for quiz in quizzes
+        if quiz.pk in shown
+    ]
+    found.sort(key=lambda h: (h.hardest.percent, h.quiz.title))
+    return found[:limit]

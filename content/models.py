@@ -3,6 +3,7 @@
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -40,6 +41,23 @@ class HomePage(OneQueryViewRestrictions, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        """Adds `panels`: the signed-in person's start page, one HTML piece
+        per role they hold, from the apps that know the role (hook
+        `sinau_home_panels`, called with the request; "" for a role the
+        person does not hold): the staff's work (lms.cohorts) before the
+        trainee's courses (courses). Empty for visitors."""
+        context = super().get_context(request, *args, **kwargs)
+        panels = []
+        if request.user.is_authenticated:
+            panels = [
+                html
+                for panel in hooks.get_hooks("sinau_home_panels")
+                if (html := panel(request))
+            ]
+        context["panels"] = panels
+        return context
 
     def route(self, request, path_components):
         """Find a page below the home page (e.g. /kursus/<course>/<module>/

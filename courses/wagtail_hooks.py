@@ -24,3 +24,31 @@ def course_media_collection(request, page):
 
     if isinstance(page.specific, CoursePage):
         course_collection_ensure(course=page.specific)
+
+
+@hooks.register("sinau_home_panels", order=10)
+def continue_learning_panel(request):
+    """The start page of everyone enrolled in a course (imported into a
+    cohort included): the courses they are doing, most recent first, each
+    with its progress and a button to the next step; "" for nobody
+    enrolled. Reads Belajarku's selector (`my_learning`)."""
+    from django.template.loader import render_to_string
+
+    from .selectors import my_learning
+
+    items = my_learning(user=request.user, request=request)["items"]
+    if not items:
+        return ""
+    doing = [p for p in items if not p.enrollment.completed_at]
+    return render_to_string(
+        "courses/includes/home_continue.html",
+        {
+            "doing": doing[:HOME_COURSES],
+            "more": max(len(doing) - HOME_COURSES, 0),
+            "completed": len(items) - len(doing),
+        },
+        request=request,
+    )
+
+
+HOME_COURSES = 3  # courses in progress shown on the start page

@@ -22,7 +22,8 @@ def _catalogue_url(request) -> str:
 
 def reaches_admin(request) -> bool:
     """Does the signed-in person reach the admin (trainers, managers)? For
-    the marking link and Belajarku's marking panel, not for access (views
+    the header's staff links (cohorts, marking, admin) and Belajarku's
+    marking panel, not for access (views
     check permissions themselves). Remembered in the session, so pages cost
     no extra queries; a changed role shows after the next log-in."""
     user = getattr(request, "user", None)
@@ -41,6 +42,7 @@ def reaches_admin(request) -> bool:
 NAV_ROUTES = {
     "my_learning": "courses:my_learning",
     "marking": "assessments:marking",
+    "cohorts": "cohorts:list",
     "account": "account_profile",
 }
 

@@ -31,6 +31,8 @@ PINNED = {
     "course page": 2,
     # ... and the cohort invitations waiting above the courses (issue 17).
     "Belajarku": 3,
+    # The start page leads with the trainee's courses (Belajarku's selector).
+    "home page": 2,
     "catalogue": 2,
     "quiz start POST": 14,
     "answer POST": 6,
@@ -91,6 +93,7 @@ def _counts(client, *, modules, lessons, questions, others) -> dict[str, int]:
         ("lesson page", lesson.url),
         ("course page", course.url),
         ("Belajarku", reverse("courses:my_learning")),
+        ("home page", "/"),
         ("catalogue", course.get_parent().url),
     ):
         client.get(url)

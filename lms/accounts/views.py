@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from lms.addresses import public_url
 from lms.http import no_compression
 
 from .forms import PasswordLinkCreateForm, PasswordLinkSetForm, ProfileForm
@@ -169,7 +170,7 @@ def password_link_new(request: HttpRequest) -> HttpResponse:
                 "trainee", form.fields["trainee"].error_messages["invalid_choice"]
             )
         else:
-            url = request.build_absolute_uri(path)
+            url = public_url(path, request=request)
             hours = settings.SINAU_PASSWORD_LINK_HOURS
             text = _share_text(name=person.get_short_name(), url=url, hours=hours)
             return render(

@@ -38,7 +38,7 @@ def did_document_view(request):
     Ed25519 public key as a Multikey (assertionMethod)."""
     return _json_response(
         request,
-        did_document(),
+        did_document(request=request),
         content_type="application/did+ld+json",
         max_age=DID_MAX_AGE,
     )
@@ -50,7 +50,7 @@ def status_list_view(request):
     that every issued credential's credentialStatus points to."""
     return _json_response(
         request,
-        status_list_credential(),
+        status_list_credential(request=request),
         content_type="application/vc+ld+json",
         max_age=STATUS_LIST_MAX_AGE,
     )

@@ -30,6 +30,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import base58
 from cryptography.exceptions import InvalidSignature
@@ -48,7 +49,7 @@ from pyld import jsonld as pyld_jsonld
 from lms.http import whole_number
 
 from . import jsonld as contexts
-from .keys import issuer_key, public_url
+from .keys import KEY_FRAGMENT, issuer_key, public_url
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
@@ -265,8 +266,8 @@ def issuer_profile(*, name: str | None = None) -> dict:
     }
 
 
-def status_list_url() -> str:
-    return public_url() + reverse("certificates:status_list")
+def status_list_url(*, request=None) -> str:
+    return public_url(request=request) + reverse("certificates:status_list")
 
 
 def _course_url(course) -> str:
@@ -334,8 +335,9 @@ def credential_issue(*, certificate, request=None, issuer_name: str | None = Non
     """Build and sign the OpenBadgeCredential for `certificate` with the
     issuer key. Returns the signed credential as a dict (JSON-serialisable).
     Pure: writes nothing; the caller stores it. `request` is accepted for
-    the agreed interface and unused (URLs come from SINAU_PUBLIC_URL, so a
-    worker signs the same document a web request would). Raises
+    the agreed interface and unused: every URL in it follows the rule for
+    public links without a request (lms/addresses.py), so a worker signs the
+    same document a web request would. Raises
     CredentialKeyError when no key is configured, CredentialError when the
     document cannot be canonicalised."""
     del request
@@ -487,7 +489,10 @@ def _status_check(doc: dict) -> tuple[str, str]:
     entry = doc.get("credentialStatus")
     if not isinstance(entry, dict):
         return UNKNOWN, _("The credential has no status entry.")
-    if entry.get("statusListCredential") != status_list_url():
+    listed_at = urlsplit(str(entry.get("statusListCredential") or ""))
+    if listed_at.scheme not in ("http", "https") or listed_at.path != reverse(
+        "certificates:status_list"
+    ):
         return UNKNOWN, _("The status list is not Sinau's: not checked.")
     try:
         index = int(entry.get("statusListIndex"))
@@ -506,6 +511,19 @@ def _status_check(doc: dict) -> tuple[str, str]:
     return ACTIVE, _("Not revoked.")
 
 
+def _sinau_method(method) -> bool:
+    """Does `method` name Sinau's issuer key (`did:web:<host>#key-1`) under any
+    address Sinau has been served at? Credentials keep the DID of the
+    address they were issued under (lms/addresses.py); the signature, checked
+    with Sinau's key, is what proves them."""
+    return (
+        isinstance(method, str)
+        and method.startswith("did:web:")
+        and method.endswith(f"#{KEY_FRAGMENT}")
+        and "#" not in method[: -len(KEY_FRAGMENT) - 1]
+    )
+
+
 def credential_verify(doc, *, check_status: bool = True) -> VerifyResult:
     """Verify a credential offline: its shape, its eddsa-rdfc-2022 signature
     by Sinau's issuer key, and (with `check_status`) its revocation bit in
@@ -518,7 +536,7 @@ def credential_verify(doc, *, check_status: bool = True) -> VerifyResult:
         return result
     key = issuer_key()
     proofs = proofs_of(doc) or [{}]
-    if any(p.get("verificationMethod") != key.verification_method for p in proofs):
+    if any(not _sinau_method(p.get("verificationMethod")) for p in proofs):
         result.errors = [_("The credential was not signed with Sinau's issuer key.")]
     else:
         result.errors = proof_verify(document=doc, public_key=key.public_key)
@@ -577,21 +595,24 @@ def revoked_indexes() -> list[int]:
     )
 
 
-def status_list_credential() -> dict:
-    """Sinau's signed BitstringStatusListCredential (purpose revocation).
-    Rebuilt and re-signed only when the set of revoked certificates changes
-    (one query otherwise); the signed document is kept in the cache."""
+def status_list_credential(*, request=None) -> dict:
+    """Sinau's signed BitstringStatusListCredential (purpose revocation),
+    named by the address it is fetched at (`request`; lms/addresses.py).
+    Rebuilt and re-signed only when the set of revoked certificates or that
+    address changes (one query otherwise); the signed document is kept in
+    the cache."""
     indexes = revoked_indexes()
     digest = hashlib.sha256(",".join(map(str, indexes)).encode()).hexdigest()
     cached = cache.get(STATUS_LIST_CACHE_KEY)
-    key = issuer_key()
+    key = issuer_key(request=request)
+    url = status_list_url(request=request)
     if (
         cached
         and cached.get("digest") == digest
         and cached.get("key") == key.public_key_multibase
+        and cached.get("doc", {}).get("id") == url
     ):
         return cached["doc"]
-    url = status_list_url()
     unsigned = {
         "@context": [contexts.VC_V2],
         "id": url,

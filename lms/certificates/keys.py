@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.addresses import public_origin
+
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, as a varint
 ED25519_PRIV_PREFIX = b"\x80\x26"  # multicodec ed25519-priv (0x1300), as a varint
 KEY_FRAGMENT = "key-1"
@@ -149,17 +151,18 @@ def key_file_ensure(*, path: Path) -> bool:
         tmp.unlink(missing_ok=True)
 
 
-def public_url() -> str:
-    """Sinau's public base URL without a trailing slash (SINAU_PUBLIC_URL,
-    falling back to WAGTAILADMIN_BASE_URL)."""
-    url = getattr(settings, "SINAU_PUBLIC_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    return url.rstrip("/")
+def public_url(*, request=None) -> str:
+    """Sinau's public base URL without a trailing slash: the one rule for
+    public links (`lms.addresses.public_origin`)."""
+    return public_origin(request=request)
 
 
-def issuer_did() -> str:
+def issuer_did(*, request=None) -> str:
     """did:web for the public URL's host (a port is percent-encoded; a path
-    becomes ':'-separated segments, as the did:web method says)."""
-    parts = urlsplit(public_url())
+    becomes ':'-separated segments, as the did:web method says). Credentials
+    keep the DID they were signed with (`credential_verify` accepts any
+    did:web whose key is Sinau's)."""
+    parts = urlsplit(public_url(request=request))
     did = "did:web:" + quote(parts.netloc, safe="")
     segments = [quote(s, safe="") for s in parts.path.split("/") if s]
     return ":".join([did, *segments])
@@ -196,19 +199,22 @@ def _issuer_key(key_text_or_path: str, did: str) -> IssuerKey:
     )
 
 
-def issuer_key() -> IssuerKey:
+def issuer_key(*, request=None) -> IssuerKey:
     """The configured issuer key, read once per process (and again when the
-    settings name another key, as tests do). Raises CredentialKeyError."""
+    settings name another key, as tests do), named by the did:web of the
+    public URL (`request`'s address unless SINAU_PUBLIC_URL is set).
+    Raises CredentialKeyError."""
     source = getattr(settings, "SINAU_CREDENTIAL_KEY", "") or str(
         getattr(settings, "SINAU_CREDENTIAL_KEY_FILE", "")
     )
-    return _issuer_key(source, issuer_did())
+    return _issuer_key(source, issuer_did(request=request))
 
 
-def did_document() -> dict:
+def did_document(*, request=None) -> dict:
     """The did:web DID document publishing the issuer's public key as a
-    Multikey verification method usable for assertions (signing credentials)."""
-    key = issuer_key()
+    Multikey verification method usable for assertions (signing credentials),
+    for the DID of the address it is fetched at (`request`)."""
+    key = issuer_key(request=request)
     method = {
         "id": key.verification_method,
         "type": "Multikey",

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from lms.accounts.names import person_name_clean
 from lms.accounts.selectors import user_email_mailable
+from lms.addresses import public_url
 from lms.queue import task_enqueue_on_commit
 
 from .models import (
@@ -46,11 +47,12 @@ Status = Certificate.Status
 NAME_MAX_LENGTH = 150
 
 
-def certificate_verify_url(*, certificate: Certificate) -> str:
-    """The public verification URL printed in the QR code:
-    SINAU_PUBLIC_URL + /c/<uuid>/."""
+def certificate_verify_url(*, certificate: Certificate, request=None) -> str:
+    """The public verification URL (/c/<uuid>/) under the one rule for public
+    links (lms/addresses.py): printed in the QR code by the worker, shared
+    from Belajarku and the verify page with the request's address."""
     path = reverse("certificates:verify", args=[certificate.uuid])
-    return settings.SINAU_PUBLIC_URL.rstrip("/") + path
+    return public_url(path, request=request)
 
 
 def certificate_name_for(*, user) -> str:
@@ -385,8 +387,7 @@ def certificate_email_issued(*, certificate: Certificate) -> bool:
             "name": certificate.recipient_name,
             "course": certificate.course.title,
             "verify_url": certificate_verify_url(certificate=certificate),
-            "my_learning_url": settings.SINAU_PUBLIC_URL.rstrip("/")
-            + reverse("courses:my_learning"),
+            "my_learning_url": public_url(reverse("courses:my_learning")),
         }
         subject = _("Your certificate for %(course)s is ready") % {
             "course": certificate.course.title

@@ -59,7 +59,7 @@ def verify(request: HttpRequest, uuid) -> HttpResponse:
         "valid": certificate.status == Certificate.Status.ISSUED,
         "completed_on": completion_date(certificate.completed_at),
         "issuer": CertificateSettings.load(),
-        "verify_url": certificate_verify_url(certificate=certificate),
+        "verify_url": certificate_verify_url(certificate=certificate, request=request),
     }
     return render(request, "certificates/verify.html", context)
 

@@ -114,7 +114,7 @@ def my_certificates_panel(request):
         request,
     )
     for certificate in certificates:
-        verify_url = certificate_verify_url(certificate=certificate)
+        verify_url = certificate_verify_url(certificate=certificate, request=request)
         text = _t("My certificate for “%(course)s” from Sinau: %(url)s") % {
             "course": certificate.course.title,
             "url": verify_url,

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lms.accounts.selectors import user_email_mailable
+from lms.addresses import public_url
 
 OPT_OUT_SALT = "cohort-reminder-opt-out"
 
@@ -17,9 +18,7 @@ OPT_OUT_SALT = "cohort-reminder-opt-out"
 def opt_out_url(*, user) -> str:
     """An absolute link that stops reminders for `user`, no login needed."""
     token = signing.dumps(user.pk, salt=OPT_OUT_SALT)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "cohorts:reminder_opt_out", args=[token]
-    )
+    return public_url(reverse("cohorts:reminder_opt_out", args=[token]))
 
 
 def reminder_text(*, user, cohort) -> tuple[str, str]:
@@ -36,8 +35,7 @@ def reminder_text(*, user, cohort) -> tuple[str, str]:
         ) % {
             "name": user.get_short_name(),
             "cohort": cohort.name,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("courses:my_learning"),
+            "url": public_url(reverse("courses:my_learning")),
             "opt_out": opt_out_url(user=user),
         }
     return subject, body

@@ -286,6 +286,41 @@ def _name(values: dict) -> str:
     return full or values["user__email"] or values["user__phone"] or ""
 
 
+class AtRiskReasons:
+    """The one rule for "at risk", used by the dashboard (`cohort_progress`)
+    and the staff start page (`cohorts_at_risk_counts`): an active member
+    (not graduated, not withdrawn) who has not finished every course they
+    are enrolled in, and has done nothing for `cohort.at_risk_after_days`
+    days (counted from joining when they never did anything), or failed a
+    required quiz twice without passing it. Calling it returns the reasons
+    (translated once per instance), [] for nobody at risk."""
+
+    def __init__(self, *, cohort: Cohort, now: datetime) -> None:
+        self.now = now
+        self.limit = now - timedelta(days=cohort.at_risk_after_days or 7)
+        self.idle = str(_("no activity for %(days)s days"))
+        self.failed = str(_("failed a required quiz twice"))
+
+    def __call__(
+        self,
+        *,
+        status: str,
+        completed_all: bool,
+        last_activity: datetime | None,
+        joined_at: datetime,
+        failed_twice: bool,
+    ) -> list[str]:
+        if status != CohortMembership.Status.ACTIVE or completed_all:
+            return []
+        reasons = []
+        since = last_activity or joined_at
+        if since < self.limit:
+            reasons.append(self.idle % {"days": (self.now - since).days})
+        if failed_twice:
+            reasons.append(self.failed)
+        return reasons
+
+
 def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
     """Everything the dashboard and the matrix export show, for every trainee
     of the cohort (withdrawn ones too, marked). A fixed number of queries
@@ -518,22 +553,18 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             .order_by()
         }
 
-    limit = now - timedelta(days=cohort.at_risk_after_days or 7)
     week = now - timedelta(days=7)
     all_rows = list(rows.values())
     active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
-    idle_reason = str(_("no activity for %(days)s days"))
-    failed_reason = str(_("failed a required quiz twice"))
+    reasons = AtRiskReasons(cohort=cohort, now=now)
     for row in active_rows:
-        if row.status != CohortMembership.Status.ACTIVE or row.completed_all:
-            continue
-        if (row.last_activity or row.joined_at) < limit:
-            row.reasons.append(
-                idle_reason
-                % {"days": (now - (row.last_activity or row.joined_at)).days}
-            )
-        if row.user_id in failed_twice:
-            row.reasons.append(failed_reason)
+        row.reasons = reasons(
+            status=row.status,
+            completed_all=row.completed_all,
+            last_activity=row.last_activity,
+            joined_at=row.joined_at,
+            failed_twice=row.user_id in failed_twice,
+        )
     enrolled_total = len(active_rows)
     funnel = []
     for course in courses:
@@ -585,6 +616,169 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             key=lambda r: r.last_activity or r.joined_at,
         ),
     )
+
+
+@dataclass
+class CohortSummary:
+    """One cohort on the staff start page."""
+
+    cohort: Cohort
+    trainees: int  # active and graduated members
+    at_risk: int
+    manages: bool  # False: the person teaches it (or sees it as superuser)
+
+
+def cohorts_summary(
+    *, user, now: datetime | None = None, limit: int = 20
+) -> list[CohortSummary]:
+    """The cohorts `user` manages or teaches (`cohorts_visible_to`), running
+    and recent first (at most `limit`), each with its trainee count and how
+    many are at risk by the dashboard's rule (`AtRiskReasons`, the same
+    figures as `cohort_progress`). A fixed number of queries (at most ten)
+    whatever the number of cohorts, trainees, courses and steps."""
+    now = now or timezone.now()
+    cohorts = list(
+        cohorts_visible_to(user=user)
+        .annotate(
+            manages=Exists(
+                Cohort.managers.through.objects.filter(
+                    cohort_id=OuterRef("pk"), user_id=user.pk
+                )
+            )
+        )
+        .order_by(F("ends_on").desc(nulls_first=True), "-starts_on", "name")[:limit]
+    )
+    if not cohorts:
+        return []
+    ids = [c.pk for c in cohorts]
+    courses_of: dict[int, set[int]] = {pk: set() for pk in ids}
+    for cohort_id, course_id in Cohort.courses.through.objects.filter(
+        cohort_id__in=ids
+    ).values_list("cohort_id", "coursepage_id"):
+        courses_of[cohort_id].add(course_id)
+    paths = {c.learning_path_id for c in cohorts if c.learning_path_id}
+    if paths:
+        on_path: dict[int, set[int]] = {}
+        for path_id, course_id in LearningPathCourse.objects.filter(
+            path_id__in=paths
+        ).values_list("path_id", "course_id"):
+            on_path.setdefault(path_id, set()).add(course_id)
+        for c in cohorts:
+            courses_of[c.pk] |= on_path.get(c.learning_path_id, set())
+    all_ids = set().union(*courses_of.values())
+    courses = (
+        list(CoursePage.objects.live().filter(pk__in=all_ids).order_by("path"))
+        if all_ids
+        else []
+    )
+    live = {c.pk for c in courses}
+    outlines = _outlines(courses, None, None)
+    lesson_ids: dict[int, list[int]] = {}
+    quiz_course: dict[int, int] = {}
+    required_quizzes: list[int] = []
+    for course in courses:
+        steps = outlines[course.pk].steps
+        lesson_ids[course.pk] = [s.id for s in steps if s.kind == "lesson"]
+        for step in steps:
+            if step.kind == "quiz":
+                quiz_course[step.id] = course.pk
+                if step.required:
+                    required_quizzes.append(step.id)
+    memberships = list(
+        CohortMembership.objects.active()
+        .filter(cohort_id__in=ids)
+        .values_list("cohort_id", "user_id", "status", "joined_at")
+    )
+    people = (
+        CohortMembership.objects.active().filter(cohort_id__in=ids).values("user_id")
+    )
+    # (user, course) -> enrolled (not withdrawn), completed
+    enrolled: dict[tuple[int, int], bool] = {}
+    if live and memberships:
+        for user_id, course_id, status, completed_at in Enrollment.objects.filter(
+            user_id__in=people, course_id__in=live
+        ).values_list("user_id", "course_id", "status", "completed_at"):
+            if status != Enrollment.Status.WITHDRAWN:
+                enrolled[(user_id, course_id)] = completed_at is not None
+    last: dict[tuple[int, int], datetime] = {}
+
+    def keep(user_id: int, course_id: int, when: datetime | None) -> None:
+        if when and (
+            (user_id, course_id) not in last or when > last[(user_id, course_id)]
+        ):
+            last[(user_id, course_id)] = when
+
+    per_course_lessons = {
+        f"c{course_id}": Max("completed_at", filter=Q(lesson_id__in=ids_))
+        for course_id, ids_ in lesson_ids.items()
+        if ids_
+    }
+    if per_course_lessons and memberships:
+        for row in (
+            LessonCompletion.objects.filter(
+                user_id__in=people,
+                lesson_id__in=[i for ids_ in lesson_ids.values() for i in ids_],
+            )
+            .values("user_id")
+            .annotate(**per_course_lessons)
+            .order_by()
+        ):
+            for key in per_course_lessons:
+                keep(row["user_id"], int(key[1:]), row[key])
+    failed: set[tuple[int, int]] = set()  # (user, course)
+    if quiz_course and memberships:
+        attempts = Attempt.objects.filter(
+            user_id__in=people, quiz_id__in=list(quiz_course)
+        )
+        per_course_quizzes = {}
+        for quiz_id, course_id in quiz_course.items():
+            per_course_quizzes.setdefault(course_id, []).append(quiz_id)
+        started = {
+            f"c{course_id}": Max("started_at", filter=Q(quiz_id__in=quiz_ids))
+            for course_id, quiz_ids in per_course_quizzes.items()
+        }
+        for row in attempts.values("user_id").annotate(**started).order_by():
+            for key in started:
+                keep(row["user_id"], int(key[1:]), row[key])
+        if required_quizzes:
+            failed = {
+                (user_id, quiz_course[quiz_id])
+                for user_id, quiz_id in attempts.filter(
+                    quiz_id__in=required_quizzes, status=Attempt.Status.GRADED
+                )
+                .values("user_id", "quiz_id")
+                .annotate(
+                    fails=Count("pk", filter=Q(passed=False)),
+                    passes=Count("pk", filter=Q(passed=True)),
+                )
+                .filter(fails__gte=2, passes=0)
+                .values_list("user_id", "quiz_id")
+                .order_by()
+            }
+    counts = {pk: [0, 0] for pk in ids}
+    rules = {c.pk: AtRiskReasons(cohort=c, now=now) for c in cohorts}
+    for cohort_id, user_id, status, joined_at in memberships:
+        own = courses_of[cohort_id] & live
+        mine = [enrolled[(user_id, c)] for c in own if (user_id, c) in enrolled]
+        activity = [last[(user_id, c)] for c in own if (user_id, c) in last]
+        counts[cohort_id][0] += 1
+        if rules[cohort_id](
+            status=status,
+            completed_all=bool(mine) and all(mine),
+            last_activity=max(activity) if activity else None,
+            joined_at=joined_at,
+            failed_twice=any((user_id, c) in failed for c in own),
+        ):
+            counts[cohort_id][1] += 1
+    return [
+        CohortSummary(
+            cohort=c,
+            trainees=counts[c.pk][0],
+            at_risk=counts[c.pk][1],
+            manages=c.manages,
+        )
+        for c in cohorts
+    ]
 
 
 def progress_rows(*, progress: CohortProgress, params) -> list[TraineeRow]:

@@ -31,6 +31,7 @@ from lms.accounts.names import person_name_clean
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import password_links_create, whatsapp_share_url
+from lms.addresses import public_url
 from lms.queue import task_enqueue_on_commit
 from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
@@ -464,7 +465,9 @@ class ImportResult:
     already: int  # already members, or invitations already sent or declined
 
 
-def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> ImportResult:
+def cohort_import_apply(
+    *, cohort: Cohort, plan: ImportPlan, by: User, request=None
+) -> ImportResult:
     """Write a checked plan, once. New people get an account the programme
     owns (`User.provisioned`, no password, a one-time set-password link
     each), an active membership and enrolment in the cohort's courses.
@@ -479,7 +482,9 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
     confirm, even a parallel one), a race that makes a phone or email taken
     meanwhile, and a `by` who may not give the new people set-password links
     (PermissionDenied). Bulk writes: a few queries per course, not per row
-    (2,000 rows in one request)."""
+    (2,000 rows in one request). The set-password links start with the
+    address `request` came to, unless SINAU_PUBLIC_URL is set
+    (lms/addresses.py)."""
     if not plan.ok:
         raise ImportRefused(_("The file has errors; nothing was imported."))
     trainees = Group.objects.get(name=TRAINEES)
@@ -580,7 +585,7 @@ def cohort_import_apply(*, cohort: Cohort, plan: ImportPlan, by: User) -> Import
         ) from exc
     created = []
     for u in users:
-        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + paths[u.pk]
+        link = public_url(paths[u.pk], request=request)
         message = _(
             "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
             "Open this link to choose your password: %(link)s"

@@ -189,7 +189,9 @@ def cohort_import(request: HttpRequest, cohort_id: int) -> HttpResponse:
             plan = cohort_import_plan_from_token(
                 cohort=cohort, user=request.user, token=request.POST["token"]
             )
-            result = cohort_import_apply(cohort=cohort, plan=plan, by=request.user)
+            result = cohort_import_apply(
+                cohort=cohort, plan=plan, by=request.user, request=request
+            )
         except ImportRefused as refused:
             context["error"] = refused.message
             status = 400

@@ -200,3 +200,42 @@ def invitations_notice(request):
         {"invitations": invitations},
         request=request,
     )
+
+
+# -- the staff start page (the home page's panels) ---------------------------
+
+
+@hooks.register("sinau_home_panels", order=-10)
+def staff_start_panel(request):
+    """The start page of trainers and program managers, above anything they
+    learn themselves: what waits for them (essays to mark in their quiz
+    scope, quizzes with hard questions) and their cohorts with how many
+    trainees are at risk (`cohorts_summary`, the dashboard's rule). "" for
+    people who do not reach the admin, without a query. A fixed number of
+    queries whatever the number of cohorts, trainees and quizzes."""
+    from django.template.loader import render_to_string
+
+    from assessments.selectors import marking_queue, quizzes_with_hard_questions
+    from lms.context_processors import reaches_admin
+
+    from .selectors import cohorts_summary
+
+    if not reaches_admin(request):
+        return ""
+    user = request.user
+    marks = user.has_perm("assessments.change_question")
+    cohorts = cohorts_summary(user=user)
+    if not marks and not cohorts and not user.has_perm("cohorts.add_cohort"):
+        return ""
+    context = {
+        "marks": marks,
+        "cohorts": cohorts,
+        "can_add_cohort": user.has_perm("cohorts.add_cohort"),
+        "cohort_add_url": reverse(cohort_viewset.get_url_name("add")),
+    }
+    if marks:
+        context["waiting"] = len(marking_queue(user=user))
+        context["hard_quizzes"] = quizzes_with_hard_questions(user=user)
+    return render_to_string(
+        "cohorts/includes/home_staff.html", context, request=request
+    )

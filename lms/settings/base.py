@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "lms.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Where browsers reach Sinau, for links workers make (lms/addresses.py).
+    "lms.addresses.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Password checks reach the request; right passwords get a device cookie.
@@ -273,7 +275,12 @@ STORAGES = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Sinau"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Wagtail's own emails; Sinau's links follow lms/addresses.py, which falls
+# back to this before any browser has reached Sinau.
+WAGTAILADMIN_BASE_URL = env(
+    "WAGTAILADMIN_BASE_URL",
+    default=env("SINAU_PUBLIC_URL", default="") or "http://127.0.0.1:8000",
+)
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"}
@@ -358,9 +365,11 @@ CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
     "task": "lms.cohorts.tasks.cohort_reminders_task",
     "schedule": 60.0 * 60 * 6,
 }
-# Certificates (lms.certificates). The public URL goes into QR codes and
-# credentials, so it must be the address people can reach.
-SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="http://127.0.0.1:8000")
+# The address every public link starts with (QR codes, WhatsApp shares,
+# set-password and email links, the credential issuer's did:web). Unset:
+# the address the request came to, or for workers the one browsers last
+# used (lms/addresses.py). Set it in production.
+SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="")
 SINAU_CERTIFICATE_MAX_RETRIES = env.int("SINAU_CERTIFICATE_MAX_RETRIES", default=5)
 SINAU_CERTIFICATE_RETRY_BACKOFF = env.float(
     "SINAU_CERTIFICATE_RETRY_BACKOFF", default=2.0

@@ -42,3 +42,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 SINAU_CREDENTIAL_KEY = ""
 SINAU_CREDENTIAL_KEY_FILE = str(VAR_DIR / "test-credential-key.pem")
 SINAU_CREDENTIAL_KEY_GENERATE = True
+
+# An operator's explicit public address, as production sets it (a worker a
+# test starts may be given another); the tests of the rule without one
+# (tests/lms/test_public_links.py, the browser tests) clear it.
+SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -94,6 +94,18 @@ def site(transactional_db):
     return site_ensure()
 
 
+@pytest.fixture(autouse=True)
+def served_links(settings):
+    """As `make run` without SINAU_PUBLIC_URL: links point where the live
+    server is reached (lms/addresses.py), so a browser can open them."""
+    from lms import addresses
+
+    settings.SINAU_PUBLIC_URL = ""
+    addresses._seen.clear()
+    yield
+    addresses._seen.clear()
+
+
 @pytest.fixture
 def javascript():
     """Tests may turn JavaScript off with

@@ -11,7 +11,7 @@ def test_home_page_is_indonesian_and_accessible(page):
     page.goto("/")
     page.axe.check()
     expect(page.locator("html")).to_have_attribute("lang", "id")
-    expect(page.get_by_role("link", name="Daftar gratis")).to_be_visible()
+    expect(page.get_by_role("link", name="Buat akun gratis")).to_be_visible()
     # The page fits a 360 px screen without sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -35,7 +35,7 @@ def test_language_switch_to_english_and_back(page):
     page.wait_for_url(re.compile(r"/#bahasa$"))
     page.axe.check()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("link", name="Sign up for free")).to_be_visible()
+    expect(page.get_by_role("link", name="Create a free account")).to_be_visible()
     page.get_by_role("button", name="Bahasa Indonesia").click()
     page.axe.check()
     expect(page.locator("html")).to_have_attribute("lang", "id")

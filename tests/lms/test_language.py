@@ -65,11 +65,18 @@ def test_page_has_skip_link_help_link_and_no_third_party_assets(client, home, se
 
 
 def test_home_leads_a_signed_in_trainee_back_to_learning(client, a_trainee, home):
+    """Straight to the next step of the course they are doing (the start
+    page, tests/content/test_start_pages.py), not to a list."""
+    from courses.services import enrollment_create
+    from tests.factories.courses import course_tree, lessons_of
+
+    course = course_tree(modules=1, lessons=2)
+    enrollment_create(user=a_trainee, course=course)
     a_trainee.last_login = timezone.now() - timedelta(days=2)
     a_trainee.save(update_fields=["last_login"])
     client.force_login(a_trainee)
     body = client.get("/").content.decode()
-    assert '<a class="button" href="/belajarku/">Lanjut belajar</a>' in body
+    assert f'<a class="button" href="{lessons_of(course)[0].url}">Lanjutkan' in body
     assert "Selamat datang kembali" in body
 
 
