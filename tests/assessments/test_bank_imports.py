@@ -410,9 +410,10 @@ def test_quizapp_dump_keeps_subcategories_and_all_or_nothing_multiple_choice():
     assert multiple.category.path_names() == ["Media Sosial", "Instagram"]
     assert [(c.text, c.fraction) for c in multiple.choices.order_by("sort_order")] == [
         ("<p>Instagram</p>", Decimal(100)),
-        ("<p>TikTok</p>", Decimal(100)),
         ("<p>Microsoft Excel</p>", Decimal(0)),
+        ("<p>TikTok</p>", Decimal(100)),
     ]
+    assert multiple.keep_choice_order  # answer_order "content": sorted, kept
 
 
 def test_a_fractional_default_grade_is_rounded_up_and_said():
