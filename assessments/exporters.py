@@ -401,6 +401,8 @@ class _GiftWriter:
         head = f"::{gift_escape(question.name or str(question))}::[html]"
         head += gift_escape(text)
         if kind == "description":
+            if question.explanation:
+                self._note(question, _("the general feedback"))
             self.parts.append(head + "\n")
             self.count += 1
             return

@@ -162,17 +162,22 @@ class ParseResult:
     """What a parser read: the importable `questions`, the `skipped` ones
     of unsupported types ("name (type): why"), the `refused` ones (one
     message each, naming the question and what is wrong; none of such a
-    question is imported) and the `categories` the file names."""
+    question is imported), the `categories` the file names and
+    `file_notes` on what the whole file loses."""
 
     questions: list[ParsedQuestion]
     skipped: list[str] = field(default_factory=list)
     categories: list[ParsedCategory] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    file_notes: list[str] = field(default_factory=list)
 
     @property
     def notes(self) -> list[str]:
-        """Every question's notes, in file order."""
-        return [note for question in self.questions for note in question.notes]
+        """Notes on the whole file (`file_notes`, e.g. Moodle settings
+        Sinau has no place for), then every question's, in file order."""
+        return self.file_notes + [
+            note for question in self.questions for note in question.notes
+        ]
 
 
 def parse(

@@ -583,11 +583,39 @@ def _has_words(markup: str) -> bool:
     return bool(_WORDS.search(html.unescape(_TAGS.sub(" ", markup))))
 
 
+_PLAYER = re.compile(r"<(audio|video)\b[^>]*>", re.IGNORECASE)
+_ANY_MEDIA = re.compile(
+    r"<(?:img|audio|video|source|track|embed|object|iframe|a)\b", re.IGNORECASE
+)
+
+
+def _without_fallback(markup: str) -> tuple[str, list[str]]:
+    """`markup` without the text inside `<audio>`/`<video>` (shown only by
+    browsers that cannot play; the player's sources stay for
+    `media_take` to name), and that text, per player. Linear: each closing
+    tag is looked for once, and not again once missing."""
+    parts, dropped, position, lower = [], [], 0, markup.lower()
+    for match in _PLAYER.finditer(markup):
+        if match.start() < position:
+            continue
+        close = lower.find(f"</{match.group(1).lower()}", match.end())
+        if close == -1:
+            break
+        inner = markup[match.end() : close]
+        sources = "".join(re.findall(r"<(?:source|track)\b[^>]*>", inner, re.I))
+        parts += [markup[position : match.end()], sources]
+        text = plain_text(html.unescape(_TAGS.sub(" ", inner)))
+        if text:
+            dropped.append(text)
+        position = close
+    return "".join(parts) + markup[position:], dropped
+
+
 def media_take(
     raw: str,
     files: dict[str, bytes],
     label: str,
-    where: str,
+    where,
     *,
     pictures: bool = True,
     side: str = "after",
@@ -599,7 +627,8 @@ def media_take(
     - `raw`: the field's HTML; `files`: the files embedded with it
       (Moodle's base64 `<file name=...>`, by name; a `data:image/...`
       URI, GIFT's way, counts as embedded); `label`: the question, and
-      `where`: the field ("the general feedback"), for the notes.
+      `where`: the field ("the general feedback", or a function giving
+      it, called only when there is something to note).
     - `pictures`: whether the field can keep pictures (the question and
       its answers can; feedback cannot). Sinau shows a field's picture
       after the text (`side="after"`, the question) or before it
@@ -613,6 +642,8 @@ def media_take(
     used), a picture outside the file, not a picture Sinau can show, in a
     field that cannot hold one or moved out of its sentence, every other
     file or link removed, and every embedded file the text never uses."""
+    if not files and not _ANY_MEDIA.search(raw or ""):
+        return raw or "", [], []  # the common case, in one search
     from urllib.parse import unquote
 
     from .base import ParsedImage
@@ -621,7 +652,7 @@ def media_take(
     notes: list[str] = []
     used: set[str] = set()
     first: list[int] = []  # where the first kept picture stood in `raw`
-    values = {"question": label, "where": where}
+    values = {"question": label, "where": where() if callable(where) else where}
 
     def file_name(src: str) -> str:
         if src.startswith(PLUGINFILE):
@@ -716,7 +747,15 @@ def media_take(
                 return ""  # the link goes; its text stays
         return "" if tag != "a" else match.group(0)
 
-    markup = _IMG.sub(take_picture, raw or "")
+    markup, fallbacks = _without_fallback(_IMG.sub(take_picture, raw or ""))
+    for text in fallbacks:
+        notes.append(
+            _(
+                "%(question)s: the text “%(text)s” in %(where)s, shown only "
+                "where a sound or video cannot play, was left out with it."
+            )
+            % {**values, "text": shorten(text, 60)}
+        )
     markup = _MEDIA_TAG.sub(take_media, markup)
     markup = re.sub(
         r"</(?:audio|video|source|track|embed|object|iframe)\s*>",

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .base import (
     ImportFailed,
@@ -79,6 +80,7 @@ def parse(content: str) -> ParseResult:
     categories: list[ParsedCategory] = []
     path: tuple[str, ...] = ()
     number = 0
+    unread: dict[str, int] = {}
     for element in root.findall("question"):
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
@@ -106,9 +108,62 @@ def parse(content: str) -> ParseResult:
         question.category_path = path
         question.category = path[-1] if path else ""
         questions.append(question)
+        for tag in _unread_settings(element):
+            unread[tag] = unread.get(tag, 0) + 1
     result = finish(questions, skipped, errors)
     result.categories = categories
+    if unread:
+        result.file_notes.append(
+            _(
+                "Moodle settings Sinau does not have were not imported "
+                "(setting: number of questions): %(settings)s."
+            )
+            % {
+                "settings": ", ".join(
+                    f"{tag}: {count}" for tag, count in sorted(unread.items())
+                )
+            }
+        )
     return result
+
+
+# What the parser reads of a question; any other child with a value is a
+# Moodle setting Sinau has no place for, named once per file in the report.
+READ_TAGS = frozenset(
+    {
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "shuffleanswers",
+        "correctfeedback",
+        "partiallycorrectfeedback",
+        "incorrectfeedback",
+        "single",
+        "answer",
+        "usecase",
+        "subquestion",
+        "graderinfo",
+        "units",
+        "image",
+        "image_base64",
+    }
+)
+_SETTING_DEFAULTS = {"hidden": "0", "idnumber": ""}
+
+
+def _unread_settings(element: Element) -> list[str]:
+    """The children of a question the parser does not read that hold a
+    value (text anywhere inside; `<hidden>0</hidden>` is Sinau's own
+    behaviour and not counted)."""
+    found = []
+    for child in element:
+        if child.tag in READ_TAGS or not isinstance(child.tag, str):
+            continue
+        value = "".join(child.itertext()).strip()
+        if value and value != _SETTING_DEFAULTS.get(child.tag):
+            found.append(child.tag)
+    return found
 
 
 def _read_xml(content: str) -> Element:
@@ -186,7 +241,7 @@ def _files(element: Element, label: str) -> dict[str, bytes]:
 def _rich_field(
     element: Element | None,
     label: str,
-    where: str,
+    where,
     *,
     pictures: bool = True,
     side: str = "after",
@@ -211,7 +266,7 @@ def _rich_field(
 
 
 def _formatted(
-    question: ParsedQuestion, element: Element | None, label: str, where: str
+    question: ParsedQuestion, element: Element | None, label: str, where
 ) -> str:
     """Sanitised HTML of a Moodle text field that holds no picture (a
     feedback, the grader information); what it loses is noted on
@@ -232,6 +287,25 @@ def _keep_one_image(
             % {"question": label, "name": extra.name}
         )
     return images[0] if images else None
+
+
+def _numbered(message: str, number: int):
+    """A `where` for `media_take`: `message` (marked with gettext_noop
+    where it is written) with its number, translated only when a note
+    needs it."""
+    return lambda: _(message) % {"number": number}
+
+
+def _RIGHT() -> str:
+    return _("the feedback for a right answer")
+
+
+def _PARTLY() -> str:
+    return _("the feedback for a partly right answer")
+
+
+def _WRONG() -> str:
+    return _("the feedback for a wrong answer")
 
 
 def _legacy_image(element: Element, label: str) -> tuple[list[ParsedImage], list[str]]:
@@ -264,7 +338,7 @@ def _parse_question(
     """One supported question; raises QuestionError. Moodle's
     `<shuffleanswers>` 0/false becomes "keep the choices in this order"."""
     text, images, notes = _rich_field(
-        element.find("questiontext"), label, _("the question text")
+        element.find("questiontext"), label, lambda: _("the question text")
     )
     legacy_images, legacy_notes = _legacy_image(element, label)
     images += legacy_images
@@ -283,22 +357,17 @@ def _parse_question(
     )
     question.image = _keep_one_image(question, images, notes, label)
     question.explanation = _formatted(
-        question, element.find("generalfeedback"), label, _("the general feedback")
+        question,
+        element.find("generalfeedback"),
+        label,
+        lambda: _("the general feedback"),
     )
     if qtype != "description":
         question.notes.extend(_points_note(element, question.points, label))
     for attribute, tag, where in (
-        ("correct_feedback", "correctfeedback", _("the feedback for a right answer")),
-        (
-            "partial_feedback",
-            "partiallycorrectfeedback",
-            _("the feedback for a partly right answer"),
-        ),
-        (
-            "incorrect_feedback",
-            "incorrectfeedback",
-            _("the feedback for a wrong answer"),
-        ),
+        ("correct_feedback", "correctfeedback", _RIGHT),
+        ("partial_feedback", "partiallycorrectfeedback", _PARTLY),
+        ("incorrect_feedback", "incorrectfeedback", _WRONG),
     ):
         markup = _formatted(question, element.find(tag), label, where)
         setattr(question, attribute, markup)
@@ -383,7 +452,7 @@ def _answer_feedback(
         question,
         answer.find("feedback"),
         label,
-        _("the feedback of answer %(number)d") % {"number": number},
+        _numbered(gettext_noop("the feedback of answer %(number)d"), number),
     )
 
 
@@ -397,15 +466,27 @@ def _choice(
     """A choice from answer `number` (its text and picture); None when it
     has neither, as Moodle ignores blank answers."""
     text, images, notes = _rich_field(
-        answer, label, _("answer %(number)d") % {"number": number}, side="before"
+        answer,
+        label,
+        _numbered(gettext_noop("answer %(number)d"), number),
+        side="before",
     )
     image = _keep_one_image(question, images, notes, label)
+    feedback = _answer_feedback(question, answer, label, number)
     if rich_is_empty(text) and image is None:
+        if fraction or not rich_is_empty(feedback):
+            question.notes.append(
+                _(
+                    "%(question)s: answer %(number)d has no text, so it was "
+                    "left out with its grade and feedback, as Moodle does."
+                )
+                % {"question": label, "number": number}
+            )
         return None
     return ParsedChoice(
         text,
         fraction > 0,
-        _answer_feedback(question, answer, label, number),
+        feedback,
         fraction=fraction,
         image=image,
     )
@@ -430,11 +511,18 @@ def _fill_multichoiceset(
     question: ParsedQuestion, element: Element, label: str
 ) -> None:
     """The all-or-nothing multiple choice plugin: answers marked with a
-    positive fraction must all be chosen, and nothing else."""
+    positive fraction must all be chosen, and nothing else. A fraction
+    that is one of Moodle's grades is kept as written; any other counts as
+    right (positive) or wrong."""
     question.kind, question.single, question.all_or_nothing = "multiple", False, True
     for number, answer in enumerate(element.findall("answer"), start=1):
-        value = parse_decimal(answer.get("fraction", "0"))
+        raw = answer.get("fraction", "0")
+        value = parse_decimal(raw)
         fraction = Decimal(100) if value is not None and value > 0 else Decimal(0)
+        try:  # one of Moodle's fractions is kept as written (Sinau's export)
+            fraction = fraction_check(raw, label)
+        except QuestionError:
+            pass  # the plugin's own 1/0: right or wrong
         choice = _choice(question, answer, fraction, label, number)
         if choice is not None:
             question.choices.append(choice)
@@ -551,7 +639,7 @@ def _fill_match(question: ParsedQuestion, element: Element, label: str) -> None:
     question.kind = "matching"
     for number, sub in enumerate(element.findall("subquestion"), start=1):
         text, images, notes = _rich_field(
-            sub, label, _("matching item %(number)d") % {"number": number}
+            sub, label, _numbered(gettext_noop("matching item %(number)d"), number)
         )
         image = _keep_one_image(question, images, notes, label)
         match = html_to_text(_child_text(sub, "answer/text"))
@@ -580,7 +668,10 @@ def _fill_essay(question: ParsedQuestion, element: Element, label: str) -> None:
     """An essay; the grader information becomes the rubric."""
     question.kind = "essay"
     question.rubric = _formatted(
-        question, element.find("graderinfo"), label, _("the grader information")
+        question,
+        element.find("graderinfo"),
+        label,
+        lambda: _("the grader information"),
     )
 
 
@@ -592,7 +683,10 @@ def _fill_ordering(question: ParsedQuestion, element: Element, label: str) -> No
     answers = sorted(_answers(element, label, check=False), key=lambda pair: pair[0])
     for number, (_fraction, answer) in enumerate(answers, start=1):
         text, images, notes = _rich_field(
-            answer, label, _("item %(number)d") % {"number": number}, side="before"
+            answer,
+            label,
+            _numbered(gettext_noop("item %(number)d"), number),
+            side="before",
         )
         image = _keep_one_image(question, images, notes, label)
         if not rich_is_empty(text) or image is not None:

@@ -318,8 +318,10 @@ def test_moodle_embedded_pictures_become_wagtail_images_with_alt_text():
     )
     assert dark.image_alt == "gelap.png"
     assert report.notes == [
+        "Moodle settings Sinau does not have were not imported (setting: "
+        "number of questions): answernumbering: 1, penalty: 1.",
         "Question 'Foto mana': the picture gelap.png has no alt text; its file "
-        "name was used. Describe the picture in the question bank."
+        "name was used. Describe the picture in the question bank.",
     ]
     assert get_image_model().objects.count() == 3
 

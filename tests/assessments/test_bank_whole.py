@@ -452,3 +452,29 @@ def test_admin_offers_the_rest_and_lists_the_refused(client):
     assert "Ditinggalkan: soal yang berisi kesalahan" in page
     assert "Soal &#x27;Rusak&#x27;: jawabannya tidak ditutup" in page
     assert Question.objects.count() == 2
+
+
+def test_a_matching_question_kept_in_order_shows_its_items_in_order():
+    import random
+
+    from assessments.services import snapshot_for
+
+    items = "".join(
+        f"<subquestion><text>Butir {n}</text><answer><text>J{n}</text></answer>"
+        "</subquestion>"
+        for n in range(8)
+    )
+    imported(
+        moodle(
+            '<question type="match"><name><text>Urut</text></name>'
+            "<questiontext><text>Pasangkan.</text></questiontext>"
+            f"<shuffleanswers>0</shuffleanswers>{items}</question>"
+        ),
+        "moodle",
+    )
+    q = Question.objects.get(name="Urut")
+    for seed in range(5):
+        shown = snapshot_for(q, shuffle_choices=True, rng=random.Random(seed))
+        assert [c["text"] for c in shown["choices"]] == [
+            f"<p>Butir {n}</p>" for n in range(8)
+        ]
