@@ -8,12 +8,17 @@ children by name, each with its full path from the top), questions by id,
 numbers written exactly, pictures embedded (Moodle XML) under a name made
 from their content, so the same picture always gets the same name.
 
-Moodle XML keeps every value the bank holds, except a numeric question's
-unit (Sinau's is display only). GIFT embeds pictures as data: URIs (its
-only way), but has no points, category descriptions, ordering questions,
-rubrics, case-sensitive short answers or all-or-nothing scoring: such
-values are left out and each is named in the notes (an ordering question
-is left out whole). Matching items' pictures are not exported in GIFT.
+Moodle XML keeps every value the bank holds: combined feedback (right,
+partly right, wrong) for every type that has it, "keep the choices in
+this order" as `<shuffleanswers>false</shuffleanswers>`, a numeric
+question's unit as its one `<unit>` (multiplier 1); only a practice
+product (Sinau's own) is left out, with a note. GIFT embeds pictures as
+data: URIs (its only way), but has no points, category descriptions,
+ordering questions, rubrics, case-sensitive short answers, all-or-nothing
+scoring, combined feedback, fixed choice order, units or matching items'
+pictures: such values are left out and each is named in the notes (an
+ordering question is left out whole), which the export page shows before
+the download.
 """
 
 from __future__ import annotations
@@ -203,18 +208,32 @@ class _MoodleWriter:
             "    <hidden>0</hidden>",
         ]
         choices = list(question.choices.all())
-        if kind in ("single", "multiple"):
-            lines.append(
-                f"    <single>{'true' if kind == 'single' else 'false'}</single>"
+        shuffle = "false" if question.keep_choice_order else "true"
+        if question.product_id:
+            self.notes.append(
+                _("%(question)s: the practice product is not exported.")
+                % {"question": _label(question)}
             )
-            lines.append("    <shuffleanswers>true</shuffleanswers>")
-            lines.append("    <answernumbering>abc</answernumbering>")
+        combined = kind in ("single", "multiple", "matching", "ordering") or any(
+            (
+                question.correct_feedback,
+                question.partial_feedback,
+                question.incorrect_feedback,
+            )
+        )
+        if combined:
             for tag, value in (
                 ("correctfeedback", question.correct_feedback),
                 ("partiallycorrectfeedback", question.partial_feedback),
                 ("incorrectfeedback", question.incorrect_feedback),
             ):
                 lines.append("    " + self._text(tag, value))
+        if kind in ("single", "multiple"):
+            lines.append(
+                f"    <single>{'true' if kind == 'single' else 'false'}</single>"
+            )
+            lines.append(f"    <shuffleanswers>{shuffle}</shuffleanswers>")
+            lines.append("    <answernumbering>abc</answernumbering>")
             for choice in choices:
                 lines.append(self._answer(choice, choice.fraction, choice.text, True))
         elif kind == "true_false":
@@ -239,6 +258,12 @@ class _MoodleWriter:
                     + f"<tolerance>{number_text(choice.tolerance)}</tolerance>"
                     "</answer>"
                 )
+            if question.numeric_unit:
+                lines.append(
+                    "    <units><unit><multiplier>1</multiplier>"
+                    f"<unit_name>{escape(question.numeric_unit)}</unit_name>"
+                    "</unit></units>"
+                )
         elif kind == "short_answer":
             lines.append(
                 f"    <usecase>{1 if question.case_sensitive else 0}</usecase>"
@@ -251,7 +276,7 @@ class _MoodleWriter:
                     + "</answer>"
                 )
         elif kind == "matching":
-            lines.append("    <shuffleanswers>true</shuffleanswers>")
+            lines.append(f"    <shuffleanswers>{shuffle}</shuffleanswers>")
             for choice in choices:
                 lines.append(
                     "    "
@@ -356,9 +381,28 @@ class _GiftWriter:
         text += _data_img(question.image, question.image_alt)
         if question.points != 1 and kind != "description":
             self._note(question, _("the points"))
+        if any(
+            (
+                question.correct_feedback,
+                question.partial_feedback,
+                question.incorrect_feedback,
+            )
+        ):
+            self._note(
+                question,
+                _("the feedback for a right, partly right or wrong answer"),
+            )
+        if question.keep_choice_order and kind in ("single", "multiple", "matching"):
+            self._note(question, _("“keep the choices in this order”"))
+        if question.numeric_unit and kind == "numeric":
+            self._note(question, _("the unit"))
+        if question.product_id:
+            self._note(question, _("the practice product"))
         head = f"::{gift_escape(question.name or str(question))}::[html]"
         head += gift_escape(text)
         if kind == "description":
+            if question.explanation:
+                self._note(question, _("the general feedback"))
             self.parts.append(head + "\n")
             self.count += 1
             return
@@ -426,6 +470,8 @@ class _GiftWriter:
                 for choice in choices
             )
         if kind == "matching":
+            if any(choice.image_id for choice in choices):
+                self._note(question, _("the pictures of the matching items"))
             return " ".join(
                 "="
                 + gift_escape(html_clean(choice.text))

@@ -21,11 +21,13 @@ class ImportForm(forms.Form):
         empty_label=_("the categories named in the file"),
     )
     skip_unsupported = forms.BooleanField(
-        label=_("Import the rest if some questions are of unsupported types"),
+        label=_(
+            "Import the rest if some questions are of unsupported types or have errors"
+        ),
         help_text=_(
-            "Unsupported questions (cloze, calculated, drag and drop…) are "
-            "listed on the result page. Without this, such a file imports "
-            "nothing."
+            "Questions of unsupported types (cloze, calculated, drag and "
+            "drop…) and questions with an error are left out whole and listed "
+            "on the result page. Without this, such a file imports nothing."
         ),
         required=False,
     )

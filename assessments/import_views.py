@@ -52,6 +52,7 @@ def import_questions(request):
             "form": form,
             "errors": job.report.get("errors", []) if job else [],
             "skipped": job.report.get("skipped", []) if job else [],
+            "importable": job.report.get("importable", 0) if job else 0,
             "header_title": _("Import questions"),
             "page_title": _("Import questions"),
             "header_icon": "upload",
@@ -92,11 +93,20 @@ def import_job(request, job_id: int):
     )
 
 
+def _confirmed(query) -> str:
+    """`query` with confirm=1, URL-encoded."""
+    query = query.copy()
+    query["confirm"] = "1"
+    return query.urlencode()
+
+
 @require_http_methods(["GET"])
 def export_questions(request):
     """Download a category and its subcategories as Moodle XML or GIFT.
     A trainer may export a category only when they may edit every question
-    in it (exports carry the answer keys)."""
+    in it (exports carry the answer keys). When the format cannot hold
+    some values (GIFT: points, combined feedback...), the page lists them
+    first, with the download link (`confirm=1`) below."""
     if not request.user.has_perm("assessments.change_question"):
         raise PermissionDenied
     form = ExportForm(request.GET or None)
@@ -117,6 +127,19 @@ def export_questions(request):
                 )
                 return redirect("questions_export")
         result = questions_export(category=category, fmt=form.cleaned_data["format"])
+        if result.notes and not request.GET.get("confirm"):
+            return TemplateResponse(
+                request,
+                "assessments/admin/export.html",
+                {
+                    "form": form,
+                    "notes": result.notes,
+                    "download": f"{request.path}?{_confirmed(request.GET)}",
+                    "header_title": _("Export questions"),
+                    "page_title": _("Export questions"),
+                    "header_icon": "download",
+                },
+            )
         content_type = (
             "application/xml" if result.filename.endswith(".xml") else "text/plain"
         )

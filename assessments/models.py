@@ -151,11 +151,35 @@ class MultipleScoring(models.TextChoices):
 
 
 # Choice.fraction: Moodle's grade fractions, in percent (100, 50, 33.33333,
-# -50, ...). Numbers of numeric answers: 15 digits, 7 after the point, so
-# every stored value reads back exactly on SQLite too (a double holds 15).
+# -50, ...). Numbers of numeric answers (Moodle keeps them as text, so any
+# size): up to 15 digits before the point (Rp 100 juta and far beyond) and
+# 15 after it, with at most NUMBER_SIGNIFICANT significant digits, so every
+# stored value reads back exactly on SQLite too (a double holds 15).
 FRACTION_DIGITS, FRACTION_PLACES = 8, 5
-NUMBER_DIGITS, NUMBER_PLACES = 15, 7
+NUMBER_DIGITS, NUMBER_PLACES = 30, 15
+NUMBER_SIGNIFICANT = 15
 NUMBER_LIMIT = Decimal(10) ** (NUMBER_DIGITS - NUMBER_PLACES)
+
+
+def number_storable(value: Decimal) -> bool:
+    """Whether `value` is stored exactly as a Choice number or tolerance:
+    finite, below NUMBER_LIMIT, at most NUMBER_PLACES decimal places and
+    NUMBER_SIGNIFICANT significant digits. Constant work whatever the
+    exponent (`adjusted()` is checked before any arithmetic)."""
+    value = Decimal(value)
+    if not value.is_finite():
+        return False
+    if value.is_zero():
+        return True
+    if value.adjusted() >= NUMBER_DIGITS - NUMBER_PLACES:
+        return False
+    if value.adjusted() < -NUMBER_PLACES:
+        return False
+    digits = value.normalize().as_tuple()
+    return (
+        len(digits.digits) <= NUMBER_SIGNIFICANT
+        and -int(digits.exponent) <= NUMBER_PLACES
+    )
 
 
 class Question(PreviewableMixin, index.Indexed, ClusterableModel):
@@ -438,8 +462,16 @@ class Choice(Orderable):
             )
         for field in ("number", "tolerance"):
             value = getattr(self, field)
-            if value is not None and abs(Decimal(value)) >= NUMBER_LIMIT:
-                raise ValidationError({field: _("This number is too large to store.")})
+            if value is not None and not number_storable(value):
+                raise ValidationError(
+                    {
+                        field: _(
+                            "This number cannot be stored exactly: at most 15 "
+                            "digits before the point, 15 after it and 15 "
+                            "significant digits."
+                        )
+                    }
+                )
 
     def save(self, *args, **kwargs):
         question = self.question if self.question_id or self.question else None
@@ -540,6 +572,7 @@ def question_panels(kind: str | None) -> list:
                     FieldPanel("image_alt"),
                 ],
             ),
+            outcome,
         ],
         QuestionKind.ESSAY: [
             FieldPanel("points"),
@@ -566,6 +599,8 @@ def question_panels(kind: str | None) -> list:
                 label=_("Pairs (leave the item empty for an extra wrong answer)"),
                 panels=[FieldPanel("text"), FieldPanel("match_text")],
             ),
+            FieldPanel("keep_choice_order"),
+            outcome,
         ],
         QuestionKind.DESCRIPTION: [],
     }

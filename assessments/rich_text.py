@@ -1,7 +1,9 @@
 """Question-bank rich text: question text, choices, feedback and
 explanations are stored as sanitised HTML (nh3, a small allowlist), so
-paragraphs, lists, bold, code blocks and links survive an import or an edit
-and nothing else can reach a trainee's page. Pictures are never inline HTML:
+paragraphs, lists, bold, underline, code blocks, links, sub- and
+superscripts (`x<sup>2</sup>`, `H<sub>2</sub>O`) and simple tables (cells
+may span rows and columns; no other attribute) survive an import or an
+edit and nothing else can reach a trainee's page. Pictures are never inline HTML:
 a question or choice carries a Wagtail image (`image`, `image_alt`).
 
 Text without any tag (typed in the admin, or an old plain-text question)
@@ -27,9 +29,39 @@ ALLOWED_TAGS = {
     "code",
     "pre",
     "a",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
 URL_SCHEMES = {"http", "https", "mailto"}
+_SCOPES = {"row", "col", "rowgroup", "colgroup"}
+
+
+def _attribute_value(element: str, attribute: str, value: str) -> str | None:
+    """A table cell's span must be a small whole number and a header's
+    scope one HTML knows; other allowed attributes pass unchanged."""
+    if attribute in ("colspan", "rowspan"):
+        return (
+            value if value.isascii() and value.isdigit() and len(value) <= 3 else None
+        )
+    if attribute == "scope":
+        return value if value in _SCOPES else None
+    return value
+
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^>]*)?/?>")
 
@@ -47,6 +79,7 @@ def html_sanitise(markup: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_attribute_value,
     ).strip()
 
 
@@ -80,6 +113,7 @@ def html_clean(value: str) -> str:
 def html_to_text(markup: str) -> str:
     """The words of stored HTML, for listings, titles and exports that need
     plain text (one line per paragraph or list item)."""
-    text = re.sub(r"<br\s*/?>|</p>|</li>|</pre>", "\n", markup or "")
+    text = re.sub(r"<br\s*/?>|</p>|</li>|</pre>|</tr>|</caption>", "\n", markup or "")
+    text = re.sub(r"</t[dh]>", " ", text)
     text = html.unescape(nh3.clean(text, tags=set()))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())

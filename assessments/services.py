@@ -195,7 +195,7 @@ def snapshot_for(
             for c in rows
             if html_to_text(c.text) and c.match_text.strip()
         ]
-        if shuffle_choices:
+        if shuffle_choices and not question.keep_choice_order:
             rng.shuffle(items)
         answers = list(dict.fromkeys(c.match_text for c in rows if c.match_text))
         rng.shuffle(answers)  # always: the order must not follow the items

@@ -28,11 +28,20 @@ class ImportFailed(Exception):
     """The file cannot be imported. `errors` lists every problem found, each
     naming the question (by its name or number) and what is wrong; nothing
     is written when this is raised. `skipped` lists questions of types
-    Sinau does not support (reported, never silently dropped)."""
+    Sinau does not support (reported, never silently dropped).
+    `importable` counts the questions that could be imported if the rest
+    were left out ("import the rest"), 0 when the file itself is wrong."""
 
-    def __init__(self, errors: list[str], skipped: list[str] | None = None):
+    def __init__(
+        self,
+        errors: list[str],
+        skipped: list[str] | None = None,
+        *,
+        importable: int = 0,
+    ):
         self.errors = errors
         self.skipped = skipped or []
+        self.importable = importable
         super().__init__("\n".join(errors))
 
 
@@ -106,7 +115,9 @@ class ParsedQuestion:
     - `case_sensitive`: short answer.
     - `single`: choice questions: one answer allowed (Moodle single=true).
     - `all_or_nothing`: multiple choice scored all or nothing.
-    - `shuffle`: whether choices are shuffled (Moodle shuffleanswers).
+    - `shuffle`: whether choices are shuffled (Moodle shuffleanswers,
+      quiz-app answer_order); False is "keep the choices in this order".
+    - `unit`: numeric: the unit shown next to the answer box.
     - `image`: a picture shown with the question.
     - `notes`: what the import changed on the way in (shown in the report).
     """
@@ -132,6 +143,7 @@ class ParsedQuestion:
     single: bool = True
     all_or_nothing: bool = False
     shuffle: bool = True
+    unit: str = ""
     image: ParsedImage | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -147,25 +159,39 @@ class ParsedCategory:
 
 @dataclass
 class ParseResult:
+    """What a parser read: the importable `questions`, the `skipped` ones
+    of unsupported types ("name (type): why"), the `refused` ones (one
+    message each, naming the question and what is wrong; none of such a
+    question is imported), the `categories` the file names and
+    `file_notes` on what the whole file loses."""
+
     questions: list[ParsedQuestion]
-    skipped: list[str] = field(default_factory=list)  # "name (type): why"
+    skipped: list[str] = field(default_factory=list)
     categories: list[ParsedCategory] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    file_notes: list[str] = field(default_factory=list)
 
     @property
     def notes(self) -> list[str]:
-        """Every question's notes, in file order."""
-        return [note for question in self.questions for note in question.notes]
+        """Notes on the whole file (`file_notes`, e.g. Moodle settings
+        Sinau has no place for), then every question's, in file order."""
+        return self.file_notes + [
+            note for question in self.questions for note in question.notes
+        ]
 
 
 def parse(
     content: bytes | str, fmt: str, *, skip_unsupported: bool = False
 ) -> ParseResult:
     """Parse `content` in format `fmt` ("moodle", "gift" or "quizapp").
-    Raises ImportFailed (nothing partial is ever returned). Questions of
+    Raises ImportFailed for a file that cannot be read at all. Questions of
     types Sinau does not support (cloze, calculated, drag and drop...) are
-    listed by name and type in `skipped`; unless `skip_unsupported`, their
-    presence fails the whole file, so nothing is imported without the
-    importer knowing what was left out."""
+    listed by name and type in `skipped`, questions with an error in
+    `refused` (each question is whole or absent: nothing of a refused
+    question is kept). Unless `skip_unsupported` ("import the rest"), any
+    of them fails the whole file (ImportFailed with the refused questions
+    as `errors`), so nothing is imported without the importer knowing
+    what was left out."""
     from . import gift, moodle_xml, quizapp
 
     parsers = {"moodle": moodle_xml.parse, "gift": gift.parse, "quizapp": quizapp.parse}
@@ -180,8 +206,16 @@ def parse(
         raise ImportFailed(
             [text_printable(error) for error in failed.errors],
             [text_printable(entry) for entry in failed.skipped],
+            importable=failed.importable,
         ) from failed
     result.skipped = [text_printable(entry) for entry in result.skipped]
+    result.refused = [text_printable(entry) for entry in result.refused]
+    if result.refused and (not skip_unsupported or not result.questions):
+        raise ImportFailed(
+            result.refused,
+            result.skipped,
+            importable=0 if skip_unsupported else len(result.questions),
+        )
     if result.skipped and not skip_unsupported:
         raise ImportFailed(
             [
@@ -197,6 +231,7 @@ def parse(
                 % {"count": len(result.skipped)}
             ],
             result.skipped,
+            importable=len(result.questions),
         )
     return result
 

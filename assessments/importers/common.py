@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..text import text_printable, text_storable
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
@@ -248,11 +249,13 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _EXPONENT = re.compile(r"[eE][+-]?0*([0-9]+)$")
 NUMBER_MAX_LENGTH = 100  # characters of a number in a file
 EXPONENT_MAX_DIGITS = 4  # 1e9999 is read; 1e10000 is refused before Decimal()
-# Numeric answers and tolerances: DecimalField(15, 7) (models.NUMBER_DIGITS,
-# NUMBER_PLACES), so 9.80665 +- 0.00001 is kept exactly:
-ANSWER_MAX_DIGITS = 15
-ANSWER_DECIMAL_PLACES = 7
-ANSWER_QUANTUM = Decimal(1).scaleb(-ANSWER_DECIMAL_PLACES)
+# Numeric answers and tolerances: DecimalField(30, 15) with at most 15
+# significant digits (models.NUMBER_DIGITS, NUMBER_PLACES,
+# NUMBER_SIGNIFICANT), so Rp 100000000 and 3.14159265 +- 0.000000005 are
+# kept exactly on both databases:
+ANSWER_MAX_DIGITS = 30
+ANSWER_DECIMAL_PLACES = 15
+ANSWER_SIGNIFICANT_DIGITS = 15
 MAX_POINTS = 1000  # AttemptQuestion.max_points is DecimalField(6, 2)
 
 
@@ -300,14 +303,15 @@ def shorten(value: str, length: int = 30) -> str:
 def out_of_range(label: str, value: str) -> str:
     """The message for a correct number or tolerance Sinau cannot store."""
     return _(
-        "%(question)s: %(value)s is out of range: a correct number or "
-        "tolerance has at most %(whole)d digits before the decimal point "
-        "and %(places)d after it."
+        "%(question)s: %(value)s cannot be stored exactly: a correct number "
+        "or tolerance has at most %(whole)d digits before the decimal point, "
+        "%(places)d after it and %(significant)d significant digits."
     ) % {
         "question": label,
         "value": shorten(value),
         "whole": ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES,
         "places": ANSWER_DECIMAL_PLACES,
+        "significant": ANSWER_SIGNIFICANT_DIGITS,
     }
 
 
@@ -332,14 +336,12 @@ def answer_number(raw: str, label: str) -> Decimal | None:
 
 
 def answer_fits(value: Decimal) -> bool:
-    """Whether `value` fits Question.numeric_answer/numeric_tolerance
-    (DecimalField(16, 4)) exactly. Constant work: `adjusted()` is checked
-    before `quantize`."""
-    return (
-        value.is_finite()
-        and value.adjusted() < ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES
-        and value == value.quantize(ANSWER_QUANTUM)
-    )
+    """Whether `value` fits Choice.number/tolerance exactly
+    (`models.number_storable`). Constant work: the exponent is checked
+    before the digits are counted."""
+    from ..models import number_storable
+
+    return number_storable(value)
 
 
 def points_from_grade(value: Decimal) -> int:
@@ -372,6 +374,44 @@ def unsupported(label: str, kind: str) -> str:
     }
 
 
+# Fields with a length limit (the model's max_length), and what the
+# message calls them.
+LENGTH_LIMITS = {
+    "name": (255, gettext_lazy("the name")),
+    "image_alt": (250, gettext_lazy("the picture's alt text")),
+    "match": (500, gettext_lazy("a matching answer")),
+    "category": (255, gettext_lazy("a category name")),
+    "unit": (20, gettext_lazy("the unit")),
+}
+
+
+def length_problems(question: ParsedQuestion, number: int) -> list[str]:
+    """Why a field would cut `question`'s text (one message per value)."""
+    label = question_label(question.name[:80], number)
+    values = [("name", question.name), ("unit", question.unit)]
+    values += [("category", name) for name in question.category_path]
+    images = [question.image] + [choice.image for choice in question.choices]
+    values += [("image_alt", image.alt) for image in images if image]
+    values += [("match", choice.match) for choice in question.choices]
+    problems = []
+    for key, value in values:
+        limit, what = LENGTH_LIMITS[key]
+        if len(value) > limit:
+            problems.append(
+                _(
+                    "%(question)s: %(what)s has %(length)d characters; at "
+                    "most %(limit)d fit, so it would be cut. Shorten it."
+                )
+                % {
+                    "question": label,
+                    "what": what,
+                    "length": len(value),
+                    "limit": limit,
+                }
+            )
+    return problems
+
+
 def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
     """Why `question` cannot be stored as it is (both databases): text with
     NUL characters or invalid Unicode, numbers beyond the model's columns,
@@ -380,6 +420,11 @@ def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
     texts = [question.name, question.text, question.category, question.explanation]
     texts += [question.rubric]
     texts += [question.true_feedback, question.false_feedback]
+    texts += [
+        question.correct_feedback,
+        question.partial_feedback,
+        question.incorrect_feedback,
+    ]
     texts += [
         part
         for choice in question.choices
@@ -410,20 +455,29 @@ def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
 def finish(
     questions: list[ParsedQuestion], skipped: list[str], errors: list[str]
 ) -> ParseResult:
-    """The parse result, or ImportFailed if anything was wrong or nothing
-    importable was found. Every question is checked to be storable here
-    (`_storage_problems`), whichever format it came from."""
+    """The parse result: `errors` (one per refused question) become its
+    `refused` list, and every question is checked to be storable here
+    (`_storage_problems`, `length_problems`), whichever format it came
+    from; a question that is not is refused whole. ImportFailed only for
+    a file with no question at all."""
+    kept = []
+    length_errors = []
     for number, question in enumerate(questions, start=1):
         label = question_label(text_printable(question.name), number)
-        errors.extend(_storage_problems(question, label))
-    if not errors and not questions:
+        problems = _storage_problems(question, label)
+        lengths = length_problems(question, number)
+        errors.extend(problems)
+        length_errors.extend(lengths)
+        if not problems and not lengths:
+            kept.append(question)
+    errors.extend(length_errors)
+    if not errors and not kept:
         if skipped:
             errors = [_("The file contains no question of a supported type.")]
         else:
             errors = [_("The file contains no questions.")]
-    if errors:
         raise ImportFailed(errors, skipped)
-    return ParseResult(questions=questions, skipped=skipped)
+    return ParseResult(questions=kept, skipped=skipped, refused=errors)
 
 
 class QuestionError(Exception):
@@ -516,28 +570,99 @@ def _attributes(tag: str) -> dict[str, str]:
     }
 
 
-def images_take(
-    raw: str, files: dict[str, bytes], label: str
+_MEDIA_TAG = re.compile(
+    r"<(audio|video|source|track|embed|object|iframe|a)\b([^>]*)>", re.IGNORECASE
+)
+_MEDIA_ATTRIBUTES = ("src", "data", "href", "poster")
+_KEPT_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W_]")
+
+
+def _has_words(markup: str) -> bool:
+    """Whether an HTML fragment holds any letter or digit outside tags."""
+    return bool(_WORDS.search(html.unescape(_TAGS.sub(" ", markup))))
+
+
+_PLAYER = re.compile(r"<(audio|video)\b[^>]*>", re.IGNORECASE)
+_ANY_MEDIA = re.compile(
+    r"<(?:img|audio|video|source|track|embed|object|iframe|a)\b", re.IGNORECASE
+)
+
+
+def _without_fallback(markup: str) -> tuple[str, list[str]]:
+    """`markup` without the text inside `<audio>`/`<video>` (shown only by
+    browsers that cannot play; the player's sources stay for
+    `media_take` to name), and that text, per player. Linear: each closing
+    tag is looked for once, and not again once missing."""
+    parts, dropped, position, lower = [], [], 0, markup.lower()
+    for match in _PLAYER.finditer(markup):
+        if match.start() < position:
+            continue
+        close = lower.find(f"</{match.group(1).lower()}", match.end())
+        if close == -1:
+            break
+        inner = markup[match.end() : close]
+        sources = "".join(re.findall(r"<(?:source|track)\b[^>]*>", inner, re.I))
+        parts += [markup[position : match.end()], sources]
+        text = plain_text(html.unescape(_TAGS.sub(" ", inner)))
+        if text:
+            dropped.append(text)
+        position = close
+    return "".join(parts) + markup[position:], dropped
+
+
+def media_take(
+    raw: str,
+    files: dict[str, bytes],
+    label: str,
+    where,
+    *,
+    pictures: bool = True,
+    side: str = "after",
 ) -> tuple[str, list, list[str]]:
-    """Take the pictures out of an HTML fragment: returns the fragment
-    without its `<img>` tags, the pictures embedded in the file
-    (`@@PLUGINFILE@@/name` with a base64 `<file name=...>`) as
-    ParsedImage, in order (a `data:image/...;base64,` URI, GIFT's way to
-    embed a picture, counts as embedded), and notes for what changed: a
-    picture without
-    alt text gets its file name as alt text; a picture at an outside
-    address or missing from the file is dropped, by name."""
+    """Take pictures, sounds, videos and links to files out of an HTML
+    fragment before it is sanitised, so none is dropped unsaid and none
+    leaves a dead link.
+
+    - `raw`: the field's HTML; `files`: the files embedded with it
+      (Moodle's base64 `<file name=...>`, by name; a `data:image/...`
+      URI, GIFT's way, counts as embedded); `label`: the question, and
+      `where`: the field ("the general feedback", or a function giving
+      it, called only when there is something to note).
+    - `pictures`: whether the field can keep pictures (the question and
+      its answers can; feedback cannot). Sinau shows a field's picture
+      after the text (`side="after"`, the question) or before it
+      (`side="before"`, an answer).
+
+    Returns the fragment without its `<img>`, `<audio>`, `<video>`,
+    `<source>`, `<embed>`, `<object>`, `<iframe>` tags and without links
+    to files or to pages of the old site (their text is kept), the
+    pictures kept (ParsedImage, in order) and one note for each value
+    changed or left out: a picture without alt text (its file name is
+    used), a picture outside the file, not a picture Sinau can show, in a
+    field that cannot hold one or moved out of its sentence, every other
+    file or link removed, and every embedded file the text never uses."""
+    if not files and not _ANY_MEDIA.search(raw or ""):
+        return raw or "", [], []  # the common case, in one search
     from urllib.parse import unquote
 
     from .base import ParsedImage
 
     images: list[ParsedImage] = []
     notes: list[str] = []
+    used: set[str] = set()
+    first: list[int] = []  # where the first kept picture stood in `raw`
+    values = {"question": label, "where": where() if callable(where) else where}
 
-    def take(match: re.Match) -> str:
+    def file_name(src: str) -> str:
+        if src.startswith(PLUGINFILE):
+            return unquote(src[len(PLUGINFILE) :]).split("?", 1)[0]
+        return ""
+
+    def take_picture(match: re.Match) -> str:
         attributes = _attributes(match.group(0))
         src = attributes.get("src", "")
-        name = unquote(src[len(PLUGINFILE) :]) if src.startswith(PLUGINFILE) else ""
+        name = file_name(src)
         inline = _DATA_URI.match(src)
         if inline:  # GIFT's way to embed a picture: a data: URI
             name = f"picture-{len(images) + 1}.{inline.group(1).lower()}"
@@ -545,23 +670,37 @@ def images_take(
                 files[name] = base64.b64decode(inline.group(2), validate=True)
             except (binascii.Error, ValueError):
                 files[name] = b""
+        used.add(name)
+        shown = shorten(name or src or "?", 60)
         if not name or name not in files:
             notes.append(
                 _(
-                    "%(question)s: the picture %(src)s is not in the file and "
-                    "was left out."
+                    "%(question)s: the picture %(src)s in %(where)s is not in "
+                    "the file and was left out."
                 )
-                % {"question": label, "src": shorten(src or "?", 60)}
+                % {**values, "src": shown}
             )
             return ""
         if not _is_picture(files[name]):
-            raise QuestionError(
+            notes.append(
                 _(
-                    "%(question)s: the embedded file %(name)s is not a picture "
-                    "Sinau can show (PNG, JPEG, GIF or WebP)."
+                    "%(question)s: the embedded file %(name)s in %(where)s is "
+                    "not a picture Sinau can show (PNG, JPEG, GIF or WebP) and "
+                    "was left out."
                 )
-                % {"question": label, "name": shorten(name, 60)}
+                % {**values, "name": shown}
             )
+            return ""
+        if not pictures:
+            notes.append(
+                _(
+                    "%(question)s: the picture %(name)s in %(where)s was left "
+                    "out: Sinau shows pictures only with the question and its "
+                    "answers."
+                )
+                % {**values, "name": shown}
+            )
+            return ""
         alt = plain_text(attributes.get("alt", ""))
         if not alt:
             alt = name
@@ -573,10 +712,82 @@ def images_take(
                 )
                 % {"question": label, "name": name}
             )
+        if not images:
+            first.extend(match.span())
         images.append(ParsedImage(name=name, data=files[name], alt=alt))
         return ""
 
-    return _IMG.sub(take, raw or ""), images, notes
+    def take_media(match: re.Match) -> str:
+        tag = match.group(1).lower()
+        attributes = _attributes("<img" + match.group(2))
+        for key in _MEDIA_ATTRIBUTES:
+            src = attributes.get(key, "").strip()
+            if not src or (tag == "a" and _KEPT_LINK.match(src)):
+                continue
+            name = file_name(src)
+            used.add(name)
+            if name or src.lower().startswith("data:"):
+                message = _(
+                    "%(question)s: the file %(name)s in %(where)s was left out "
+                    "(Sinau imports only pictures: PNG, JPEG, GIF or WebP); "
+                    "nothing links to it."
+                )
+            elif tag == "a":
+                message = _(
+                    "%(question)s: the link to %(name)s in %(where)s points "
+                    "into the old site and was removed; its text was kept."
+                )
+            else:
+                message = _(
+                    "%(question)s: the sound, video or page %(name)s in "
+                    "%(where)s was left out (Sinau shows none in questions)."
+                )
+            notes.append(message % {**values, "name": shorten(name or src, 60)})
+            if tag == "a":
+                return ""  # the link goes; its text stays
+        return "" if tag != "a" else match.group(0)
+
+    markup, fallbacks = _without_fallback(_IMG.sub(take_picture, raw or ""))
+    for text in fallbacks:
+        notes.append(
+            _(
+                "%(question)s: the text “%(text)s” in %(where)s, shown only "
+                "where a sound or video cannot play, was left out with it."
+            )
+            % {**values, "text": shorten(text, 60)}
+        )
+    markup = _MEDIA_TAG.sub(take_media, markup)
+    markup = re.sub(
+        r"</(?:audio|video|source|track|embed|object|iframe)\s*>",
+        "",
+        markup,
+        flags=re.IGNORECASE,
+    )
+    if images:
+        before, after = (raw or "")[: first[0]], (raw or "")[first[1] :]
+        if _has_words(after if side == "after" else before):
+            message = (
+                _(
+                    "%(question)s: the picture %(name)s stood inside the text "
+                    "of %(where)s; Sinau shows it after the text."
+                )
+                if side == "after"
+                else _(
+                    "%(question)s: the picture %(name)s stood inside the text "
+                    "of %(where)s; Sinau shows it before the text."
+                )
+            )
+            notes.append(message % {**values, "name": images[0].name})
+    for name in files:
+        if name not in used:
+            notes.append(
+                _(
+                    "%(question)s: the file %(name)s attached to %(where)s is "
+                    "not used in its text and was left out."
+                )
+                % {**values, "name": shorten(name, 60)}
+            )
+    return markup, images, notes
 
 
 def _is_picture(data: bytes) -> bool:

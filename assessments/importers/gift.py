@@ -25,7 +25,7 @@ break.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ from .common import (
     check_tolerance,
     finish,
     fraction_check,
-    images_take,
+    media_take,
     plain_text,
     question_label,
     rich_is_empty,
@@ -89,6 +89,7 @@ class _Source:
     text: str
     answers: str | None
     label: str
+    notes: list[str] = field(default_factory=list)
 
 
 def parse(content: str) -> ParseResult:
@@ -163,23 +164,30 @@ def _split_format(text: str, default: str) -> tuple[str, str]:
     return match.group(1).lower(), text[match.end() :].strip()
 
 
-def _rich(text: str, default_fmt: str) -> str:
-    """Sanitised HTML of a GIFT text (its own `[format]` or `default_fmt`)."""
-    fmt, text = _split_format(text, default_fmt)
-    return rich_text(_restore(text), fmt)
+def _rich(text: str, source: _Source, where: str) -> str:
+    """Sanitised HTML of a GIFT text that holds no picture (a feedback;
+    its own `[format]` or the question's); what it loses (pictures,
+    sounds, links to files) is noted on `source`."""
+    fmt, text = _split_format(text, source.fmt)
+    raw = _restore(text)
+    if fmt in ("html", "moodle"):
+        raw, _images, notes = media_take(raw, {}, source.label, where, pictures=False)
+        source.notes.extend(notes)
+    return rich_text(raw, fmt)
 
 
 def _rich_picture(
-    text: str, default_fmt: str, label: str
+    text: str, default_fmt: str, label: str, where: str, side: str = "after"
 ) -> tuple[str, ParsedImage | None, list[str]]:
     """Sanitised HTML of a GIFT text, the picture it embeds (an `<img>`
     with a `data:image/...;base64,` URI, in html or moodle format) and
-    notes on what was changed or left out."""
+    notes on what was changed or left out (`where` names the field,
+    `side` where Sinau shows its picture, see `common.media_take`)."""
     fmt, text = _split_format(text, default_fmt)
     raw = _restore(text)
     images, notes = [], []
     if fmt in ("html", "moodle"):
-        raw, images, notes = images_take(raw, {}, label)
+        raw, images, notes = media_take(raw, {}, label, where, side=side)
     markup = rich_text(raw, fmt)
     if images or notes:
         markup = re.sub(r"<p>\s*</p>", "", markup).strip()
@@ -241,10 +249,16 @@ def _parse_question(text: str, number: int, line: int) -> ParsedQuestion | str:
     if answers is not None:
         separator = answers.rfind("####")
         if separator != -1:
-            explanation = _rich(answers[separator + 4 :], source.fmt)
+            explanation = _rich(
+                answers[separator + 4 :], source, _("the general feedback")
+            )
             answers = answers[:separator].strip()
     kind = "description" if answers is None else _kind(answers)
-    question_html, image, notes = _rich_picture(source.text, source.fmt, source.label)
+    question_html, image, notes = _rich_picture(
+        source.text, source.fmt, source.label, _("the question text")
+    )
+    notes = notes + source.notes
+    source.notes.clear()
     if rich_is_empty(question_html) and image is None:
         raise QuestionError(
             _("%(question)s: the question text is empty.") % {"question": source.label}
@@ -267,6 +281,7 @@ def _parse_question(text: str, number: int, line: int) -> ParsedQuestion | str:
     }.get(kind)
     if fill:
         fill(question, answers, source)
+    question.notes.extend(source.notes)
     return question
 
 
@@ -324,23 +339,43 @@ def _answer_parts(answers: str, source: _Source) -> list[tuple[str, Decimal, str
 
 def _fill_choices(question: ParsedQuestion, answers: str, source: _Source) -> None:
     """Single choice when an answer is marked `=`, multiple choice
-    otherwise (Moodle's rule); every answer keeps its grade."""
+    otherwise (Moodle's rule); every answer keeps its grade. As in Moodle,
+    which reads `~=right` as `~` then `=right`, a blank answer is not an
+    answer: it is left out (with a note when it carried a grade or a
+    feedback)."""
     parts = _answer_parts(answers, source)
     question.single = any(marker == "=" for marker, _weight, _body in parts)
     question.kind = "single" if question.single else "multiple"
-    for _marker, weight, answer in parts:
+    for number, (_marker, weight, answer) in enumerate(parts, start=1):
         text, _hash, feedback = answer.partition("#")
-        choice_text, image, notes = _rich_picture(text, source.fmt, source.label)
+        choice_text, image, notes = _rich_picture(
+            text,
+            source.fmt,
+            source.label,
+            _("answer %(number)d") % {"number": number},
+            side="before",
+        )
         question.notes.extend(notes)
         if rich_is_empty(choice_text) and image is None:
-            raise QuestionError(
-                _("%(question)s: an answer is empty.") % {"question": source.label}
-            )
+            if weight or plain_text(_restore(feedback)):
+                question.notes.append(
+                    _(
+                        "%(question)s: answer %(number)d has no text, so it "
+                        "was left out with its grade and feedback, as Moodle "
+                        "does."
+                    )
+                    % {"question": source.label, "number": number}
+                )
+            continue
         question.choices.append(
             ParsedChoice(
                 choice_text,
                 weight > 0,
-                _rich(feedback, source.fmt),
+                _rich(
+                    feedback,
+                    source,
+                    _("the feedback of answer %(number)d") % {"number": number},
+                ),
                 fraction=weight,
                 image=image,
             )
@@ -353,8 +388,16 @@ def _fill_true_false(question: ParsedQuestion, answers: str, source: _Source) ->
     the second for a right one (Moodle's rule)."""
     value, *feedback = answers.split("#")
     question.true_false_answer = _TRUE_FALSE[_restore(value).upper()]
-    wrong = _rich(feedback[0], source.fmt) if feedback else ""
-    right = _rich(feedback[1], source.fmt) if len(feedback) > 1 else ""
+    wrong = (
+        _rich(feedback[0], source, _("the feedback for a wrong answer"))
+        if feedback
+        else ""
+    )
+    right = (
+        _rich(feedback[1], source, _("the feedback for a right answer"))
+        if len(feedback) > 1
+        else ""
+    )
     if question.true_false_answer:
         question.true_feedback, question.false_feedback = right, wrong
     else:
@@ -364,16 +407,18 @@ def _fill_true_false(question: ParsedQuestion, answers: str, source: _Source) ->
 def _fill_short_answer(question: ParsedQuestion, answers: str, source: _Source) -> None:
     """Accepted answers (`=text`, `=%50%text`), case-insensitive as in
     Moodle's GIFT; `*` in an answer is a wildcard."""
-    for _marker, weight, answer in _answer_parts(answers, source):
+    parts = _answer_parts(answers, source)
+    for number, (_marker, weight, answer) in enumerate(parts, start=1):
         text, _hash, feedback = answer.partition("#")
         value = plain_text(_restore(text))
         if not value:
             raise QuestionError(
                 _("%(question)s: an answer is empty.") % {"question": source.label}
             )
+        where = _("the feedback of answer %(number)d") % {"number": number}
         question.choices.append(
             ParsedChoice(
-                value, weight > 0, _rich(feedback, source.fmt), fraction=weight
+                value, weight > 0, _rich(feedback, source, where), fraction=weight
             )
         )
     check_accepted(question.choices, source.label)
@@ -390,7 +435,7 @@ def _fill_matching(question: ParsedQuestion, answers: str, source: _Source) -> N
             )
         question.choices.append(
             ParsedChoice(
-                _rich(item, source.fmt),
+                _rich(item, source, _("a matching item")),
                 bool(item.strip()),
                 match=plain_text(_restore(match)),
             )
@@ -410,15 +455,16 @@ def _fill_numeric(question: ParsedQuestion, answers: str, source: _Source) -> No
     parts = [part for part in answers.split("=") if part.strip()]
     if not parts:
         raise QuestionError(_("%(question)s: no numeric answer.") % {"question": label})
-    for part in parts:
+    for number, part in enumerate(parts, start=1):
         weight, body = _weighted(part, Decimal(100), label)
         raw, _hash, feedback = body.partition("#")
         value, tolerance = _numeric_value(_restore(raw), label)
+        where = _("the feedback of answer %(number)d") % {"number": number}
         question.choices.append(
             ParsedChoice(
                 _restore(raw).strip(),
                 weight > 0,
-                _rich(feedback, source.fmt),
+                _rich(feedback, source, where),
                 fraction=weight,
                 value=value,
                 tolerance=tolerance,
@@ -429,7 +475,11 @@ def _fill_numeric(question: ParsedQuestion, answers: str, source: _Source) -> No
             ParsedChoice(
                 "*",
                 False,
-                _rich(wrong.partition("#")[2], source.fmt),
+                _rich(
+                    wrong.partition("#")[2],
+                    source,
+                    _("the feedback for any other number"),
+                ),
                 fraction=Decimal(0),
             )
         )

@@ -89,6 +89,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 job.report = {
                     "categories": report.categories,
                     "skipped": report.skipped,
+                    "refused": report.refused,
                     "notes": report.notes,
                     "names": report.names[:NAMES_SHOWN],
                     "errors": [],
@@ -99,6 +100,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             job.report = {
                 "errors": failed.errors,
                 "skipped": failed.skipped,
+                "importable": failed.importable,
                 "notes": [],
                 "names": [],
                 "categories": [],

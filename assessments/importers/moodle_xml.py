@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .base import (
     ImportFailed,
@@ -29,6 +31,7 @@ from .base import (
 )
 from .common import (
     MAX_POINTS,
+    PLUGINFILE,
     QuestionError,
     answer_number,
     category_path,
@@ -38,8 +41,8 @@ from .common import (
     finish,
     fraction_check,
     html_to_text,
-    images_take,
     is_huge_number,
+    media_take,
     parse_decimal,
     plain_text,
     points_from_grade,
@@ -77,6 +80,7 @@ def parse(content: str) -> ParseResult:
     categories: list[ParsedCategory] = []
     path: tuple[str, ...] = ()
     number = 0
+    unread: dict[str, int] = {}
     for element in root.findall("question"):
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
@@ -104,9 +108,62 @@ def parse(content: str) -> ParseResult:
         question.category_path = path
         question.category = path[-1] if path else ""
         questions.append(question)
+        for tag in _unread_settings(element):
+            unread[tag] = unread.get(tag, 0) + 1
     result = finish(questions, skipped, errors)
     result.categories = categories
+    if unread:
+        result.file_notes.append(
+            _(
+                "Moodle settings Sinau does not have were not imported "
+                "(setting: number of questions): %(settings)s."
+            )
+            % {
+                "settings": ", ".join(
+                    f"{tag}: {count}" for tag, count in sorted(unread.items())
+                )
+            }
+        )
     return result
+
+
+# What the parser reads of a question; any other child with a value is a
+# Moodle setting Sinau has no place for, named once per file in the report.
+READ_TAGS = frozenset(
+    {
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "shuffleanswers",
+        "correctfeedback",
+        "partiallycorrectfeedback",
+        "incorrectfeedback",
+        "single",
+        "answer",
+        "usecase",
+        "subquestion",
+        "graderinfo",
+        "units",
+        "image",
+        "image_base64",
+    }
+)
+_SETTING_DEFAULTS = {"hidden": "0", "idnumber": ""}
+
+
+def _unread_settings(element: Element) -> list[str]:
+    """The children of a question the parser does not read that hold a
+    value (text anywhere inside; `<hidden>0</hidden>` is Sinau's own
+    behaviour and not counted)."""
+    found = []
+    for child in element:
+        if child.tag in READ_TAGS or not isinstance(child.tag, str):
+            continue
+        value = "".join(child.itertext()).strip()
+        if value and value != _SETTING_DEFAULTS.get(child.tag):
+            found.append(child.tag)
+    return found
 
 
 def _read_xml(content: str) -> Element:
@@ -182,14 +239,25 @@ def _files(element: Element, label: str) -> dict[str, bytes]:
 
 
 def _rich_field(
-    element: Element | None, label: str
+    element: Element | None,
+    label: str,
+    where,
+    *,
+    pictures: bool = True,
+    side: str = "after",
 ) -> tuple[str, list[ParsedImage], list[str]]:
     """A Moodle text field (`<x format="..."><text>...</text><file/>`) as
-    sanitised HTML, the pictures it embeds and notes about them."""
+    sanitised HTML, the pictures it embeds and notes on what was changed
+    or left out (see `common.media_take`; `where` names the field)."""
     if element is None:
         return "", [], []
-    markup, images, notes = images_take(
-        _child_text(element, "text"), _files(element, label), label
+    markup, images, notes = media_take(
+        _child_text(element, "text"),
+        _files(element, label),
+        label,
+        where,
+        pictures=pictures,
+        side=side,
     )
     markup = rich_text(markup, element.get("format", "html"))
     if images or notes:  # a paragraph that only held a picture
@@ -197,9 +265,14 @@ def _rich_field(
     return markup, images, notes
 
 
-def _formatted(element: Element, path: str, label: str = "") -> str:
-    """Sanitised HTML of a Moodle text field with no pictures kept."""
-    markup, _images, _notes = _rich_field(element.find(path), label)
+def _formatted(
+    question: ParsedQuestion, element: Element | None, label: str, where
+) -> str:
+    """Sanitised HTML of a Moodle text field that holds no picture (a
+    feedback, the grader information); what it loses is noted on
+    `question`."""
+    markup, _images, notes = _rich_field(element, label, where, pictures=False)
+    question.notes.extend(notes)
     return markup
 
 
@@ -216,11 +289,60 @@ def _keep_one_image(
     return images[0] if images else None
 
 
+def _numbered(message: str, number: int):
+    """A `where` for `media_take`: `message` (marked with gettext_noop
+    where it is written) with its number, translated only when a note
+    needs it."""
+    return lambda: _(message) % {"number": number}
+
+
+def _RIGHT() -> str:
+    return _("the feedback for a right answer")
+
+
+def _PARTLY() -> str:
+    return _("the feedback for a partly right answer")
+
+
+def _WRONG() -> str:
+    return _("the feedback for a wrong answer")
+
+
+def _legacy_image(element: Element, label: str) -> tuple[list[ParsedImage], list[str]]:
+    """Moodle 1.x's question picture: `<image>name</image>` with its bytes
+    in `<image_base64>` (shown after the text, as Moodle 2 converts it), or
+    a note when the file does not carry it."""
+    import base64
+    import binascii
+
+    name = _child_text(element, "image").strip()
+    data = "".join(_child_text(element, "image_base64").split())
+    if not name and not data:
+        return [], []
+    name = name.replace("\\", "/").rsplit("/", 1)[-1] or "image"
+    try:
+        decoded = base64.b64decode(data, validate=True) if data else b""
+    except (binascii.Error, ValueError):
+        decoded = b""
+    markup = f'<img src="{PLUGINFILE}{quote(name)}">'
+    files = {name: decoded} if decoded else {}
+    _markup, images, notes = media_take(
+        markup, files, label, _("the question picture (<image>)")
+    )
+    return images, notes
+
+
 def _parse_question(
     element: Element, qtype: str, name: str, label: str
 ) -> ParsedQuestion:
-    """One supported question; raises QuestionError."""
-    text, images, notes = _rich_field(element.find("questiontext"), label)
+    """One supported question; raises QuestionError. Moodle's
+    `<shuffleanswers>` 0/false becomes "keep the choices in this order"."""
+    text, images, notes = _rich_field(
+        element.find("questiontext"), label, lambda: _("the question text")
+    )
+    legacy_images, legacy_notes = _legacy_image(element, label)
+    images += legacy_images
+    notes += legacy_notes
     if rich_is_empty(text) and not images:
         raise QuestionError(
             _("%(question)s: the question text is empty.") % {"question": label}
@@ -229,17 +351,26 @@ def _parse_question(
         kind="",
         name=name or short_name(text) or (images[0].alt if images else ""),
         text=text,
-        explanation=_formatted(element, "generalfeedback", label),
         points=0 if qtype == "description" else _points(element, label),
         shuffle=_child_text(element, "shuffleanswers").strip().lower()
         not in ("0", "false"),
     )
     question.image = _keep_one_image(question, images, notes, label)
+    question.explanation = _formatted(
+        question,
+        element.find("generalfeedback"),
+        label,
+        lambda: _("the general feedback"),
+    )
     if qtype != "description":
         question.notes.extend(_points_note(element, question.points, label))
-    question.correct_feedback = _formatted(element, "correctfeedback", label)
-    question.partial_feedback = _formatted(element, "partiallycorrectfeedback", label)
-    question.incorrect_feedback = _formatted(element, "incorrectfeedback", label)
+    for attribute, tag, where in (
+        ("correct_feedback", "correctfeedback", _RIGHT),
+        ("partial_feedback", "partiallycorrectfeedback", _PARTLY),
+        ("incorrect_feedback", "incorrectfeedback", _WRONG),
+    ):
+        markup = _formatted(question, element.find(tag), label, where)
+        setattr(question, attribute, markup)
     fill = {
         "multichoice": _fill_multichoice,
         "multichoiceset": _fill_multichoiceset,
@@ -313,24 +444,49 @@ def _answer_raw(answer: Element) -> str:
     return html_to_text(raw)
 
 
-def _answer_feedback(answer: Element, label: str) -> str:
-    """Sanitised HTML of an answer's feedback."""
-    return _formatted(answer, "feedback", label)
+def _answer_feedback(
+    question: ParsedQuestion, answer: Element, label: str, number: int
+) -> str:
+    """Sanitised HTML of the feedback of answer `number` (from 1)."""
+    return _formatted(
+        question,
+        answer.find("feedback"),
+        label,
+        _numbered(gettext_noop("the feedback of answer %(number)d"), number),
+    )
 
 
 def _choice(
-    question: ParsedQuestion, answer: Element, fraction: Decimal, label: str
+    question: ParsedQuestion,
+    answer: Element,
+    fraction: Decimal,
+    label: str,
+    number: int,
 ) -> ParsedChoice | None:
-    """A choice from an `<answer>` (its text and picture); None when it has
-    neither, as Moodle ignores blank answers."""
-    text, images, notes = _rich_field(answer, label)
+    """A choice from answer `number` (its text and picture); None when it
+    has neither, as Moodle ignores blank answers."""
+    text, images, notes = _rich_field(
+        answer,
+        label,
+        _numbered(gettext_noop("answer %(number)d"), number),
+        side="before",
+    )
     image = _keep_one_image(question, images, notes, label)
+    feedback = _answer_feedback(question, answer, label, number)
     if rich_is_empty(text) and image is None:
+        if fraction or not rich_is_empty(feedback):
+            question.notes.append(
+                _(
+                    "%(question)s: answer %(number)d has no text, so it was "
+                    "left out with its grade and feedback, as Moodle does."
+                )
+                % {"question": label, "number": number}
+            )
         return None
     return ParsedChoice(
         text,
         fraction > 0,
-        _answer_feedback(answer, label),
+        feedback,
         fraction=fraction,
         image=image,
     )
@@ -344,8 +500,8 @@ def _fill_multichoice(question: ParsedQuestion, element: Element, label: str) ->
         "0",
     )
     question.kind = "single" if question.single else "multiple"
-    for fraction, answer in _answers(element, label):
-        choice = _choice(question, answer, fraction, label)
+    for number, (fraction, answer) in enumerate(_answers(element, label), start=1):
+        choice = _choice(question, answer, fraction, label, number)
         if choice is not None:
             question.choices.append(choice)
     check_choices(question.choices, label)
@@ -355,12 +511,19 @@ def _fill_multichoiceset(
     question: ParsedQuestion, element: Element, label: str
 ) -> None:
     """The all-or-nothing multiple choice plugin: answers marked with a
-    positive fraction must all be chosen, and nothing else."""
+    positive fraction must all be chosen, and nothing else. A fraction
+    that is one of Moodle's grades is kept as written; any other counts as
+    right (positive) or wrong."""
     question.kind, question.single, question.all_or_nothing = "multiple", False, True
-    for answer in element.findall("answer"):
-        value = parse_decimal(answer.get("fraction", "0"))
+    for number, answer in enumerate(element.findall("answer"), start=1):
+        raw = answer.get("fraction", "0")
+        value = parse_decimal(raw)
         fraction = Decimal(100) if value is not None and value > 0 else Decimal(0)
-        choice = _choice(question, answer, fraction, label)
+        try:  # one of Moodle's fractions is kept as written (Sinau's export)
+            fraction = fraction_check(raw, label)
+        except QuestionError:
+            pass  # the plugin's own 1/0: right or wrong
+        choice = _choice(question, answer, fraction, label, number)
         if choice is not None:
             question.choices.append(choice)
     check_choices(question.choices, label)
@@ -375,7 +538,7 @@ def _fill_truefalse(question: ParsedQuestion, element: Element, label: str) -> N
         value = _answer_raw(answer).lower()
         if value not in ("true", "false"):
             value = "true" if position == 0 else "false"
-        feedback = _answer_feedback(answer, label)
+        feedback = _answer_feedback(question, answer, label, position + 1)
         if value == "true":
             question.true_feedback = feedback
         else:
@@ -390,13 +553,12 @@ def _fill_numerical(question: ParsedQuestion, element: Element, label: str) -> N
     """Every answer with its tolerance, credit and feedback; `*` matches
     any other number."""
     question.kind = "numeric"
-    for fraction, answer in _answers(element, label):
+    for number, (fraction, answer) in enumerate(_answers(element, label), start=1):
         raw = _answer_raw(answer)
+        feedback = _answer_feedback(question, answer, label, number)
         if raw == "*":
             question.choices.append(
-                ParsedChoice(
-                    "*", False, _answer_feedback(answer, label), fraction=fraction
-                )
+                ParsedChoice("*", False, feedback, fraction=fraction)
             )
             continue
         value = answer_number(raw, label)
@@ -412,7 +574,7 @@ def _fill_numerical(question: ParsedQuestion, element: Element, label: str) -> N
             ParsedChoice(
                 raw,
                 fraction > 0,
-                _answer_feedback(answer, label),
+                feedback,
                 fraction=fraction,
                 value=value,
                 tolerance=tolerance,
@@ -423,11 +585,30 @@ def _fill_numerical(question: ParsedQuestion, element: Element, label: str) -> N
         raise QuestionError(_("%(question)s: no correct answer.") % {"question": label})
     question.numeric_answer = full[0].value
     question.numeric_tolerance = full[0].tolerance or Decimal(0)
-    if element.find("units/unit") is not None:
-        question.notes.append(
-            _("%(question)s: units are not imported; only the numbers are.")
-            % {"question": label}
-        )
+    _units(question, element, label)
+
+
+def _units(question: ParsedQuestion, element: Element, label: str) -> None:
+    """The first `<unit>` worth 1 (multiplier 1) is the question's unit,
+    shown next to the answer box; any other unit is named in a note (Sinau
+    reads numbers only, so "5 km" is not "5000 m")."""
+    for unit in element.findall("units/unit"):
+        name = plain_text(_child_text(unit, "unit_name"))
+        multiplier = parse_decimal(_child_text(unit, "multiplier").strip() or "1")
+        if name and multiplier == 1 and not question.unit:
+            question.unit = name
+        elif name:
+            question.notes.append(
+                _(
+                    "%(question)s: the unit %(unit)s (multiplier %(multiplier)s) "
+                    "is not imported; Sinau shows one unit and reads numbers only."
+                )
+                % {
+                    "question": label,
+                    "unit": shorten(name),
+                    "multiplier": shorten(_child_text(unit, "multiplier")),
+                }
+            )
 
 
 def _fill_shortanswer(question: ParsedQuestion, element: Element, label: str) -> None:
@@ -438,14 +619,14 @@ def _fill_shortanswer(question: ParsedQuestion, element: Element, label: str) ->
         "1",
         "true",
     )
-    for fraction, answer in _answers(element, label):
+    for number, (fraction, answer) in enumerate(_answers(element, label), start=1):
         raw = _answer_raw(answer)
         if raw:
             question.choices.append(
                 ParsedChoice(
                     raw,
                     fraction > 0,
-                    _answer_feedback(answer, label),
+                    _answer_feedback(question, answer, label, number),
                     fraction=fraction,
                 )
             )
@@ -456,8 +637,10 @@ def _fill_match(question: ParsedQuestion, element: Element, label: str) -> None:
     """Pairs of `<subquestion>` (the item, HTML) and its `<answer>` (plain
     text); a subquestion without text adds a wrong answer only."""
     question.kind = "matching"
-    for sub in element.findall("subquestion"):
-        text, images, notes = _rich_field(sub, label)
+    for number, sub in enumerate(element.findall("subquestion"), start=1):
+        text, images, notes = _rich_field(
+            sub, label, _numbered(gettext_noop("matching item %(number)d"), number)
+        )
         image = _keep_one_image(question, images, notes, label)
         match = html_to_text(_child_text(sub, "answer/text"))
         if not match:
@@ -484,7 +667,12 @@ def _fill_description(question: ParsedQuestion, element: Element, label: str) ->
 def _fill_essay(question: ParsedQuestion, element: Element, label: str) -> None:
     """An essay; the grader information becomes the rubric."""
     question.kind = "essay"
-    question.rubric = _formatted(element, "graderinfo", label)
+    question.rubric = _formatted(
+        question,
+        element.find("graderinfo"),
+        label,
+        lambda: _("the grader information"),
+    )
 
 
 def _fill_ordering(question: ParsedQuestion, element: Element, label: str) -> None:
@@ -493,10 +681,16 @@ def _fill_ordering(question: ParsedQuestion, element: Element, label: str) -> No
     order when the fractions say nothing."""
     question.kind = "ordering"
     answers = sorted(_answers(element, label, check=False), key=lambda pair: pair[0])
-    for _fraction, answer in answers:
-        text, _images, _notes = _rich_field(answer, label)
-        if not rich_is_empty(text):
-            question.choices.append(ParsedChoice(text))
+    for number, (_fraction, answer) in enumerate(answers, start=1):
+        text, images, notes = _rich_field(
+            answer,
+            label,
+            _numbered(gettext_noop("item %(number)d"), number),
+            side="before",
+        )
+        image = _keep_one_image(question, images, notes, label)
+        if not rich_is_empty(text) or image is not None:
+            question.choices.append(ParsedChoice(text, image=image))
     if len(question.choices) < 2:
         raise QuestionError(
             _("%(question)s: needs at least two items to order.") % {"question": label}

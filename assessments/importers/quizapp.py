@@ -210,6 +210,7 @@ def _question(
             question.category = sub[0]
     if model == "mcquestion":
         _fill_choices(question, answers, name)
+        _answer_order(question, fields)
     elif model == "tf_question":
         _fill_true_false(question, fields, name)
     return question
@@ -266,6 +267,17 @@ def _fill_choices(
     # correct answer and nothing else is chosen
     question.single = correct == 1
     question.all_or_nothing = correct != 1
+
+
+def _answer_order(question: ParsedQuestion, fields: dict[str, Any]) -> None:
+    """quiz-app's `answer_order`: "none" shows the answers as entered and
+    "content" sorted by their text, both in a fixed order ("keep the
+    choices in this order"); "random" (or none given) shuffles them."""
+    order = str(fields.get("answer_order") or "").strip().lower()
+    if order == "content":
+        question.choices.sort(key=lambda choice: choice.text)
+    if order in ("none", "content"):
+        question.shuffle = False
 
 
 def _fill_true_false(

@@ -9,12 +9,11 @@ from decimal import Decimal
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..models import Choice, MultipleScoring, Question, QuestionCategory
 from ..rich_text import html_clean
 from .base import ImportFailed, ParsedImage, ParsedQuestion, ParseResult
-from .common import question_label
+from .common import LENGTH_LIMITS, length_problems
 
 BATCH_SIZE = 500
 
@@ -23,15 +22,17 @@ BATCH_SIZE = 500
 class ImportReport:
     """What an import wrote: `created` questions, the paths of the
     `categories` they went to ("A / Child"), `skipped` entries (unsupported
-    questions, "name (type): why"), `notes` (values changed on the way in,
-    e.g. a picture given its file name as alt text) and `names` (the
-    questions, in file order, for the result page)."""
+    questions, "name (type): why"), `refused` questions (left out for an
+    error, one message each), `notes` (values changed or left out on the
+    way in, e.g. a picture given its file name as alt text) and `names`
+    (the questions, in file order, for the result page)."""
 
     created: int
     categories: list[str]
     skipped: list[str]
     notes: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
 
 def questions_import(
@@ -92,6 +93,7 @@ def questions_import(
         skipped=result.skipped,
         notes=result.notes,
         names=[parsed.name for parsed in result.questions],
+        refused=result.refused,
     )
 
 
@@ -158,6 +160,8 @@ def _question(
         true_feedback=parsed.true_feedback,
         false_feedback=parsed.false_feedback,
         case_sensitive=parsed.case_sensitive,
+        keep_choice_order=not parsed.shuffle,
+        numeric_unit=parsed.unit,
         rubric=parsed.rubric,
         source=source[:255],
     )
@@ -213,49 +217,25 @@ def _image(parsed: ParsedImage | None, created_files):
     return image
 
 
-# Fields with a length limit, and what the message calls them.
-_LIMITS = {
-    "name": (255, gettext_lazy("the name")),
-    "image_alt": (250, gettext_lazy("the picture's alt text")),
-    "match": (500, gettext_lazy("a matching answer")),
-    "category": (255, gettext_lazy("a category name")),
-}
-
-
 def _check_lengths(result: ParseResult) -> None:
-    """ImportFailed naming each question whose text a field would cut."""
-    errors = []
-    for number, parsed in enumerate(result.questions, start=1):
-        label = question_label(parsed.name[:80], number)
-        values = [("name", parsed.name)]
-        values += [("category", name) for name in parsed.category_path]
-        images = [parsed.image] + [choice.image for choice in parsed.choices]
-        values += [("image_alt", image.alt) for image in images if image]
-        values += [("match", choice.match) for choice in parsed.choices]
-        for key, value in values:
-            limit, what = _LIMITS[key]
-            if len(value) > limit:
-                errors.append(
-                    _(
-                        "%(question)s: %(what)s has %(length)d characters; at "
-                        "most %(limit)d fit, so it would be cut. Shorten it."
-                    )
-                    % {
-                        "question": label,
-                        "what": what,
-                        "length": len(value),
-                        "limit": limit,
-                    }
-                )
+    """ImportFailed naming each question whose text a field would cut
+    (the parsers refuse such questions already; this guards a result
+    built another way) and each category name too long to store."""
+    errors = [
+        problem
+        for number, parsed in enumerate(result.questions, start=1)
+        for problem in length_problems(parsed, number)
+    ]
+    limit = LENGTH_LIMITS["category"][0]
     for parsed_category in result.categories:
         for name in parsed_category.path:
-            if len(name) > _LIMITS["category"][0]:
+            if len(name) > limit:
                 errors.append(
                     _(
                         "The category name “%(name)s…” is longer than "
                         "%(limit)d characters."
                     )
-                    % {"name": name[:40], "limit": _LIMITS["category"][0]}
+                    % {"name": name[:40], "limit": limit}
                 )
     if errors:
         raise ImportFailed(sorted(set(errors), key=errors.index))

@@ -116,6 +116,8 @@ def test_gift_export_names_what_it_leaves_out():
         "Category “Harga”: GIFT has no category descriptions.",
         "Question 'Harga gula semut': the points is not exported (GIFT cannot "
         "hold it).",
+        "Question 'Harga gula semut': the feedback for a right, partly right or "
+        "wrong answer is not exported (GIFT cannot hold it).",
         "Question 'Nama produk': case-sensitive matching is not exported (GIFT "
         "cannot hold it).",
         "Question 'Caption gula aren': the rubric is not exported (GIFT cannot "

@@ -318,8 +318,10 @@ def test_moodle_embedded_pictures_become_wagtail_images_with_alt_text():
     )
     assert dark.image_alt == "gelap.png"
     assert report.notes == [
+        "Moodle settings Sinau does not have were not imported (setting: "
+        "number of questions): answernumbering: 1, penalty: 1.",
         "Question 'Foto mana': the picture gelap.png has no alt text; its file "
-        "name was used. Describe the picture in the question bank."
+        "name was used. Describe the picture in the question bank.",
     ]
     assert get_image_model().objects.count() == 3
 
@@ -410,9 +412,10 @@ def test_quizapp_dump_keeps_subcategories_and_all_or_nothing_multiple_choice():
     assert multiple.category.path_names() == ["Media Sosial", "Instagram"]
     assert [(c.text, c.fraction) for c in multiple.choices.order_by("sort_order")] == [
         ("<p>Instagram</p>", Decimal(100)),
-        ("<p>TikTok</p>", Decimal(100)),
         ("<p>Microsoft Excel</p>", Decimal(0)),
+        ("<p>TikTok</p>", Decimal(100)),
     ]
+    assert multiple.keep_choice_order  # answer_order "content": sorted, kept
 
 
 def test_a_fractional_default_grade_is_rounded_up_and_said():

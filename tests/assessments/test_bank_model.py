@@ -24,10 +24,11 @@ pytestmark = pytest.mark.django_db
         ({"fraction": Decimal("100.00001")}, "fraction"),
         ({"fraction": Decimal("-101")}, "fraction"),
         ({"fraction": Decimal("12.123456")}, "fraction"),  # 6 places: not Moodle's
-        ({"number": Decimal("100000000")}, "number"),
-        ({"number": Decimal("1.12345678")}, "number"),
+        ({"number": Decimal("1e15")}, "number"),  # 16 digits before the point
+        ({"number": Decimal("1." + "0" * 15 + "1")}, "number"),  # 16 places
+        ({"number": Decimal("123456789.1234567")}, "number"),  # 16 significant
         ({"number": Decimal(1), "tolerance": Decimal("-0.1")}, "tolerance"),
-        ({"number": Decimal(1), "tolerance": Decimal("1e9")}, "tolerance"),
+        ({"number": Decimal(1), "tolerance": Decimal("1e15")}, "tolerance"),
     ],
 )
 def test_choice_values_out_of_range_are_refused(fields, field):

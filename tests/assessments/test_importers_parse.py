@@ -169,7 +169,7 @@ def test_moodle_good_file():
         (
             "true_false",
             "Ukuran keberhasilan akun bisnis",
-            "<p>Jumlah pengikut adalah satu-satunya ukuran keberhasilan akun bisnis.</p>",
+            "<p>Jumlah pengikut adalah <u>satu-satunya</u> ukuran keberhasilan akun bisnis.</p>",
             ("Pemasaran Digital", "Media Sosial"),
             1,
             "<p>Perhatikan juga jangkauan, interaksi, dan penjualan.</p>",
@@ -781,7 +781,8 @@ def test_gift_errors_name_the_question_by_title_or_number():
         "Question 3 (line 7): '}' comes before any '{'.",
         "Question 4 (line 9): the title is not closed with '::'.",
         "Question 'Kosong': the question text is empty.",
-        "Question 'Jawaban kosong': an answer is empty.",
+        # a blank answer is left out, as Moodle does; one answer is too few
+        "Question 'Jawaban kosong': needs at least two answers.",
     ]
 
 
@@ -867,9 +868,10 @@ def test_quizapp_good_file():
             None,
             "",
             [
+                # answer_order "content": sorted by text, kept in that order
                 ("<p>Instagram</p>", "100", "", None, None, ""),
-                ("<p>TikTok</p>", "100", "", None, None, ""),
                 ("<p>Microsoft Excel</p>", "0", "", None, None, ""),
+                ("<p>TikTok</p>", "100", "", None, None, ""),
             ],
         ),
         (

@@ -19,6 +19,7 @@ from assessments.importers import ImportFailed, parse
 from assessments.importers.common import (
     ANSWER_DECIMAL_PLACES,
     ANSWER_MAX_DIGITS,
+    ANSWER_SIGNIFICANT_DIGITS,
     MAX_POINTS,
     clean_html,
 )
@@ -92,12 +93,12 @@ def test_huge_exponents_are_refused_at_once(content, fmt):
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        ("1000000000000", "out of range"),  # 13 digits before the point
-        ("-1000000000000", "out of range"),
-        ("123456789", "out of range"),  # 9 digits before the point
-        ("0.00000001", "out of range"),  # 8 decimal places
-        ("1e12", "out of range"),
-        ("1e9999", "out of range"),
+        ("1000000000000000", "cannot be stored exactly"),  # 16 digits before
+        ("-1000000000000000", "cannot be stored exactly"),
+        ("0.0000000000000001", "cannot be stored exactly"),  # 16 places
+        ("1234567890.123456789", "cannot be stored exactly"),  # 19 significant
+        ("1e15", "cannot be stored exactly"),
+        ("1e9999", "cannot be stored exactly"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["moodle", "gift"])
@@ -109,11 +110,18 @@ def test_numbers_beyond_the_model_are_refused_naming_the_question(answer, reason
     assert reason in errors[0]
 
 
-def test_the_largest_storable_numbers_are_accepted():
-    whole = ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES
-    largest = "9" * whole + "." + "9" * ANSWER_DECIMAL_PLACES
-    question = parse(moodle_numeric(largest, tolerance=largest), "moodle").questions[0]
-    assert question.numeric_answer == Decimal(largest)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9" * (ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES),
+        "0." + "0" * (ANSWER_DECIMAL_PLACES - 1) + "1",
+        "1" * 8 + "." + "1" * (ANSWER_SIGNIFICANT_DIGITS - 8),
+    ],
+)
+def test_the_largest_storable_numbers_are_accepted(value):
+    question = parse(moodle_numeric(value, tolerance=value), "moodle").questions[0]
+    assert question.numeric_answer == Decimal(value)
+    assert question.numeric_tolerance == Decimal(value)
 
 
 @pytest.mark.parametrize("grade", [str(MAX_POINTS + 1), "1e1000000", "1e9999"])
@@ -350,7 +358,7 @@ def _upload(content: bytes, fmt: str) -> dict:
     [
         (moodle_numeric("1e1000000").encode(), "moodle", "Harga"),
         (gift_numeric("1e1000000").encode(), "gift", "Harga"),
-        (gift_numeric("10000000000000").encode(), "gift", "di luar batas"),
+        (gift_numeric("1" + "0" * 15).encode(), "gift", "tidak dapat disimpan"),
         (b"::A:: Soal\x00 {}\n", "gift", "karakter NUL"),
         (quizapp("Soal\u0000").encode(), "quizapp", "karakter NUL"),
         (quizapp("Soal\ud800").encode(), "quizapp", "Unicode yang tidak sah"),

@@ -174,9 +174,9 @@ def test_rich_text_is_sanitised_on_save(client):
         ),
         (
             "numeric",
-            [{"number": "100000000", "tolerance": "0", "fraction": "100"}],
+            [{"number": "1" + "0" * 15, "tolerance": "0", "fraction": "100"}],
             {},
-            "tidak memiliki lebih dari 8 angka",
+            "tidak memiliki lebih dari 15 angka",
         ),
         (
             "numeric",

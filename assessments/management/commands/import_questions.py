@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Import questions from Moodle XML, GIFT or a django-quiz-app dumpdata "
         "export. All or nothing: a file with an error imports nothing, and "
-        "no category is created."
+        "no category is created, unless --import-rest is given."
     )
 
     def add_arguments(self, parser):
@@ -26,11 +26,13 @@ class Command(BaseCommand):
             "instead of the categories named in the file.",
         )
         parser.add_argument(
+            "--import-rest",
             "--skip-unsupported",
+            dest="skip_unsupported",
             action="store_true",
             help="Import the rest of a file that holds questions of types "
-            "Sinau does not support (they are listed); without it such a "
-            "file imports nothing.",
+            "Sinau does not support or questions with errors (each is left "
+            "out whole and listed); without it such a file imports nothing.",
         )
 
     def handle(self, *args, file: Path, format: str, category: str | None, **opts):
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             ) from failed
         for line in report.skipped:
             self.stderr.write(f"skipped: {line}")
+        for line in report.refused:
+            self.stderr.write(f"refused: {line}")
         for line in report.notes:
             self.stderr.write(f"note: {line}")
         categories = ", ".join(report.categories)
