@@ -194,8 +194,6 @@ class NumberField(forms.Field):
         self.whole = whole
         self.max_digits = max_digits
         self.decimal_places = 0 if whole else decimal_places
-        self.min_value = _decimal(min_value)
-        self.max_value = _decimal(max_value)
         super().__init__(**kwargs)
         if min_value is not None:
             self.validators.append(MinValueValidator(min_value))
@@ -256,6 +254,8 @@ class NumberField(forms.Field):
         """The number `value` means: the first reading the field can hold
         (the first reading at all if none can, for the validators to
         refuse). Stored values (int, Decimal) pass through."""
+        if isinstance(value, str):
+            value = value.strip()
         if value in self.empty_values:
             return None
         if not isinstance(value, str):
@@ -263,7 +263,7 @@ class NumberField(forms.Field):
             if number is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             return self._typed(number)
-        reading, fitting = self._read(value.strip())
+        reading, fitting = self._read(value)
         return self._typed(fitting[0] if fitting else reading.value)
 
     def _typed(self, number: Decimal):
