@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.forms import NumberField
+
 from .models import QuestionCategory
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -53,3 +55,16 @@ class ExportForm(forms.Form):
         queryset=QuestionCategory.objects.all(),
     )
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS)
+
+
+class MarkForm(forms.Form):
+    """The points of an essay mark, read as staff numbers are (lms.forms:
+    `2,5`; `1.250` is asked once); `essay_mark` checks them against the
+    answer's maximum. Field ids are the field names (`points`)."""
+
+    points = NumberField(decimal_places=2, max_digits=6)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.fields["points"].widget.attrs["required"] = True

@@ -628,7 +628,9 @@ def attempts_close_expired() -> int:
 
 
 def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestion:
-    """Mark an essay answer. `points` from 0 to the question's points.
+    """Mark an essay answer. `points` from 0 to the question's points: a
+    Decimal (as the marking form reads it), or text read by the number rule
+    (the reading nearest half the maximum).
     When the attempt's last essay is marked, the attempt is graded (and may
     complete the course). Re-marking replaces the earlier mark."""
     with transaction.atomic():
@@ -647,8 +649,11 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
             raise Refused(_("Only trainers of this course may mark its answers."))
         if attempt.status == Attempt.Status.IN_PROGRESS:
             raise Refused(_("The trainee has not submitted this attempt yet."))
-        reading = number_read(str(points))
-        value = reading.closest_to(item.max_points / 2) if reading else None
+        if isinstance(points, Decimal):  # read by the marking form (MarkForm)
+            value = points
+        else:
+            reading = number_read(str(points))
+            value = reading.closest_to(item.max_points / 2) if reading else None
         if value is None or not 0 <= value <= item.max_points:
             raise Refused(
                 _("Give between 0 and %(max)s points.")

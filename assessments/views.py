@@ -18,6 +18,7 @@ from courses.access import (
 )
 from lms.http import whole_number
 
+from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     answers_markable_by,
@@ -380,12 +381,18 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
         raise Http404
     error = None
     remark = item.points is not None
+    mark_form = MarkForm(
+        request.POST if request.method == "POST" else None,
+        initial={"points": item.points},
+    )
     if request.method == "POST":
         try:
+            if not mark_form.is_valid():
+                raise Refused(mark_form.errors["points"][0])
             essay_mark(
                 marker=request.user,
                 item_id=item.pk,
-                points=request.POST.get("points", ""),
+                points=mark_form.cleaned_data["points"],
                 feedback=request.POST.get("feedback", ""),
             )
         except Refused as refused:
@@ -399,6 +406,7 @@ def marking_form(request: HttpRequest, item_id: int) -> HttpResponse:
         "assessments/marking_form.html",
         {
             "item": item,
+            "mark_form": mark_form,
             "error": error,
             "posted": request.POST if error else None,
             "blank": item.points is not None and _marked_blank(item),

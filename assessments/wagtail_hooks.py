@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -141,9 +142,48 @@ def _scope_ids(model, user) -> list[int]:
     return list(chooser_scope(model, user).values_list("pk", flat=True))
 
 
+# Choosers that search the database (`icontains` on these fields) rather
+# than the search index: the importers write questions in bulk, which adds
+# no index entries, and a bank is small enough for a plain search.
+DATABASE_SEARCH_FIELDS = {Question: ("text", "name")}
+
+
+class DatabaseSearchFilterMixin:
+    """A chooser filter form whose search (`q`) matches `search_fields`
+    with `icontains`, then applies the form's other filters."""
+
+    search_fields: tuple[str, ...] = ()
+
+    def filter(self, objects):
+        query = self.cleaned_data.get("q") or ""
+        self.cleaned_data["q"] = ""  # the other filters, without the index
+        objects = super().filter(objects)
+        self.cleaned_data["q"] = query
+        if query:
+            match = Q()
+            for field in self.search_fields:
+                match |= Q(**{f"{field}__icontains": query})
+            objects = objects.filter(match)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
 class ScopedChooserMixin:
     """Chooser views list, search and return only objects in the user's
-    staff scope (`chooser_scope`); anything else is a 404."""
+    staff scope (`chooser_scope`); anything else is a 404. Models in
+    DATABASE_SEARCH_FIELDS are searched in the database."""
+
+    def get_filter_form_class(self):
+        form_class = super().get_filter_form_class()
+        fields = DATABASE_SEARCH_FIELDS.get(self.model_class)
+        if fields is None or "q" not in form_class.base_fields:
+            return form_class
+        return type(
+            f"Database{form_class.__name__}",
+            (DatabaseSearchFilterMixin, form_class),
+            {"search_fields": fields},
+        )
 
     def get_object_list(self):
         objects = super().get_object_list()

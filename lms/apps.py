@@ -21,3 +21,6 @@ class LmsConfig(AppConfig):
         from .uniqueness import install
 
         install()
+        from .forms import register_number_fields
+
+        register_number_fields()

@@ -31,3 +31,25 @@ def angka_kata(value) -> str:
     koma lima"); "" if it is not a number."""
     number = _decimal(value)
     return number_words(number) if number is not None else ""
+
+
+@register.filter
+def kunci_angka(snapshot) -> str:
+    """The full-credit numbers of a numeric question's snapshot, the
+    Indonesian way, with their tolerance and unit: "5.500 rupiah",
+    "2,5 ± 0,05" ("atau" between several)."""
+    from django.utils.translation import gettext
+
+    from assessments.grading import _fraction, numeric_answers
+
+    unit = (snapshot or {}).get("unit") or ""
+    shown = []
+    for row in numeric_answers(snapshot or {}):
+        if _fraction(row) != 100:
+            continue
+        text = angka(row.get("number"))
+        tolerance = _decimal(row.get("tolerance"))
+        if tolerance:
+            text += f" ± {number_format(tolerance)}"
+        shown.append(f"{text} {unit}" if unit else text)
+    return f" {gettext('or')} ".join(shown)

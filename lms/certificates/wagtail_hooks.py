@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 import lms.converters  # noqa: F401  (registers <id:...>)
 from courses.progress import progress_cached
 from lms.accounts.services import whatsapp_share_url
+from lms.forms import NumberFieldsMixin
 
 from . import admin_views
 from .models import Certificate
@@ -55,7 +56,7 @@ class CertificateIndexView(IndexView):
         ]
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(NumberFieldsMixin, ModelViewSet):
     model = Certificate
     index_view_class = CertificateIndexView
     icon = "doc-full"

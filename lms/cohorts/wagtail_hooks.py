@@ -15,6 +15,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.forms import NumberFieldsMixin
 from lms.http import whole_number
 
 from .models import Cohort
@@ -59,7 +60,7 @@ class CreateView(generic.CreateView):
         return instance
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(NumberFieldsMixin, ModelViewSet):
     model = Cohort
     icon = "group"
     menu_label = _("Cohorts")

@@ -282,7 +282,9 @@ WAGTAILADMIN_BASE_URL = env(
     default=env("SINAU_PUBLIC_URL", default="") or "http://127.0.0.1:8000",
 )
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, with bounded queries and field-restricted
+# searches that work on SQLite (lms/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"}
 # One reset path: allauth's (/akun/password/reset/), throttled.
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -139,13 +139,16 @@ def csp_watch(context, violations: list[str]) -> None:
 
 
 @contextmanager
-def checked_page(browser, base_url: str, *, javascript: bool = True):
-    """A page in a new 360 px context of `browser`; on leaving, fails if a
-    page it visited was not axe-checked or the CSP refused anything."""
+def checked_page(
+    browser, base_url: str, *, javascript: bool = True, locale: str = "en-US"
+):
+    """A page in a new 360 px context of `browser` (`locale`: the browser's
+    own, which Sinau does not follow); on leaving, fails if a page it
+    visited was not axe-checked or the CSP refused anything."""
     context = browser.new_context(
         base_url=base_url,
         viewport={"width": 360, "height": 740},
-        locale="en-US",  # Sinau must still answer in Indonesian
+        locale=locale,  # en-US by default: Sinau must still answer in Indonesian
         java_script_enabled=javascript,
     )
     violations: list[str] = []
