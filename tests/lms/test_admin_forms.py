@@ -25,10 +25,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _ours():
-    """The models of Sinau's own apps."""
+    """The models of Sinau's own apps (not those installed in a virtualenv
+    that happens to sit inside the checkout, as `make install` puts it)."""
     base = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
-        if Path(config.path).resolve().is_relative_to(base):
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and "site-packages" not in path.parts:
             yield from config.get_models()
 
 
