@@ -865,6 +865,32 @@ class AttemptQuestion(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt} · {self.order}"
 
+    @property
+    def outcome(self) -> str:
+        """The result of this answer by its score, as every page labels it
+        (`ItemOutcome`): full marks "right", some "partial", none "wrong";
+        "pending" while it waits for marking (or the attempt is open);
+        "info" for a description item, which asks nothing."""
+        if self.snapshot.get("kind") == QuestionKind.DESCRIPTION:
+            return ItemOutcome.INFO
+        if self.points is None:
+            return ItemOutcome.PENDING
+        if self.max_points and self.points >= self.max_points:
+            return ItemOutcome.RIGHT
+        if self.points > 0:
+            return ItemOutcome.PARTIAL
+        return ItemOutcome.WRONG
+
+
+class ItemOutcome(models.TextChoices):
+    """What one answer earned, by its score (see AttemptQuestion.outcome)."""
+
+    RIGHT = "right", _("right")
+    PARTIAL = "partial", _("partly right")
+    WRONG = "wrong", _("wrong")
+    PENDING = "pending", _("waiting for marking")
+    INFO = "info", _("information only")
+
 
 class RegradeJob(models.Model):
     """A regrade of every attempt (submitted or in progress) that asked a
