@@ -62,6 +62,32 @@ def time_limit_for(
     )
 
 
+def quiz_question_count(*, quiz: QuizPage) -> int:
+    """How many questions an attempt at `quiz` asks: its fixed questions
+    (description items ask nothing) and the random draw, which takes at most
+    what its category holds besides them. Two queries at most."""
+    fixed = QuizQuestion.objects.filter(quiz=quiz).exclude(
+        question__kind=QuestionKind.DESCRIPTION
+    )
+    count = fixed.count()
+    if quiz.random_category_id and quiz.random_count:
+        from .models import category_tree_ids
+
+        category_ids = (
+            category_tree_ids(root_ids=[quiz.random_category_id])
+            if quiz.random_include_subcategories
+            else [quiz.random_category_id]
+        )
+        pool = (
+            Question.objects.filter(category_id__in=category_ids)
+            .exclude(kind=QuestionKind.DESCRIPTION)
+            .exclude(pk__in=QuizQuestion.objects.filter(quiz=quiz).values("question"))
+            .count()
+        )
+        count += min(quiz.random_count, pool)
+    return count
+
+
 def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
     """The quiz's intro page: the course around it, the trainee's attempts,
     whether they may start or resume, and how many attempts are left."""
@@ -85,6 +111,7 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
             and (open_attempt or left is None or left > 0),
             "passed": any(a.passed for a in attempts),
             "time_limit": time_limit,
+            "question_count": quiz_question_count(quiz=quiz),
             "can_mark": can_mark(user=user, quiz=quiz),
             "review_policy_text": review_policy_text(quiz=quiz, allowed=allowed),
         }
