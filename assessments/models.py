@@ -250,6 +250,18 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             "the correct choice stands."
         ),
     )
+    lesson_to_reread = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson to re-read"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Offered to a trainee who did not get this question right, "
+            "without the answer. Empty: the module the quiz is in."
+        ),
+    )
     source = models.CharField(_("imported from"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -461,6 +473,8 @@ def question_panels(kind: str | None) -> list:
     head = [FieldPanel("category"), FieldPanel("name")]
     body = [FieldPanel("text"), FieldPanel("image"), FieldPanel("image_alt")]
     tail = [FieldPanel("explanation")]
+    if kind != QuestionKind.DESCRIPTION:
+        tail.append(FieldPanel("lesson_to_reread"))
     outcome = MultiFieldPanel(
         [
             FieldPanel("correct_feedback"),

@@ -21,9 +21,10 @@ from lms.http import whole_number
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     answers_markable_by,
-    attempt_review_allowed,
+    attempt_review,
     can_mark,
     essays_waiting_elsewhere,
+    lessons_to_reread,
     marked_answers,
     marking_queue,
     quiz_cached,
@@ -286,14 +287,24 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))
+    items = list(attempt.items.order_by("order"))
+    review = attempt_review(attempt=attempt)
+    reread = (
+        lessons_to_reread(attempt=attempt, items=items, request=request)
+        if review.outcomes
+        else {}
+    )
+    for item in items:
+        item.reread = reread.get(item.pk)
     return render(
         request,
         "assessments/attempt_result.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "items": list(attempt.items.order_by("order")),
-            "review": attempt_review_allowed(attempt=attempt),
+            "items": items,
+            "review": review.answers,
+            "outcomes": review.outcomes,
             "other_open": Attempt.objects.filter(
                 user=request.user,
                 quiz=attempt.quiz,
