@@ -712,6 +712,20 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
             passed = passed.filter(quiz_id__in=page_ids)
         return passed.order_by().values_list("quiz_id", flat=True)
 
+    @classmethod
+    def step_waiting_query(cls, *, user, page_ids: list[int] | None):
+        """Quizzes with an attempt waiting for a trainer's mark and none
+        passed."""
+        waiting = Attempt.objects.filter(user=user, status=Attempt.Status.MARKING)
+        if page_ids is not None:
+            waiting = waiting.filter(quiz_id__in=page_ids)
+        passed = Attempt.objects.filter(user=user, passed=True).values("quiz_id")
+        return (
+            waiting.exclude(quiz_id__in=passed)
+            .order_by()
+            .values_list("quiz_id", flat=True)
+        )
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import quiz_detail
 

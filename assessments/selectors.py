@@ -112,6 +112,11 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
             "can_start": context["enrolled"]
             and (open_attempt or left is None or left > 0),
             "passed": any(a.passed for a in attempts),
+            # Essays of a submitted attempt wait for a trainer's mark: the
+            # trainee's next move is elsewhere in the course.
+            "waiting": open_attempt is None
+            and not any(a.passed for a in attempts)
+            and any(a.status == Attempt.Status.MARKING for a in attempts),
             "time_limit": time_limit,
             "question_count": quiz_question_count(quiz=quiz),
             "can_mark": can_mark(user=user, quiz=quiz),

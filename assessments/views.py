@@ -16,6 +16,7 @@ from courses.access import (
     step_access,
     visible_page_ids,
 )
+from courses.selectors import course_of, course_progress
 from lms.http import whole_number
 
 from .models import Attempt, AttemptQuestion, QuizPage
@@ -288,6 +289,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))
     items = list(attempt.items.order_by("order"))
+    course = course_of(step=attempt.quiz)
     review = attempt_review(attempt=attempt)
     reread = (
         lessons_to_reread(attempt=attempt, items=items, request=request)
@@ -310,7 +312,10 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
                 quiz=attempt.quiz,
                 status=Attempt.Status.IN_PROGRESS,
             ).exists(),
-            "course_url": attempt.quiz.get_parent().get_parent().url,
+            "course_url": course.get_url(request),
+            "next_step": course_progress(
+                course=course, user=request.user, request=request
+            ).next_step,
         },
     )
 

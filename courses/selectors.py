@@ -51,6 +51,8 @@ class Step:
     minutes: int | None
     url: str
     done: bool = False
+    # The trainee did their part; a trainer's mark is awaited.
+    waiting: bool = False
 
 
 @dataclass
@@ -101,21 +103,29 @@ class CourseProgress:
         (template fragments). A module counts even with no step listed: its
         title shows."""
         return ";".join(
-            f"{m.id}:" + ",".join(f"{s.id}{'+' if s.done else ''}" for s in m.steps)
+            f"{m.id}:"
+            + ",".join(
+                f"{s.id}{'+' if s.done else ''}{'~' if s.waiting else ''}"
+                for s in m.steps
+            )
             for m in self.modules
         )
 
     @property
     def next_step(self) -> Step | None:
-        """The first unfinished step in course order (required ones first)."""
-        steps = self.steps
+        """The first unfinished step in course order (required ones first),
+        passing over steps that wait for a trainer: nothing there is the
+        trainee's to do."""
+        steps = [s for s in self.steps if not s.done and not s.waiting]
         for step in steps:
-            if step.required and not step.done:
+            if step.required:
                 return step
-        for step in steps:
-            if not step.done:
-                return step
-        return None
+        return steps[0] if steps else None
+
+    @property
+    def waiting_steps(self) -> list[Step]:
+        """Steps where the trainee waits for a trainer's mark."""
+        return [s for s in self.steps if s.waiting]
 
 
 @cache
@@ -227,11 +237,13 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
         # A page shows the trainee's cached snapshot; a decision (no
         # request: completion) reads the database.
         if request is not None:
-            done = progress_snapshot(user, request).done
+            snapshot = progress_snapshot(user, request)
+            done, waiting = snapshot.done, snapshot.waiting
         else:
-            done = _done_ids(user, steps)
+            done, waiting = _done_ids(user, steps), frozenset()
         for step, _model in steps:
             step.done = step.id in done
+            step.waiting = step.id in waiting
     return {p.course.pk: p for p in by_path.values()}
 
 
@@ -251,6 +263,21 @@ def steps_done(user, ids_by_model: dict) -> list[int]:
     queries = [
         model.step_done_query(user=user, page_ids=ids)
         for model, ids in ids_by_model.items()
+    ]
+    if not queries:
+        return []
+    first, *rest = queries
+    return list(first.union(*rest, all=True) if rest else first)
+
+
+def steps_waiting(user, ids_by_model: dict) -> list[int]:
+    """Ids of the step pages where `user` waits for someone else (see
+    `CompletionStep.step_waiting_query`), in one UNION query; none for step
+    types that never wait."""
+    queries = [
+        query
+        for model, ids in ids_by_model.items()
+        if (query := model.step_waiting_query(user=user, page_ids=ids)) is not None
     ]
     if not queries:
         return []
