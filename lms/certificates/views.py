@@ -18,7 +18,6 @@ from lms.http import client_network
 
 from .forms import RecipientNameForm, VerifyCodeForm
 from .models import Certificate, CertificateSettings
-from .pdf import completion_date
 from .selectors import certificate_can_download, certificate_public
 from .services import certificate_name_correct, certificate_verify_url
 
@@ -57,7 +56,7 @@ def verify(request: HttpRequest, uuid) -> HttpResponse:
     context = {
         "certificate": certificate,
         "valid": certificate.status == Certificate.Status.ISSUED,
-        "completed_on": completion_date(certificate.completed_at),
+        "completed_on": certificate.completed_at,
         "issuer": CertificateSettings.load(),
         "verify_url": certificate_verify_url(certificate=certificate),
     }

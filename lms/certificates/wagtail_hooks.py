@@ -104,8 +104,6 @@ def my_certificates_panel(request):
 
     from django.utils.translation import gettext as _t
 
-    from .pdf import completion_date
-
     items = []
     certificates = progress_cached(
         request.user,
@@ -122,7 +120,7 @@ def my_certificates_panel(request):
         items.append(
             {
                 "certificate": certificate,
-                "completed_on": completion_date(certificate.completed_at),
+                "completed_on": certificate.completed_at,
                 "whatsapp_url": whatsapp_share_url(phone=None, text=text),
             }
         )

@@ -245,6 +245,8 @@ EMAIL_BACKEND = env(
 # Languages: Bahasa Indonesia first; English is the second.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+# Date formats in the page's language (lms/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["lms.formats"]
 # locale_wagtail/ completes Wagtail's own Indonesian for the admin screens
 # trainers and managers use (see `manage.py admin_untranslated`); it is kept
 # apart from locale/ so `makemessages` never marks its entries obsolete.
