@@ -504,12 +504,9 @@ def my_learning(*, user, request=None) -> dict:
         items.append(progress)
     state = {e.course_id: "done" if e.completed_at else "active" for e in enrollments}
     paths = []
+    all_paths = learning_path_courses()
     if state:
-        started = [
-            (path, ids)
-            for path, ids in learning_path_courses()
-            if any(i in state for i in ids)
-        ]
+        started = paths_of_trainee(all_paths, courses=set(state))
         path_cards = course_cards({i for _path, ids in started for i in ids})
         for path, ids in started:
             shown = pages_visible(
@@ -530,6 +527,29 @@ def my_learning(*, user, request=None) -> dict:
     return {
         "items": items,
         "paths": paths,
+        # Learning paths holding a course of the trainee's but not listed
+        # as theirs: the catalogue lists them.
+        "other_paths": sum(1 for _path, ids in all_paths if set(ids) & set(state))
+        - len(paths),
         "items_signature": items_signature,
         "paths_signature": paths_signature,
     }
+
+
+def paths_of_trainee(
+    path_courses: list[tuple[PathCard, list[int]]], *, courses: set[int]
+) -> list[tuple[PathCard, list[int]]]:
+    """The learning paths Belajarku lists as the trainee's, among
+    `path_courses` (as `learning_path_courses` gives them), for a trainee
+    in `courses` (course ids): those holding the most of their courses.
+    When every path holds as many (a foundation course that every path
+    starts with), none tells the trainee's path apart and none is listed,
+    unless there is only one path."""
+    shares = [(path, ids, len(courses & set(ids))) for path, ids in path_courses]
+    best = max((share for _p, _i, share in shares), default=0)
+    if not best:
+        return []
+    top = [(path, ids) for path, ids, share in shares if share == best]
+    if len(top) > 1 and len(top) == len(path_courses):
+        return []
+    return top
