@@ -129,3 +129,12 @@ def my_certificates_panel(request):
         {"items": items, "printed_name": certificate_name_for(user=request.user)},
         request=request,
     )
+
+
+@hooks.register("sinau_display_name_changed")
+def certificates_follow_the_name(user) -> None:
+    """A person's name changed (account page): their certificates print the
+    new name, issued ones by a reissue (same UUID and code)."""
+    from .services import certificate_name_for, certificates_rename
+
+    certificates_rename(user=user, name=certificate_name_for(user=user))
