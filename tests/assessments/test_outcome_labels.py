@@ -107,3 +107,21 @@ def test_every_result_template_labels_through_the_one_outcome_include():
         if "is_correct" in path.read_text()
     ]
     assert offenders == []
+
+
+def test_essays_marked_before_count_right_only_with_full_marks(learner, essay_quiz):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    attempt = attempt_take(user=learner, quiz=essay_quiz, right=True)
+    item = attempt.items.get()
+    essay_mark(marker=_marker(), item_id=item.pk, points="2", feedback="")
+    # As the old rule stored it: half the points counted as right.
+    AttemptQuestion.objects.filter(pk=item.pk).update(is_correct=True)
+    migration = importlib.import_module(
+        "assessments.migrations.0012_essay_right_means_full_marks"
+    )
+    migration.essays_right_at_full_marks(django_apps, None)
+    item.refresh_from_db()
+    assert item.is_correct is False
