@@ -281,6 +281,18 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             "the correct choice stands."
         ),
     )
+    lesson_to_reread = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson to re-read"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Offered to a trainee who did not get this question right, "
+            "without the answer. Empty: the module the quiz is in."
+        ),
+    )
     source = models.CharField(_("imported from"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -507,6 +519,8 @@ def question_panels(kind: str | None) -> list:
     head = [FieldPanel("category"), FieldPanel("name")]
     body = [FieldPanel("text"), FieldPanel("image"), FieldPanel("image_alt")]
     tail = [FieldPanel("explanation")]
+    if kind != QuestionKind.DESCRIPTION:
+        tail.append(FieldPanel("lesson_to_reread"))
     outcome = MultiFieldPanel(
         [
             FieldPanel("correct_feedback"),
@@ -747,6 +761,20 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
             passed = passed.filter(quiz_id__in=page_ids)
         return passed.order_by().values_list("quiz_id", flat=True)
 
+    @classmethod
+    def step_waiting_query(cls, *, user, page_ids: list[int] | None):
+        """Quizzes with an attempt waiting for a trainer's mark and none
+        passed."""
+        waiting = Attempt.objects.filter(user=user, status=Attempt.Status.MARKING)
+        if page_ids is not None:
+            waiting = waiting.filter(quiz_id__in=page_ids)
+        passed = Attempt.objects.filter(user=user, passed=True).values("quiz_id")
+        return (
+            waiting.exclude(quiz_id__in=passed)
+            .order_by()
+            .values_list("quiz_id", flat=True)
+        )
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import quiz_detail
 
@@ -933,6 +961,32 @@ class AttemptQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} · {self.order}"
+
+    @property
+    def outcome(self) -> str:
+        """The result of this answer by its score, as every page labels it
+        (`ItemOutcome`): full marks "right", some "partial", none "wrong";
+        "pending" while it waits for marking (or the attempt is open);
+        "info" for a description item, which asks nothing."""
+        if self.snapshot.get("kind") == QuestionKind.DESCRIPTION:
+            return ItemOutcome.INFO
+        if self.points is None:
+            return ItemOutcome.PENDING
+        if self.max_points and self.points >= self.max_points:
+            return ItemOutcome.RIGHT
+        if self.points > 0:
+            return ItemOutcome.PARTIAL
+        return ItemOutcome.WRONG
+
+
+class ItemOutcome(models.TextChoices):
+    """What one answer earned, by its score (see AttemptQuestion.outcome)."""
+
+    RIGHT = "right", _("right")
+    PARTIAL = "partial", _("partly right")
+    WRONG = "wrong", _("wrong")
+    PENDING = "pending", _("waiting for marking")
+    INFO = "info", _("information only")
 
 
 class RegradeJob(models.Model):

@@ -9,17 +9,19 @@ from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from content.cache import cached
 from courses.access import visible_page_ids
 from courses.progress import progress_cached
-from courses.selectors import step_detail
+from courses.selectors import course_of, step_detail
 
 from .models import (
     Accommodation,
     Attempt,
     AttemptQuestion,
+    ItemOutcome,
     Question,
     QuestionCategory,
     QuestionKind,
@@ -62,6 +64,32 @@ def time_limit_for(
     )
 
 
+def quiz_question_count(*, quiz: QuizPage) -> int:
+    """How many questions an attempt at `quiz` asks: its fixed questions
+    (description items ask nothing) and the random draw, which takes at most
+    what its category holds besides them. Two queries at most."""
+    fixed = QuizQuestion.objects.filter(quiz=quiz).exclude(
+        question__kind=QuestionKind.DESCRIPTION
+    )
+    count = fixed.count()
+    if quiz.random_category_id and quiz.random_count:
+        from .models import category_tree_ids
+
+        category_ids = (
+            category_tree_ids(root_ids=[quiz.random_category_id])
+            if quiz.random_include_subcategories
+            else [quiz.random_category_id]
+        )
+        pool = (
+            Question.objects.filter(category_id__in=category_ids)
+            .exclude(kind=QuestionKind.DESCRIPTION)
+            .exclude(pk__in=QuizQuestion.objects.filter(quiz=quiz).values("question"))
+            .count()
+        )
+        count += min(quiz.random_count, pool)
+    return count
+
+
 def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
     """The quiz's intro page: the course around it, the trainee's attempts,
     whether they may start or resume, and how many attempts are left."""
@@ -84,7 +112,13 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
             "can_start": context["enrolled"]
             and (open_attempt or left is None or left > 0),
             "passed": any(a.passed for a in attempts),
+            # Essays of a submitted attempt wait for a trainer's mark: the
+            # trainee's next move is elsewhere in the course.
+            "waiting": open_attempt is None
+            and not any(a.passed for a in attempts)
+            and any(a.status == Attempt.Status.MARKING for a in attempts),
             "time_limit": time_limit,
+            "question_count": quiz_question_count(quiz=quiz),
             "can_mark": can_mark(user=user, quiz=quiz),
             "review_policy_text": review_policy_text(quiz=quiz, allowed=allowed),
         }
@@ -125,12 +159,38 @@ def review_allowed(
     return passed_any or (allowed is not None and used >= allowed)
 
 
-def attempt_review_allowed(*, attempt: Attempt) -> bool:
-    """`review_allowed` for the attempt's own trainee, from the database
-    (two queries at most). Only submitted attempts count as used; an open
-    attempt of the same trainee on the same quiz hides every answer."""
+@dataclass(frozen=True)
+class Review:
+    """What the result page of a submitted attempt may show its trainee.
+
+    `answers`: the correct answers, explanations and feedback
+    (`review_allowed`). `outcomes`: whether each question was answered
+    right, partly or not (Moodle's review option "whether correct" without
+    "right answer"), with no answer key; shown under every policy but
+    "never" (score only), and never while an attempt of the quiz is open."""
+
+    answers: bool
+    outcomes: bool
+
+
+def outcomes_allowed(*, attempt: Attempt, open_any: bool) -> bool:
+    """May the trainee see which questions of `attempt` they got right,
+    partly right or wrong (no answer key)? Not while it or another attempt
+    of theirs on the quiz is open, nor under the "never" policy."""
+    return (
+        attempt.status != Attempt.Status.IN_PROGRESS
+        and not open_any
+        and attempt.quiz.review_policy != ReviewPolicy.NEVER
+    )
+
+
+def attempt_review(*, attempt: Attempt) -> Review:
+    """`Review` for the attempt's own trainee, from the database (two
+    queries at most). Only submitted attempts count as used; an open
+    attempt of the same trainee on the same quiz hides every answer and
+    every outcome."""
     if attempt.status == Attempt.Status.IN_PROGRESS:
-        return False
+        return Review(answers=False, outcomes=False)
     # Past its deadline an open attempt takes no more answers (the beat job
     # submits it): it is used up, not open.
     in_progress = Q(status=Attempt.Status.IN_PROGRESS) & (
@@ -149,13 +209,81 @@ def attempt_review_allowed(*, attempt: Attempt) -> bool:
             user_id=attempt.user_id, quiz=attempt.quiz
         ).first()
         allowed = attempts_allowed(quiz=attempt.quiz, accommodation=accommodation)
-    return review_allowed(
-        attempt=attempt,
-        passed_any=bool(totals["passed"]),
-        used=totals["used"],
-        allowed=allowed,
-        open_any=bool(totals["open"]),
+    open_any = bool(totals["open"])
+    return Review(
+        answers=review_allowed(
+            attempt=attempt,
+            passed_any=bool(totals["passed"]),
+            used=totals["used"],
+            allowed=allowed,
+            open_any=open_any,
+        ),
+        outcomes=outcomes_allowed(attempt=attempt, open_any=open_any),
     )
+
+
+@dataclass(frozen=True)
+class RereadLink:
+    """Where a trainee who missed a question reads up on it."""
+
+    title: str
+    url: str
+    kind: str  # "lesson": the question's own lesson; "module": the quiz's
+
+
+def lessons_to_reread(
+    *, attempt: Attempt, items: list[AttemptQuestion], request
+) -> dict[int, RereadLink]:
+    """For each item of `attempt` not answered fully right (wrong or partly
+    right, by score), the link offered to read up on it: the question's
+    "lesson to re-read" when set and the request may see it
+    (courses/access.py), else the quiz's module in the course outline.
+    Nothing for right, pending and information items. Keys are item ids.
+    Two queries, whatever the number of items."""
+    from courses.models import LessonPage, ModulePage
+
+    missed = [
+        item
+        for item in items
+        if item.outcome in (ItemOutcome.WRONG, ItemOutcome.PARTIAL)
+    ]
+    if not missed:
+        return {}
+    lesson_of = dict(
+        Question.objects.filter(
+            pk__in=[i.question_id for i in missed if i.question_id],
+            lesson_to_reread__isnull=False,
+        ).values_list("pk", "lesson_to_reread_id")
+    )
+    quiz = attempt.quiz
+    module_path = quiz.path[: -Page.steplen]
+    pages = list(
+        Page.objects.live()
+        .filter(Q(pk__in=list(lesson_of.values())) | Q(path=module_path))
+        .type(LessonPage, ModulePage)
+        .only("id", "path", "title", "url_path", "depth", "content_type")
+    )
+    visible = visible_page_ids(request=request, pages=pages)
+    by_id = {p.pk: p for p in pages if p.pk in visible}
+    module = next((p for p in by_id.values() if p.path == module_path), None)
+    fallback = None
+    if module is not None:
+        course = course_of(step=quiz)
+        fallback = RereadLink(
+            title=module.title,
+            url=f"{course.get_url(request)}#module-{module.pk}",
+            kind="module",
+        )
+    links = {}
+    for item in missed:
+        lesson = by_id.get(lesson_of.get(item.question_id))
+        if lesson is not None and lesson.path != module_path:
+            links[item.pk] = RereadLink(
+                title=lesson.title, url=lesson.get_url(request), kind="lesson"
+            )
+        elif fallback is not None:
+            links[item.pk] = fallback
+    return links
 
 
 def review_policy_text(*, quiz: QuizPage, allowed: int | None) -> str:

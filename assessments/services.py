@@ -662,7 +662,8 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
         if value != value.quantize(Decimal("0.01")):  # the column keeps 2 places
             raise Refused(_("Give points with at most two decimal places."))
         item.points = value
-        item.is_correct = value >= item.max_points / 2
+        # Right means full marks, as for every other kind (grading.py).
+        item.is_correct = value >= item.max_points
         if not text_storable(feedback):
             raise Refused(_("The feedback contains characters that cannot be saved."))
         item.feedback = feedback.strip()[:ESSAY_MAX_LENGTH]

@@ -16,15 +16,17 @@ from courses.access import (
     step_access,
     visible_page_ids,
 )
+from courses.selectors import course_of, course_progress
 from lms.http import whole_number
 
 from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     answers_markable_by,
-    attempt_review_allowed,
+    attempt_review,
     can_mark,
     essays_waiting_elsewhere,
+    lessons_to_reread,
     marked_answers,
     marking_queue,
     quiz_cached,
@@ -287,20 +289,34 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))
+    items = list(attempt.items.order_by("order"))
+    course = course_of(step=attempt.quiz)
+    review = attempt_review(attempt=attempt)
+    reread = (
+        lessons_to_reread(attempt=attempt, items=items, request=request)
+        if review.outcomes
+        else {}
+    )
+    for item in items:
+        item.reread = reread.get(item.pk)
     return render(
         request,
         "assessments/attempt_result.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "items": list(attempt.items.order_by("order")),
-            "review": attempt_review_allowed(attempt=attempt),
+            "items": items,
+            "review": review.answers,
+            "outcomes": review.outcomes,
             "other_open": Attempt.objects.filter(
                 user=request.user,
                 quiz=attempt.quiz,
                 status=Attempt.Status.IN_PROGRESS,
             ).exists(),
-            "course_url": attempt.quiz.get_parent().get_parent().url,
+            "course_url": course.get_url(request),
+            "next_step": course_progress(
+                course=course, user=request.user, request=request
+            ).next_step,
         },
     )
 

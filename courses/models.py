@@ -66,6 +66,13 @@ class CompletionStep:
     def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
         return set(cls.step_done_query(user=user, page_ids=page_ids))
 
+    @classmethod
+    def step_waiting_query(cls, *, user, page_ids: list[int] | None):
+        """Like `step_done_query`, for the pages where the trainee has done
+        their part and waits for someone else (a trainer's mark); None for a
+        page type that never waits. A page done is never waiting."""
+        return None
+
 
 class CourseIndexPage(OneQueryViewRestrictions, Page):
     """The catalogue: every course, filterable by learning path and skill."""

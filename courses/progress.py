@@ -48,7 +48,7 @@ def _token_key(user_id: int) -> str:
 
 # Part of the snapshot's key: change it when ProgressSnapshot changes shape,
 # so a process never reads a snapshot an older release stored.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 
 
 def _snapshot_key(user_id: int) -> str:
@@ -58,7 +58,9 @@ def _snapshot_key(user_id: int) -> str:
 @dataclass(frozen=True)
 class ProgressSnapshot:
     """`done`: ids of every step page the trainee has finished (lessons
-    done, quizzes passed; any course). `enrollments`: course page id ->
+    done, quizzes passed; any course). `waiting`: ids of the step pages
+    where the trainee waits for someone else (an essay to be marked).
+    `enrollments`: course page id ->
     the trainee's Enrollment (withdrawn ones included), each with its
     course's tree path (`course_path`). `token`: the progress token it was
     read under, for keys of per-trainee fragments. `content`: the content
@@ -67,6 +69,7 @@ class ProgressSnapshot:
 
     token: str
     done: frozenset[int] = frozenset()
+    waiting: frozenset[int] = frozenset()
     enrollments: dict = field(default_factory=dict)
     content: str = ""
 
@@ -159,9 +162,10 @@ def progress_cached(user, key: str, build: Callable[[], T], request=None) -> T:
 
 def _read(user, *, token: str, content: str = "") -> ProgressSnapshot:
     from .models import Enrollment
-    from .selectors import step_models, steps_done
+    from .selectors import step_models, steps_done, steps_waiting
 
     done = frozenset(steps_done(user, dict.fromkeys(step_models())))
+    waiting = frozenset(steps_waiting(user, dict.fromkeys(step_models()))) - done
     enrollments = {
         e.course_id: e
         for e in Enrollment.objects.filter(user=user).annotate(
@@ -169,7 +173,11 @@ def _read(user, *, token: str, content: str = "") -> ProgressSnapshot:
         )
     }
     return ProgressSnapshot(
-        token=token, done=done, enrollments=enrollments, content=content
+        token=token,
+        done=done,
+        waiting=waiting,
+        enrollments=enrollments,
+        content=content,
     )
 
 

@@ -51,6 +51,8 @@ class Step:
     minutes: int | None
     url: str
     done: bool = False
+    # The trainee did their part; a trainer's mark is awaited.
+    waiting: bool = False
 
 
 @dataclass
@@ -101,21 +103,29 @@ class CourseProgress:
         (template fragments). A module counts even with no step listed: its
         title shows."""
         return ";".join(
-            f"{m.id}:" + ",".join(f"{s.id}{'+' if s.done else ''}" for s in m.steps)
+            f"{m.id}:"
+            + ",".join(
+                f"{s.id}{'+' if s.done else ''}{'~' if s.waiting else ''}"
+                for s in m.steps
+            )
             for m in self.modules
         )
 
     @property
     def next_step(self) -> Step | None:
-        """The first unfinished step in course order (required ones first)."""
-        steps = self.steps
+        """The first unfinished step in course order (required ones first),
+        passing over steps that wait for a trainer: nothing there is the
+        trainee's to do."""
+        steps = [s for s in self.steps if not s.done and not s.waiting]
         for step in steps:
-            if step.required and not step.done:
+            if step.required:
                 return step
-        for step in steps:
-            if not step.done:
-                return step
-        return None
+        return steps[0] if steps else None
+
+    @property
+    def waiting_steps(self) -> list[Step]:
+        """Steps where the trainee waits for a trainer's mark."""
+        return [s for s in self.steps if s.waiting]
 
 
 @cache
@@ -227,11 +237,13 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
         # A page shows the trainee's cached snapshot; a decision (no
         # request: completion) reads the database.
         if request is not None:
-            done = progress_snapshot(user, request).done
+            snapshot = progress_snapshot(user, request)
+            done, waiting = snapshot.done, snapshot.waiting
         else:
-            done = _done_ids(user, steps)
+            done, waiting = _done_ids(user, steps), frozenset()
         for step, _model in steps:
             step.done = step.id in done
+            step.waiting = step.id in waiting
     return {p.course.pk: p for p in by_path.values()}
 
 
@@ -251,6 +263,21 @@ def steps_done(user, ids_by_model: dict) -> list[int]:
     queries = [
         model.step_done_query(user=user, page_ids=ids)
         for model, ids in ids_by_model.items()
+    ]
+    if not queries:
+        return []
+    first, *rest = queries
+    return list(first.union(*rest, all=True) if rest else first)
+
+
+def steps_waiting(user, ids_by_model: dict) -> list[int]:
+    """Ids of the step pages where `user` waits for someone else (see
+    `CompletionStep.step_waiting_query`), in one UNION query; none for step
+    types that never wait."""
+    queries = [
+        query
+        for model, ids in ids_by_model.items()
+        if (query := model.step_waiting_query(user=user, page_ids=ids)) is not None
     ]
     if not queries:
         return []
@@ -477,12 +504,9 @@ def my_learning(*, user, request=None) -> dict:
         items.append(progress)
     state = {e.course_id: "done" if e.completed_at else "active" for e in enrollments}
     paths = []
+    all_paths = learning_path_courses()
     if state:
-        started = [
-            (path, ids)
-            for path, ids in learning_path_courses()
-            if any(i in state for i in ids)
-        ]
+        started = paths_of_trainee(all_paths, courses=set(state))
         path_cards = course_cards({i for _path, ids in started for i in ids})
         for path, ids in started:
             shown = pages_visible(
@@ -503,6 +527,29 @@ def my_learning(*, user, request=None) -> dict:
     return {
         "items": items,
         "paths": paths,
+        # Learning paths holding a course of the trainee's but not listed
+        # as theirs: the catalogue lists them.
+        "other_paths": sum(1 for _path, ids in all_paths if set(ids) & set(state))
+        - len(paths),
         "items_signature": items_signature,
         "paths_signature": paths_signature,
     }
+
+
+def paths_of_trainee(
+    path_courses: list[tuple[PathCard, list[int]]], *, courses: set[int]
+) -> list[tuple[PathCard, list[int]]]:
+    """The learning paths Belajarku lists as the trainee's, among
+    `path_courses` (as `learning_path_courses` gives them), for a trainee
+    in `courses` (course ids): those holding the most of their courses.
+    When every path holds as many (a foundation course that every path
+    starts with), none tells the trainee's path apart and none is listed,
+    unless there is only one path."""
+    shares = [(path, ids, len(courses & set(ids))) for path, ids in path_courses]
+    best = max((share for _p, _i, share in shares), default=0)
+    if not best:
+        return []
+    top = [(path, ids) for path, ids, share in shares if share == best]
+    if len(top) > 1 and len(top) == len(path_courses):
+        return []
+    return top

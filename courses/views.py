@@ -53,29 +53,62 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
     return redirect_back(request, course.url + START_ANCHOR)
 
 
+def _withdraw_refusal(request, course: CoursePage) -> tuple[HttpResponse | None, str]:
+    """Whether the request may leave `course`: (the refusal to return, or
+    None; where to land after leaving). Allowed for a course the request may
+    see now, or, since leaving only removes, for a published course the
+    user is actively enrolled in but may no longer open (restricted since
+    they joined, or its password not given in this session): they land on
+    Belajarku then. An unpublished course stays a 404."""
+    access = step_access(request=request, page=course)
+    if access.allowed:
+        return None, course.url + START_ANCHOR
+    enrollment = enrollment_for(user=request.user, course=course)
+    if (
+        enrollment is None
+        or not enrollment.is_active
+        or not page_published(page=course)
+    ):
+        return access_response(request=request, access=access), ""
+    return None, reverse("courses:my_learning")
+
+
+@require_GET
+@login_required
+def course_withdraw_confirm(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The confirmation step before leaving a course (a plain form, no
+    JavaScript): says what is kept and posts to `course_withdraw`. Someone
+    not enrolled has nothing to leave and goes to the course page."""
+    course = get_object_or_404(CoursePage, pk=course_id)
+    refused, _target = _withdraw_refusal(request, course)
+    if refused is not None:
+        return refused
+    enrollment = enrollment_for(user=request.user, course=course)
+    if enrollment is None or not enrollment.is_active:
+        return HttpResponseRedirect(course.url + START_ANCHOR)
+    return render(
+        request,
+        "courses/withdraw_confirm.html",
+        {"course": course, "enrollment": enrollment},
+    )
+
+
 @require_POST
 @login_required
 def course_withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
-    """Withdraw from a course the request may see now, or, since leaving
-    only removes, from a published course the user is actively enrolled in
-    but may no longer open (restricted since they joined, or its password
-    not given in this session). An unpublished course stays a 404."""
+    """Leave a course, after `course_withdraw_confirm` (see
+    `_withdraw_refusal` for who may)."""
     course = get_object_or_404(CoursePage, pk=course_id)
-    access = step_access(request=request, page=course)
-    target = course.url + START_ANCHOR
-    if not access.allowed:
-        enrollment = enrollment_for(user=request.user, course=course)
-        if (
-            enrollment is None
-            or not enrollment.is_active
-            or not page_published(page=course)
-        ):
-            return access_response(request=request, access=access)
-        target = reverse("courses:my_learning")
+    refused, target = _withdraw_refusal(request, course)
+    if refused is not None:
+        return refused
     if enrollment_withdraw(user=request.user, course=course) is not None:
         messages.success(
             request,
-            _("You left “%(course)s”. Your progress is kept if you come back.")
+            _(
+                "You stopped “%(course)s”. Your progress and certificates are "
+                "kept if you come back."
+            )
             % {"course": course.title},
         )
     return HttpResponseRedirect(target)

@@ -1,9 +1,11 @@
 """Template helpers for question-bank content on trainee pages."""
 
+import re
+
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..rich_text import html_clean
+from ..rich_text import html_clean, html_to_text
 
 register = template.Library()
 
@@ -77,3 +79,20 @@ def bank_plain(value) -> str:
     from ..rich_text import html_to_text
 
     return " ".join(html_to_text(str(value or "")).split())
+
+
+# How authors (and imported banks) already tell trainees that several
+# choices may be right, in Indonesian and English.
+CHOOSE_ALL = re.compile(
+    r"pilih\s+(semua|lebih\s+dari\s+satu|beberapa)"
+    r"|(choose|select|tick|check|mark)\s+(all|every|more\s+than\s+one)",
+    re.IGNORECASE,
+)
+
+
+@register.filter
+def says_choose_all(value) -> bool:
+    """Does a question's text already say that several choices may be
+    right? The answer's legend then leaves the instruction out, so it is
+    not shown twice."""
+    return bool(CHOOSE_ALL.search(html_to_text(str(value or ""))))

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from .models import PasswordLink, User
 from .phone import phone_normalize
@@ -105,6 +106,9 @@ def user_profile_update(
     email stays. Keeps allauth's email records in step, so the old address
     no longer logs in or receives resets.
 
+    A changed name runs the `sinau_display_name_changed` hooks (each called
+    with `user=`) in the same transaction: certificates are reissued with it.
+
     Raises `ProfileConflict` (a ValidationError keyed by field) when the
     number or address is another account's, and ValidationError when both
     would be empty; nothing is changed then. Idempotent."""
@@ -117,10 +121,16 @@ def user_profile_update(
     _profile_conflicts_raise(user=user, phone=phone, email=email)
     try:
         with transaction.atomic():
+            renamed = user.display_name != display_name.strip()
             user.display_name = display_name.strip()
             user.phone = phone
             user.email = email
             user.save(update_fields=["display_name", "phone", "email"])
+            if renamed:
+                # Apps that print the name (certificates) follow it, in the
+                # same transaction, without this app knowing them.
+                for follow in hooks.get_hooks("sinau_display_name_changed"):
+                    follow(user=user)
             EmailAddress.objects.filter(user=user).exclude(email=email or "").delete()
             if email:
                 EmailAddress.objects.update_or_create(

@@ -268,19 +268,25 @@ def certificate_reissue(*, certificate: Certificate, actor) -> Certificate:
         )
         if locked.status != Status.ISSUED:
             raise ValidationError(_("Only issued certificates can be reissued."))
-        old_name = locked.recipient_name
-        locked.recipient_name = certificate_name_for(user=locked.user)
-        locked.revision = F("revision") + 1
-        locked.save(update_fields=["recipient_name", "revision", "updated_at"])
-        locked.refresh_from_db()
-        _event(
-            locked,
-            Action.REISSUE,
-            actor=actor,
-            detail=f"{old_name} → {locked.recipient_name}",
+        _reissue_locked(
+            locked, actor=actor, name=certificate_name_for(user=locked.user)
         )
-        _enqueue(locked)
     return locked
+
+
+def _reissue_locked(locked: Certificate, *, actor, name: str) -> None:
+    """Print `name` on the issued certificate `locked` (a row locked in the
+    current transaction): bump its revision, record the previous name and
+    the new one, and enqueue the render after commit. The worker keeps the
+    UUID, code and status-list entry and signs a new credential (a new
+    proof, its `created` the time of signing)."""
+    old_name = locked.recipient_name
+    locked.recipient_name = name
+    locked.revision = F("revision") + 1
+    locked.save(update_fields=["recipient_name", "revision", "updated_at"])
+    locked.refresh_from_db()
+    _event(locked, Action.REISSUE, actor=actor, detail=f"{old_name} → {name}")
+    _enqueue(locked)
 
 
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
@@ -314,34 +320,61 @@ def _status_list_changed() -> None:
 
 def certificate_name_correct(*, user, name: str) -> list[Certificate]:
     """The trainee corrects the name printed on their certificates. Saves it
-    as their display name; certificates not yet issued will print it; issued
-    ones get an audit entry so staff can reissue them. Returns the issued
-    certificates that still show the old name. Raises ValidationError for an
-    empty or too long name."""
+    as their display name; certificates not yet issued will print it;
+    issued ones are reissued with it by a worker (same UUID, code and
+    verify page; the audit trail keeps the previous name and when it
+    changed). Revoked certificates stay as they are. Returns the issued
+    certificates being reissued. Raises ValidationError for an empty or too
+    long name."""
     name = person_name_clean(name)
     if not name:
         raise ValidationError(_("Enter the name to print."))
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(_("The name is too long."))
-    stale = []
     with transaction.atomic():
         user.display_name = name
         user.save(update_fields=["display_name"])
+        return certificates_rename(user=user, name=name)
+
+
+def certificates_rename(*, user, name: str) -> list[Certificate]:
+    """Print `name` on `user`'s certificates (after any change of their
+    name): not yet issued ones print it when issued; issued ones are
+    reissued by a worker (`_reissue_locked`); revoked ones stay as they
+    are. Each change is audited (`name_changed`: previous and new name, and
+    when). Returns the issued certificates being reissued. Idempotent: a
+    certificate already showing `name` is left alone."""
+    reissued = []
+    with transaction.atomic():
         for certificate in Certificate.objects.select_for_update().filter(user=user):
             if certificate.recipient_name == name:
                 continue
-            if certificate.status in (Status.PENDING, Status.FAILED):
-                certificate.recipient_name = name
-                certificate.save(update_fields=["recipient_name", "updated_at"])
-            elif certificate.status == Status.ISSUED:
-                stale.append(certificate)
+            if certificate.status == Status.REVOKED:
+                continue
             _event(
                 certificate,
                 Action.NAME_CHANGED,
                 actor=user,
                 detail=f"{certificate.recipient_name} → {name}",
             )
-    return stale
+            if certificate.status == Status.ISSUED:
+                _reissue_locked(certificate, actor=user, name=name)
+                reissued.append(certificate)
+            else:
+                certificate.recipient_name = name
+                certificate.save(update_fields=["recipient_name", "updated_at"])
+    return reissued
+
+
+def certificate_reissued_at(*, certificate: Certificate):
+    """When the files of `certificate` were last reissued (rendered again
+    after a first issue), or None. One query."""
+    return (
+        certificate.events.filter(action=Action.REISSUED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
 
 
 def certificates_to_sweep(*, older_than: timedelta) -> list[int]:

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms import ratelimit
@@ -18,9 +19,12 @@ from lms.http import client_network
 
 from .forms import RecipientNameForm, VerifyCodeForm
 from .models import Certificate, CertificateSettings
-from .pdf import completion_date
 from .selectors import certificate_can_download, certificate_public
-from .services import certificate_name_correct, certificate_verify_url
+from .services import (
+    certificate_name_correct,
+    certificate_reissued_at,
+    certificate_verify_url,
+)
 
 
 def verify_throttled(request: HttpRequest) -> bool:
@@ -57,7 +61,8 @@ def verify(request: HttpRequest, uuid) -> HttpResponse:
     context = {
         "certificate": certificate,
         "valid": certificate.status == Certificate.Status.ISSUED,
-        "completed_on": completion_date(certificate.completed_at),
+        "completed_on": certificate.completed_at,
+        "reissued_at": certificate_reissued_at(certificate=certificate),
         "issuer": CertificateSettings.load(),
         "verify_url": certificate_verify_url(certificate=certificate, request=request),
     }
@@ -127,20 +132,26 @@ def name_correct(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            stale = certificate_name_correct(
+            reissued = certificate_name_correct(
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
             form.add_error("name", exc)
         else:
             messages.success(request, _("Your name is saved."))
-            if stale:
+            if reissued:
                 messages.info(
                     request,
-                    _(
-                        "Certificates already issued still show the old name: "
-                        "ask your trainer or program manager to reissue them."
-                    ),
+                    ngettext(
+                        "Your certificate is being reissued with this name, "
+                        "with the same code and verify link. Download it again "
+                        "in a few minutes.",
+                        "Your %(n)s certificates are being reissued with this "
+                        "name, with the same codes and verify links. Download "
+                        "them again in a few minutes.",
+                        len(reissued),
+                    )
+                    % {"n": len(reissued)},
                 )
             return redirect(reverse("courses:my_learning") + "#sertifikatku")
     return render(request, "certificates/name_form.html", {"form": form})

@@ -105,8 +105,6 @@ def my_certificates_panel(request):
 
     from django.utils.translation import gettext as _t
 
-    from .pdf import completion_date
-
     items = []
     certificates = progress_cached(
         request.user,
@@ -123,7 +121,7 @@ def my_certificates_panel(request):
         items.append(
             {
                 "certificate": certificate,
-                "completed_on": completion_date(certificate.completed_at),
+                "completed_on": certificate.completed_at,
                 "whatsapp_url": whatsapp_share_url(phone=None, text=text),
             }
         )
@@ -132,3 +130,12 @@ def my_certificates_panel(request):
         {"items": items, "printed_name": certificate_name_for(user=request.user)},
         request=request,
     )
+
+
+@hooks.register("sinau_display_name_changed")
+def certificates_follow_the_name(user) -> None:
+    """A person's name changed (account page): their certificates print the
+    new name, issued ones by a reissue (same UUID and code)."""
+    from .services import certificate_name_for, certificates_rename
+
+    certificates_rename(user=user, name=certificate_name_for(user=user))

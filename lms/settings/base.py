@@ -253,6 +253,8 @@ LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 # The admin account page offers the languages Sinau is translated into, not
 # every language Wagtail ships.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Date formats in the page's language (lms/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["lms.formats"]
 # locale_wagtail/ completes Wagtail's own Indonesian for the admin screens
 # trainers and managers use (see `manage.py admin_untranslated`); it is kept
 # apart from locale/ so `makemessages` never marks its entries obsolete.

@@ -326,3 +326,99 @@ def test_a_question_marked_keep_order_keeps_it(learner, course):
     quiz = quiz_in(course, [kept], shuffle_choices=True)
     snapshot = attempt_start(user=learner, quiz=quiz).items.get().snapshot
     assert [c["text"] for c in snapshot["choices"]] == ["Satu (benar)", "Dua", "Tiga"]
+
+
+# -- the result page under every review setting ------------------------------
+
+# What only a full review may show: right choices, accepted answers,
+# explanations, feedback of every kind, and the labels that introduce keys.
+SECRETS = (
+    "(benar)",
+    "RAHASIA",
+    "Umpan balik",
+    "Jakarta",
+    "butir",
+    "Jawaban yang benar",
+    "jawaban benar",
+    "Diterima:",
+    "Urutan yang benar",
+    "Penjelasan",
+)
+LEAK_KINDS = (
+    "single",
+    "multiple",
+    "true_false",
+    "numeric",
+    "ordering",
+    "short_answer",
+    "matching",
+)
+STATES = ("attempts_left", "last_attempt", "passed_later", "other_open", "marking")
+# When the policy lets the trainee see the answers of the failed attempt.
+ANSWERS_SHOWN = {
+    "after_submit": {"attempts_left", "last_attempt", "passed_later", "marking"},
+    "after_pass": {"passed_later"},
+    "after_pass_or_last": {"passed_later", "last_attempt"},
+    "never": set(),
+}
+
+
+def _secret_questions(with_essay: bool) -> list:
+    questions = []
+    for kind in LEAK_KINDS + (("essay",) if with_essay else ()):
+        q = question(
+            kind,
+            explanation=f"Penjelasan RAHASIA {kind}",
+            correct_feedback="RAHASIA kalau benar",
+            partial_feedback="RAHASIA kalau sebagian",
+            incorrect_feedback="RAHASIA kalau salah",
+            true_feedback="RAHASIA untuk benar",
+            false_feedback="RAHASIA untuk salah",
+        )
+        questions.append(q)
+    Choice.objects.filter(question__in=questions, fraction__lte=0).update(
+        feedback="RAHASIA pilihan salah"
+    )
+    return questions
+
+
+def _failed_attempt(learner, course, policy: str, state: str):
+    """The trainee's failed (all wrong) attempt, in `state`: more attempts
+    left, it was the last one, they passed in a later one, another attempt
+    is open, or an essay of it waits for marking."""
+    from assessments.demo import attempt_take
+
+    fields = {
+        "review_policy": policy,
+        "max_attempts": {"last_attempt": 1, "attempts_left": 3}.get(state),
+    }
+    quiz = quiz_in(course, _secret_questions(state == "marking"), **fields)
+    failed = attempt_take(user=learner, quiz=quiz, right=False)
+    if state == "passed_later":
+        assert attempt_take(user=learner, quiz=quiz, right=True).passed
+    if state == "other_open":
+        attempt_start(user=learner, quiz=quiz)
+    return failed
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("policy", sorted(ANSWERS_SHOWN))
+def test_the_result_page_reveals_only_what_the_review_setting_allows(
+    client, learner, course, policy, state
+):
+    failed = _failed_attempt(learner, course, policy, state)
+    assert failed.status == ("marking" if state == "marking" else "graded")
+    client.force_login(learner)
+    body = client.get(reverse("assessments:result", args=[failed.pk])).content
+    body = body.decode()
+    if state in ANSWERS_SHOWN[policy]:
+        assert "Penjelasan RAHASIA single" in body  # the full review, with keys
+        return
+    leaked = [secret for secret in SECRETS if secret in body]
+    assert leaked == []
+    outcomes = body.count('<h3 id="review-')
+    if policy == "never" or state == "other_open":
+        assert outcomes == 0
+    else:  # whether each question was right, and nothing more
+        assert outcomes == len(LEAK_KINDS) + (state == "marking")
+        assert "✓</span> benar" not in body

@@ -167,7 +167,7 @@ def test_the_same_answer_again_is_refused_after_withdrawal(learner, started, cou
     data = _right(started, order=2)
     attempt_answer(user=learner, attempt_id=started.pk, order=2, data=data)
     enrollment_withdraw(user=learner, course=course)
-    with pytest.raises(Refused, match="sudah keluar dari kursus"):
+    with pytest.raises(Refused, match="sudah berhenti dari kursus"):
         attempt_answer(user=learner, attempt_id=started.pk, order=2, data=data)
 
 

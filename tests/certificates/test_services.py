@@ -171,7 +171,9 @@ def test_reissue_keeps_uuid_and_code_and_replaces_the_file(
     old = (certificate.uuid, certificate.code, certificate.pdf.name)
     old_pdf = certificate.pdf.open("rb").read()
     certificate.pdf.close()
-    certificate_name_correct(user=enrollment.user, name="Sri Rahayu Ningsih")
+    # A name changed behind the certificates' back (an old account edit).
+    enrollment.user.display_name = "Sri Rahayu Ningsih"
+    enrollment.user.save(update_fields=["display_name"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate_reissue(certificate=certificate, actor=manager)
     assert len(tasks_queued(callbacks)) == 1  # the task, after commit
@@ -181,13 +183,7 @@ def test_reissue_keeps_uuid_and_code_and_replaces_the_file(
     new_pdf = reissued.pdf.open("rb").read()
     reissued.pdf.close()
     assert new_pdf != old_pdf
-    assert _actions(reissued) == [
-        "created",
-        "issued",
-        "name_changed",
-        "reissue",
-        "reissued",
-    ]
+    assert _actions(reissued) == ["created", "issued", "reissue", "reissued"]
     # A second delivery of the reissue renders nothing more.
     assert certificate_issue(enrollment_id=enrollment.pk).tries == reissued.tries
 
@@ -206,19 +202,66 @@ def test_only_issued_certificates_can_be_reissued_and_failed_retried():
         certificate_retry(certificate=issued, actor=manager)
 
 
-def test_name_correction_updates_unissued_and_flags_issued_certificates():
+def test_name_correction_renames_unissued_and_reissues_issued_certificates(
+    django_capture_on_commit_callbacks,
+):
     user = trainee(display_name="Sri Rahayu")
     issued = certificate_issue(enrollment_id=completed_enrollment(user=user).pk)
     pending, _created = certificate_ensure(enrollment=completed_enrollment(user=user))
-    stale = certificate_name_correct(user=user, name="  Sri   Rahayu Ningsih ")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        reissued = certificate_name_correct(user=user, name="  Sri   Rahayu Ningsih ")
     user.refresh_from_db()
     pending.refresh_from_db()
     issued.refresh_from_db()
     assert user.display_name == "Sri Rahayu Ningsih"
     assert pending.recipient_name == "Sri Rahayu Ningsih"
-    assert issued.recipient_name == "Sri Rahayu"  # until staff reissue it
-    assert stale == [issued]
+    assert issued.recipient_name == "Sri Rahayu Ningsih"
+    assert (issued.revision, issued.rendered_revision) == (2, 1)
+    assert reissued == [issued]
+    assert len(tasks_queued(callbacks)) == 1  # the issued one's render
     assert CertificateEvent.objects.filter(action="name_changed").count() == 2
+    assert _actions(issued) == ["created", "issued", "name_changed", "reissue"]
+
+
+def test_a_name_changed_on_the_account_page_reissues_too(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    user = trainee(display_name="Sri Rahayu", email="sri@contoh.id")
+    issued = certificate_issue(enrollment_id=completed_enrollment(user=user).pk)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("account_profile"),
+            {
+                "display_name": "Sri Rahayu Ningsih",
+                "phone": user.phone,
+                "email": user.email,
+                "password": PASSWORD,
+            },
+        )
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.recipient_name == "Sri Rahayu Ningsih"
+    assert issued.revision == 2
+    assert len(tasks_queued(callbacks)) == 1
+    # Saving the same name again changes nothing.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            reverse("account_profile"),
+            {
+                "display_name": "Sri Rahayu Ningsih",
+                "phone": user.phone,
+                "email": user.email,
+                "password": PASSWORD,
+            },
+        )
+    issued.refresh_from_db()
+    assert issued.revision == 2
+    assert tasks_queued(callbacks) == []
 
 
 def test_name_correction_refuses_an_empty_name():

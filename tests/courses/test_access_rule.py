@@ -281,7 +281,7 @@ def test_withdrawn_trainee_cannot_answer_or_submit(client, course, quiz, a_train
     posted = dict(answer_data(item.snapshot, right=True).lists())
     url = reverse("assessments:question", args=[attempt.pk, 1])
     response = client.post(url, posted, follow=True)
-    assert "Anda sudah keluar dari kursus ini" in response.content.decode()
+    assert "Anda sudah berhenti dari kursus ini" in response.content.decode()
     client.post(reverse("assessments:submit", args=[attempt.pk]))
     assert AttemptQuestion.objects.get(pk=item.pk).response is None
     assert Attempt.objects.get().status == Attempt.Status.IN_PROGRESS
