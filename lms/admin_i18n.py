@@ -430,11 +430,8 @@ def english_msgids() -> frozenset[str]:
     A msgid translated in one context and not in another (taggit's "slug"
     for a tag, Wagtail's for a page) is left out: the text cannot tell
     which one is shown."""
-    import django
-
     translated = trans_real.translation(LANGUAGE)._catalog
-    roots = [Path(django.__file__).parent / "conf" / "locale"]
-    roots += [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    roots = [root for _name, root in catalogue_sources()]
     roots += [Path(p) for p in settings.LOCALE_PATHS]
     msgids: set[str] = set()
     done: set[str] = set()
@@ -455,6 +452,78 @@ def english_msgids() -> frozenset[str]:
                     key = (key, 0)
                 (done if translated.get(key) else msgids).add(entry.msgid)
     return frozenset(m for m in msgids - done if len(re.sub(r"[\W\d_]", "", m)) >= 2)
+
+
+def catalogue_sources() -> list[tuple[str, Path]]:
+    """(name, locale directory) of Django's own catalogue and of every
+    installed app's: Wagtail's apps, django.contrib's, allauth, taggit."""
+    import django
+
+    sources = [("django", Path(django.__file__).parent / "conf" / "locale")]
+    sources += [(app.name, Path(app.path) / "locale") for app in apps.get_app_configs()]
+    return sources
+
+
+def catalogue_untranslated(
+    *, domain: str = "django", sources: list[tuple[str, Path]] | None = None
+) -> list[tuple[str, Msg]]:
+    """Every message of the English catalogues (`<source>/en/LC_MESSAGES/
+    <domain>.po`) of `sources` (default `catalogue_sources()`) that
+    Indonesian leaves in English: singular and plural, with or without
+    placeholders or a context. Returns sorted (source name, Msg) pairs.
+
+    "django" messages are looked up as the admin does, with Indonesian
+    active, through gettext, ngettext, pgettext and npgettext (the catalogue
+    merged from the apps, Wagtail's id_ID and LOCALE_PATHS); "djangojs" ones
+    through the catalogue Django's JavaScriptCatalog builds for that app. A
+    message counts as translated if the answer differs from the English or
+    the catalogue holds an Indonesian text that happens to be the same word
+    (Alias, slug)."""
+    found = []
+    with translation.override(LANGUAGE):
+        for name, root in sources if sources is not None else catalogue_sources():
+            po = root / "en" / "LC_MESSAGES" / f"{domain}.po"
+            if not po.exists():
+                continue
+            if domain == "django":
+                catalogue = trans_real.translation(LANGUAGE)
+                lookups = translation
+            else:
+                catalogue = trans_real.DjangoTranslation(
+                    LANGUAGE, domain=domain, localedirs=[root]
+                )
+                lookups = catalogue
+            for entry in polib.pofile(str(po)):
+                if entry.obsolete or not entry.msgid:
+                    continue
+                if not _indonesian(entry, lookups, catalogue._catalog):
+                    msg = Msg(entry.msgid, entry.msgctxt or "", entry.msgid_plural)
+                    found.append((name, msg))
+    return sorted(set(found))
+
+
+def _indonesian(entry: polib.POEntry, lookups, catalog) -> bool:
+    """Does `lookups` (django.utils.translation or a DjangoTranslation)
+    answer `entry` in Indonesian, for one and for many where it has a
+    plural?"""
+    context, msgid, plural = entry.msgctxt, entry.msgid, entry.msgid_plural
+    if plural:
+        answers = [
+            lookups.npgettext(context, msgid, plural, n)
+            if context
+            else lookups.ngettext(msgid, plural, n)
+            for n in (1, 3)
+        ]
+        english = [msgid, plural]
+    else:
+        answers = [
+            lookups.pgettext(context, msgid) if context else lookups.gettext(msgid)
+        ]
+        english = [msgid]
+    if answers != english:
+        return True
+    key = f"{context}\x04{msgid}" if context else msgid
+    return bool(catalog.get((key, 0) if plural else key))
 
 
 def english_shown(strings: list[str]) -> set[Msg]:

@@ -3,17 +3,13 @@ or Sinau shows a trainer or a manager on the admin screens they use has an
 Indonesian translation, and the recorder that measures it does see English."""
 
 import io
-from pathlib import Path
 
-import polib
 import pytest
-import wagtail
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation.trans_real import DjangoTranslation
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -122,18 +118,3 @@ def test_page_search_names_what_it_counts(admin_world, a_trainer, client):
     text = response.content.decode()
     assert "None" not in text.replace("w-scrollbar-thin None", "")
     assert "dari 3 halaman" in text
-
-
-def test_every_wagtail_admin_javascript_string_has_indonesian():
-    """The editor's JavaScript (block chooser, autosave, comments) reads the
-    djangojs catalogue: Wagtail's id_ID plus locale_wagtail/ cover all of it."""
-    admin_locale = Path(wagtail.__file__).parent / "admin" / "locale"
-    english = polib.pofile(str(admin_locale / "en" / "LC_MESSAGES" / "djangojs.po"))
-    catalog = DjangoTranslation("id", domain="djangojs", localedirs=[admin_locale])
-    missing = []
-    for entry in english:
-        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-        key = (key, 0) if entry.msgid_plural else key
-        if not catalog._catalog.get(key):
-            missing.append(entry.msgid)
-    assert missing == []
