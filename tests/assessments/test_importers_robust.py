@@ -24,7 +24,13 @@ from assessments.importers.common import (
     clean_html,
 )
 from assessments.importers.write import questions_import
-from assessments.models import AttemptQuestion, Choice, Question, QuestionCategory
+from assessments.models import (
+    AttemptQuestion,
+    Choice,
+    Question,
+    QuestionCategory,
+    number_storable,
+)
 from tests.factories import trainer
 
 FORMATS = ("moodle", "gift", "quizapp")
@@ -290,11 +296,11 @@ def _check_storable(result):
     if result is None:
         return
     for question in result.questions:
-        assert 1 <= question.points <= MAX_POINTS
+        lowest = 0 if question.kind == "description" else 1  # as Question.save
+        assert lowest <= question.points <= MAX_POINTS
         for value in (question.numeric_answer, question.numeric_tolerance):
             if value is not None:
-                assert value.is_finite()
-                assert value.adjusted() < ANSWER_MAX_DIGITS - ANSWER_DECIMAL_PLACES
+                assert number_storable(value), value  # the model's own rule
 
 
 @pytest.mark.django_db
@@ -395,3 +401,19 @@ def test_admin_upload_answers_302_or_a_form_with_errors(client, content, fmt):
     assert response.status_code in (200, 302, 400)  # 200: the form's own errors
     if response.status_code != 302:
         assert Question.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content",
+    [b":::: 0 {#0E20}\n", b":::: 0\x1e\r0 {#0}\n"],
+    ids=["zero-with-an-exponent", "a-description-split-by-a-record-separator"],
+)
+def test_what_hypothesis_found_imports_and_stores(content):
+    """Examples hypothesis found: each imports whole and stores as read."""
+    result = _parse_or_refuse(content, "gift")
+    assert result is not None
+    _check_storable(result)
+    questions_import(result=result, source="found.gift")
+    for choice in Choice.objects.exclude(number=None):
+        assert choice.number == 0
