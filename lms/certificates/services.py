@@ -337,13 +337,15 @@ def certificate_name_correct(*, user, name: str) -> list[Certificate]:
         return certificates_rename(user=user, name=name)
 
 
-def certificates_rename(*, user, name: str) -> list[Certificate]:
+def certificates_rename(*, user, name: str, actor=None) -> list[Certificate]:
     """Print `name` on `user`'s certificates (after any change of their
     name): not yet issued ones print it when issued; issued ones are
     reissued by a worker (`_reissue_locked`); revoked ones stay as they
     are. Each change is audited (`name_changed`: previous and new name, and
-    when). Returns the issued certificates being reissued. Idempotent: a
+    when; `actor` is who changed it, the person themself by default).
+    Returns the issued certificates being reissued. Idempotent: a
     certificate already showing `name` is left alone."""
+    actor = actor or user
     reissued = []
     with transaction.atomic():
         for certificate in Certificate.objects.select_for_update().filter(user=user):
@@ -354,11 +356,11 @@ def certificates_rename(*, user, name: str) -> list[Certificate]:
             _event(
                 certificate,
                 Action.NAME_CHANGED,
-                actor=user,
+                actor=actor,
                 detail=f"{certificate.recipient_name} → {name}",
             )
             if certificate.status == Status.ISSUED:
-                _reissue_locked(certificate, actor=user, name=name)
+                _reissue_locked(certificate, actor=actor, name=name)
                 reissued.append(certificate)
             else:
                 certificate.recipient_name = name

@@ -132,6 +132,18 @@ def my_certificates_panel(request):
     )
 
 
+@hooks.register("after_edit_user")
+def certificates_follow_an_admin_name_edit(request, user) -> None:
+    """Staff corrected a person's name in the admin's user form: as on the
+    account page, their certificates print the new name (idempotent: an
+    unchanged name reissues nothing), audited as the staff member's act."""
+    from .services import certificate_name_for, certificates_rename
+
+    certificates_rename(
+        user=user, name=certificate_name_for(user=user), actor=request.user
+    )
+
+
 @hooks.register("sinau_display_name_changed")
 def certificates_follow_the_name(user) -> None:
     """A person's name changed (account page): their certificates print the

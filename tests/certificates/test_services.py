@@ -270,3 +270,40 @@ def test_name_correction_refuses_an_empty_name():
         certificate_name_correct(user=user, name="   ")
     user.refresh_from_db()
     assert user.display_name == "Sri Rahayu"
+
+
+def test_a_name_corrected_in_the_admin_user_form_reissues_too(
+    client, django_capture_on_commit_callbacks
+):
+    """The kind: every way a name changes (name form, account page, the
+    admin's user form) prints the new name on issued certificates."""
+    import re
+
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    user = trainee(display_name="", first_name="Sri", last_name="Rahayu")
+    issued = certificate_issue(enrollment_id=completed_enrollment(user=user).pk)
+    assert issued.recipient_name == "Sri Rahayu"
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    url = reverse("wagtailusers_users:edit", args=[user.pk])
+    form = client.get(url).content.decode()
+    data = {
+        name: value
+        for name, value in re.findall(
+            r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form
+        )
+        if not name.startswith("password")
+    }
+    data.update(first_name="Sri", last_name="Rahayu Ningsih", is_active="on")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    issued.refresh_from_db()
+    assert issued.recipient_name == "Sri Rahayu Ningsih"
+    assert issued.revision == 2
+    assert len(tasks_queued(callbacks)) == 1
+    event = CertificateEvent.objects.get(certificate=issued, action="name_changed")
+    assert event.actor == admin
