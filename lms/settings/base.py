@@ -65,10 +65,10 @@ MIDDLEWARE = [
     "lms.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Where browsers reach Sinau, for links workers make (lms/addresses.py).
-    "lms.addresses.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where staff browsers reach Sinau, for links workers make (lms/addresses.py).
+    "lms.addresses.ServedAddressMiddleware",
     # Password checks reach the request; right passwords get a device cookie.
     "lms.accounts.devices.DeviceCookieMiddleware",
     # Signed-in responses: Cache-Control private, no-store (README, "Security headers").
