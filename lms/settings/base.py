@@ -384,6 +384,9 @@ SINAU_CERTIFICATE_FAILED_RETRY_AFTER = env.int(
 )
 # Verify pages: requests per client per minute (counted in the shared cache).
 SINAU_VERIFY_RATE_PER_MINUTE = env.int("SINAU_VERIFY_RATE_PER_MINUTE", default=30)
+# Changes of the printed name per trainee per day: each renders and signs
+# every issued certificate again on the worker.
+SINAU_NAME_CORRECTIONS_PER_DAY = env.int("SINAU_NAME_CORRECTIONS_PER_DAY", default=5)
 
 LOGGING = {
     "version": 1,
