@@ -67,21 +67,9 @@ def gift_with_image(data: bytes) -> str:
     return f'::Bom:: Benar? <img src\\="data:image/png;base64,{encoded}"> {{T}}\n'
 
 
-def quizapp_with_image(data: bytes) -> str:
-    encoded = base64.b64encode(data).decode()
-    content = f'Benar? <img src="data:image/png;base64,{encoded}">'
-    return json.dumps(
-        [
-            {"model": "quiz.question", "pk": 1, "fields": {"content": content}},
-            {"model": "essay.essay_question", "pk": 1, "fields": {}},
-        ]
-    )
-
-
 BUILDERS = {
     "moodle": moodle_with_image,
     "gift": gift_with_image,
-    "quizapp": quizapp_with_image,
 }
 
 
