@@ -9,8 +9,13 @@ issuer's did:web and its status list.
 2. otherwise, while serving a request, that request's own scheme and host
    (the host has passed ALLOWED_HOSTS, so a visitor cannot choose it);
 3. otherwise (a Celery worker, beat or a command, with no request) the
-   address browsers last reached Sinau at, as `ServedAddressMiddleware`
-   recorded it in the database (`lms.models.ServedAddress`). A loopback
+   address staff browsers last reached Sinau at, as `ServedAddressMiddleware`
+   recorded it in the database (`lms.models.ServedAddress`). Only a
+   signed-in person who may open the admin (a trainer, a manager, a
+   superuser) moves it: with ALLOWED_HOSTS = ["*"] (`make run` on the
+   network) anyone else could send a made-up Host header and have the next
+   set-password links point at their own server. Anyone's loopback visit
+   counts (it reaches no other device, like the default below). A loopback
    address (127.0.0.1, localhost, ::1) never replaces a recorded address
    other devices can reach: a QR code made for a phone must not point at
    the server's own loopback because a trainer also opened Sinau on it;
@@ -109,10 +114,22 @@ def served_origin_record(*, origin: str) -> bool:
     return True
 
 
+def _trusted(request) -> bool:
+    """Is `request` from someone whose Host header may set the address in
+    links (staff who may open the admin)? Needs AuthenticationMiddleware
+    above."""
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("wagtailadmin.access_admin")
+    )
+
+
 class ServedAddressMiddleware:
-    """Records the address each request reached Sinau at (`public_origin`,
+    """Records the address a staff request reached Sinau at (`public_origin`,
     rule 3), when SINAU_PUBLIC_URL is not set. A query only when this
-    process sees an address it has not recorded yet."""
+    process sees an address it has not recorded yet, from staff."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -123,7 +140,11 @@ class ServedAddressMiddleware:
                 origin = request_origin(request)
             except DisallowedHost:  # Django answers 400 further on
                 origin = ""
-            if origin and _seen.get("origin") != origin:
+            if (
+                origin
+                and _seen.get("origin") != origin
+                and (is_loopback(origin) or _trusted(request))
+            ):
                 try:
                     served_origin_record(origin=origin)
                 except DatabaseError:

@@ -7,6 +7,7 @@ import binascii
 import html
 import io
 import re
+import warnings
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
@@ -639,7 +640,8 @@ def media_take(
     to files or to pages of the old site (their text is kept), the
     pictures kept (ParsedImage, in order) and one note for each value
     changed or left out: a picture without alt text (its file name is
-    used), a picture outside the file, not a picture Sinau can show, in a
+    used), a picture outside the file, not a picture Sinau can show or
+    too large to render (over Wagtail's pixel limit), in a
     field that cannot hold one or moved out of its sentence, every other
     file or link removed, and every embedded file the text never uses."""
     if not files and not _ANY_MEDIA.search(raw or ""):
@@ -679,6 +681,17 @@ def media_take(
                     "the file and was left out."
                 )
                 % {**values, "src": shown}
+            )
+            return ""
+        pixels = _picture_pixels(files[name])
+        if pixels is not None and pixels > _max_pixels():
+            notes.append(
+                _(
+                    "%(question)s: the picture %(name)s in %(where)s is too "
+                    "large to show (more than %(limit)s million pixels) and "
+                    "was left out."
+                )
+                % {**values, "name": shown, "limit": _max_pixels() // 1_000_000}
             )
             return ""
         if not _is_picture(files[name]):
@@ -790,15 +803,51 @@ def media_take(
     return markup, images, notes
 
 
-def _is_picture(data: bytes) -> bool:
-    """Whether Pillow reads `data` as a PNG, JPEG, GIF or WebP image."""
+def _max_pixels() -> int:
+    """The most pixels a kept picture may have: Wagtail's upload limit
+    (WAGTAILIMAGES_MAX_IMAGE_PIXELS), which an import bypasses otherwise."""
+    from django.conf import settings
+
+    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
+
+
+def _picture_pixels(data: bytes) -> int | None:
+    """Width x height a picture's header claims, read without decoding it;
+    None when Pillow does not know `data` as a picture. A header past
+    Pillow's decompression-bomb limit (a 100-byte file can claim a billion
+    pixels) counts as one pixel more than that limit."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            return image.format in ("PNG", "JPEG", "GIF", "WEBP")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                return width * height
+    except Image.DecompressionBombError:
+        return 2 * (Image.MAX_IMAGE_PIXELS or 0) + 1
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+
+
+def _is_picture(data: bytes) -> bool:
+    """Whether Pillow reads `data` as a PNG, JPEG, GIF or WebP image (call
+    after `_picture_pixels` has refused one too large)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+                return image.format in ("PNG", "JPEG", "GIF", "WEBP")
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
         return False
 
 

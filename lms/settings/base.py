@@ -65,10 +65,10 @@ MIDDLEWARE = [
     "lms.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Where browsers reach Sinau, for links workers make (lms/addresses.py).
-    "lms.addresses.ServedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where staff browsers reach Sinau, for links workers make (lms/addresses.py).
+    "lms.addresses.ServedAddressMiddleware",
     # Password checks reach the request; right passwords get a device cookie.
     "lms.accounts.devices.DeviceCookieMiddleware",
     # Signed-in responses: Cache-Control private, no-store (README, "Security headers").
@@ -384,6 +384,9 @@ SINAU_CERTIFICATE_FAILED_RETRY_AFTER = env.int(
 )
 # Verify pages: requests per client per minute (counted in the shared cache).
 SINAU_VERIFY_RATE_PER_MINUTE = env.int("SINAU_VERIFY_RATE_PER_MINUTE", default=30)
+# Changes of the printed name per trainee per day: each renders and signs
+# every issued certificate again on the worker.
+SINAU_NAME_CORRECTIONS_PER_DAY = env.int("SINAU_NAME_CORRECTIONS_PER_DAY", default=5)
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,12 @@ def served_client(user=None) -> Client:
     return client
 
 
+def staff_visit() -> None:
+    """A trainer opens Sinau at SERVED (only staff visits move the address
+    workers use: tests/lms/test_attack_public_address.py)."""
+    served_client(trainer()).get("/")
+
+
 def _certificate(user):
     course = course_tree(modules=1, lessons=1, title="Caption Gula Aren")
     enrollment = Enrollment.objects.create(
@@ -97,8 +103,8 @@ def test_a_single_password_link_follows_an_explicit_public_url(settings, home):
 
 def test_a_worker_makes_qr_links_to_where_browsers_reach_sinau(a_trainee, home):
     """The QR code is made by the worker, with no request: it points at the
-    address the last browser came to, not at http://127.0.0.1:8000."""
-    served_client().get("/")
+    address the last staff browser came to, not at http://127.0.0.1:8000."""
+    staff_visit()
     certificate = _certificate(a_trainee)
     assert certificate_verify_url(certificate=certificate) == (
         f"{SERVED}/c/{certificate.uuid}/"
@@ -106,7 +112,7 @@ def test_a_worker_makes_qr_links_to_where_browsers_reach_sinau(a_trainee, home):
 
 
 def test_a_loopback_visit_does_not_replace_a_reachable_address(a_trainee, home):
-    served_client().get("/")
+    staff_visit()
     Client(HTTP_HOST="127.0.0.1:8123").get("/")
     assert ServedAddress.objects.get().origin == SERVED
     assert addresses.public_url("/x/") == f"{SERVED}/x/"
@@ -122,7 +128,7 @@ def test_the_whatsapp_share_of_a_certificate_points_where_it_was_opened(
 
 
 def test_reminder_links_point_where_browsers_reach_sinau(a_trainee, home):
-    served_client().get("/")
+    staff_visit()
     cohort = cohort_with()
     _subject, body = reminder_text(user=a_trainee, cohort=cohort)
     urls = re.findall(r"https?://\S+", body)
@@ -131,7 +137,7 @@ def test_reminder_links_point_where_browsers_reach_sinau(a_trainee, home):
 
 
 def test_the_issuer_did_names_where_sinau_is_served(a_trainee, home):
-    served_client().get("/")
+    staff_visit()
     signed = credentials.credential_issue(certificate=_certificate(a_trainee))
     assert signed["issuer"]["id"] == "did:web:192.168.1.5%3A8123"
     assert signed["credentialStatus"]["statusListCredential"] == (
@@ -153,7 +159,7 @@ def test_credentials_issued_under_an_earlier_address_still_verify(
     earlier = credentials.credential_issue(certificate=_certificate(a_trainee))
     assert earlier["issuer"]["id"] == "did:web:127.0.0.1%3A8000"
     settings.SINAU_PUBLIC_URL = ""
-    served_client().get("/")
+    staff_visit()
     result = credentials.credential_verify(earlier)
     assert result.errors == []
     assert result.status == credentials.ACTIVE
@@ -174,7 +180,7 @@ def test_a_credential_signed_by_another_key_still_fails(a_trainee, home):
 
 def test_an_explicit_public_url_wins_over_the_served_address(settings, home):
     settings.SINAU_PUBLIC_URL = "https://sinau.desa.id/"
-    served_client().get("/")
+    staff_visit()
     assert addresses.public_url("/c/x/") == "https://sinau.desa.id/c/x/"
     assert not ServedAddress.objects.exists()
 
