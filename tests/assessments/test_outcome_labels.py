@@ -131,8 +131,8 @@ def test_essays_marked_before_count_right_only_with_full_marks(learner, essay_qu
 def test_an_unmarked_essay_shows_a_dash_for_its_points(
     client, learner, course, review_policy
 ):
-    """An essay not marked yet reads "(– / 5)", never "( / 5)", with the
-    answers shown (review) or without them (outcomes only)."""
+    """An essay not marked yet reads "(<en dash> / 5)", never "( / 5)",
+    with the answers shown (review) or without them (outcomes only)."""
     quiz = quiz_in(
         course,
         [question("single"), question("essay", points=5)],
@@ -142,4 +142,4 @@ def test_an_unmarked_essay_shows_a_dash_for_its_points(
     client.force_login(learner)
     body = client.get(reverse("assessments:result", args=[attempt.pk])).content
     headings = _headings(body.decode())
-    assert headings[-1] == "Soal 2: … menunggu penilaian (– / 5)", headings
+    assert headings[-1] == "Soal 2: … menunggu penilaian (\u2013 / 5)", headings

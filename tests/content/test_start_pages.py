@@ -317,6 +317,10 @@ def test_the_account_pages_say_buat_akun_not_daftar(client, index, url_name):
     heading, button and the log-in page's link never say "Daftar", the
     word of the course page's enrol button."""
     body = client.get(reverse(url_name)).content.decode()
-    main = " ".join(re.sub(r"<[^>]+>", " ", body[body.index("<main") : body.index("</main>")]).split())
+    main = " ".join(
+        re.sub(
+            r"<[^>]+>", " ", body[body.index("<main") : body.index("</main>")]
+        ).split()
+    )
     assert "daftar" not in main.lower()
     assert "Buat akun" in main or "buat akun" in main
