@@ -108,3 +108,26 @@ def test_table_captions_stay_readable_at_360px(page):
           .map(c => c.innerText)"""
     )
     assert cut == []
+
+
+def test_the_password_links_page_fits_360px(page, tmp_path):
+    """The links table scrolls inside its region; the hidden "(opens in a
+    new tab)" text of its share links must not widen the page."""
+    manager = program_manager(phone="+6281234567803")
+    cohort = cohort_with(
+        courses=[course_tree(title="Cakap Digital", modules=1)],
+        manager=manager,
+        name="Angkatan Batu Ampar",
+    )
+    log_in(page, "081234567803", PASSWORD)
+    page.goto(f"/angkatan/{cohort.pk}/impor/")
+    page.axe.check("import form")
+    upload = tmp_path / "peserta.csv"
+    upload.write_text(CSV)
+    page.get_by_label("Lembar kerja (CSV atau XLSX)").set_input_files(str(upload))
+    page.get_by_role("button", name="Periksa berkas").click()
+    page.axe.check("import preview")
+    page.get_by_role("button", name="Impor 2 peserta").click()
+    expect(page.get_by_role("heading", name="Peserta berhasil diimpor")).to_be_visible()
+    page.axe.check("import done")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
