@@ -373,7 +373,7 @@ def test_a_one_box_question_says_your_answer_once(client, learner, course, kind)
     attempt = attempt_start(user=learner, quiz=quiz)
     body = client.get(reverse("assessments:question", args=[attempt.pk, 1])).content
     shown = re.findall(
-        r'<(legend|label)(?![^>]*visually-hidden)[^>]*>\s*Jawaban Anda\b',
+        r"<(legend|label)(?![^>]*visually-hidden)[^>]*>\s*Jawaban Anda\b",
         body.decode(),
     )
     assert shown == ["label"]
