@@ -134,8 +134,29 @@ def role_collections_sync(*, group_model, permission_model) -> None:
                 )
 
 
+# Wagtail's migration 0046 creates its default workflow and task as
+# "Moderators approval": data, so no translation reaches it, and the page
+# editor's menu offers "Pengajuan ke Moderators approval".
+WAGTAIL_APPROVAL_NAME = "Moderators approval"
+APPROVAL_NAME = "Persetujuan moderator"
+
+
+def approval_workflow_name_sync() -> None:
+    """Rename Wagtail's default workflow and its task from
+    `WAGTAIL_APPROVAL_NAME` to `APPROVAL_NAME`; names a person chose are
+    kept. Idempotent; does nothing before Wagtail's tables exist."""
+    from django.db import connection
+    from wagtail.models import Task, Workflow
+
+    if Workflow._meta.db_table not in connection.introspection.table_names():
+        return
+    Workflow.objects.filter(name=WAGTAIL_APPROVAL_NAME).update(name=APPROVAL_NAME)
+    Task.objects.filter(name=WAGTAIL_APPROVAL_NAME).update(name=APPROVAL_NAME)
+
+
 def roles_sync_after_migrate(sender, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     roles_sync(group_model=Group, permission_model=Permission)
     role_collections_sync(group_model=Group, permission_model=Permission)
+    approval_workflow_name_sync()

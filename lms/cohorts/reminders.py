@@ -41,6 +41,21 @@ def reminder_text(*, user, cohort) -> tuple[str, str]:
     return subject, body
 
 
+def reminder_whatsapp_url(*, user, cohort) -> str | None:
+    """A `https://wa.me/` link that opens WhatsApp to `user`'s phone with
+    the reminder (`reminder_text`, opt-out link included) typed in, for a
+    trainer or manager to send by hand; None when `user` has no phone or
+    opted out of reminders."""
+    from lms.accounts.services import whatsapp_share_url
+
+    from .models import ReminderOptOut
+
+    if not user.phone or ReminderOptOut.objects.filter(user=user).exists():
+        return None
+    _subject, body = reminder_text(user=user, cohort=cohort)
+    return whatsapp_share_url(phone=user.phone, text=body)
+
+
 class ReminderSender:
     """Delivers one reminder; returns False when the person cannot be
     reached this way (the reminder is recorded as skipped)."""

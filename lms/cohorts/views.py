@@ -19,7 +19,7 @@ from lms.accounts.models import User
 
 from .forms import ExportForm, ImportForm
 from .models import CohortExport, CohortMembership
-from .reminders import OPT_OUT_SALT
+from .reminders import OPT_OUT_SALT, reminder_whatsapp_url
 from .selectors import (
     FILTERS,
     SORTS,
@@ -146,6 +146,8 @@ def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpRe
             "membership": membership,
             "trainee": membership.user,
             "can_manage": _can_manage(request, cohort),
+            "remind_url": membership.status == CohortMembership.Status.ACTIVE
+            and reminder_whatsapp_url(user=membership.user, cohort=cohort),
         }
     )
     return render(request, "cohorts/trainee_detail.html", context)

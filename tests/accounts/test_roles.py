@@ -76,3 +76,22 @@ def test_trainer_may_edit_course_pages_under_the_catalogue(a_trainer, home):
     perms = index.permissions_for_user(a_trainer)
     assert perms.can_add_subpage()
     assert perms.can_publish()
+
+
+def test_the_page_editor_names_the_approval_workflow_in_indonesian(
+    client, a_trainer, home
+):
+    """Wagtail's own migration names its default workflow and task
+    "Moderators approval": the trainer's "Tindakan lain" menu said
+    "Pengajuan ke Moderators approval"."""
+    from courses.seed import course_index_ensure
+    from tests.factories.courses import course_tree, lessons_of
+
+    course_index_ensure(home=home)  # grants the Trainers group its pages
+    lesson = lessons_of(course_tree())[0]
+    client.force_login(a_trainer)
+    response = client.get(f"/admin/pages/{lesson.pk}/edit/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Moderators approval" not in body
+    assert "Persetujuan moderator" in body

@@ -125,3 +125,21 @@ def test_essays_marked_before_count_right_only_with_full_marks(learner, essay_qu
     migration.essays_right_at_full_marks(django_apps, None)
     item.refresh_from_db()
     assert item.is_correct is False
+
+
+@pytest.mark.parametrize("review_policy", ["after_submit", "after_pass"])
+def test_an_unmarked_essay_shows_a_dash_for_its_points(
+    client, learner, course, review_policy
+):
+    """An essay not marked yet reads "(<en dash> / 5)", never "( / 5)",
+    with the answers shown (review) or without them (outcomes only)."""
+    quiz = quiz_in(
+        course,
+        [question("single"), question("essay", points=5)],
+        review_policy=review_policy,
+    )
+    attempt = attempt_take(user=learner, quiz=quiz, right=True)
+    client.force_login(learner)
+    body = client.get(reverse("assessments:result", args=[attempt.pk])).content
+    headings = _headings(body.decode())
+    assert headings[-1] == "Soal 2: … menunggu penilaian (\u2013 / 5)", headings

@@ -359,3 +359,21 @@ def test_no_trainee_page_shows_answers_while_an_attempt_is_open(
             text in body
             for text in ("jawaban benar", "Penjelasan single.", "Umpan balik")
         ), url
+
+
+@pytest.mark.parametrize("kind", ["numeric", "short_answer", "essay"])
+def test_a_one_box_question_says_your_answer_once(client, learner, course, kind):
+    """A question answered in one box had the group's "Jawaban Anda"
+    above the box's own "Jawaban Anda": the group's name stays for screen
+    readers, shown once."""
+    import re
+
+    quiz = quiz_in(course, [question(kind)])
+    client.force_login(learner)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    body = client.get(reverse("assessments:question", args=[attempt.pk, 1])).content
+    shown = re.findall(
+        r"<(legend|label)(?![^>]*visually-hidden)[^>]*>\s*Jawaban Anda\b",
+        body.decode(),
+    )
+    assert shown == ["label"]

@@ -108,6 +108,22 @@ def test_export_page_refreshes_itself_while_waiting(client, home):
 
 
 @pytest.mark.django_db
+def test_an_export_is_named_without_nested_brackets(client, home):
+    """ "Matriks kemajuan (XLSX (Excel))" read as a typo: the format
+    follows the kind after a dot, on the export's page and in the list."""
+    cohort = cohort_with(courses=[course_tree()])
+    export = CohortExport.objects.create(cohort=cohort, kind="matrix", format="xlsx")
+    client.force_login(cohort.managers.get())
+    for url in (
+        reverse("cohorts:export", args=[export.pk]),
+        reverse("cohorts:cohort_exports", args=[cohort.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "(XLSX (Excel))" not in page
+        assert "Matriks kemajuan · XLSX (Excel)" in page
+
+
+@pytest.mark.django_db
 def test_quiz_results_export_neutralises_formulas_in_names(client, home):
     from decimal import Decimal
 

@@ -108,3 +108,24 @@ def test_withdrawn_or_finished_cohorts_send_nothing(cohort):
     CohortMembership.objects.filter(user=cohort.idle).update(status="withdrawn")
     assert cohort_reminders_send(cohort=cohort) == 0
     assert mail.outbox == []
+
+
+def test_staff_remind_a_trainee_by_whatsapp_from_their_page(client, cohort):
+    """Reminders go by email, which a phone-only trainee never gets: the
+    trainee's page offers the same reminder as a WhatsApp message, with its
+    opt-out link, unless the trainee opted out."""
+    from urllib.parse import unquote
+
+    client.force_login(cohort.managers.get())
+    url = reverse("cohorts:trainee", args=[cohort.pk, cohort.idle.pk])
+    body = client.get(url).content.decode()
+    found = re.search(r'href="https://wa\.me/(\d+)\?text=([^"]+)"', body)
+    assert found, "no WhatsApp reminder link"
+    assert found.group(1) == cohort.idle.phone.lstrip("+")
+    text = unquote(found.group(2))
+    assert "Lanjutkan" in text
+    assert "/angkatan/pengingat/berhenti/" in text
+    assert "Ingatkan lewat WhatsApp" in body
+
+    ReminderOptOut.objects.create(user=cohort.idle)
+    assert "Ingatkan lewat WhatsApp" not in client.get(url).content.decode()

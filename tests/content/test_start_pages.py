@@ -309,3 +309,18 @@ def test_the_header_words_are_not_the_enrol_and_leave_buttons_words(
     assert ">Keluar akun<" in signed_in
     assert not re.search(r">\s*Keluar\s*<", signed_in)
     assert catalogue().url in signed_in
+
+
+@pytest.mark.parametrize("url_name", ["account_signup", "account_login"])
+def test_the_account_pages_say_buat_akun_not_daftar(client, index, url_name):
+    """The header's "Buat akun" leads to a page that says the same: its
+    heading, button and the log-in page's link never say "Daftar", the
+    word of the course page's enrol button."""
+    body = client.get(reverse(url_name)).content.decode()
+    main = " ".join(
+        re.sub(
+            r"<[^>]+>", " ", body[body.index("<main") : body.index("</main>")]
+        ).split()
+    )
+    assert "daftar" not in main.lower()
+    assert "Buat akun" in main or "buat akun" in main

@@ -83,3 +83,31 @@ def test_no_trainee_page_uses_the_log_out_word_for_stopping_a_course():
         and not e.obsolete
     ]
     assert clashes == []
+
+
+def test_a_stopped_course_is_labelled_with_the_stop_word(client, course, enrolled):
+    """The catalogue's tag on a course the trainee stopped said "Sudah
+    keluar", the log-out word again; it says "Sudah berhenti", as the
+    button that stopped it did."""
+    from courses.services import enrollment_withdraw
+    from tests.factories.courses import catalogue
+
+    enrollment_withdraw(user=enrolled, course=course)
+    body = client.get(catalogue().url).content.decode()
+    tags = [
+        " ".join(t.split())
+        for t in re.findall(r'<p class="tag[^"]*">(.*?)</p>', body, re.S)
+    ]
+    assert "Sudah berhenti" in tags, tags
+    assert not [t for t in tags if "keluar" in t.lower()]
+
+
+@pytest.mark.parametrize("msgid", ["Left", "Withdrawn"])
+def test_status_words_for_stopping_avoid_the_log_out_word(msgid):
+    """Statuses of a stopped course or cohort place ("Left", "Withdrawn")
+    carry no "course" in their msgid, so the walk above misses them."""
+    import polib
+    from django.conf import settings
+
+    po = polib.pofile(str(settings.BASE_DIR / "locale/id/LC_MESSAGES/django.po"))
+    assert "keluar" not in po.find(msgid).msgstr.lower()

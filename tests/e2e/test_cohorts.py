@@ -83,3 +83,51 @@ def test_manager_imports_filters_at_risk_and_downloads_an_export(page, tmp_path)
     content = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert "Siti Aminah" in content
     assert idle.display_name in content
+
+
+def test_table_captions_stay_readable_at_360px(page):
+    """A wide table scrolls sideways inside its region; its caption (the
+    region's name) stays whole in view, not cut at the screen's edge."""
+    manager = program_manager(phone="+6281234567803")
+    cohort = cohort_with(
+        courses=[
+            course_tree(title=f"Kursus dengan judul panjang {n}", modules=1)
+            for n in range(4)
+        ],
+        manager=manager,
+        name="Angkatan Batu Ampar",
+    )
+    trainees_bulk(cohort, 2)
+    log_in(page, "081234567803", PASSWORD)
+    page.goto(f"/angkatan/{cohort.pk}/")
+    page.axe.check("dashboard")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.table-scroll caption')]
+          .filter(c => c.getBoundingClientRect().right
+                       > c.closest('.table-scroll').getBoundingClientRect().right + 1)
+          .map(c => c.innerText)"""
+    )
+    assert cut == []
+
+
+def test_the_password_links_page_fits_360px(page, tmp_path):
+    """The links table scrolls inside its region; the hidden "(opens in a
+    new tab)" text of its share links must not widen the page."""
+    manager = program_manager(phone="+6281234567803")
+    cohort = cohort_with(
+        courses=[course_tree(title="Cakap Digital", modules=1)],
+        manager=manager,
+        name="Angkatan Batu Ampar",
+    )
+    log_in(page, "081234567803", PASSWORD)
+    page.goto(f"/angkatan/{cohort.pk}/impor/")
+    page.axe.check("import form")
+    upload = tmp_path / "peserta.csv"
+    upload.write_text(CSV)
+    page.get_by_label("Lembar kerja (CSV atau XLSX)").set_input_files(str(upload))
+    page.get_by_role("button", name="Periksa berkas").click()
+    page.axe.check("import preview")
+    page.get_by_role("button", name="Impor 2 peserta").click()
+    expect(page.get_by_role("heading", name="Peserta berhasil diimpor")).to_be_visible()
+    page.axe.check("import done")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

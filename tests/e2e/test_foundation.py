@@ -82,7 +82,7 @@ def test_sign_up_with_a_phone_number_and_account_pages(page):
     page.get_by_label("Nomor HP").fill("0813 2222 3333")
     page.get_by_label(re.compile(r"^Kata sandi:?$")).fill("gula-aren-manis-7")
     page.get_by_label("Kata sandi (sekali lagi)").fill("gula-aren-manis-7")
-    page.get_by_role("button", name="Daftar").last.click()
+    page.get_by_role("button", name="Buat akun").last.click()
     page.wait_for_url(re.compile(r"/$"))
     page.axe.check("home after sign-up")
     expect(page.get_by_text("Selamat datang di Sinau, Wati Lestari.")).to_be_visible()

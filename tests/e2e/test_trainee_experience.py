@@ -147,7 +147,7 @@ def test_form_errors_are_summarised_at_the_top_and_focused(page, javascript):
     page.get_by_label("Nomor HP").fill("0812 3456 7890")
     page.get_by_label(re.compile(r"^Kata sandi:?$")).fill("gula-aren-manis-7")
     page.get_by_label("Kata sandi (sekali lagi)").fill("gula-aren-manis-7")
-    page.get_by_role("button", name="Daftar").last.click()
+    page.get_by_role("button", name="Buat akun").last.click()
     page.wait_for_load_state("load")
     page.axe.check("sign-up errors", checked_by="this test with javascript")
     expect(page.locator(".error-summary")).to_contain_text("Nomor HP")
