@@ -127,19 +127,10 @@ def msgid_shown(msgid: str, text: str) -> bool:
 def screen_untranslated(*, client: Client, screen: Screen) -> tuple[int, set[Msg]]:
     """Render one screen in Indonesian. Returns (status code, untranslated
     messages shown on it)."""
-    headers = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if screen.ajax else {}
-    if screen.json:
-        headers["HTTP_ACCEPT"] = "application/json"
-    with translation.override(LANGUAGE), untranslated_recording() as recorder:
-        client.cookies["django_language"] = LANGUAGE
-        if screen.data is None:
-            response = client.get(screen.url, **headers)
-        else:
-            response = client.post(screen.url, screen.data, **headers)
-        content = response.content.decode("utf-8", "replace")
+    status, _content_type, content, missing = _render(client, screen)
     text = _visible_text(content)
-    shown = {m for m in recorder.missing if msgid_shown(m.msgid, text)}
-    return response.status_code, shown
+    shown = {m for m in missing if msgid_shown(m.msgid, text)}
+    return status, shown
 
 
 def admin_screens() -> list[Screen]:
