@@ -9,7 +9,7 @@ from django.db import transaction
 
 from content.models import PracticeProduct
 from content.seed.schema import Seed
-from courses.models import CourseIndexPage, CoursePage, ModulePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 
 from .models import Choice, Question, QuestionCategory, QuizPage, QuizQuestion
 
@@ -28,6 +28,10 @@ def quizzes_load(*, seed: Seed, index: CourseIndexPage, report) -> int:
         category, _new = QuestionCategory.objects.get_or_create(
             name=data["title"], defaults={"description": data.get("summary", "")}
         )
+        lessons = {
+            lesson.slug: lesson
+            for lesson in LessonPage.objects.descendant_of(course).only("id", "slug")
+        }
         made = 0
         for module_data in data["modules"]:
             quiz_data = module_data.get("quiz")
@@ -41,14 +45,14 @@ def quizzes_load(*, seed: Seed, index: CourseIndexPage, report) -> int:
             if module.get_children().filter(slug=QUIZ_SLUG).exists():
                 continue
             with transaction.atomic():
-                _quiz_create(module, quiz_data, category, products)
+                _quiz_create(module, quiz_data, category, products, lessons)
             made += 1
         created += made
         report(f"  quizzes for {data['title']}: {made} created")
     return created
 
 
-def _quiz_create(module, data: dict, category, products) -> QuizPage:
+def _quiz_create(module, data: dict, category, products, lessons) -> QuizPage:
     quiz = QuizPage(
         title=data["title"],
         slug=QUIZ_SLUG,
@@ -58,13 +62,16 @@ def _quiz_create(module, data: dict, category, products) -> QuizPage:
     )
     module.add_child(instance=quiz)
     for order, q in enumerate(data["questions"]):
-        question = _question_create(q, category, products)
+        question = _question_create(q, category, products, lessons)
         QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=order)
     quiz.save_revision().publish()
     return quiz
 
 
-def _question_create(data: dict, category, products) -> Question:
+def _question_create(data: dict, category, products, lessons=None) -> Question:
+    """`lessons` maps the course's lesson slugs to their pages; the
+    question's `reread` slug (checked by the schema) picks its lesson to
+    re-read. Without `lessons` the question has none."""
     kind = data["type"]
     question = Question.objects.create(
         category=category,
@@ -77,6 +84,7 @@ def _question_create(data: dict, category, products) -> Question:
         numeric_unit=data.get("unit", "") if kind == "numeric" else "",
         rubric=data.get("rubric", ""),
         product=products.get(data.get("product", "")),
+        lesson_to_reread=(lessons or {}).get(data.get("reread", "")),
         source="seed",
     )
     if kind in ("single", "multiple"):

@@ -144,7 +144,15 @@ class _Checker:
             self.errors.append(f"{where}: unknown product '{value}'")
 
     # -- questions --------------------------------------------------------
-    def question(self, q: Any, where: str, products: set[str]) -> None:
+    def question(
+        self,
+        q: Any,
+        where: str,
+        products: set[str],
+        lessons: dict[str, list[str]] | None = None,
+    ) -> None:
+        """Check one quiz question. `lessons` maps each lesson slug of the
+        course to the slugs of the modules that hold it, for `reread`."""
         if not isinstance(q, dict):
             self.errors.append(f"{where}: a question is a mapping")
             return
@@ -186,6 +194,19 @@ class _Checker:
             self.need(q, "rubric", str, where)
         if "product" in q and q["product"] not in products:
             self.errors.append(f"{where}: unknown product '{q['product']}'")
+        if "reread" in q:
+            self.reread(q["reread"], where, lessons or {})
+
+    def reread(self, value: Any, where: str, lessons: dict[str, list[str]]) -> None:
+        if not isinstance(value, str) or value not in lessons:
+            self.errors.append(
+                f"{where}: reread '{value}' is not a lesson slug of this course"
+            )
+        elif len(lessons[value]) > 1:
+            self.errors.append(
+                f"{where}: reread '{value}' names a lesson in more than one "
+                f"module ({', '.join(lessons[value])})"
+            )
 
     # -- files ------------------------------------------------------------
     def course(self, data: Any, where: str, products: set[str]) -> None:
@@ -202,6 +223,15 @@ class _Checker:
         self.need(data, "outcomes", list, where)
         modules = self.need(data, "modules", list, where) or []
         module_slugs: set[str] = set()
+        course_lessons: dict[str, list[str]] = {}
+        for module in modules:
+            if not isinstance(module, dict):
+                continue
+            for lesson in module.get("lessons") or []:
+                if isinstance(lesson, dict) and isinstance(lesson.get("slug"), str):
+                    course_lessons.setdefault(lesson["slug"], []).append(
+                        str(module.get("slug"))
+                    )
         for m, module in enumerate(modules, 1):
             mw = f"{where} module {m}"
             slug = self.slug(module, mw)
@@ -229,7 +259,7 @@ class _Checker:
                 if not 5 <= len(questions) <= 10:
                     self.errors.append(f"{qw}: needs 5 to 10 questions")
                 for k, q in enumerate(questions, 1):
-                    self.question(q, f"{qw} question {k}", products)
+                    self.question(q, f"{qw} question {k}", products, course_lessons)
 
 
 def _read(path: Path) -> Any:
