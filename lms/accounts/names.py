@@ -21,3 +21,35 @@ def person_name_clean(value: str | None) -> str:
     if not any(unicodedata.category(c)[0] in "LNMPS" for c in name):
         return ""
     return name
+
+
+def name_change_allowed(*, user, name: str) -> bool:
+    """Count a change of `user`'s printed name to `name` against their daily
+    allowance, `SINAU_NAME_CORRECTIONS_PER_DAY` (each change renders and
+    signs every issued certificate again on the worker). One allowance for
+    every page that changes the name (the certificate name form, the account
+    page). Saving the same name again is free. False when the allowance is
+    used up: nothing may change then."""
+    from django.conf import settings
+
+    from lms import ratelimit
+
+    if person_name_clean(name) == user.display_name:
+        return True
+    rate = ratelimit.Rate(settings.SINAU_NAME_CORRECTIONS_PER_DAY, 86400)
+    return ratelimit.hit(f"certificates:name:{user.pk}", rate) is not None
+
+
+def name_changes_used_up() -> str:
+    """The message for a person whose name allowance is used up."""
+    from django.conf import settings
+    from django.utils.translation import ngettext
+
+    per_day = settings.SINAU_NAME_CORRECTIONS_PER_DAY
+    return ngettext(
+        "You have changed the name on your certificates %(n)s time today. "
+        "Try again tomorrow, or ask your trainer.",
+        "You have changed the name on your certificates %(n)s times today. "
+        "Try again tomorrow, or ask your trainer.",
+        per_day,
+    ) % {"n": per_day}

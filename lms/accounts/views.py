@@ -27,6 +27,7 @@ from lms.addresses import public_url
 from lms.http import no_compression
 
 from .forms import PasswordLinkCreateForm, PasswordLinkSetForm, ProfileForm
+from .names import name_change_allowed, name_changes_used_up
 from .selectors import password_link_creators_may, trainees_password_linkable_by
 from .services import (
     PasswordLinkInvalid,
@@ -119,7 +120,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST, user=user)
-        if form.is_valid():
+        if form.is_valid() and not name_change_allowed(
+            user=user, name=form.cleaned_data["display_name"]
+        ):
+            form.add_error("display_name", name_changes_used_up())
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 user_profile_update(

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms import ratelimit
-from lms.accounts.names import person_name_clean
+from lms.accounts.names import name_change_allowed, name_changes_used_up
 from lms.http import client_network
 
 from .forms import RecipientNameForm, VerifyCodeForm
@@ -122,28 +122,11 @@ def download_credential(request: HttpRequest, uuid) -> FileResponse:
 
 
 def _name_change_allowed(form: RecipientNameForm) -> bool:
-    """Count a change of the printed name (each one renders and signs every
-    issued certificate again on the worker) against the person's daily
-    allowance, `SINAU_NAME_CORRECTIONS_PER_DAY`; saving the same name again
-    is free. False, with the form's error, when the allowance is used up."""
-    user = form.user
-    if person_name_clean(form.cleaned_data["name"]) == user.display_name:
+    """`name_change_allowed` for the form's name; False, with the form's
+    error, when the person's daily allowance is used up."""
+    if name_change_allowed(user=form.user, name=form.cleaned_data["name"]):
         return True
-    per_day = settings.SINAU_NAME_CORRECTIONS_PER_DAY
-    rate = ratelimit.Rate(per_day, 86400)
-    if ratelimit.hit(f"certificates:name:{user.pk}", rate) is not None:
-        return True
-    form.add_error(
-        "name",
-        ngettext(
-            "You have changed the name on your certificates %(n)s time today. "
-            "Try again tomorrow, or ask your trainer.",
-            "You have changed the name on your certificates %(n)s times today. "
-            "Try again tomorrow, or ask your trainer.",
-            per_day,
-        )
-        % {"n": per_day},
-    )
+    form.add_error("name", name_changes_used_up())
     return False
 
 

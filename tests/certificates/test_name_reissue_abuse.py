@@ -114,3 +114,35 @@ def test_a_revoked_certificate_is_never_reissued_by_a_name_change(client):
     assert not CertificateEvent.objects.filter(
         certificate=certificate, action=Action.REISSUE
     ).exists()
+
+
+def test_the_account_page_counts_against_the_same_daily_allowance(client, settings):
+    """The kind: every page that changes the printed name (the name form and
+    the account page) draws on one allowance, so the account page is no way
+    around it."""
+    settings.SINAU_NAME_CORRECTIONS_PER_DAY = 2
+    user = trainee(display_name="Sri Rahayu", email="sri@contoh.id")
+    certificate = _issued(user)
+    client.force_login(user)
+    assert _correct(client, "Sri Rahayu A").status_code == 302
+
+    def profile(name):
+        return client.post(
+            reverse("account_profile"),
+            {
+                "display_name": name,
+                "phone": user.phone,
+                "email": user.email,
+                "password": PASSWORD,
+            },
+        )
+
+    assert profile("Sri Rahayu B").status_code == 302
+    refused = profile("Sri Rahayu C")
+    assert refused.status_code == 200
+    assert "2 kali" in refused.content.decode()
+    user.refresh_from_db()
+    certificate.refresh_from_db()
+    assert user.display_name == "Sri Rahayu B"
+    assert certificate.recipient_name == "Sri Rahayu B"
+    assert profile("Sri Rahayu B").status_code == 302  # same name: free
