@@ -28,9 +28,10 @@ test: install
 	bash bin/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint:
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff format .
