@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 from lms.queue import task_enqueue_on_commit
 
 from ..models import ImportJob, QuestionCategory
-from .base import ImportFailed, parse
+from . import parse
+from .base import ImportFailed
 from .write import questions_import
 
 INLINE_MAX_BYTES = 256 * 1024  # larger uploads go to a Celery worker
