@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from .models import Choice, MultipleScoring, Question, QuestionCategory
@@ -81,8 +82,6 @@ def questions_export(*, category: QuestionCategory, fmt: str) -> ExportResult:
 
 
 def _choices():
-    from django.db.models import Prefetch
-
     return Prefetch(
         "choices",
         queryset=Choice.objects.select_related("image").order_by("sort_order", "pk"),

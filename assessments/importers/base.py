@@ -1,15 +1,11 @@
-"""The neutral shape every importer produces."""
+"""The neutral shape every importer produces, and its two errors: a file
+that cannot be imported (`ImportFailed`) and one wrong question
+(`QuestionError`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
-from ..text import text_printable, text_storable
 
 KINDS = (
     "single",
@@ -43,6 +39,10 @@ class ImportFailed(Exception):
         self.skipped = skipped or []
         self.importable = importable
         super().__init__("\n".join(errors))
+
+
+class QuestionError(Exception):
+    """One question is wrong; the message is user-facing."""
 
 
 @dataclass
@@ -178,111 +178,3 @@ class ParseResult:
         return self.file_notes + [
             note for question in self.questions for note in question.notes
         ]
-
-
-def parse(
-    content: bytes | str, fmt: str, *, skip_unsupported: bool = False
-) -> ParseResult:
-    """Parse `content` in format `fmt` ("moodle", "gift" or "quizapp").
-    Raises ImportFailed for a file that cannot be read at all. Questions of
-    types Sinau does not support (cloze, calculated, drag and drop...) are
-    listed by name and type in `skipped`, questions with an error in
-    `refused` (each question is whole or absent: nothing of a refused
-    question is kept). Unless `skip_unsupported` ("import the rest"), any
-    of them fails the whole file (ImportFailed with the refused questions
-    as `errors`), so nothing is imported without the importer knowing
-    what was left out."""
-    from . import gift, moodle_xml, quizapp
-
-    parsers = {"moodle": moodle_xml.parse, "gift": gift.parse, "quizapp": quizapp.parse}
-    if fmt not in parsers:
-        raise ImportFailed([_("Unknown file format.")])
-    if isinstance(content, bytes):
-        content = _decode(content, fmt)
-    _check_text(content)
-    try:
-        result = parsers[fmt](content)
-    except ImportFailed as failed:
-        raise ImportFailed(
-            [text_printable(error) for error in failed.errors],
-            [text_printable(entry) for entry in failed.skipped],
-            importable=failed.importable,
-        ) from failed
-    result.skipped = [text_printable(entry) for entry in result.skipped]
-    result.refused = [text_printable(entry) for entry in result.refused]
-    if result.refused and (not skip_unsupported or not result.questions):
-        raise ImportFailed(
-            result.refused,
-            result.skipped,
-            importable=0 if skip_unsupported else len(result.questions),
-        )
-    if result.skipped and not skip_unsupported:
-        raise ImportFailed(
-            [
-                ngettext(
-                    "%(count)d question is of a type Sinau does not support "
-                    "(listed below), so nothing was imported. Remove it, or "
-                    "choose to import the rest without it.",
-                    "%(count)d questions are of types Sinau does not support "
-                    "(listed below), so nothing was imported. Remove them, or "
-                    "choose to import the rest without them.",
-                    len(result.skipped),
-                )
-                % {"count": len(result.skipped)}
-            ],
-            result.skipped,
-            importable=len(result.questions),
-        )
-    return result
-
-
-_GIFT_TITLE = re.compile(r"::(.+?)::")
-_XML_NAME = re.compile(r"<name>\s*<text>(.*?)</text>", re.DOTALL)
-
-
-def _decode(content: bytes, fmt: str) -> str:
-    """`content` as text (UTF-8, with or without a byte-order mark), or
-    ImportFailed naming the line, and the question when the file names it
-    before that line, of the first byte that is not UTF-8."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = content[: exc.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        start = before.rfind("\n\n") if fmt == "gift" else before.rfind("<question")
-        pattern = {"gift": _GIFT_TITLE, "moodle": _XML_NAME}.get(fmt)
-        found = pattern.findall(before[max(start, 0) :]) if pattern else []
-        values = {
-            "line": line,
-            "question": text_printable(found[-1].strip())[:80] if found else "",
-        }
-        if values["question"]:
-            message = _(
-                "Question '%(question)s', line %(line)d: the file is not "
-                "UTF-8 text. Save it as UTF-8 and try again."
-            )
-        else:
-            message = _(
-                "Line %(line)d: the file is not UTF-8 text. Save it as "
-                "UTF-8 and try again."
-            )
-        raise ImportFailed([message % values]) from exc
-
-
-def _check_text(content: str) -> None:
-    """ImportFailed for text no database can keep: a NUL character (named
-    by line) or invalid Unicode. Escaped ones (JSON `\\u0000`) are caught
-    per question by `common.finish`."""
-    if "\x00" in content:
-        line = content.count("\n", 0, content.index("\x00")) + 1
-        raise ImportFailed(
-            [
-                _(
-                    "Line %(line)d contains a NUL character: this is not a "
-                    "text file. Save it as UTF-8 text."
-                )
-                % {"line": line}
-            ]
-        )
-    if not text_storable(content):
-        raise ImportFailed([_("The file contains invalid Unicode text.")])

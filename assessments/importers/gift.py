@@ -36,24 +36,13 @@ from .base import (
     ParsedImage,
     ParsedQuestion,
     ParseResult,
-)
-from .common import (
     QuestionError,
-    answer_number,
-    category_path,
-    check_accepted,
-    check_choices,
-    check_tolerance,
-    finish,
-    fraction_check,
-    media_take,
-    plain_text,
-    question_label,
-    rich_is_empty,
-    rich_text,
-    short_name,
-    shorten,
 )
+from .checks import check_accepted, check_choices, check_tolerance, finish
+from .markup import plain_text, rich_is_empty, rich_text
+from .media import media_take
+from .names import category_path, question_label, short_name, shorten
+from .numbers import answer_number, fraction_check
 
 # Escaped characters become private-use placeholders while the question is
 # split up, and are restored in each piece.

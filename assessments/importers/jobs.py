@@ -11,7 +11,10 @@ from django.utils import timezone, translation
 from lms.queue import task_enqueue_on_commit
 
 from ..models import ImportJob, QuestionCategory
-from .base import ImportFailed, parse
+from ..selectors import question_categories_usable_by
+from ..tasks import question_import_task
+from . import parse
+from .base import ImportFailed
 from .write import questions_import
 
 INLINE_MAX_BYTES = 256 * 1024  # larger uploads go to a Celery worker
@@ -31,8 +34,6 @@ def import_job_create(
     INLINE_MAX_BYTES are queued for a worker after commit
     (`question_import_task`); smaller ones are run by the caller with
     `import_job_run`. Returns the job (pending)."""
-    from ..tasks import question_import_task
-
     inline = len(content) <= INLINE_MAX_BYTES
     job = ImportJob.objects.create(
         task_id="" if inline else str(uuid.uuid4()),
@@ -113,8 +114,6 @@ def _scope(job: ImportJob):
     """The categories the requester may file into (None: no limit)."""
     if job.requested_by is None:
         return None
-    from ..selectors import question_categories_usable_by
-
     return question_categories_usable_by(user=job.requested_by)
 
 

@@ -11,6 +11,8 @@ This module also holds the text helpers the GIFT and quiz-app parsers share
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -28,31 +30,20 @@ from .base import (
     ParsedImage,
     ParsedQuestion,
     ParseResult,
-)
-from .common import (
-    MAX_POINTS,
-    PLUGINFILE,
     QuestionError,
+)
+from .checks import check_accepted, check_choices, check_tolerance, finish
+from .markup import html_to_text, plain_text, rich_is_empty, rich_text
+from .media import PLUGINFILE, media_take
+from .names import category_path, question_label, short_name, shorten, unsupported
+from .numbers import (
+    MAX_POINTS,
     answer_number,
-    category_path,
-    check_accepted,
-    check_choices,
-    check_tolerance,
-    finish,
     fraction_check,
-    html_to_text,
     is_huge_number,
-    media_take,
     parse_decimal,
-    plain_text,
     points_from_grade,
     points_out_of_range,
-    question_label,
-    rich_is_empty,
-    rich_text,
-    short_name,
-    shorten,
-    unsupported,
 )
 
 if TYPE_CHECKING:  # type hints only; parsing always goes through defusedxml
@@ -220,9 +211,6 @@ def _category_path(element: Element) -> str:
 
 def _files(element: Element, label: str) -> dict[str, bytes]:
     """The base64 `<file name=...>` children of a text field, by name."""
-    import base64
-    import binascii
-
     files = {}
     for file in element.findall("file"):
         name = file.get("name") or ""
@@ -312,9 +300,6 @@ def _legacy_image(element: Element, label: str) -> tuple[list[ParsedImage], list
     """Moodle 1.x's question picture: `<image>name</image>` with its bytes
     in `<image_base64>` (shown after the text, as Moodle 2 converts it), or
     a note when the file does not carry it."""
-    import base64
-    import binascii
-
     name = _child_text(element, "image").strip()
     data = "".join(_child_text(element, "image_base64").split())
     if not name and not data:

@@ -17,17 +17,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult
-from .common import (
-    QuestionError,
-    check_choices,
-    finish,
-    html_to_text,
-    plain_text,
-    rich_is_empty,
-    rich_text,
-    unsupported,
-)
+from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult, QuestionError
+from .checks import check_choices, finish
+from .markup import html_to_text, plain_text, rich_is_empty, rich_text
+from .names import unsupported
 
 BASE = "quiz.question"
 CATEGORY = "quiz.category"

@@ -5,15 +5,20 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from lms.accounts.roles import MEDIA_COLLECTION
 
 from ..models import Choice, MultipleScoring, Question, QuestionCategory
 from ..rich_text import html_clean
 from .base import ImportFailed, ParsedImage, ParsedQuestion, ParseResult
-from .common import LENGTH_LIMITS, length_problems
+from .checks import LENGTH_LIMITS, length_problems
 
 BATCH_SIZE = 500
 
@@ -103,10 +108,6 @@ def _insert_many(model, objects) -> None:
     field but the primary key, values prepared by each field), without its
     per-value SQL compilation, which is most of an import's time. Use it
     only where the new rows' ids are not needed."""
-    from itertools import islice
-
-    from django.db import connections, router
-
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
@@ -196,11 +197,6 @@ def _image(parsed: ParsedImage | None, created_files):
     """A Wagtail image in the "Sinau" collection for an embedded picture."""
     if parsed is None:
         return None
-    from wagtail.images import get_image_model
-    from wagtail.models import Collection
-
-    from lms.accounts.roles import MEDIA_COLLECTION
-
     collection = (
         Collection.objects.filter(name=MEDIA_COLLECTION).first()
         or Collection.get_first_root_node()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.importers import ImportFailed, parse
+from assessments.importers import FORMATS, ImportFailed, parse
 from assessments.importers.write import questions_import
 
 
@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--format", required=True, choices=["moodle", "gift", "quizapp"]
-        )
+        parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument(
             "--category",
             help="Put every question in this top category (created if missing) "
