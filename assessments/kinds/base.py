@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
 from ..errors import Refused
 from ..text import text_storable
@@ -46,7 +46,6 @@ class Kind:
     help_text = ""  # on the admin's "choose its type" page
     asks = True  # False: an information item, no answer and no points
     marked_by_hand = False  # True: a trainer gives the points (essays)
-    answer_rows = False  # answers are Choice rows
     rows_are_html = True  # Choice.text is HTML (False: plain text as typed)
     error_field = "value"  # the field the error summary links to
 
@@ -63,6 +62,20 @@ class Kind:
         """The admin form's panels for this kind's own fields (the fields
         every question has are models.question_panels')."""
         return []
+
+    def fields(self) -> list[str]:
+        """The Question fields this kind's panels offer, e.g. whether its
+        questions have `keep_choice_order` or the feedback by result."""
+        return panel_fields(self.panels())[0]
+
+    def row_fields(self) -> list[str]:
+        """The Choice fields of this kind's answer rows ([]: no rows)."""
+        return panel_fields(self.panels())[1]
+
+    @property
+    def answer_rows(self) -> bool:
+        """Its answers are Choice rows (`question.choices`)."""
+        return bool(self.row_fields())
 
     def question_problems(self, question) -> dict[str, str]:
         """Field errors that keep `question` from being saved (model
@@ -218,6 +231,23 @@ def options(snapshot: dict, response: dict) -> list[dict]:
         }
         for c in snapshot["choices"]
     ]
+
+
+def panel_fields(panels: list) -> tuple[list[str], list[str]]:
+    """The Question field names and the Choice (answer row) field names
+    that `panels` offer, in order."""
+    question: list[str] = []
+    rows: list[str] = []
+    for panel in panels:
+        if isinstance(panel, InlinePanel):
+            rows += panel_fields(panel.panels or [])[0]
+        elif hasattr(panel, "children"):
+            more, more_rows = panel_fields(panel.children)
+            question += more
+            rows += more_rows
+        else:
+            question.append(panel.field_name)
+    return question, rows
 
 
 def outcome_panel() -> MultiFieldPanel:

@@ -33,7 +33,6 @@ def choices_panel() -> InlinePanel:
 
 
 class ChoiceKind(Kind):
-    answer_rows = True
     error_field = "choice-1"
 
     def rows_problems(self, rows: list[dict], cleaned: dict) -> list[str]:

@@ -25,7 +25,6 @@ from .base import Kind, outcome_panel
 class Matching(Kind):
     value = "matching"
     help_text = gettext_lazy("Match each item to an answer from a list.")
-    answer_rows = True
 
     def panels(self) -> list:
         return [

@@ -65,7 +65,6 @@ def numeric_match(snapshot: dict, response: dict) -> dict | None:
 class Numeric(Kind):
     value = "numeric"
     help_text = gettext_lazy("A number, with a tolerance; several may count.")
-    answer_rows = True
 
     def panels(self) -> list:
         return [

@@ -23,7 +23,6 @@ from .base import Kind, choice_ids_by_key, choice_rows, options, outcome_panel
 class Ordering(Kind):
     value = "ordering"
     help_text = gettext_lazy("Put items in the right order.")
-    answer_rows = True
     error_field = "position-1"
 
     def panels(self) -> list:

@@ -52,7 +52,6 @@ def short_answer_match(snapshot: dict, typed: str) -> dict | None:
 class ShortAnswer(Kind):
     value = "short_answer"
     help_text = gettext_lazy("A word or phrase typed by the trainee.")
-    answer_rows = True
     rows_are_html = False
 
     def panels(self) -> list:

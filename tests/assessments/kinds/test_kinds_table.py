@@ -21,7 +21,7 @@ from assessments.kinds import (
     Kind,
     kind_for,
 )
-from assessments.models import AttemptQuestion, Question, QuestionKind
+from assessments.models import AttemptQuestion, Choice, Question, QuestionKind
 from assessments.snapshots import answer_form_context, snapshot_for
 from tests.factories.assessments import question
 
@@ -72,6 +72,41 @@ def test_each_kind_has_every_hook_and_flag(value):
 def test_each_kind_has_its_template(value):
     assert KINDS[value].template == f"assessments/kinds/{value}.html"
     get_template(KINDS[value].template)
+
+
+@pytest.mark.parametrize("value", QuestionKind.values)
+def test_each_kinds_fields_are_fields_of_questions_and_choices(value):
+    kind = KINDS[value]
+    assert set(kind.fields()) <= {f.name for f in Question._meta.get_fields()}
+    assert set(kind.row_fields()) <= {f.name for f in Choice._meta.get_fields()}
+
+
+def test_which_kinds_have_answer_rows_an_order_to_keep_and_feedback_by_result():
+    """What importers and exporters read from the table, as the bank has it."""
+
+    def having(test) -> list[str]:
+        return [value for value, kind in KINDS.items() if test(kind)]
+
+    assert having(lambda k: k.answer_rows) == [
+        "single",
+        "multiple",
+        "numeric",
+        "ordering",
+        "short_answer",
+        "matching",
+    ]
+    assert having(lambda k: not k.rows_are_html) == ["short_answer"]
+    assert having(lambda k: "keep_choice_order" in k.fields()) == [
+        "single",
+        "multiple",
+        "matching",
+    ]
+    assert having(lambda k: "correct_feedback" in k.fields()) == [
+        "single",
+        "multiple",
+        "ordering",
+        "matching",
+    ]
 
 
 def test_only_essays_are_marked_by_hand_and_only_descriptions_ask_nothing():
