@@ -1,10 +1,23 @@
-"""Admin forms for the question bank and quiz pages. No model imports here:
-models.py uses these as its `base_form_class`."""
+"""Admin forms for the question bank and quiz pages, each offering only
+what the user's staff scope allows (selectors.py). The models do not
+import them: AssessmentsConfig.ready() makes them their
+`base_form_class`."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from content.page_forms import PageForm
+
+from .kinds import kind_for
+from .models import Question, QuestionCategory, category_tree_ids
+from .selectors import (
+    question_categories_editable_by,
+    question_categories_usable_by,
+    questions_editable_by,
+    quizzes_markable_by,
+    trainees_accommodatable_by,
+)
 
 
 class QuestionForm(WagtailAdminModelForm):
@@ -14,8 +27,6 @@ class QuestionForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import question_categories_usable_by
-
         if self.for_user is not None and "category" in self.fields:
             self.fields["category"].queryset = question_categories_usable_by(
                 user=self.for_user
@@ -43,65 +54,9 @@ class QuestionForm(WagtailAdminModelForm):
 
 def question_rows_problems(kind: str, rows: list[dict], cleaned: dict) -> list[str]:
     """What keeps a question of `kind` with answer rows `rows` (cleaned
-    Choice form data) from being graded; [] when it can be. Spec: issue 10
-    section 1 (Moodle's own checks: full credit reachable, multiple-choice
-    credits adding up to 100%)."""
-    from decimal import Decimal
-
-    from .rich_text import html_to_text
-
-    def credit(row):
-        return Decimal(row.get("fraction") or 0)
-
-    if kind in ("single", "multiple"):
-        if len(rows) < 2:
-            return [_("Give at least two choices.")]
-        if any(
-            not html_to_text(r.get("text") or "") and not r.get("image") for r in rows
-        ):
-            return [_("Give every choice a text or an image.")]
-        if kind == "single" and not any(credit(r) == 100 for r in rows):
-            return [_("Give at least one choice full credit (100%).")]
-        if kind == "multiple":
-            positive = [credit(r) for r in rows if credit(r) > 0]
-            if not positive:
-                return [_("Give at least one choice credit.")]
-            scoring = cleaned.get("multiple_scoring") or "partial"
-            if scoring == "partial" and abs(sum(positive) - 100) > Decimal("0.01"):
-                return [
-                    _(
-                        "The credits of the right choices add up to %(sum)s%%; "
-                        "they must add up to 100%%."
-                    )
-                    % {"sum": sum(positive).normalize()}
-                ]
-        return []
-    if kind == "ordering":
-        if len(rows) < 3:
-            return [_("Give at least three items, in the right order.")]
-        return []
-    if kind == "numeric":
-        if not rows or any(r.get("number") is None for r in rows):
-            return [_("Give every accepted answer a number.")]
-        if not any(credit(r) == 100 for r in rows):
-            return [_("Give at least one accepted number full credit (100%).")]
-        return []
-    if kind == "short_answer":
-        if not rows or any(not (r.get("text") or "").strip() for r in rows):
-            return [_("Write every accepted answer.")]
-        if not any(credit(r) == 100 for r in rows):
-            return [_("Give at least one accepted answer full credit (100%).")]
-        return []
-    if kind == "matching":
-        if any(not (r.get("match_text") or "").strip() for r in rows):
-            return [_("Give every item its matching answer.")]
-        items = [r for r in rows if html_to_text(r.get("text") or "")]
-        if len(items) < 2:
-            return [_("Give at least two items with their matching answers.")]
-        return []
-    if rows:
-        return [_("This type of question has no choices.")]
-    return []
+    Choice form data) from being graded; [] when it can be. The checks are
+    the kind's (kinds/<kind>.py: `rows_problems`)."""
+    return kind_for(kind).rows_problems(rows, cleaned)
 
 
 class QuizPageForm(PageForm):
@@ -115,11 +70,6 @@ class QuizPageForm(PageForm):
         super().__init__(*args, **kwargs)
         if self.for_user is None:
             return
-        from django.db.models import Q
-
-        from .models import Question, QuestionCategory
-        from .selectors import question_categories_editable_by, questions_editable_by
-
         user = self.for_user
         if "random_category" in self.fields:
             self.fields["random_category"].queryset = QuestionCategory.objects.filter(
@@ -152,9 +102,6 @@ class QuizPageForm(PageForm):
             and cleaned.get("random_include_subcategories")
             and self.for_user is not None
         ):
-            from .models import category_tree_ids
-            from .selectors import question_categories_editable_by
-
             tree = set(category_tree_ids(root_ids=[category.pk]))
             allowed = set(
                 question_categories_editable_by(user=self.for_user)
@@ -178,8 +125,6 @@ class AccommodationForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import quizzes_markable_by, trainees_accommodatable_by
-
         if self.for_user is None:
             return
         if "quiz" in self.fields:
@@ -198,9 +143,6 @@ class QuestionCategoryForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "parent" not in self.fields:
             return
-        from .models import QuestionCategory, category_tree_ids
-        from .selectors import question_categories_usable_by
-
         queryset = (
             question_categories_usable_by(user=self.for_user)
             if self.for_user is not None

@@ -12,15 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.utils import set_query_params
 from wagtail.snippets.views import snippets as snippet_views
 
 from . import permissions
+from .kinds import KIND_HELP
 from .models import Question, QuestionKind, question_panels
-from .services import snapshot_for
-from .views import answer_form_context
+from .snapshots import answer_form_context, snapshot_for
 
 _PANELS: dict[str, ObjectList] = {}
 
@@ -35,25 +34,6 @@ def kind_panel(kind: str) -> ObjectList:
 def kind_from(request) -> str | None:
     kind = request.GET.get("kind") or ""
     return kind if kind in QuestionKind.values else None
-
-
-KIND_HELP = {
-    QuestionKind.SINGLE: gettext_lazy(
-        "One answer to pick; choices may give partial credit."
-    ),
-    QuestionKind.MULTIPLE: gettext_lazy("Several answers to pick; credits add up."),
-    QuestionKind.TRUE_FALSE: gettext_lazy("A statement that is true or false."),
-    QuestionKind.NUMERIC: gettext_lazy(
-        "A number, with a tolerance; several may count."
-    ),
-    QuestionKind.SHORT_ANSWER: gettext_lazy("A word or phrase typed by the trainee."),
-    QuestionKind.MATCHING: gettext_lazy("Match each item to an answer from a list."),
-    QuestionKind.ORDERING: gettext_lazy("Put items in the right order."),
-    QuestionKind.ESSAY: gettext_lazy("A written answer a trainer marks."),
-    QuestionKind.DESCRIPTION: gettext_lazy(
-        "Text or a picture between questions; no points."
-    ),
-}
 
 
 class KindPanelMixin:

@@ -28,7 +28,7 @@ The rule (also in README "Number reading"):
 7. Anything else, or more than MAX_LENGTH characters or MAX_DIGITS
    digits, is not a number (None).
 
-Grading (`assessments.grading`) uses the reading closest to the question's
+Grading (`assessments.kinds.numeric`) uses the reading closest to the question's
 correct number, so an ambiguous answer is right when either reading is
 within the tolerance. The question page shows the trainee every reading
 ("Dibaca sebagai 1.250 (seribu dua ratus lima puluh) atau 1,25 ...")

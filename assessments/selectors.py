@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -14,9 +15,11 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from content.cache import cached
 from courses.access import visible_page_ids
+from courses.models import CoursePage, Enrollment, LessonPage, ModulePage
 from courses.progress import progress_cached
 from courses.selectors import course_of, step_detail
 
+from .kinds import KINDS_ASKING_NOTHING, KINDS_MARKED_BY_HAND
 from .models import (
     Accommodation,
     Attempt,
@@ -24,11 +27,11 @@ from .models import (
     ItemOutcome,
     Question,
     QuestionCategory,
-    QuestionKind,
     QuizPage,
     QuizQuestion,
     RegradeJob,
     ReviewPolicy,
+    category_tree_ids,
 )
 
 
@@ -69,12 +72,10 @@ def quiz_question_count(*, quiz: QuizPage) -> int:
     (description items ask nothing) and the random draw, which takes at most
     what its category holds besides them. Two queries at most."""
     fixed = QuizQuestion.objects.filter(quiz=quiz).exclude(
-        question__kind=QuestionKind.DESCRIPTION
+        question__kind__in=KINDS_ASKING_NOTHING
     )
     count = fixed.count()
     if quiz.random_category_id and quiz.random_count:
-        from .models import category_tree_ids
-
         category_ids = (
             category_tree_ids(root_ids=[quiz.random_category_id])
             if quiz.random_include_subcategories
@@ -82,7 +83,7 @@ def quiz_question_count(*, quiz: QuizPage) -> int:
         )
         pool = (
             Question.objects.filter(category_id__in=category_ids)
-            .exclude(kind=QuestionKind.DESCRIPTION)
+            .exclude(kind__in=KINDS_ASKING_NOTHING)
             .exclude(pk__in=QuizQuestion.objects.filter(quiz=quiz).values("question"))
             .count()
         )
@@ -240,8 +241,6 @@ def lessons_to_reread(
     (courses/access.py), else the quiz's module in the course outline.
     Nothing for right, pending and information items. Keys are item ids.
     Two queries, whatever the number of items."""
-    from courses.models import LessonPage, ModulePage
-
     missed = [
         item
         for item in items
@@ -414,8 +413,6 @@ def _quizzes_outside_scope(user) -> QuerySet[QuizPage]:
 def _subcategories_drawn_from(outside: QuerySet[QuizPage]) -> list[int]:
     """Subcategories (at any depth) of the categories that quizzes in
     `outside` draw from together with their subcategories."""
-    from .models import category_tree_ids
-
     roots = list(
         outside.filter(
             random_category__isnull=False, random_include_subcategories=True
@@ -517,10 +514,6 @@ def trainees_accommodatable_by(*, user):
     """People `user` may grant an accommodation to: those enrolled in a
     course they may edit (everyone, for a superuser), never `user` themselves
     (like marking one's own work)."""
-    from django.contrib.auth import get_user_model
-
-    from courses.models import CoursePage, Enrollment
-
     people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
     if user.is_superuser and user.is_active:
         return people
@@ -546,7 +539,7 @@ def answers_markable_by(*, user) -> QuerySet[AttemptQuestion]:
     if not user.is_authenticated:
         return AttemptQuestion.objects.none()
     return AttemptQuestion.objects.filter(
-        snapshot__kind=QuestionKind.ESSAY,
+        snapshot__kind__in=KINDS_MARKED_BY_HAND,
         attempt__quiz__in=quizzes_markable_by(user=user).values("pk"),
     ).exclude(attempt__user=user)
 
@@ -601,7 +594,7 @@ def essays_waiting_elsewhere(*, user) -> list[WaitingElsewhere]:
     mine = answers_markable_by(user=user).values("pk")
     counts = (
         AttemptQuestion.objects.filter(
-            snapshot__kind=QuestionKind.ESSAY,
+            snapshot__kind__in=KINDS_MARKED_BY_HAND,
             points__isnull=True,
             attempt__status=Attempt.Status.MARKING,
         )
@@ -652,7 +645,7 @@ def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
         items = items.filter(attempt__user_id__in=trainees)
     rows = (
         items.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
-        .exclude(question__kind="description")
+        .exclude(question__kind__in=KINDS_ASKING_NOTHING)
         .values("question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),
@@ -699,7 +692,7 @@ def quizzes_with_hard_questions(*, user, limit: int = 5) -> list[HardQuiz]:
             question__isnull=False,
         )
         .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
-        .exclude(question__kind="description")
+        .exclude(question__kind__in=KINDS_ASKING_NOTHING)
         .values("attempt__quiz_id", "question_id", "question__text", "question__kind")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),

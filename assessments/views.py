@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail import hooks
 
 from courses.access import (
     access_response,
@@ -41,6 +42,7 @@ from .services import (
     essay_mark,
     response_is_blank,
 )
+from .snapshots import answer_form_context
 
 
 def _attempt_for(request, attempt_id: int) -> tuple[Attempt, HttpResponse | None]:
@@ -143,9 +145,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
         # Which questions are information pages and which are answered: the
         # key of the cached question list.
         "answered_signature": "".join(
-            "d"
-            if i.snapshot.get("kind") == "description"
-            else ("u" if i.response is None else "a")
+            "d" if not i.question_kind.asks else ("u" if i.response is None else "a")
             for i in items
         ),
         **answer_form_context(item.snapshot, item.response or {}),
@@ -160,20 +160,6 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
     )
 
 
-def answer_form_context(snapshot: dict, response: dict) -> dict:
-    """What templates/assessments/includes/question_body.html needs to show
-    the question of `snapshot` with `response` filled in: form values are
-    the snapshot's opaque keys only. Also used by the admin preview."""
-    return {
-        "snapshot": snapshot,
-        "options": _options(snapshot, response),
-        "matches": _match_items(snapshot, response),
-        "values": _true_false_values(snapshot, response),
-        "response": response,
-        "positions": range(1, len(snapshot.get("choices") or []) + 1),
-    }
-
-
 def _go_target(go: str | None, *, order: int, total: int) -> int | None:
     """Where a button of the question form leads: a question number, or None
     for the review page. `go` is "next" (the default, also for Enter),
@@ -186,60 +172,6 @@ def _go_target(go: str | None, *, order: int, total: int) -> int | None:
     if number is not None and number >= 1:
         return number
     return order + 1 if order < total else None
-
-
-def _options(snapshot: dict, response: dict) -> list[dict]:
-    """The choices as shown, each with its opaque form key and what the
-    trainee saved for it. Choice ids stay on the server."""
-    chosen = set(response.get("choices") or []) | {response.get("choice")}
-    order = response.get("order") or []
-    return [
-        {
-            "key": c["key"],
-            "text": c["text"],
-            "image": c.get("image"),
-            "checked": c["id"] in chosen,
-            "position": order.index(c["id"]) + 1 if c["id"] in order else None,
-        }
-        for c in snapshot["choices"]
-    ]
-
-
-def _match_items(snapshot: dict, response: dict) -> list[dict]:
-    """For a matching question: each item with its opaque field key and the
-    opaque key of the answer the trainee saved for it (one select per item,
-    every select offering all answers)."""
-    if snapshot["kind"] != "matching":
-        return []
-    pairs = response.get("pairs") or {}
-    key_of = {o["text"]: o["key"] for o in snapshot.get("options") or []}
-    return [
-        {
-            "key": c["key"],
-            "text": c["text"],
-            "selected": key_of.get(pairs.get(str(c["id"]), "")),
-        }
-        for c in snapshot["choices"]
-    ]
-
-
-def _true_false_values(snapshot: dict, response: dict) -> list[dict]:
-    """True and false with their opaque form keys, for a true/false question."""
-    keys = snapshot.get("value_keys") or {}
-    if not keys:
-        return []
-    return [
-        {
-            "key": keys["true"],
-            "label": _("True"),
-            "checked": response.get("value") is True,
-        },
-        {
-            "key": keys["false"],
-            "label": _("False"),
-            "checked": response.get("value") is False,
-        },
-    ]
 
 
 @login_required
@@ -258,9 +190,7 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "items": items,
             "unanswered": sum(
-                1
-                for i in items
-                if i.response is None and i.snapshot["kind"] != "description"
+                1 for i in items if i.response is None and i.question_kind.asks
             ),
             "expired": attempt.is_expired,
         },
@@ -336,8 +266,6 @@ def _trainee_group(request) -> tuple[dict | None, object]:
     through the `sinau_trainee_groups` hook, so this app never imports it):
     (the group filter to show or None, the chosen trainees' ids or None).
     An id the person may not see is a 404."""
-    from wagtail import hooks
-
     for fn in hooks.get_hooks("sinau_trainee_groups"):
         group = fn(request)
         key = request.GET.get(group["param"], "")

@@ -3,7 +3,10 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import gettext
 
+from assessments.kinds.base import fraction
+from assessments.kinds.numeric import numeric_answers
 from assessments.numbers import number_format, number_words
 
 register = template.Library()
@@ -38,14 +41,10 @@ def kunci_angka(snapshot) -> str:
     """The full-credit numbers of a numeric question's snapshot, the
     Indonesian way, with their tolerance and unit: "5.500 rupiah",
     "2,5 ± 0,05" ("atau" between several)."""
-    from django.utils.translation import gettext
-
-    from assessments.grading import _fraction, numeric_answers
-
     unit = (snapshot or {}).get("unit") or ""
     shown = []
     for row in numeric_answers(snapshot or {}):
-        if _fraction(row) != 100:
+        if fraction(row) != 100:
             continue
         text = angka(row.get("number"))
         tolerance = _decimal(row.get("tolerance"))

@@ -4,7 +4,10 @@ import re
 
 from django import template
 from django.utils.safestring import mark_safe
+from wagtail.images import get_image_model
 
+from ..kinds import kind_for
+from ..kinds.base import fraction as row_fraction
 from ..rich_text import html_clean, html_to_text
 
 register = template.Library()
@@ -22,8 +25,6 @@ def bank_html(value) -> str:
 def bank_image(image: dict | None, size: str = "wide"):
     """A snapshot's image ({"id", "alt"}) as lazy, responsive WebP
     renditions with its alt text; nothing if it was deleted since."""
-    from wagtail.images import get_image_model
-
     found = None
     if image and image.get("id"):
         found = get_image_model().objects.filter(pk=image["id"]).first()
@@ -34,9 +35,7 @@ def bank_image(image: dict | None, size: str = "wide"):
 def fraction(row: dict):
     """A snapshot row's credit in percent, as a Decimal (old snapshots:
     100 for a correct choice, 0 otherwise)."""
-    from ..grading import _fraction
-
-    return _fraction(row or {})
+    return row_fraction(row or {})
 
 
 @register.filter
@@ -47,27 +46,17 @@ def pair_for(pairs, item_id) -> str:
 
 @register.simple_tag
 def matched_feedback(snapshot: dict, response: dict | None) -> str:
-    """The feedback of the accepted answer a numeric or short-answer
-    response matched ('' if none)."""
-    from ..grading import numeric_match, short_answer_match
-
+    """The feedback of the accepted answer a response matched, for kinds
+    with accepted answers (numeric, short answer); '' if none."""
     if not response:
         return ""
-    if snapshot.get("kind") == "numeric":
-        row = numeric_match(snapshot, response)
-    elif snapshot.get("kind") == "short_answer":
-        row = short_answer_match(snapshot, response.get("text") or "")
-    else:
-        row = None
-    return (row or {}).get("feedback") or ""
+    return kind_for(snapshot.get("kind")).matched_feedback(snapshot, response)
 
 
 @register.filter
 def bank_inline(value) -> str:
     """Like `bank_html`, for a label: one paragraph loses its <p>, so the
     text sits inline next to a radio button or a select."""
-    import re
-
     markup = html_clean(str(value or ""))
     match = re.fullmatch(r"<p>((?:(?!</?p>).)*)</p>", markup, flags=re.DOTALL)
     return mark_safe(match.group(1) if match else markup)  # noqa: S308
@@ -76,8 +65,6 @@ def bank_inline(value) -> str:
 @register.filter
 def bank_plain(value) -> str:
     """Stored question-bank HTML as plain text, for tables and titles."""
-    from ..rich_text import html_to_text
-
     return " ".join(html_to_text(str(value or "")).split())
 
 
