@@ -36,7 +36,7 @@ from courses.models import (
     LearningPathCourse,
     LessonCompletion,
 )
-from courses.selectors import CourseProgress, _outlines
+from courses.selectors import CourseProgress, course_outlines
 
 from .models import Cohort, CohortExport, CohortMembership
 
@@ -334,7 +334,7 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     now = now or timezone.now()
     courses = cohort_courses(cohort=cohort)
     course_ids = [c.pk for c in courses]
-    outlines: dict[int, CourseProgress] = _outlines(courses, None, None)
+    outlines: dict[int, CourseProgress] = course_outlines(courses=courses, user=None)
     lessons: dict[int, list[int]] = {}
     quizzes: dict[int, list[int]] = {}
     required_lessons: set[int] = set()
@@ -672,7 +672,7 @@ def cohorts_summary(
         else []
     )
     live = {c.pk for c in courses}
-    outlines = _outlines(courses, None, None)
+    outlines = course_outlines(courses=courses, user=None)
     lesson_ids: dict[int, list[int]] = {}
     quiz_course: dict[int, int] = {}
     required_quizzes: list[int] = []
@@ -823,7 +823,7 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
     until = membership.left_at
     course_ids = [c.pk for c in courses]
     user = membership.user
-    outlines = _outlines(courses, user, None)
+    outlines = course_outlines(courses=courses, user=user)
     titles = {c.pk: c.title for c in courses}
     enrollments = {
         e.course_id: e
@@ -871,7 +871,7 @@ def quiz_results_rows(*, cohort: Cohort):
     """Every graded or marking attempt of the cohort's active members in the
     cohort's quizzes, for the export (an iterator of dicts, one query)."""
     courses = cohort_courses(cohort=cohort)
-    outlines = _outlines(courses, None, None)
+    outlines = course_outlines(courses=courses, user=None)
     quiz_course = {
         s.id: c.title for c in courses for s in outlines[c.pk].steps if s.kind == "quiz"
     }
