@@ -7,14 +7,17 @@ finish a step (lessons: a `LessonCompletion`; quizzes, from `assessments`: a
 passed `Attempt`). Defining the page model registers it: `step_models()`
 finds every such page type, and everything that counts progress asks here:
 the outline, Belajarku and course completion (`steps_done`, one trainee),
-the cohort dashboard and its exports (`step_done_counts`, `step_last_work`,
-`step_done_users`, many trainees) and `step_done_rows`. So a new step type
-is counted everywhere once its page model implements `step_work()`.
+the cohort dashboard, its exports and the staff start page
+(`step_done_counts`, `step_last_work`, `step_done_users`, many trainees).
+`step_done_rows` lists which trainee finished which page, for any other
+bulk read. So a new step type is counted everywhere once its page model
+implements `step_work()`.
 
 This module imports nothing else of Sinau: `courses.models` and the step
-types' own apps build on it, never the other way round. Every function here
-runs one query per step type asked about (none for a type with no page
-given), whatever the number of trainees and pages."""
+types' own apps build on it, never the other way round. `steps_done` and
+`steps_waiting` run one UNION query; the bulk reads one query per step type
+asked about (none for a type with no page given), whatever the number of
+trainees and pages."""
 
 from __future__ import annotations
 
