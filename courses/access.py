@@ -48,6 +48,7 @@ from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 from content.cache import cached
 
 from .models import Enrollment
+from .progress import progress_snapshot
 
 STEPLEN = Page.steplen
 
@@ -210,8 +211,6 @@ def step_access(*, request: HttpRequest, page: Page, action: bool = False) -> Ac
             # Showing a page: the trainee's progress snapshot, replaced on
             # every enrolment change (courses/progress.py). Changing
             # anything: the database.
-            from .progress import progress_snapshot
-
             enrollment = next(
                 (
                     e

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+from content.cache import content_changed
 
 
 class CoursesConfig(AppConfig):
@@ -7,10 +10,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from content.cache import content_changed
-
+        # Late: models can be imported only once the app registry is ready.
         from .models import (
             Enrollment,
             LearningPath,

@@ -2,11 +2,12 @@
 
 CourseIndexPage > CoursePage > ModulePage > LessonPage (QuizPage joins
 ModulePage from `assessments`). A course is complete when every required
-step is done; a step is any page type that implements `CompletionStep`, so
-this app never needs to know about quizzes."""
+step is done; a step is any page type that implements `CompletionStep`
+(courses/steps.py), so this app never needs to know about quizzes."""
 
 from django.conf import settings
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -20,6 +21,8 @@ from content.blocks import LessonStreamBlock
 from content.page_forms import PageForm
 from content.pages import OneQueryViewRestrictions
 from lms.limits import LESSON_MINUTES_MAX, at_most
+
+from .steps import CompletionStep, StepWork
 
 
 class Skill(models.TextChoices):
@@ -44,36 +47,6 @@ class EnrollmentPolicy(models.TextChoices):
     COHORT = "cohort", _("Cohort only: through a cohort")
 
 
-class CompletionStep:
-    """A page a trainee must finish for the course to be complete.
-
-    Page types that mix this in have a `required` field and answer, for one
-    trainee and many pages at once, which of those pages the trainee has
-    finished, as a query of page ids (the outline unions every step type's
-    query into one)."""
-
-    step_kind = "step"
-    # Fields of the page type the outline shows; `required` at least.
-    step_outline_fields: tuple[str, ...] = ("required",)
-
-    @classmethod
-    def step_done_query(cls, *, user, page_ids: list[int] | None):
-        """A values_list(flat=True) queryset of the finished page ids among
-        `page_ids` (or among all pages of this type, with None)."""
-        raise NotImplementedError
-
-    @classmethod
-    def step_done_ids(cls, *, user, page_ids: list[int]) -> set[int]:
-        return set(cls.step_done_query(user=user, page_ids=page_ids))
-
-    @classmethod
-    def step_waiting_query(cls, *, user, page_ids: list[int] | None):
-        """Like `step_done_query`, for the pages where the trainee has done
-        their part and waits for someone else (a trainer's mark); None for a
-        page type that never waits. A page done is never waiting."""
-        return None
-
-
 class CourseIndexPage(OneQueryViewRestrictions, Page):
     """The catalogue: every course, filterable by learning path and skill."""
 
@@ -90,6 +63,7 @@ class CourseIndexPage(OneQueryViewRestrictions, Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
+        # Late: the selectors read these models (a Wagtail page's get_context).
         from .selectors import catalogue
 
         context = super().get_context(request, *args, **kwargs)
@@ -172,6 +146,7 @@ class CoursePage(OneQueryViewRestrictions, Page):
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
+        # Late: the selectors read these models (a Wagtail page's get_context).
         from .selectors import course_detail
 
         context = super().get_context(request, *args, **kwargs)
@@ -197,8 +172,6 @@ class ModulePage(OneQueryViewRestrictions, Page):
 
     def serve(self, request, *args, **kwargs):
         """A module has no page of its own: show it inside its course."""
-        from django.shortcuts import redirect
-
         course = self.get_parent()
         return redirect(f"{course.url}#module-{self.pk}")
 
@@ -234,13 +207,18 @@ class LessonPage(OneQueryViewRestrictions, CompletionStep, Page):
         verbose_name = _("lesson")
 
     @classmethod
-    def step_done_query(cls, *, user, page_ids: list[int] | None):
-        done = LessonCompletion.objects.filter(user=user)
-        if page_ids is not None:
-            done = done.filter(lesson_id__in=page_ids)
-        return done.order_by().values_list("lesson_id", flat=True)
+    def step_work(cls) -> StepWork:
+        """Lesson completions: each one finishes its lesson."""
+        return StepWork(
+            rows=LessonCompletion.objects.all(),
+            user="user_id",
+            page="lesson_id",
+            at="completed_at",
+            unique=True,  # lesson_completion_unique
+        )
 
     def get_context(self, request, *args, **kwargs):
+        # Late: the selectors read these models (a Wagtail page's get_context).
         from .selectors import step_detail
 
         context = super().get_context(request, *args, **kwargs)

@@ -34,6 +34,9 @@ from django.db.models.signals import post_delete, post_save
 
 from content.cache import content_version, shared_caches_usable
 
+from .models import Enrollment
+from .steps import step_models, steps_done, steps_waiting
+
 TIMEOUT = 60 * 60 * 24
 T = TypeVar("T")
 _MISSING = object()
@@ -161,9 +164,6 @@ def progress_cached(user, key: str, build: Callable[[], T], request=None) -> T:
 
 
 def _read(user, *, token: str, content: str = "") -> ProgressSnapshot:
-    from .models import Enrollment
-    from .selectors import step_models, steps_done, steps_waiting
-
     done = frozenset(steps_done(user, dict.fromkeys(step_models())))
     waiting = frozenset(steps_waiting(user, dict.fromkeys(step_models()))) - done
     enrollments = {

@@ -4,18 +4,16 @@ whatever the number of courses, modules, lessons or quizzes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page
 
 from content.cache import cached, cached_many
 
 from .access import pages_visible, visible_page_ids
 from .models import (
-    CompletionStep,
     CourseIndexPage,
     CoursePage,
     Enrollment,
@@ -24,6 +22,7 @@ from .models import (
     Skill,
 )
 from .progress import progress_snapshot
+from .steps import step_models, steps_by_model, steps_done
 
 STEPLEN = Page.steplen
 # What a lesson page needs of its course.
@@ -128,12 +127,6 @@ class CourseProgress:
         return [s for s in self.steps if s.waiting]
 
 
-@cache
-def step_models() -> tuple[type[Page], ...]:
-    """Every page type that counts towards course completion."""
-    return tuple(m for m in get_page_models() if issubclass(m, CompletionStep))
-
-
 def _under(paths: list[str]) -> Q:
     query = Q(pk__in=[])
     for path in paths:
@@ -151,17 +144,26 @@ def _outline_fields() -> list[str]:
         "modulepage__summary",
     ]
     for model in step_models():
-        fields += [f"{model._meta.model_name}__{f}" for f in model.step_outline_fields]
-    return fields
+        fields += [f"{_table_of(model)}__{f}" for f in model.step_outline_fields]
+    return list(dict.fromkeys(fields))  # a proxy step type shares its table's
+
+
+def _table_of(model) -> str:
+    """The name Page's rows reach `model`'s fields by (a proxy page type's
+    are its concrete model's)."""
+    return model._meta.concrete_model._meta.model_name
+
+
+def _content_type_id(model) -> int:
+    """`model`'s own content type (a proxy page type has one of its own)."""
+    return ContentType.objects.get_for_model(model, for_concrete_model=False).pk
 
 
 def _outline_rows(courses: list[CoursePage]) -> list[dict]:
     """The live modules and steps of `courses` in tree order, cached per
     course and content version; one query for the courses not cached."""
     depth = courses[0].depth
-    types = [
-        ContentType.objects.get_for_model(m).pk for m in (ModulePage, *step_models())
-    ]
+    types = [_content_type_id(m) for m in (ModulePage, *step_models())]
     by_path = {c.path: c.pk for c in courses}
 
     def build(course_ids: list[int]) -> dict[int, list[dict]]:
@@ -185,16 +187,20 @@ def _outline_rows(courses: list[CoursePage]) -> list[dict]:
     )
 
 
-def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgress]:
-    """Modules and steps of `courses`, with what `user` has done: the outline
-    from the cache (one query when not cached) plus one query per step type
-    for what is done, whatever the number of courses, modules and steps.
+def course_outlines(
+    *, courses: list[CoursePage], user, request=None
+) -> dict[int, CourseProgress]:
+    """Course id -> the modules and steps of each of `courses` (in the
+    order given), with what `user` (None: nobody) has done: the outline
+    from the cache (one query when not cached) plus one query for what is
+    done (every step type's, courses/steps.py, in one UNION), whatever the
+    number of courses, modules and steps.
     With a `request`, modules and steps it may not open (courses/access.py)
     are left out; without one (completion), every live step counts."""
     if not courses:
         return {}
-    types = {ContentType.objects.get_for_model(m).pk: m for m in step_models()}
-    module_type = ContentType.objects.get_for_model(ModulePage).pk
+    types = {_content_type_id(m): m for m in step_models()}
+    module_type = _content_type_id(ModulePage)
     rows = _outline_rows(courses)
     if request is not None:
         visible = visible_page_ids(request=request, pages=rows)
@@ -202,7 +208,7 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
     by_path = {c.path: CourseProgress(course=c, modules=[]) for c in courses}
     course_urls = {c.path: (c.url_path, c.get_url(request) or "") for c in courses}
     module_by_path: dict[str, ModuleOutline] = {}
-    steps: list[tuple[Step, type]] = []
+    steps: list[Step] = []
     for row in rows:
         path = row["path"]
         if row["content_type_id"] == module_type:
@@ -219,7 +225,7 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
         if outline is None:  # under an unpublished or hidden module
             continue
         model = types[row["content_type_id"]]
-        prefix = model._meta.model_name
+        prefix = _table_of(model)
         course_url_path, course_url = course_urls[path[: -2 * STEPLEN]]
         required = row.get(f"{prefix}__required")
         step = Step(
@@ -232,7 +238,7 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
             url=course_url + row["url_path"][len(course_url_path) :],
         )
         outline.steps.append(step)
-        steps.append((step, model))
+        steps.append(step)
     if user is not None and user.is_authenticated and steps:
         # A page shows the trainee's cached snapshot; a decision (no
         # request: completion) reads the database.
@@ -240,49 +246,12 @@ def _outlines(courses: list[CoursePage], user, request) -> dict[int, CourseProgr
             snapshot = progress_snapshot(user, request)
             done, waiting = snapshot.done, snapshot.waiting
         else:
-            done, waiting = _done_ids(user, steps), frozenset()
-        for step, _model in steps:
+            done = set(steps_done(user, steps_by_model(steps)))
+            waiting = frozenset()
+        for step in steps:
             step.done = step.id in done
             step.waiting = step.id in waiting
     return {p.course.pk: p for p in by_path.values()}
-
-
-def _done_ids(user, steps: list[tuple[Step, type]]) -> set[int]:
-    """The finished steps among `steps`, in one query for every step type."""
-    ids_by_model = {}
-    for model in step_models():
-        ids = [step.id for step, m in steps if m is model]
-        if ids:
-            ids_by_model[model] = ids
-    return set(steps_done(user, ids_by_model))
-
-
-def steps_done(user, ids_by_model: dict) -> list[int]:
-    """Ids of the step pages `user` has finished: for each step model, among
-    the page ids given (or all of them, for None), in one UNION query."""
-    queries = [
-        model.step_done_query(user=user, page_ids=ids)
-        for model, ids in ids_by_model.items()
-    ]
-    if not queries:
-        return []
-    first, *rest = queries
-    return list(first.union(*rest, all=True) if rest else first)
-
-
-def steps_waiting(user, ids_by_model: dict) -> list[int]:
-    """Ids of the step pages where `user` waits for someone else (see
-    `CompletionStep.step_waiting_query`), in one UNION query; none for step
-    types that never wait."""
-    queries = [
-        query
-        for model, ids in ids_by_model.items()
-        if (query := model.step_waiting_query(user=user, page_ids=ids)) is not None
-    ]
-    if not queries:
-        return []
-    first, *rest = queries
-    return list(first.union(*rest, all=True) if rest else first)
 
 
 def enrollment_for(*, user, course: CoursePage) -> Enrollment | None:
@@ -293,14 +262,14 @@ def enrollment_for(*, user, course: CoursePage) -> Enrollment | None:
 
 def course_steps(*, course: CoursePage, user) -> list[Step]:
     """The steps of one course in order, each marked done or not for `user`."""
-    return _outlines([course], user, None)[course.pk].steps
+    return course_outlines(courses=[course], user=user)[course.pk].steps
 
 
 def course_progress(*, course: CoursePage, user, request=None) -> CourseProgress:
     """The outline of `course` with `user`'s finished steps and enrolment:
     for a page (`request` given) from the trainee's progress snapshot
     (courses/progress.py), otherwise from the database."""
-    progress = _outlines([course], user, request)[course.pk]
+    progress = course_outlines(courses=[course], user=user, request=request)[course.pk]
     if request is not None:
         progress.enrollment = (
             progress_snapshot(user, request).enrollments.get(course.pk)
@@ -324,7 +293,7 @@ def can_preview(*, user, page: Page) -> bool:
 
 
 def course_detail(*, course: CoursePage, user, request=None) -> dict:
-    """The course page's outline and enrolment; see `_outlines`."""
+    """The course page's outline and enrolment; see `course_outlines`."""
     progress = course_progress(course=course, user=user, request=request)
     return {"progress": progress, "enrollment": progress.enrollment}
 
@@ -496,7 +465,9 @@ def my_learning(*, user, request=None) -> dict:
     )
     visible = visible_page_ids(request=request, pages=[e.course for e in enrollments])
     enrollments = [e for e in enrollments if e.course_id in visible]
-    outlines = _outlines([e.course for e in enrollments], user, request)
+    outlines = course_outlines(
+        courses=[e.course for e in enrollments], user=user, request=request
+    )
     items = []
     for enrollment in enrollments:
         progress = outlines[enrollment.course_id]

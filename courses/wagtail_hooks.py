@@ -1,6 +1,10 @@
+from django.template.loader import render_to_string
 from wagtail import hooks
 
 from .access import access_response, step_access
+from .media import course_collection_ensure
+from .models import CoursePage
+from .selectors import my_learning
 
 
 @hooks.register("before_serve_page", order=-10)
@@ -19,9 +23,6 @@ def page_access(page, request, serve_args, serve_kwargs):
 @hooks.register("after_edit_page")
 def course_media_collection(request, page):
     """Every course gets its own media collection under "Sinau" (issue 11 §6)."""
-    from .media import course_collection_ensure
-    from .models import CoursePage
-
     if isinstance(page.specific, CoursePage):
         course_collection_ensure(course=page.specific)
 
@@ -32,10 +33,6 @@ def continue_learning_panel(request):
     cohort included): the courses they are doing, most recent first, each
     with its progress and a button to the next step; "" for nobody
     enrolled. Reads Belajarku's selector (`my_learning`)."""
-    from django.template.loader import render_to_string
-
-    from .selectors import my_learning
-
     items = my_learning(user=request.user, request=request)["items"]
     if not items:
         return ""

@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from content.pages import OneQueryViewRestrictions
-from courses.models import CompletionStep
+from courses.steps import CompletionStep, StepWork
 from lms.limits import ATTEMPTS_MAX, MINUTES_MAX, QUESTIONS_MAX, at_most
 
 from .attempts import Attempt
@@ -126,11 +126,15 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         verbose_name = _("quiz")
 
     @classmethod
-    def step_done_query(cls, *, user, page_ids: list[int] | None):
-        passed = Attempt.objects.filter(user=user, passed=True)
-        if page_ids is not None:
-            passed = passed.filter(quiz_id__in=page_ids)
-        return passed.order_by().values_list("quiz_id", flat=True)
+    def step_work(cls) -> StepWork:
+        """Attempts: a passed one finishes the quiz (courses/steps.py)."""
+        return StepWork(
+            rows=Attempt.objects.all(),
+            user="user_id",
+            page="quiz_id",
+            at="started_at",
+            done=Q(passed=True),
+        )
 
     @classmethod
     def step_waiting_query(cls, *, user, page_ids: list[int] | None):
@@ -139,7 +143,7 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         waiting = Attempt.objects.filter(user=user, status=Attempt.Status.MARKING)
         if page_ids is not None:
             waiting = waiting.filter(quiz_id__in=page_ids)
-        passed = Attempt.objects.filter(user=user, passed=True).values("quiz_id")
+        passed = cls.step_done_query(user=user, page_ids=None)
         return (
             waiting.exclude(quiz_id__in=passed)
             .order_by()

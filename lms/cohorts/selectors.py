@@ -18,7 +18,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -29,14 +28,16 @@ from django.db.models.functions import Floor, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Attempt, AttemptQuestion, QuestionKind
+from assessments.models import Attempt, AttemptQuestion, QuestionKind, QuizPage
 from courses.models import (
     CoursePage,
     Enrollment,
     LearningPathCourse,
     LessonCompletion,
+    LessonPage,
 )
-from courses.selectors import CourseProgress, _outlines
+from courses.selectors import CourseProgress, Step, course_outlines
+from courses.steps import step_done_counts, step_done_users, step_last_work
 
 from .models import Cohort, CohortExport, CohortMembership
 
@@ -324,41 +325,103 @@ class AtRiskReasons:
 def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
     """Everything the dashboard and the matrix export show, for every trainee
     of the cohort (withdrawn ones too, marked). A fixed number of queries
-    (nine), whatever the number of trainees, courses and steps; results are
-    aggregated in SQL so lessons and quiz attempts come back as one row per
-    trainee (a count per course), not one per step.
+    (nine with quizzes in the courses and certificates installed), whatever
+    the number of trainees, courses and steps; results are aggregated in SQL
+    so steps done and quiz attempts come back as one row per trainee (a
+    count per course), not one per step. Steps are counted through
+    courses/steps.py, so every step type counts.
 
     A trainee is at risk (active members only) when they have done nothing
     for `cohort.at_risk_after_days` days (counted from joining when they
     never did anything), or failed a required quiz twice without passing."""
     now = now or timezone.now()
     courses = cohort_courses(cohort=cohort)
-    course_ids = [c.pk for c in courses]
-    outlines: dict[int, CourseProgress] = _outlines(courses, None, None)
-    lessons: dict[int, list[int]] = {}
-    quizzes: dict[int, list[int]] = {}
-    required_lessons: set[int] = set()
-    required_quizzes: set[int] = set()
-    required_count: dict[int, int] = {}
-    module_ids: dict[int, list[int]] = {}
-    for course in courses:
-        outline = outlines[course.pk]
-        lessons[course.pk] = [s.id for s in outline.steps if s.kind == "lesson"]
-        quizzes[course.pk] = [s.id for s in outline.steps if s.kind == "quiz"]
-        required_lessons |= {
-            s.id for s in outline.steps if s.kind == "lesson" and s.required
-        }
-        required_quizzes |= {
-            s.id for s in outline.steps if s.kind == "quiz" and s.required
-        }
-        required_count[course.pk] = outline.required_count
-        for module in outline.modules:
-            module_ids[module.id] = [s.id for s in module.steps if s.kind == "lesson"]
-    all_lessons = [i for ids in lessons.values() for i in ids]
-    all_quizzes = [i for ids in quizzes.values() for i in ids]
+    outlines = course_outlines(courses=courses, user=None)
     members = cohort_members(cohort=cohort)
+    matrix = _matrix(cohort=cohort, outlines=outlines)
+    _enrolments_fill(matrix, members=members)
+    _steps_fill(matrix, members=members, outlines=outlines)
+    failed_twice = {
+        user_id
+        for user_id, _course in _failed_twice(user_ids=members, outlines=outlines)
+    }
+    scores = _quiz_scores(cohort=cohort, outlines=outlines)
+    for cert in certificates_issued(cohort=cohort, user_ids=members):
+        c = matrix.cell(cert["user_id"], cert["course_id"])
+        if c is not None:
+            c.certificate = True
+    reached = _modules_reached(cohort=cohort, outlines=outlines)
+    all_rows = list(matrix.rows.values())
+    active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
+    reasons = AtRiskReasons(cohort=cohort, now=now)
+    for row in active_rows:
+        row.reasons = reasons(
+            status=row.status,
+            completed_all=row.completed_all,
+            last_activity=row.last_activity,
+            joined_at=row.joined_at,
+            failed_twice=row.user_id in failed_twice,
+        )
+    week = now - timedelta(days=7)
+    return CohortProgress(
+        cohort=cohort,
+        courses=courses,
+        rows=all_rows,
+        enrolled=len(active_rows),
+        active_7d=sum(
+            1 for r in active_rows if r.last_activity and r.last_activity >= week
+        ),
+        completed=sum(1 for r in active_rows if r.completed_all),
+        course_completions=sum(
+            1 for r in active_rows for c in r.cells if c.completed and c.enrolled
+        ),
+        certificates=sum(1 for r in active_rows for c in r.cells if c.certificate),
+        average_score=scores.average,
+        funnel=_funnel(active_rows, outlines=outlines, reached=reached),
+        distribution=[
+            Bar(
+                label=f"{low}-{min(high, 100)}%",
+                value=scores.distribution[i],
+                total=scores.graded,
+            )
+            for i, (low, high) in enumerate(BUCKETS)
+        ],
+        at_risk=sorted(
+            (r for r in active_rows if r.at_risk),
+            key=lambda r: r.last_activity or r.joined_at,
+        ),
+    )
 
-    memberships = list(
+
+@dataclass
+class _Matrix:
+    """The dashboard's rows by user id, a cell per course in `columns`
+    order."""
+
+    rows: dict[int, TraineeRow]
+    columns: dict[int, int]  # course id -> its cell's index
+
+    def cell(self, user_id: int, course_id: int) -> Cell | None:
+        row = self.rows.get(user_id)
+        if row is None or course_id not in self.columns:
+            return None
+        return row.cells[self.columns[course_id]]
+
+    def touch(self, user_id: int, when: datetime | None) -> None:
+        """Record activity of `user_id` at `when`, if later than any so far."""
+        row = self.rows.get(user_id)
+        if (
+            row is not None
+            and when
+            and (not row.last_activity or when > row.last_activity)
+        ):
+            row.last_activity = when
+
+
+def _matrix(*, cohort: Cohort, outlines: dict[int, CourseProgress]) -> _Matrix:
+    """A row for everyone who is or was a member, by name, with an empty
+    cell (its required steps counted) per course of `outlines`. One query."""
+    memberships = (
         CohortMembership.objects.members()
         .filter(cohort=cohort)
         .order_by("user__display_name", "user_id")
@@ -376,9 +439,9 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     )
     # Translated once, not once per trainee (gettext per call costs ~20 us).
     labels = {k: str(v) for k, v in CohortMembership.Status.choices}
-    rows: dict[int, TraineeRow] = {}
-    for m in memberships:
-        rows[m["user_id"]] = TraineeRow(
+    required = {pk: outline.required_count for pk, outline in outlines.items()}
+    rows = {
+        m["user_id"]: TraineeRow(
             user_id=m["user_id"],
             name=_name(m),
             phone=m["user__phone"] or "",
@@ -387,27 +450,19 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             status=m["status"],
             status_label=labels.get(m["status"], m["status"]),
             joined_at=m["joined_at"],
-            cells=[Cell(c, False, 0, required_count[c]) for c in course_ids],
+            cells=[Cell(pk, False, 0, n) for pk, n in required.items()],
         )
-    position = {c: i for i, c in enumerate(course_ids)}
+        for m in memberships
+    }
+    return _Matrix(rows=rows, columns={pk: i for i, pk in enumerate(required)})
 
-    def cell(user_id: int, course_id: int) -> Cell | None:
-        row = rows.get(user_id)
-        if row is None or course_id not in position:
-            return None
-        return row.cells[position[course_id]]
 
-    def touch(user_id: int, when: datetime | None) -> None:
-        row = rows.get(user_id)
-        if (
-            row is not None
-            and when
-            and (not row.last_activity or when > row.last_activity)
-        ):
-            row.last_activity = when
-
+def _enrolments_fill(matrix: _Matrix, *, members: QuerySet) -> None:
+    """Mark each cell enrolled (not withdrawn) and completed. One query."""
     for user_id, course_id, status, completed in (
-        Enrollment.objects.filter(user_id__in=members, course_id__in=course_ids)
+        Enrollment.objects.filter(
+            user_id__in=members, course_id__in=list(matrix.columns)
+        )
         .annotate(
             completed=ExpressionWrapper(
                 Q(completed_at__isnull=False), output_field=BooleanField()
@@ -416,206 +471,176 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         .values_list("user_id", "course_id", "status", "completed")
         .order_by()
     ):
-        c = cell(user_id, course_id)
+        c = matrix.cell(user_id, course_id)
         if c is not None:
             c.enrolled = status != Enrollment.Status.WITHDRAWN
             c.completed = completed
 
-    # One row per trainee: a done count per course and the last lesson
-    # done (fewer groups, rows and timestamps than one row per course).
-    if all_lessons:
-        counts = {
-            f"c{course_id}": Count(
-                "pk",
-                filter=Q(
-                    lesson_id__in=[i for i in ids if i in required_lessons] or [0]
-                ),
-            )
-            for course_id, ids in lessons.items()
-            if ids
-        }
-        for r in (
-            LessonCompletion.objects.filter(
-                user_id__in=members, lesson_id__in=all_lessons
-            )
-            .values("user_id")
-            .annotate(last=Max("completed_at"), **counts)
-            .values("user_id", "last", *counts)
-            .order_by()
-        ):
-            row = rows.get(r["user_id"])
-            if row is None:
-                continue
-            touch(r["user_id"], r["last"])
-            for key in counts:
-                if r[key]:
-                    row.cells[position[int(key[1:])]].done += r[key]
 
-    failed_twice: set[int] = set()
-    score_total = Decimal(0)
-    attempts_graded = 0
-    distribution = [0] * len(BUCKETS)
-    if all_quizzes:
-        attempts = Attempt.objects.filter(user_id__in=members, quiz_id__in=all_quizzes)
-        # One row per trainee: required quizzes passed per course, and the
-        # last attempt started.
-        passes = {
-            f"c{course_id}": Count(
-                "quiz_id",
-                distinct=True,
-                filter=Q(
-                    passed=True,
-                    quiz_id__in=[i for i in ids if i in required_quizzes] or [0],
-                ),
-            )
-            for course_id, ids in quizzes.items()
-            if ids
-        }
-        for r in (
-            attempts.values("user_id")
-            .annotate(last=Max("started_at"), **passes)
-            .values("user_id", "last", *passes)
-            .order_by()
-        ):
-            row = rows.get(r["user_id"])
-            if row is None:
-                continue
-            touch(r["user_id"], r["last"])
-            for key in passes:
-                if r[key]:
-                    row.cells[position[int(key[1:])]].done += r[key]
-        failed_twice = set(
-            attempts.filter(quiz_id__in=required_quizzes, status=Attempt.Status.GRADED)
-            .values("user_id", "quiz_id")
-            .annotate(
-                fails=Count("pk", filter=Q(passed=False)),
-                passes=Count("pk", filter=Q(passed=True)),
-            )
-            .filter(fails__gte=2, passes=0)
-            .values_list("user_id", flat=True)
-            .order_by()
-        )
-        # One row per bucket: each attempt's percentage is divided twice
-        # (bucket and sum), not once per bucket.
-        percent = ExpressionWrapper(
-            F("score") * 100 / F("max_score"),
-            output_field=DecimalField(max_digits=12, decimal_places=4),
-        )
-        bucket = Greatest(
-            Least(
-                Floor(percent / Value(BUCKET_WIDTH)),
-                Value(len(BUCKETS) - 1),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-            output_field=IntegerField(),
-        )
-        percent_sum = Decimal(0)
-        for b, n, total in (
-            attempts.filter(
-                user_id__in=cohort_members(cohort=cohort, active_only=True),
-                status=Attempt.Status.GRADED,
-                max_score__gt=0,
-                score__isnull=False,
-            )
-            .annotate(bucket=bucket)
-            .values("bucket")
-            .annotate(n=Count("pk"), total=Sum(percent))
-            .values_list("bucket", "n", "total")
-            .order_by()
-        ):
-            distribution[int(b)] += n
-            attempts_graded += n
-            percent_sum += total
-        if attempts_graded:
-            score_total = percent_sum / attempts_graded
-
-    certificates = certificates_issued(cohort=cohort, user_ids=members)
-    for cert in certificates:
-        c = cell(cert["user_id"], cert["course_id"])
+def _steps_fill(
+    matrix: _Matrix, *, members: QuerySet, outlines: dict[int, CourseProgress]
+) -> None:
+    """Count each trainee's required steps done per course and record their
+    latest work on any step (courses/steps.py: every step type, one query
+    each, one row per trainee)."""
+    counts = step_done_counts(
+        members, {pk: outline.steps for pk, outline in outlines.items()}
+    )
+    for user_id, when in counts.last.items():
+        matrix.touch(user_id, when)
+    for (user_id, course_id), done in counts.done.items():
+        c = matrix.cell(user_id, course_id)
         if c is not None:
-            c.certificate = True
+            c.done += done
 
-    # Funnel: per module, how many trainees finished its first lesson (one
-    # row per user and lesson, so a plain count: no DISTINCT over the table).
-    first_lessons = {ids[0]: m for m, ids in module_ids.items() if ids}
-    reached: dict[int, int] = {}
-    if first_lessons:
-        reached = {
-            first_lessons[lesson_id]: n
-            for lesson_id, n in LessonCompletion.objects.filter(
-                user_id__in=cohort_members(cohort=cohort, active_only=True),
-                lesson_id__in=list(first_lessons),
-            )
-            .values("lesson_id")
-            .annotate(n=Count("pk"))
-            .values_list("lesson_id", "n")
-            .order_by()
-        }
 
-    week = now - timedelta(days=7)
-    all_rows = list(rows.values())
-    active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
-    reasons = AtRiskReasons(cohort=cohort, now=now)
-    for row in active_rows:
-        row.reasons = reasons(
-            status=row.status,
-            completed_all=row.completed_all,
-            last_activity=row.last_activity,
-            joined_at=row.joined_at,
-            failed_twice=row.user_id in failed_twice,
+def _quizzes(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
+    """Quiz id -> its outline step, for every course of `outlines`."""
+    return {
+        s.id: s
+        for outline in outlines.values()
+        for s in outline.steps
+        if s.kind == QuizPage.step_kind
+    }
+
+
+def _failed_twice(
+    *, user_ids, outlines: dict[int, CourseProgress]
+) -> set[tuple[int, int]]:
+    """(user id, course id) for each of `user_ids` (ids or a subquery) who
+    failed a required quiz of a course of `outlines` twice without passing
+    it (graded attempts). One query; none without required quizzes."""
+    course_of_quiz = {
+        s.id: course_id
+        for course_id, outline in outlines.items()
+        for s in outline.steps
+        if s.kind == QuizPage.step_kind and s.required
+    }
+    if not course_of_quiz:
+        return set()
+    return {
+        (user_id, course_of_quiz[quiz_id])
+        for user_id, quiz_id in Attempt.objects.filter(
+            user_id__in=user_ids,
+            quiz_id__in=list(course_of_quiz),
+            status=Attempt.Status.GRADED,
         )
-    enrolled_total = len(active_rows)
+        .values("user_id", "quiz_id")
+        .annotate(
+            fails=Count("pk", filter=Q(passed=False)),
+            passes=Count("pk", filter=Q(passed=True)),
+        )
+        .filter(fails__gte=2, passes=0)
+        .values_list("user_id", "quiz_id")
+        .order_by()
+    }
+
+
+@dataclass
+class _Scores:
+    """The graded quiz attempts of active members: how many fall in each of
+    BUCKETS, how many in all, and their mean percentage (None: none)."""
+
+    distribution: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
+    graded: int = 0
+    average: int | None = None
+
+
+def _quiz_scores(*, cohort: Cohort, outlines: dict[int, CourseProgress]) -> _Scores:
+    """`_Scores` of the cohort's quizzes. One query; none without quizzes."""
+    scores = _Scores()
+    quizzes = _quizzes(outlines)
+    if not quizzes:
+        return scores
+    # One row per bucket: each attempt's percentage is divided twice
+    # (bucket and sum), not once per bucket.
+    percent = ExpressionWrapper(
+        F("score") * 100 / F("max_score"),
+        output_field=DecimalField(max_digits=12, decimal_places=4),
+    )
+    bucket = Greatest(
+        Least(
+            Floor(percent / Value(BUCKET_WIDTH)),
+            Value(len(BUCKETS) - 1),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+        output_field=IntegerField(),
+    )
+    percent_sum = Decimal(0)
+    for b, n, total in (
+        Attempt.objects.filter(
+            user_id__in=cohort_members(cohort=cohort, active_only=True),
+            quiz_id__in=list(quizzes),
+            status=Attempt.Status.GRADED,
+            max_score__gt=0,
+            score__isnull=False,
+        )
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(n=Count("pk"), total=Sum(percent))
+        .values_list("bucket", "n", "total")
+        .order_by()
+    ):
+        scores.distribution[int(b)] += n
+        scores.graded += n
+        percent_sum += total
+    if scores.graded:
+        scores.average = round(percent_sum / scores.graded)
+    return scores
+
+
+def _modules_reached(
+    *, cohort: Cohort, outlines: dict[int, CourseProgress]
+) -> dict[int, int]:
+    """Module id -> how many active members finished its first lesson (the
+    funnel; no entry for none). One query; none without lessons."""
+    first_lessons = {}
+    for outline in outlines.values():
+        for module in outline.modules:
+            lesson = next(
+                (s for s in module.steps if s.kind == LessonPage.step_kind), None
+            )
+            if lesson is not None:
+                first_lessons[lesson.id] = module.id
+    finished = step_done_users(
+        cohort_members(cohort=cohort, active_only=True),
+        {LessonPage: list(first_lessons)},
+    )
+    return {first_lessons[page_id]: n for page_id, n in finished.items()}
+
+
+def _funnel(
+    active_rows: list[TraineeRow],
+    *,
+    outlines: dict[int, CourseProgress],
+    reached: dict[int, int],
+) -> list[tuple[CoursePage, list[Bar]]]:
+    """Per course: enrolled, each module reached (`reached`), completed; of
+    the active members."""
+    total = len(active_rows)
     funnel = []
-    for course in courses:
-        index = position[course.pk]
+    for index, outline in enumerate(outlines.values()):
         bars = [
             Bar(
                 label=str(_("Enrolled")),
                 value=sum(1 for r in active_rows if r.cells[index].enrolled),
-                total=enrolled_total,
+                total=total,
             )
         ]
         bars += [
-            Bar(label=m.title, value=reached.get(m.id, 0), total=enrolled_total)
-            for m in outlines[course.pk].modules
+            Bar(label=m.title, value=reached.get(m.id, 0), total=total)
+            for m in outline.modules
         ]
         bars.append(
             Bar(
                 label=str(_("Completed")),
                 value=sum(1 for r in active_rows if r.cells[index].completed),
-                total=enrolled_total,
+                total=total,
             )
         )
-        funnel.append((course, bars))
-    return CohortProgress(
-        cohort=cohort,
-        courses=courses,
-        rows=all_rows,
-        enrolled=enrolled_total,
-        active_7d=sum(
-            1 for r in active_rows if r.last_activity and r.last_activity >= week
-        ),
-        completed=sum(1 for r in active_rows if r.completed_all),
-        course_completions=sum(
-            1 for r in active_rows for c in r.cells if c.completed and c.enrolled
-        ),
-        certificates=sum(1 for r in active_rows for c in r.cells if c.certificate),
-        average_score=round(score_total) if attempts_graded else None,
-        funnel=funnel,
-        distribution=[
-            Bar(
-                label=f"{low}-{min(high, 100)}%",
-                value=distribution[i],
-                total=attempts_graded,
-            )
-            for i, (low, high) in enumerate(BUCKETS)
-        ],
-        at_risk=sorted(
-            (r for r in active_rows if r.at_risk),
-            key=lambda r: r.last_activity or r.joined_at,
-        ),
-    )
+        funnel.append((outline.course, bars))
+    return funnel
 
 
 @dataclass
@@ -672,18 +697,7 @@ def cohorts_summary(
         else []
     )
     live = {c.pk for c in courses}
-    outlines = _outlines(courses, None, None)
-    lesson_ids: dict[int, list[int]] = {}
-    quiz_course: dict[int, int] = {}
-    required_quizzes: list[int] = []
-    for course in courses:
-        steps = outlines[course.pk].steps
-        lesson_ids[course.pk] = [s.id for s in steps if s.kind == "lesson"]
-        for step in steps:
-            if step.kind == "quiz":
-                quiz_course[step.id] = course.pk
-                if step.required:
-                    required_quizzes.append(step.id)
+    outlines = course_outlines(courses=courses, user=None)
     memberships = list(
         CohortMembership.objects.active()
         .filter(cohort_id__in=ids)
@@ -700,61 +714,11 @@ def cohorts_summary(
         ).values_list("user_id", "course_id", "status", "completed_at"):
             if status != Enrollment.Status.WITHDRAWN:
                 enrolled[(user_id, course_id)] = completed_at is not None
-    last: dict[tuple[int, int], datetime] = {}
-
-    def keep(user_id: int, course_id: int, when: datetime | None) -> None:
-        if when and (
-            (user_id, course_id) not in last or when > last[(user_id, course_id)]
-        ):
-            last[(user_id, course_id)] = when
-
-    per_course_lessons = {
-        f"c{course_id}": Max("completed_at", filter=Q(lesson_id__in=ids_))
-        for course_id, ids_ in lesson_ids.items()
-        if ids_
-    }
-    if per_course_lessons and memberships:
-        for row in (
-            LessonCompletion.objects.filter(
-                user_id__in=people,
-                lesson_id__in=[i for ids_ in lesson_ids.values() for i in ids_],
-            )
-            .values("user_id")
-            .annotate(**per_course_lessons)
-            .order_by()
-        ):
-            for key in per_course_lessons:
-                keep(row["user_id"], int(key[1:]), row[key])
+    last: dict[tuple[int, int], datetime] = {}  # (user, course)
     failed: set[tuple[int, int]] = set()  # (user, course)
-    if quiz_course and memberships:
-        attempts = Attempt.objects.filter(
-            user_id__in=people, quiz_id__in=list(quiz_course)
-        )
-        per_course_quizzes = {}
-        for quiz_id, course_id in quiz_course.items():
-            per_course_quizzes.setdefault(course_id, []).append(quiz_id)
-        started = {
-            f"c{course_id}": Max("started_at", filter=Q(quiz_id__in=quiz_ids))
-            for course_id, quiz_ids in per_course_quizzes.items()
-        }
-        for row in attempts.values("user_id").annotate(**started).order_by():
-            for key in started:
-                keep(row["user_id"], int(key[1:]), row[key])
-        if required_quizzes:
-            failed = {
-                (user_id, quiz_course[quiz_id])
-                for user_id, quiz_id in attempts.filter(
-                    quiz_id__in=required_quizzes, status=Attempt.Status.GRADED
-                )
-                .values("user_id", "quiz_id")
-                .annotate(
-                    fails=Count("pk", filter=Q(passed=False)),
-                    passes=Count("pk", filter=Q(passed=True)),
-                )
-                .filter(fails__gte=2, passes=0)
-                .values_list("user_id", "quiz_id")
-                .order_by()
-            }
+    if memberships:
+        last = step_last_work(people, {pk: o.steps for pk, o in outlines.items()})
+        failed = _failed_twice(user_ids=people, outlines=outlines)
     counts = {pk: [0, 0] for pk in ids}
     rules = {c.pk: AtRiskReasons(cohort=c, now=now) for c in cohorts}
     for cohort_id, user_id, status, joined_at in memberships:
@@ -823,7 +787,7 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
     until = membership.left_at
     course_ids = [c.pk for c in courses]
     user = membership.user
-    outlines = _outlines(courses, user, None)
+    outlines = course_outlines(courses=courses, user=user)
     titles = {c.pk: c.title for c in courses}
     enrollments = {
         e.course_id: e
@@ -871,9 +835,12 @@ def quiz_results_rows(*, cohort: Cohort):
     """Every graded or marking attempt of the cohort's active members in the
     cohort's quizzes, for the export (an iterator of dicts, one query)."""
     courses = cohort_courses(cohort=cohort)
-    outlines = _outlines(courses, None, None)
+    outlines = course_outlines(courses=courses, user=None)
     quiz_course = {
-        s.id: c.title for c in courses for s in outlines[c.pk].steps if s.kind == "quiz"
+        s.id: c.title
+        for c in courses
+        for s in outlines[c.pk].steps
+        if s.kind == QuizPage.step_kind
     }
     query = (
         Attempt.objects.filter(
