@@ -51,7 +51,7 @@ class Kind:
 
     @property
     def template(self) -> str:
-        """The kind's template, rendered with `part` "form" (the answer
+        """The kind's template, rendered with `part` "answer" (the answer
         form), "review" (the answer against the key, after the attempt) or
         "overview" (a line on the review-and-submit page)."""
         return f"assessments/kinds/{self.value}.html"

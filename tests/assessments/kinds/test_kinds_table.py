@@ -7,6 +7,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.template import engines
+from django.template.base import TextNode
 from django.template.loader import get_template, render_to_string
 
 from assessments.demo import answer_data
@@ -23,6 +25,7 @@ from assessments.kinds import (
 )
 from assessments.models import AttemptQuestion, Choice, Question, QuestionKind
 from assessments.snapshots import answer_form_context, snapshot_for
+from tests.content.test_fragment_keys import PER_REQUEST, _nodes, _texts
 from tests.factories.assessments import question
 
 HOOKS = [
@@ -107,6 +110,25 @@ def test_which_kinds_have_answer_rows_an_order_to_keep_and_feedback_by_result():
         "ordering",
         "matching",
     ]
+
+
+@pytest.mark.parametrize("value", QuestionKind.values)
+def test_no_kind_template_shows_a_per_request_value(value):
+    """The answer form is a shared fragment (attempt_question.html's
+    "question_body", keyed on the question and the answer) that includes
+    the kind's template by name, which the fragment scan
+    (tests/content/test_fragment_keys.py) cannot follow: each kind's
+    template is scanned here the same way, none of those values in its key."""
+    engine = engines["django"]
+    template = engine.get_template(KINDS[value].template).template
+    used = [
+        name
+        for node in _nodes(template.nodelist, engine)
+        if not isinstance(node, TextNode)
+        for text in _texts(node)
+        for name in PER_REQUEST.findall(text)
+    ]
+    assert used == []
 
 
 def test_only_essays_are_marked_by_hand_and_only_descriptions_ask_nothing():
