@@ -1,10 +1,13 @@
-"""Celery tasks for assessments. Arguments are ids; each calls one service."""
+"""Celery tasks for assessments. Arguments are ids; each calls one service.
+
+Each task imports its service in its body: the services import these tasks
+at module level to enqueue them (`<name>_task`), so a module-level import
+here would be a circle."""
 
 from celery import shared_task
 from django.db import OperationalError
 
 from .models import RegradeJob
-from .services import attempts_close_expired, question_regrade
 
 
 @shared_task(
@@ -16,6 +19,8 @@ from .services import attempts_close_expired, question_regrade
 )
 def question_regrade_task(self, job_id: int) -> int:
     """Regrade every submitted attempt of a corrected question."""
+    from .services import question_regrade
+
     try:
         return question_regrade(job_id=job_id).attempts_changed
     except OperationalError:
@@ -31,6 +36,8 @@ def question_regrade_task(self, job_id: int) -> int:
 @shared_task(acks_late=True)
 def attempts_close_expired_task() -> int:
     """Submit attempts whose time ran out (runs every few minutes on beat)."""
+    from .services import attempts_close_expired
+
     return attempts_close_expired()
 
 
