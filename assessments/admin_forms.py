@@ -1,7 +1,7 @@
 """Admin forms for the question bank and quiz pages, each offering only
 what the user's staff scope allows (selectors.py). The models do not
-import them: AssessmentsConfig.ready() makes them their
-`base_form_class`."""
+import them: `attach()`, run by AssessmentsConfig.ready(), makes them
+their `base_form_class`."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,13 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from content.page_forms import PageForm
 
 from .kinds import kind_for
-from .models import Question, QuestionCategory, category_tree_ids
+from .models import (
+    Accommodation,
+    Question,
+    QuestionCategory,
+    QuizPage,
+    category_tree_ids,
+)
 from .selectors import (
     question_categories_editable_by,
     question_categories_usable_by,
@@ -153,3 +159,13 @@ class QuestionCategoryForm(WagtailAdminModelForm):
                 pk__in=category_tree_ids(root_ids=[self.instance.pk])
             )
         self.fields["parent"].queryset = queryset
+
+
+def attach() -> None:
+    """Make these forms the models' `base_form_class` (once, from
+    AssessmentsConfig.ready()): they read the staff scope (selectors),
+    which reads the models, so the models cannot import them."""
+    QuestionCategory.base_form_class = QuestionCategoryForm
+    Question.base_form_class = QuestionForm
+    QuizPage.base_form_class = QuizPageForm
+    Accommodation.base_form_class = AccommodationForm

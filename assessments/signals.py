@@ -1,8 +1,25 @@
-"""Signal handlers of assessments, connected in AssessmentsConfig.ready()."""
+"""Signal handlers of assessments, connected by AssessmentsConfig.ready()."""
 
-from courses.progress import progress_changed
+from django.db.models.signals import post_delete, post_save, pre_delete
 
-from .models import AttemptQuestion
+from content.cache import content_changed
+from courses.progress import progress_changed, progress_tracked
+
+from .models import Attempt, AttemptQuestion, Question, QuestionCategory
+
+
+def connect() -> None:
+    """Connect the handlers (once, from AssessmentsConfig.ready())."""
+    progress_tracked(Attempt)
+    # Category names show on Belajarku (cached with the content version).
+    post_save.connect(content_changed, sender=QuestionCategory, weak=False)
+    post_delete.connect(content_changed, sender=QuestionCategory, weak=False)
+    # Belajarku's topic scores (progress_cached) count a question asked
+    # in several attempts once; deleting it from the bank sets the
+    # attempts' items to no question (an UPDATE, no signal).
+    pre_delete.connect(
+        question_deleted, sender=Question, dispatch_uid="sinau-question-deleted"
+    )
 
 
 def question_deleted(sender, instance, **kwargs) -> None:

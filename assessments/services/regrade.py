@@ -16,15 +16,12 @@ from ..grading import grade
 from ..kinds import kind_for
 from ..models import Attempt, AttemptQuestion, Question, RegradeJob, RegradeJobItem
 from ..snapshots import snapshot_corrected
+from ..tasks import question_regrade_task
 from .attempts import attempt_completion, attempt_total
 
 
 def regrade_request(*, question: Question, user) -> RegradeJob:
     """Record a regrade and send it to a worker after commit."""
-    # Until tasks.py imports this module inside its task bodies (it imports
-    # the services at load), the task is imported here.
-    from ..tasks import question_regrade_task
-
     task_id = uuid.uuid4().hex
     with transaction.atomic():
         job = RegradeJob.objects.create(
