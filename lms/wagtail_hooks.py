@@ -28,7 +28,7 @@ def _refuse_delete(request, objects, fallback_url: str):
     from django.shortcuts import redirect
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from lms.deletion import deletion_blockers, deletion_refusal
+    from lms.common.deletion import deletion_blockers, deletion_refusal
 
     objects = list(objects)
     blockers = deletion_blockers(objects=objects)

@@ -32,7 +32,7 @@ def name_change_allowed(*, user, name: str) -> bool:
     used up: nothing may change then."""
     from django.conf import settings
 
-    from lms import ratelimit
+    from lms.common import ratelimit
 
     if person_name_clean(name) == user.display_name:
         return True

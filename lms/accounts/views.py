@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
-from lms.addresses import public_url
-from lms.http import no_compression
+from lms.common.addresses import public_url
+from lms.common.http import no_compression
 
 from .forms import PasswordLinkCreateForm, PasswordLinkSetForm, ProfileForm
 from .names import name_change_allowed, name_changes_used_up

@@ -46,7 +46,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from pyld import jsonld as pyld_jsonld
 
-from lms.http import whole_number
+from lms.common.http import whole_number
 
 from . import jsonld as contexts
 from .keys import KEY_FRAGMENT, issuer_key, public_url
@@ -336,7 +336,7 @@ def credential_issue(*, certificate, request=None, issuer_name: str | None = Non
     issuer key. Returns the signed credential as a dict (JSON-serialisable).
     Pure: writes nothing; the caller stores it. `request` is accepted for
     the agreed interface and unused: every URL in it follows the rule for
-    public links without a request (lms/addresses.py), so a worker signs the
+    public links without a request (lms/common/addresses.py), so a worker signs the
     same document a web request would. Raises
     CredentialKeyError when no key is configured, CredentialError when the
     document cannot be canonicalised."""
@@ -514,7 +514,7 @@ def _status_check(doc: dict) -> tuple[str, str]:
 def _sinau_method(method) -> bool:
     """Does `method` name Sinau's issuer key (`did:web:<host>#key-1`) under any
     address Sinau has been served at? Credentials keep the DID of the
-    address they were issued under (lms/addresses.py); the signature, checked
+    address they were issued under (lms/common/addresses.py); the signature, checked
     with Sinau's key, is what proves them."""
     return (
         isinstance(method, str)
@@ -597,7 +597,7 @@ def revoked_indexes() -> list[int]:
 
 def status_list_credential(*, request=None) -> dict:
     """Sinau's signed BitstringStatusListCredential (purpose revocation),
-    named by the address it is fetched at (`request`; lms/addresses.py).
+    named by the address it is fetched at (`request`; lms/common/addresses.py).
     Rebuilt and re-signed only when the set of revoked certificates or that
     address changes (one query otherwise); the signed document is kept in
     the cache."""

@@ -8,7 +8,7 @@ from courses.signals import course_completed
 
 @receiver(course_completed, dispatch_uid="certificates.enqueue_on_completion")
 def enqueue_certificate(sender, enrollment, **kwargs) -> None:
-    from lms.queue import task_enqueue_on_commit
+    from lms.common.queue import task_enqueue_on_commit
 
     from .tasks import certificate_issue_task
 

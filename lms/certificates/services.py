@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from lms.accounts.names import person_name_clean
 from lms.accounts.selectors import user_email_mailable
-from lms.addresses import public_url
-from lms.queue import task_enqueue_on_commit
+from lms.common.addresses import public_url
+from lms.common.queue import task_enqueue_on_commit
 
 from .models import (
     CODE_ALPHABET,
@@ -49,7 +49,7 @@ NAME_MAX_LENGTH = 150
 
 def certificate_verify_url(*, certificate: Certificate, request=None) -> str:
     """The public verification URL (/c/<uuid>/) under the one rule for public
-    links (lms/addresses.py): printed in the QR code by the worker, shared
+    links (lms/common/addresses.py): printed in the QR code by the worker, shared
     from Belajarku and the verify page with the request's address."""
     path = reverse("certificates:verify", args=[certificate.uuid])
     return public_url(path, request=request)

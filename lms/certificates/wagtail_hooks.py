@@ -8,10 +8,10 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-import lms.converters  # noqa: F401  (registers <id:...>)
+import lms.common.converters  # noqa: F401  (registers <id:...>)
 from courses.progress import progress_cached
 from lms.accounts.services import whatsapp_share_url
-from lms.forms import NumberFieldsMixin
+from lms.common.forms import NumberFieldsMixin
 
 from . import admin_views
 from .models import Certificate

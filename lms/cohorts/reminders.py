@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lms.accounts.selectors import user_email_mailable
-from lms.addresses import public_url
+from lms.common.addresses import public_url
 
 OPT_OUT_SALT = "cohort-reminder-opt-out"
 

@@ -31,9 +31,9 @@ from lms.accounts.names import person_name_clean
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import password_links_create, whatsapp_share_url
-from lms.addresses import public_url
-from lms.queue import task_enqueue_on_commit
-from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
+from lms.common.addresses import public_url
+from lms.common.queue import task_enqueue_on_commit
+from lms.common.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
 from .models import Cohort, CohortExport, CohortImport, CohortMembership
 from .selectors import cohort_courses, cohort_progress, quiz_results_rows
@@ -484,7 +484,7 @@ def cohort_import_apply(
     (PermissionDenied). Bulk writes: a few queries per course, not per row
     (2,000 rows in one request). The set-password links start with the
     address `request` came to, unless SINAU_PUBLIC_URL is set
-    (lms/addresses.py)."""
+    (lms/common/addresses.py)."""
     if not plan.ok:
         raise ImportRefused(_("The file has errors; nothing was imported."))
     trainees = Group.objects.get(name=TRAINEES)

@@ -15,8 +15,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from lms.forms import NumberFieldsMixin
-from lms.http import whole_number
+from lms.common.forms import NumberFieldsMixin
+from lms.common.http import whole_number
 
 from .models import Cohort
 from .selectors import cohorts_managed_by, cohorts_visible_to
