@@ -18,6 +18,7 @@ from courses.access import page_published
 from courses.models import CoursePage, Enrollment
 from courses.selectors import course_of, enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
+from lms.common import errors
 from lms.http import whole_number
 from lms.limits import SMALL_MAX
 from lms.queue import task_enqueue_on_commit
@@ -48,12 +49,8 @@ ESSAY_MAX_LENGTH = 5000
 SHORT_ANSWER_MAX_LENGTH = 500
 
 
-class Refused(Exception):
+class Refused(errors.Refused):
     """The request is not allowed; `message` says why, for the trainee."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 # -- helpers ---------------------------------------------------------------

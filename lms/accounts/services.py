@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.common import errors
+
 from .models import PasswordLink, User
 from .phone import phone_normalize
 from .roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
@@ -94,8 +96,13 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, User]]:
 # --- Profile -----------------------------------------------------------
 
 
-class ProfileConflict(ValidationError):
-    """The phone number or email address belongs to another account."""
+class ProfileConflict(errors.Refused, ValidationError):
+    """The phone number or email address belongs to another account: a
+    ValidationError keyed by field (`{"phone": ..., "email": ...}`), which
+    the form shows on those fields; it has no single `message`."""
+
+    def __init__(self, errors_by_field: dict):
+        ValidationError.__init__(self, errors_by_field)
 
 
 def user_profile_update(
@@ -209,8 +216,11 @@ def email_confirmed_after_reset(sender, request, user, **kwargs) -> None:
 # --- One-time password links -------------------------------------------
 
 
-class PasswordLinkInvalid(Exception):
-    """The link is unknown, expired or already used."""
+class PasswordLinkInvalid(errors.Refused):
+    """The link is unknown, expired or already used (its page says so: 410
+    Gone)."""
+
+    status = 410
 
 
 def _token_hash(token: str) -> str:

@@ -31,6 +31,7 @@ from lms.accounts.names import person_name_clean
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import password_links_create, whatsapp_share_url
+from lms.common import errors
 from lms.common.addresses import public_url
 from lms.common.queue import task_enqueue_on_commit
 from lms.common.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
@@ -79,8 +80,11 @@ def cohort_member_remove(*, cohort: Cohort, user: User) -> CohortMembership | No
     return membership
 
 
-class InvitationInvalid(Exception):
-    """No invitation of this person with this id is waiting."""
+class InvitationInvalid(errors.Refused):
+    """No invitation of this person with this id is waiting (a 404: the id
+    says nothing about anyone else's invitation)."""
+
+    status = 404
 
 
 def cohort_invitation_accept(*, user: User, membership_id: int) -> CohortMembership:
@@ -155,12 +159,8 @@ COLUMNS = {
 }
 
 
-class ImportRefused(ValueError):
+class ImportRefused(errors.Refused, ValueError):
     """The file itself cannot be imported (unreadable, no name column...)."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass
