@@ -1,9 +1,9 @@
 """The program manager's admin menu: Cohorts (create and edit, scoped to
 their own), Dashboards and Exports (the site pages). Every admin view of a
-cohort by id goes through `cohorts_managed_by`, so another manager's cohort
-is a 404 there too."""
+cohort by id keeps to `cohorts_managed_by` (`COHORT_POLICY`): another
+manager's cohort is refused as `lms.common.staff_scope` says (the admin's
+redirect with its message); the site pages answer it with a 404."""
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,43 +12,23 @@ from wagtail.admin.forms.models import (
 )
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history, usage
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.common import staff_scope
 from lms.common.forms import NumberFieldsMixin
 from lms.common.http import whole_number
 
 from .models import Cohort
 from .selectors import cohorts_managed_by, cohorts_visible_to
 
+# The staff scope of the cohort admin: a manager changes only the cohorts
+# they manage (the rule: lms.common.staff_scope).
+COHORT_POLICY = staff_scope.StaffScopePolicy(Cohort, scope=cohorts_managed_by)
+staff_scope.register(COHORT_POLICY)
 
-class ScopedIndexView(generic.IndexView):
+
+class CohortIndexView(staff_scope.ScopedIndexView):
     def get_base_queryset(self):
-        return cohorts_managed_by(user=self.request.user).prefetch_related("courses")
-
-
-class ScopedObjectMixin:
-    def get_object(self, queryset=None):
-        obj = super().get_object(*([queryset] if queryset is not None else []))
-        if not cohorts_managed_by(user=self.request.user).filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
-
-
-class ScopedEditView(ScopedObjectMixin, generic.EditView):
-    pass
-
-
-class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
-    pass
-
-
-class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
-    pass
-
-
-class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
-    pass
+        return super().get_base_queryset().prefetch_related("courses")
 
 
 class CreateView(generic.CreateView):
@@ -60,7 +40,7 @@ class CreateView(generic.CreateView):
         return instance
 
 
-class CohortViewSet(NumberFieldsMixin, ModelViewSet):
+class CohortViewSet(NumberFieldsMixin, staff_scope.ScopedModelViewSet):
     model = Cohort
     icon = "group"
     menu_label = _("Cohorts")
@@ -69,12 +49,8 @@ class CohortViewSet(NumberFieldsMixin, ModelViewSet):
     name = "cohort_admin"
     copy_view_enabled = False
     inspect_view_enabled = False
-    index_view_class = ScopedIndexView
+    index_view_class = CohortIndexView
     add_view_class = CreateView
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
     list_display = ["name", "code", "starts_on", "ends_on"]
     search_fields = ["name", "code"]
 
