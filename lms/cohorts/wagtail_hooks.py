@@ -18,7 +18,11 @@ from lms.common.forms import NumberFieldsMixin
 from lms.common.http import whole_number
 
 from .models import Cohort
-from .selectors import cohorts_managed_by, cohorts_visible_to
+from .selectors import (
+    cohort_people_in_scope,
+    cohorts_managed_by,
+    cohorts_visible_to,
+)
 
 # The staff scope of the cohort admin: a manager changes only the cohorts
 # they manage (the rule: lms.common.staff_scope).
@@ -156,6 +160,16 @@ def cohort_trainee_groups(request):
         "choices": list(visible.values_list("pk", "name")),
         "members": members,
     }
+
+
+# -- the people a cohort's staff act for (lms.accounts) -----------------------
+
+
+@hooks.register("sinau_people_in_staff_scope")
+def cohort_people(*, user):
+    """The active members of the cohorts `user` manages or teaches, as a
+    user-id subquery (password links: lms.accounts.selectors)."""
+    return cohort_people_in_scope(user=user)
 
 
 # -- invitations on Belajarku -------------------------------------------------
