@@ -281,7 +281,7 @@ ALLOWED_CACHE_USERS = {
     "courses/progress.py",
     # Not renders: the signed status list, keyed on the set of revoked
     # certificates; the sweeper's lock; the verify page's per-client counter.
-    "lms/certificates/credentials.py",
+    "lms/certificates/credentials/status_list.py",
     "lms/certificates/tasks.py",
     "lms/certificates/views.py",
     # Not renders: the counters of every rate limit (log-in throttle, verify
