@@ -8,11 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from content.cache import cached, content_version
+from courses.models import CourseIndexPage
 
 
 def _catalogue_url(request) -> str:
-    from courses.models import CourseIndexPage
-
     def find() -> str:
         index = CourseIndexPage.objects.live().only("id", "url_path", "path").first()
         return (index.get_url(request) or "") if index else ""

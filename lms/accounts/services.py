@@ -20,6 +20,8 @@ from lms.common import errors
 from .models import PasswordLink, User
 from .phone import phone_normalize
 from .roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
+from .selectors import trainees_password_linkable_by
+from .throttle import password_throttle_clear
 
 PHONE_TAKEN = _("Another account already uses this phone number.")
 EMAIL_TAKEN = _("Another account already uses this email address.")
@@ -254,8 +256,6 @@ def password_links_create(*, users: list[User], created_by: User) -> dict[int, s
     `trainees_password_linkable_by(user=created_by)`. Queries: two per
     LINK_BATCH people (the scope check and ending earlier links) and one
     bulk insert, not four per person."""
-    from .selectors import trainees_password_linkable_by
-
     ids = list(dict.fromkeys(u.pk for u in users))
     scope = trainees_password_linkable_by(user=created_by)
     allowed = set()
@@ -300,8 +300,6 @@ def password_link_get(*, token: str) -> PasswordLink:
     not one who became staff or set a password meanwhile) and within the
     reach of the link's maker (`trainees_password_linkable_by`: still a
     member of a cohort they manage or teach)."""
-    from .selectors import trainees_password_linkable_by
-
     link = (
         PasswordLink.objects.select_related("user", "created_by")
         .filter(token_hash=_token_hash(token))
@@ -326,8 +324,6 @@ def password_link_redeem(*, token: str, password: str) -> User:
     PasswordLinkInvalid and changes nothing). Ends the account's log-in
     lock, like a reset by email. `password` must already be validated
     (the form runs Django's password validators)."""
-    from .throttle import password_throttle_clear
-
     with transaction.atomic():
         link = password_link_get(token=token)
         spent = PasswordLink.objects.filter(pk=link.pk, used_at__isnull=True).update(

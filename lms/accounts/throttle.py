@@ -38,6 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
@@ -153,15 +154,15 @@ def account_key(identifier: str) -> str:
     address and a phone number of one person share one bucket), or of the
     identifier itself when no account has it. One query, none for an
     identifier no account can have (`identifier_too_long`), which is keyed
-    by its SHA-256."""
-    from .models import User
-
+    by its SHA-256. The user model is looked up, not imported: the model
+    imports this module (`User.check_password` is throttled)."""
     if identifier_too_long(identifier):
         return "id:sha256:" + hashlib.sha256(identifier.encode()).hexdigest()
     pk = None
     if identifier:
         pk = (
-            User.objects.filter(Q(email__iexact=identifier) | Q(phone=identifier))
+            get_user_model()
+            .objects.filter(Q(email__iexact=identifier) | Q(phone=identifier))
             .values_list("pk", flat=True)
             .first()
         )

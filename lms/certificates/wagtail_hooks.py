@@ -1,5 +1,6 @@
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
@@ -13,7 +14,11 @@ from lms.common.forms import NumberFieldsMixin
 from . import admin_views
 from .models import Certificate
 from .selectors import certificates_in_staff_scope, certificates_of
-from .services import certificate_name_for, certificate_verify_url
+from .services import (
+    certificate_name_for,
+    certificate_verify_url,
+    certificates_rename,
+)
 
 
 class CertificatePolicy(staff_scope.StaffScopePolicy):
@@ -100,9 +105,6 @@ def certificate_admin_urls():
 def my_certificates_panel(request):
     """'Sertifikatku' on Belajarku: download, verify and share each issued
     certificate; correct the printed name."""
-
-    from django.utils.translation import gettext as _t
-
     items = []
     certificates = progress_cached(
         request.user,
@@ -135,8 +137,6 @@ def certificates_follow_an_admin_name_edit(request, user) -> None:
     """Staff corrected a person's name in the admin's user form: as on the
     account page, their certificates print the new name (idempotent: an
     unchanged name reissues nothing), audited as the staff member's act."""
-    from .services import certificate_name_for, certificates_rename
-
     certificates_rename(
         user=user, name=certificate_name_for(user=user), actor=request.user
     )
@@ -146,6 +146,4 @@ def certificates_follow_an_admin_name_edit(request, user) -> None:
 def certificates_follow_the_name(user) -> None:
     """A person's name changed (account page): their certificates print the
     new name, issued ones by a reissue (same UUID and code)."""
-    from .services import certificate_name_for, certificates_rename
-
     certificates_rename(user=user, name=certificate_name_for(user=user))

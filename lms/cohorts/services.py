@@ -36,8 +36,16 @@ from lms.common.addresses import public_url
 from lms.common.queue import task_enqueue_on_commit
 from lms.common.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
-from .models import Cohort, CohortExport, CohortImport, CohortMembership
+from .models import (
+    Cohort,
+    CohortExport,
+    CohortImport,
+    CohortMembership,
+    ReminderOptOut,
+    ReminderSent,
+)
 from .selectors import cohort_courses, cohort_progress, quiz_results_rows
+from .tasks import cohort_export_task
 
 logger = logging.getLogger(__name__)
 
@@ -628,8 +636,6 @@ def cohort_export_request(
 ) -> CohortExport:
     """Queue an export of the cohort's matrix or quiz results; a worker
     builds it (`cohort_export_task`) after commit."""
-    from .tasks import cohort_export_task
-
     if (
         kind not in CohortExport.Kind.values
         or file_format not in CohortExport.Format.values
@@ -834,8 +840,6 @@ def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
     send nothing more. Opted-out trainees, those who finished every course
     and those with no reachable address are skipped. Returns how many
     reminders were sent."""
-    from .models import ReminderOptOut, ReminderSent
-
     days = cohort.reminder_after_days
     if not days:
         return 0
@@ -897,6 +901,4 @@ def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
 
 def reminder_opt_out(*, user: User) -> None:
     """Stop reminders for `user`. Idempotent."""
-    from .models import ReminderOptOut
-
     ReminderOptOut.objects.get_or_create(user=user)

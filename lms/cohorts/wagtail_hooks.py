@@ -4,6 +4,7 @@ cohort by id keeps to `cohorts_managed_by` (`COHORT_POLICY`): another
 manager's cohort is refused as `lms.common.staff_scope` says (the admin's
 redirect with its message); the site pages answer it with a 404."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -13,14 +14,18 @@ from wagtail.admin.forms.models import (
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
 
+from assessments.selectors import marking_queue, quizzes_with_hard_questions
 from lms.common import staff_scope
 from lms.common.forms import NumberFieldsMixin
 from lms.common.http import whole_number
+from lms.context_processors import reaches_admin
 
-from .models import Cohort
+from .models import Cohort, CohortMembership
 from .selectors import (
+    cohort_invitations_of,
     cohort_people_in_scope,
     cohorts_managed_by,
+    cohorts_summary,
     cohorts_visible_to,
 )
 
@@ -144,8 +149,6 @@ def cohorts_submenu():
 def cohort_trainee_groups(request):
     """For assessments' `?cohort=` filter: the cohorts this person may see,
     and the trainees of one of them (None when the id is not theirs)."""
-    from .models import CohortMembership
-
     visible = cohorts_visible_to(user=request.user)
 
     def members(key: str):
@@ -179,10 +182,6 @@ def cohort_people(*, user):
 def invitations_notice(request):
     """The cohort invitations waiting for this person (one query), above
     their courses; nothing when there are none."""
-    from django.template.loader import render_to_string
-
-    from .selectors import cohort_invitations_of
-
     invitations = list(cohort_invitations_of(user=request.user))
     if not invitations:
         return ""
@@ -204,13 +203,6 @@ def staff_start_panel(request):
     trainees are at risk (`cohorts_summary`, the dashboard's rule). "" for
     people who do not reach the admin, without a query. A fixed number of
     queries whatever the number of cohorts, trainees and quizzes."""
-    from django.template.loader import render_to_string
-
-    from assessments.selectors import marking_queue, quizzes_with_hard_questions
-    from lms.context_processors import reaches_admin
-
-    from .selectors import cohorts_summary
-
     if not reaches_admin(request):
         return ""
     user = request.user
