@@ -6,6 +6,7 @@ from lms.common.http import (  # noqa: F401
     client_ip,
     client_network,
     no_compression,
+    reaches_admin,
     redirect_back,
     whole_number,
 )

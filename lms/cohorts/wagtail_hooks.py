@@ -17,8 +17,7 @@ from wagtail.admin.views import generic
 from assessments.selectors import marking_queue, quizzes_with_hard_questions
 from lms.common import staff_scope
 from lms.common.forms import NumberFieldsMixin
-from lms.common.http import whole_number
-from lms.context_processors import reaches_admin
+from lms.common.http import reaches_admin, whole_number
 
 from .models import Cohort, CohortMembership
 from .selectors import (

@@ -109,3 +109,21 @@ def client_network(request: HttpRequest | None) -> str | None:
     if ip is None or ":" not in ip:
         return ip
     return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address)
+
+
+def reaches_admin(request) -> bool:
+    """Does the signed-in person reach the admin (trainers, managers)? For
+    the header's staff links (cohorts, marking, admin) and Belajarku's
+    marking panel, not for access (views
+    check permissions themselves). Remembered in the session, so pages cost
+    no extra queries; a changed role shows after the next log-in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    if session is None:
+        return user.has_perm("wagtailadmin.access_admin")
+    if (remembered := session.get("sinau_marking_link")) is None:
+        remembered = user.has_perm("wagtailadmin.access_admin")
+        session["sinau_marking_link"] = remembered
+    return remembered

@@ -305,7 +305,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
     # A request that enqueues work never waits long on a broker that cannot
     # be reached (a host that drops packets, not only a closed port): the
-    # send fails fast and the sweeps resend it (lms/queue.py).
+    # send fails fast and the sweeps resend it (lms/common/queue.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": env.float(
             "SINAU_BROKER_CONNECT_TIMEOUT", default=1.0
