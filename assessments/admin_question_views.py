@@ -16,6 +16,8 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.utils import set_query_params
 from wagtail.snippets.views import snippets as snippet_views
 
+from lms.common import staff_scope
+
 from . import permissions
 from .kinds import KIND_HELP
 from .models import Question, QuestionKind, question_panels
@@ -104,11 +106,7 @@ class QuestionCreateView(KindPanelMixin, snippet_views.CreateView):
         return set_query_params(url, {"kind": self.kind}) if url else url
 
 
-class QuestionEditView(
-    KindPanelMixin, permissions.ScopedObjectMixin, snippet_views.EditView
-):
-    scope_action = "change"
-
+class QuestionEditView(KindPanelMixin, staff_scope.ScopedSnippetEditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.kind = (
@@ -127,9 +125,7 @@ class QuestionPreviewOnCreateView(snippet_views.PreviewOnCreateView):
         return kind_panel(self.object.kind).get_form_class()
 
 
-class QuestionPreviewOnEditView(
-    permissions.ScopedObjectMixin, snippet_views.PreviewOnEditView
-):
+class QuestionPreviewOnEditView(staff_scope.ScopedPreviewOnEditView):
     """The live preview of an existing question, in the staff scope like
     every other view of one question."""
 

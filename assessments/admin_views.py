@@ -1,15 +1,19 @@
 """Wagtail admin views: regrade a question, limited to the user's staff
-scope (selectors.py). Imports and exports are in import_views.py."""
+scope (permissions.py; the rule: lms.common.staff_scope). Imports and
+exports are in import_views.py."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.common.errors import Refused, refusal_response
+
 from .models import Question, RegradeJob
-from .selectors import questions_editable_by
+from .permissions import QUESTION_POLICY
 from .services import regrade_request
 
 
@@ -18,15 +22,20 @@ def regrade(request, question_id: int):
     if not request.user.has_perm("assessments.change_question"):
         raise PermissionDenied
     question = get_object_or_404(Question, pk=question_id)
-    if not questions_editable_by(user=request.user).filter(pk=question.pk).exists():
-        messages.error(
-            request,
+    if not QUESTION_POLICY.user_has_permission_for_instance(
+        request.user, "change", question
+    ):
+        refused = Refused(
             _(
                 "You may regrade only questions that are used only in quizzes "
                 "you may edit."
-            ),
+            )
         )
-        return redirect("wagtailsnippets_assessments_question:list")
+        return refusal_response(
+            request,
+            refused,
+            redirect_to=reverse("wagtailsnippets_assessments_question:list"),
+        )
     if request.method == "POST":
         regrade_request(question=question, user=request.user)
         messages.success(

@@ -8,20 +8,12 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-    SnippetCreateView,
-)
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.chooser import SnippetCreateView
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-import lms.converters  # noqa: F401  (registers <id:...>)
+import lms.common.converters  # noqa: F401  (registers <id:...>)
+from lms.common import staff_scope
 
 from . import admin_question_views, admin_views, import_views, permissions
 from .models import (
@@ -32,85 +24,33 @@ from .models import (
     RegradeJob,
     questions_in_quizzes_q,
 )
-from .selectors import (
-    accommodations_managed_by,
-    category_progress,
-    question_categories_choosable_by,
-    questions_choosable_by,
-    regrade_jobs_visible_to,
+from .selectors import category_progress
+
+# The staff scope (selectors.py, permissions.py) joins the model permissions
+# of every question-bank model: listing buttons, bulk actions and the views
+# below ask these policies (the rule: lms.common.staff_scope).
+staff_scope.register(
+    permissions.QUESTION_POLICY,
+    permissions.CATEGORY_POLICY,
+    permissions.ACCOMMODATION_POLICY,
+    permissions.REGRADE_POLICY,
 )
 
-# The staff scope (selectors.py) joins the model permissions of every
-# question-bank model: listing buttons, bulk actions and the views below ask
-# these policies.
-for _model, _policy in (
-    (Question, permissions.QUESTION_POLICY),
-    (QuestionCategory, permissions.CATEGORY_POLICY),
-    (Accommodation, permissions.ACCOMMODATION_POLICY),
-    (RegradeJob, permissions.REGRADE_POLICY),
-):
-    register_permission_policy(_model, _policy, exact_class=True)
 
-
-class ScopedIndexView(snippet_views.IndexView):
-    """Links each row to edit or delete only when the policy allows it for
-    that row (Wagtail checks the model permission alone)."""
-
-    def get_edit_url(self, instance):
-        if self.user_has_permission_for_instance("change", instance):
-            return super().get_edit_url(instance)
-        return None
-
-    def get_delete_url(self, instance):
-        if self.user_has_permission_for_instance("delete", instance):
-            return super().get_delete_url(instance)
-        return None
-
-    def get_copy_url(self, instance):
-        if self.user_has_permission_for_instance("change", instance):
-            return super().get_copy_url(instance)
-        return None
-
-    def get_inspect_url(self, instance):
-        if self.user_has_permission_for_instance("change", instance):
-            return super().get_inspect_url(instance)
-        return None
-
-
-class QuestionIndexView(ScopedIndexView):
-    """The question listing, limited to the user's scope (get_queryset). It
-    searches with the database (`icontains` on text and name), not the
-    search backend: SQLite's full-text backend cannot search within the
-    scope's id filter."""
+class QuestionIndexView(staff_scope.ScopedSnippetIndexView):
+    """The question listing, limited to the user's scope. It searches with
+    the database (`icontains` on text and name), not the search backend:
+    SQLite's full-text backend cannot search within the scope's id filter."""
 
     search_backend_name = None
     search_fields = ["text", "name"]
 
 
-class ScopedEditView(permissions.ScopedObjectMixin, snippet_views.EditView):
-    scope_action = "change"
+class CategoryIndexView(staff_scope.ScopedSnippetIndexView):
+    """Every category is listed (names only); each row links to edit or
+    delete only when the scope allows it."""
 
-
-class ScopedDeleteView(permissions.ScopedObjectMixin, snippet_views.DeleteView):
-    scope_action = "delete"
-
-
-class ScopedCopyView(permissions.ScopedObjectMixin, snippet_views.CopyView):
-    """The copy form is pre-filled with the original's answer key."""
-
-    scope_action = "change"
-
-
-class ScopedHistoryView(permissions.ScopedObjectMixin, snippet_views.HistoryView):
-    scope_action = "change"
-
-
-class ScopedUsageView(permissions.ScopedObjectMixin, snippet_views.UsageView):
-    scope_action = "change"
-
-
-class ScopedInspectView(permissions.ScopedObjectMixin, snippet_views.InspectView):
-    scope_action = "change"
+    list_scoped = False
 
 
 class ChooserCreateView(SnippetCreateView):
@@ -121,25 +61,6 @@ class ChooserCreateView(SnippetCreateView):
         if self.get_creation_form_class() is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
-
-
-def chooser_scope(model, user):
-    """The staff scope of a question-bank chooser: what `user` may see of
-    `model` there (its rows carry question texts). Accommodations and
-    regrades use their listing scope."""
-    scopes = {
-        Question: questions_choosable_by,
-        QuestionCategory: question_categories_choosable_by,
-        Accommodation: accommodations_managed_by,
-        RegradeJob: regrade_jobs_visible_to,
-    }
-    return scopes[model](user=user)
-
-
-def _scope_ids(model, user) -> list[int]:
-    """The scope as a list of ids: the search backends (SQLite FTS above all)
-    cannot search a queryset filtered by the scope's subqueries."""
-    return list(chooser_scope(model, user).values_list("pk", flat=True))
 
 
 # Choosers that search the database (`icontains` on these fields) rather
@@ -169,10 +90,9 @@ class DatabaseSearchFilterMixin:
         return objects
 
 
-class ScopedChooserMixin:
-    """Chooser views list, search and return only objects in the user's
-    staff scope (`chooser_scope`); anything else is a 404. Models in
-    DATABASE_SEARCH_FIELDS are searched in the database."""
+class DatabaseSearchChooserMixin:
+    """Chooser views of the models in DATABASE_SEARCH_FIELDS search the
+    database (the staff scope comes from `staff_scope.ScopedChooserMixin`)."""
 
     def get_filter_form_class(self):
         form_class = super().get_filter_form_class()
@@ -185,64 +105,31 @@ class ScopedChooserMixin:
             {"search_fields": fields},
         )
 
-    def get_object_list(self):
-        objects = super().get_object_list()
-        return objects.filter(pk__in=_scope_ids(self.model_class, self.request.user))
 
-    def get_object(self, pk):
-        return chooser_scope(self.model_class, self.request.user).get(pk=pk)
-
-    def get_objects(self, pks):
-        return chooser_scope(self.model_class, self.request.user).filter(pk__in=pks)
-
-
-class ScopedChooseView(ScopedChooserMixin, ChooseView):
+class BankChooseView(DatabaseSearchChooserMixin, staff_scope.ScopedChooseView):
     pass
 
 
-class ScopedChooseResultsView(ScopedChooserMixin, ChooseResultsView):
+class BankChooseResultsView(
+    DatabaseSearchChooserMixin, staff_scope.ScopedChooseResultsView
+):
     pass
 
 
-class ScopedChosenView(ScopedChooserMixin, SnippetChosenView):
-    pass
-
-
-class ScopedChosenMultipleView(ScopedChooserMixin, SnippetChosenMultipleView):
-    pass
-
-
-class ChooserViewSet(SnippetChooserViewSet):
+class ChooserViewSet(staff_scope.ScopedSnippetChooserViewSet):
     create_view_class = ChooserCreateView
-    choose_view_class = ScopedChooseView
-    choose_results_view_class = ScopedChooseResultsView
-    chosen_view_class = ScopedChosenView
-    chosen_multiple_view_class = ScopedChosenMultipleView
+    choose_view_class = BankChooseView
+    choose_results_view_class = BankChooseResultsView
 
 
-class ScopedViewSet(SnippetViewSet):
-    """A snippet viewset whose views of one object (edit, delete, copy,
-    history, usage, inspect) refuse objects outside the user's staff scope:
-    a question's copy form carries its answer key, and the others describe
-    another course's use of it. The add forms offer only in-scope choices."""
+class ScopedViewSet(staff_scope.ScopedSnippetViewSet):
+    """A question-bank viewset: listing, chooser and every view of one
+    object (edit, delete, copy, history, usage, inspect) keep to the staff
+    scope (a question's copy form carries its answer key, and the others
+    describe another course's use of it). The add forms offer only
+    in-scope choices."""
 
-    index_view_class = ScopedIndexView
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    copy_view_class = ScopedCopyView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
-    inspect_view_class = ScopedInspectView
     chooser_viewset_class = ChooserViewSet
-
-
-class ScopedListingViewSet(ScopedViewSet):
-    """Also lists, inspects and copies only in-scope objects."""
-
-    scope = None
-
-    def get_queryset(self, request):
-        return type(self).scope(user=request.user)
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -297,15 +184,14 @@ class QuestionViewSet(ScopedViewSet):
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        # The listing shows question texts: only those in the user's scope.
-        questions = Question.objects.select_related("category__parent__parent")
-        if request.user.is_superuser:
-            return questions
-        return questions.filter(pk__in=_scope_ids(Question, request.user))
+        # The listing shows question texts: only those in the user's scope
+        # (QuestionIndexView).
+        return Question.objects.select_related("category__parent__parent")
 
 
 class QuestionCategoryViewSet(ScopedViewSet):
     model = QuestionCategory
+    index_view_class = CategoryIndexView
     icon = "folder-open-inverse"
     menu_label = _("Categories")
     list_display = ["__str__", "description"]
@@ -314,17 +200,15 @@ class QuestionCategoryViewSet(ScopedViewSet):
         return QuestionCategory.objects.select_related("parent__parent__parent")
 
 
-class AccommodationViewSet(ScopedListingViewSet):
+class AccommodationViewSet(ScopedViewSet):
     model = Accommodation
-    scope = accommodations_managed_by
     icon = "user"
     menu_label = _("Accommodations")
     list_display = ["user", "quiz", "extra_minutes", "extra_attempts"]
 
 
-class RegradeJobViewSet(ScopedListingViewSet):
+class RegradeJobViewSet(ScopedViewSet):
     model = RegradeJob
-    scope = regrade_jobs_visible_to
     icon = "resubmit"
     menu_label = _("Regrades")
     list_display = [

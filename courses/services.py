@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.common import errors
+
 from .access import page_published
 from .models import (
     CoursePage,
@@ -18,12 +20,11 @@ from .selectors import course_of, course_steps
 from .signals import course_completed
 
 
-class EnrollmentRefused(PermissionDenied):
-    """The trainee may not enrol in this course this way; `message` says why."""
+class EnrollmentRefused(errors.Refused, PermissionDenied):
+    """The trainee may not enrol in this course this way; `message` says why.
+    A PermissionDenied too: uncaught, it is a 403."""
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
+    status = 403
 
 
 def enrollment_create(

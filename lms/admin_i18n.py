@@ -29,6 +29,12 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import trans_real
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from assessments.models import QuizPage
+from content.models import PracticeProduct
+from courses.models import CoursePage, LessonPage, ModulePage
 
 LANGUAGE = "id"
 _MISSING = object()
@@ -140,13 +146,6 @@ def admin_screens() -> list[Screen]:
     add-page form, choosers, images, documents, snippets, reports, the
     account page and Sinau's own admin views. Objects that don't exist yet
     leave their screens out."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
-    from assessments.models import QuizPage
-    from content.models import PracticeProduct
-    from courses.models import CoursePage, LessonPage, ModulePage
-
     screens = [
         Screen("dashboard", reverse("wagtailadmin_home")),
         Screen("search", reverse("wagtailadmin_pages:search") + "?q=a"),

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from lms.common.forms import register_number_fields
+from lms.common.uniqueness import install as uniqueness_install
+
 
 class LmsConfig(AppConfig):
     name = "lms"
@@ -10,6 +13,7 @@ class LmsConfig(AppConfig):
         # a <select multiple> needs Ctrl-click, which nobody is told and a
         # phone cannot do. (Other helpers of the admin's forms: a chooser
         # panel, or an InlinePanel/MultipleChooserPanel for orderables.)
+        # Wagtail's admin forms import its models: only once apps are ready.
         from django import forms
         from django.db import models
         from wagtail.admin.forms.models import register_form_field_override
@@ -17,10 +21,5 @@ class LmsConfig(AppConfig):
         register_form_field_override(
             models.ManyToManyField, override={"widget": forms.CheckboxSelectMultiple}
         )
-
-        from .uniqueness import install
-
-        install()
-        from .forms import register_number_fields
-
+        uniqueness_install()
         register_number_fields()

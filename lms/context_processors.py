@@ -8,34 +8,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from content.cache import cached, content_version
+from courses.models import CourseIndexPage
+from lms.common.http import reaches_admin  # also imported from here by apps
 
 
 def _catalogue_url(request) -> str:
-    from courses.models import CourseIndexPage
-
     def find() -> str:
         index = CourseIndexPage.objects.live().only("id", "url_path", "path").first()
         return (index.get_url(request) or "") if index else ""
 
     return cached("catalogue-url", find)
-
-
-def reaches_admin(request) -> bool:
-    """Does the signed-in person reach the admin (trainers, managers)? For
-    the header's staff links (cohorts, marking, admin) and Belajarku's
-    marking panel, not for access (views
-    check permissions themselves). Remembered in the session, so pages cost
-    no extra queries; a changed role shows after the next log-in."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    session = getattr(request, "session", None)
-    if session is None:
-        return user.has_perm("wagtailadmin.access_admin")
-    if (remembered := session.get("sinau_marking_link")) is None:
-        remembered = user.has_perm("wagtailadmin.access_admin")
-        session["sinau_marking_link"] = remembered
-    return remembered
 
 
 # The header's links besides the catalogue (a page, found by `_catalogue_url`).

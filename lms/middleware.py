@@ -114,7 +114,7 @@ def site_for_hostname(sites: list[Site], hostname: str, port) -> Site | None:
 class GZipMiddleware(DjangoGZipMiddleware):
     """Django's GZipMiddleware (which pads each compressed body with random
     bytes against BREACH, "Heal the Breach"), except for responses a view
-    marks with `lms.http.no_compression`: pages that show a secret an
+    marks with `lms.common.http.no_compression`: pages that show a secret an
     attacker could probe by reflecting guesses next to it (a one-time
     password link). CSRF tokens are masked afresh on every response, so
     they are no such secret. Static files never get here: WhiteNoise,

@@ -1,4 +1,4 @@
-"""Sinau's own site-wide records (see lms/addresses.py)."""
+"""Sinau's own site-wide records (see lms/common/addresses.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ServedAddress(models.Model):
     """The address (scheme, host and port) Sinau was last reached at by a
-    browser, recorded by `lms.addresses.ServedAddressMiddleware` so that
+    browser, recorded by `lms.common.addresses.ServedAddressMiddleware` so that
     work done without a request (Celery workers, beat, commands) builds
     links that open: one row (pk 1). Unused while SINAU_PUBLIC_URL is set."""
 

@@ -1,34 +1,17 @@
-"""Sending Celery work so that losing the broker loses nothing.
-
-Every job Sinau sends to a worker is first a row in the database
-(a certificate or a completed enrollment, a cohort export, a regrade, a
-question import), and the message is sent after that row commits with
-`task_enqueue_on_commit`. When the broker cannot be reached the send is
-logged and dropped, never raised: the request that asked for the work still
-answers (its row is committed) and a beat sweep sends the message again
-once the broker is back:
-
-- certificates: a completed enrollment without a certificate, or one
-  pending: `certificates_sweep_task` (every 2 minutes);
-- cohort exports (`CohortExport`), regrades (`RegradeJob`) and large
-  question imports (`ImportJob` with a task id), pending:
-  `queued_jobs_sweep_task` (every 5 minutes).
-
-Each task is idempotent for a row that is no longer pending, so a message
-sent twice (a slow queue and the sweep) does the work once."""
+"""The sweep that sends lost job messages again (the rule is in
+`lms.common.queue`, which this path also re-exports): project wiring, as it
+names each app's job model and task."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-from functools import partial
 
 from django.apps import apps
-from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from lms.common.queue import *  # noqa: F403
+from lms.common.queue import task_enqueue_on_commit, task_send  # noqa: F401
 
 # (model label, task name, filter beyond status=pending): the rows a worker
 # builds from, whose lost messages `queued_jobs_sweep_task` sends again.
@@ -38,31 +21,6 @@ SWEPT_JOBS = (
     # Small imports run in the request and have no task id.
     ("assessments.ImportJob", "assessments.tasks.question_import_task", {}),
 )
-
-
-def task_send(task, args: tuple = (), task_id: str | None = None) -> bool:
-    """Send `task(*args)` to the broker now. Returns False (and logs one
-    warning line) when the broker cannot be reached or refuses it; never
-    raises. The caller's row stays for the task's sweep."""
-    try:
-        task.apply_async(args, task_id=task_id)
-    except Exception as error:  # any broker failure: the sweep resends
-        logger.warning(
-            "could not send %s%r to the broker (%s: %s); its sweep resends it",
-            task.name,
-            tuple(args),
-            type(error).__name__,
-            error,
-        )
-        return False
-    return True
-
-
-def task_enqueue_on_commit(task, *, args: tuple = (), task_id: str | None = None):
-    """After the current transaction commits (at once outside one), send
-    `task(*args)` with `task_send`: a broker that is down costs the request
-    nothing but the send's retries, and the work waits for its sweep."""
-    transaction.on_commit(partial(task_send, task, tuple(args), task_id))
 
 
 def queued_jobs_sweep(*, older_than: timedelta) -> int:

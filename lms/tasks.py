@@ -5,6 +5,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
+from .queue import queued_jobs_sweep
+
 
 @shared_task(name="lms.ping")
 def ping(token: str) -> str:
@@ -16,8 +18,6 @@ def ping(token: str) -> str:
 def queued_jobs_sweep_task(older_than_seconds: float | None = None) -> int:
     """Beat: send again the exports, regrades and imports whose message was
     lost (lms/queue.py). Returns how many it sent."""
-    from .queue import queued_jobs_sweep
-
     if older_than_seconds is None:
         older_than_seconds = settings.SINAU_JOB_SWEEP_AFTER
     return queued_jobs_sweep(older_than=timedelta(seconds=older_than_seconds))

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-import lms.converters  # noqa: F401  (registers <id:...>)
+import lms.common.converters  # noqa: F401  (registers <id:...>)
 
 from . import views
 from .accounts import views as account_views

@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .http import redirect_back
+from lms.common.http import redirect_back
+
 from .middleware import SUPPORTED
 from .tasks import ping
 
@@ -64,7 +65,7 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     reachable = getattr(cache, "reachable", None)
-    if reachable is not None:  # Redis (lms.cache.TolerantRedisCache)
+    if reachable is not None:  # Redis (lms.common.cache.TolerantRedisCache)
         ok = reachable()
     else:
         cache.set(HEALTH_KEY, "ok", 10)

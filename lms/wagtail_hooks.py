@@ -1,7 +1,12 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail import hooks
+
+from lms.common.deletion import deletion_blockers, deletion_refusal
 
 
 @hooks.register("insert_global_admin_js")
@@ -24,12 +29,6 @@ def admin_css():
 def _refuse_delete(request, objects, fallback_url: str):
     """If deleting `objects` would hit a PROTECT foreign key, say why and go
     back (`next`, or `fallback_url`) instead of failing with a 500."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from lms.deletion import deletion_blockers, deletion_refusal
-
     objects = list(objects)
     blockers = deletion_blockers(objects=objects)
     if not blockers:

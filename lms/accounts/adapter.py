@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lms.http import client_ip
+from lms.common.http import client_ip
 
 from .phone import PhoneField, phone_normalize
 from .roles import TRAINEES
@@ -36,7 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def get_client_ip(self, request) -> str:
-        """The client address of `lms.http.client_ip`, so allauth's own
+        """The client address of `lms.common.http.client_ip`, so allauth's own
         limits (reset e-mails) count clients as every other limit does."""
         ip = client_ip(request)
         if ip is None:

@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # AppConfig.ready: these modules import models, so only once apps
+        # are loaded.
         from allauth.account.signals import password_reset
         from django.contrib.auth.signals import user_logged_in
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .phone import phone_normalize
+from .throttle import ACCOUNT, password_check
 
 
 class UserManager(BaseUserManager):
@@ -108,8 +109,6 @@ class User(AbstractUser):
         form validated twice in one request) counts once."""
         if self.pk is None or not isinstance(raw_password, str):
             return super().check_password(raw_password)
-        from .throttle import ACCOUNT, password_check
-
         digest = hashlib.sha256(raw_password.encode()).hexdigest()
         checked = self.__dict__.setdefault("_checked_passwords", {})
         if digest not in checked:

@@ -3,6 +3,11 @@ display name)."""
 
 import unicodedata
 
+from django.conf import settings
+from django.utils.translation import ngettext
+
+from lms.common import ratelimit
+
 
 def person_name_clean(value: str | None) -> str:
     """`value` with format characters removed (Unicode category Cf: bidi
@@ -30,10 +35,6 @@ def name_change_allowed(*, user, name: str) -> bool:
     every page that changes the name (the certificate name form, the account
     page). Saving the same name again is free. False when the allowance is
     used up: nothing may change then."""
-    from django.conf import settings
-
-    from lms import ratelimit
-
     if person_name_clean(name) == user.display_name:
         return True
     rate = ratelimit.Rate(settings.SINAU_NAME_CORRECTIONS_PER_DAY, 86400)
@@ -42,9 +43,6 @@ def name_change_allowed(*, user, name: str) -> bool:
 
 def name_changes_used_up() -> str:
     """The message for a person whose name allowance is used up."""
-    from django.conf import settings
-    from django.utils.translation import ngettext
-
     per_day = settings.SINAU_NAME_CORRECTIONS_PER_DAY
     return ngettext(
         "You have changed the name on your certificates %(n)s time today. "

@@ -1,12 +1,12 @@
 """Reads for accounts."""
 
-from django.apps import apps
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from wagtail import hooks
 
 from .models import User
-from .roles import PROGRAM_MANAGERS, TRAINERS
+from .roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
 
 
 def password_link_creators_may(*, user) -> bool:
@@ -44,8 +44,6 @@ def accounts_trainee_only() -> QuerySet[User]:
     superusers, in no group but Trainees and with no permission of their
     own. Only these may get a password link from staff or be added to a
     cohort by an import, so neither can open a more powerful account."""
-    from .roles import TRAINEES
-
     return (
         User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
         .exclude(groups__in=Group.objects.exclude(name=TRAINEES))
@@ -66,23 +64,30 @@ def accounts_password_linkable() -> QuerySet[User]:
     )
 
 
+def people_in_staff_scope(*, user) -> Q:
+    """The people `user` acts for as staff (password links): a filter on
+    User over the user-id subqueries of every `sinau_people_in_staff_scope`
+    hook, each called with `user=` (lms.cohorts answers the active members
+    of the cohorts `user` manages or teaches). Apps above accounts fill it
+    in, so accounts imports none of them. Nobody without a hook."""
+    scope = Q(pk__in=[])
+    for people in hooks.get_hooks("sinau_people_in_staff_scope"):
+        scope |= Q(pk__in=people(user=user))
+    return scope
+
+
 def trainees_password_linkable_by(*, user) -> QuerySet[User]:
     """The people `user` may make a one-time password link for: accounts in
-    `accounts_password_linkable()` that are active members of a cohort
-    `user` manages or teaches (`lms.cohorts.selectors.cohort_people_in_scope`);
-    a superuser any such account. Never staff, superusers, trainers, program
-    managers, invited people or `user` themself. One query when evaluated."""
+    `accounts_password_linkable()` that are in `user`'s staff scope
+    (`people_in_staff_scope`: active members of a cohort `user` manages or
+    teaches); a superuser any such account. Never staff, superusers,
+    trainers, program managers, invited people or `user` themself. One
+    query when evaluated."""
     if not password_link_creators_may(user=user):
         return User.objects.none()
     people = accounts_password_linkable()
     if not user.is_superuser:
-        if not apps.is_installed("lms.cohorts"):
-            return User.objects.none()
-        # accounts does not import cohorts at module level: imports point
-        # the other way.
-        from lms.cohorts.selectors import cohort_people_in_scope
-
-        people = people.filter(pk__in=cohort_people_in_scope(user=user))
+        people = people.filter(people_in_staff_scope(user=user))
     return (
         people.exclude(groups__name__in=[TRAINERS, PROGRAM_MANAGERS])
         .exclude(pk=user.pk)

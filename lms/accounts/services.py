@@ -15,9 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.common import errors
+
 from .models import PasswordLink, User
 from .phone import phone_normalize
 from .roles import PROGRAM_MANAGERS, TRAINEES, TRAINERS
+from .selectors import trainees_password_linkable_by
+from .throttle import password_throttle_clear
 
 PHONE_TAKEN = _("Another account already uses this phone number.")
 EMAIL_TAKEN = _("Another account already uses this email address.")
@@ -94,8 +98,13 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, User]]:
 # --- Profile -----------------------------------------------------------
 
 
-class ProfileConflict(ValidationError):
-    """The phone number or email address belongs to another account."""
+class ProfileConflict(errors.Refused, ValidationError):
+    """The phone number or email address belongs to another account: a
+    ValidationError keyed by field (`{"phone": ..., "email": ...}`), which
+    the form shows on those fields; it has no single `message`."""
+
+    def __init__(self, errors_by_field: dict):
+        ValidationError.__init__(self, errors_by_field)
 
 
 def user_profile_update(
@@ -209,8 +218,11 @@ def email_confirmed_after_reset(sender, request, user, **kwargs) -> None:
 # --- One-time password links -------------------------------------------
 
 
-class PasswordLinkInvalid(Exception):
-    """The link is unknown, expired or already used."""
+class PasswordLinkInvalid(errors.Refused):
+    """The link is unknown, expired or already used (its page says so: 410
+    Gone)."""
+
+    status = 410
 
 
 def _token_hash(token: str) -> str:
@@ -244,8 +256,6 @@ def password_links_create(*, users: list[User], created_by: User) -> dict[int, s
     `trainees_password_linkable_by(user=created_by)`. Queries: two per
     LINK_BATCH people (the scope check and ending earlier links) and one
     bulk insert, not four per person."""
-    from .selectors import trainees_password_linkable_by
-
     ids = list(dict.fromkeys(u.pk for u in users))
     scope = trainees_password_linkable_by(user=created_by)
     allowed = set()
@@ -290,8 +300,6 @@ def password_link_get(*, token: str) -> PasswordLink:
     not one who became staff or set a password meanwhile) and within the
     reach of the link's maker (`trainees_password_linkable_by`: still a
     member of a cohort they manage or teach)."""
-    from .selectors import trainees_password_linkable_by
-
     link = (
         PasswordLink.objects.select_related("user", "created_by")
         .filter(token_hash=_token_hash(token))
@@ -316,8 +324,6 @@ def password_link_redeem(*, token: str, password: str) -> User:
     PasswordLinkInvalid and changes nothing). Ends the account's log-in
     lock, like a reset by email. `password` must already be validated
     (the form runs Django's password validators)."""
-    from .throttle import password_throttle_clear
-
     with transaction.atomic():
         link = password_link_get(token=token)
         spent = PasswordLink.objects.filter(pk=link.pk, used_at__isnull=True).update(

@@ -10,9 +10,9 @@ the limits below. A right password from a known device always passes, however
 many guesses strangers made.
 
 Limits (`settings.SINAU_PASSWORD_RATE_LIMITS`, allauth's notation, counted by
-`lms.ratelimit`; only failures count, a right password is given back):
+`lms.common.ratelimit`; only failures count, a right password is given back):
 
-- `password`: unknown clients, per client address ("/ip", `lms.http.
+- `password`: unknown clients, per client address ("/ip", `lms.common.http.
   client_network`) and per account ("/key": the account an email address or
   phone number names, or the identifier itself when no account has it);
 - `password_device`: each known device, per account. A device that uses it up
@@ -25,7 +25,7 @@ Limits (`settings.SINAU_PASSWORD_RATE_LIMITS`, allauth's notation, counted by
 
 A check is reserved before the password is compared (parallel guesses cannot
 slip through) and given back when it was right. With the shared cache down
-the counts fall back to each process's memory (`lms.ratelimit`): nobody is
+the counts fall back to each process's memory (`lms.common.ratelimit`): nobody is
 refused because of the outage, guessing stays bounded.
 """
 
@@ -38,13 +38,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from lms import ratelimit
-from lms.http import client_network
+from lms.common import ratelimit
+from lms.common.http import client_network
 
 from .devices import current_request, device_grant, device_known
 from .phone import phone_normalize
@@ -153,15 +154,15 @@ def account_key(identifier: str) -> str:
     address and a phone number of one person share one bucket), or of the
     identifier itself when no account has it. One query, none for an
     identifier no account can have (`identifier_too_long`), which is keyed
-    by its SHA-256."""
-    from .models import User
-
+    by its SHA-256. The user model is looked up, not imported: the model
+    imports this module (`User.check_password` is throttled)."""
     if identifier_too_long(identifier):
         return "id:sha256:" + hashlib.sha256(identifier.encode()).hexdigest()
     pk = None
     if identifier:
         pk = (
-            User.objects.filter(Q(email__iexact=identifier) | Q(phone=identifier))
+            get_user_model()
+            .objects.filter(Q(email__iexact=identifier) | Q(phone=identifier))
             .values_list("pk", flat=True)
             .first()
         )

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_http_methods
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
-from lms.addresses import public_url
-from lms.http import no_compression
+from lms.common.addresses import public_url
+from lms.common.errors import refusal_response
+from lms.common.http import no_compression
 
 from .forms import PasswordLinkCreateForm, PasswordLinkSetForm, ProfileForm
 from .names import name_change_allowed, name_changes_used_up
@@ -200,6 +201,9 @@ def password_link_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINK_INVALID = "accounts/password_link_invalid.html"
+
+
 @no_compression
 @require_http_methods(["GET", "POST"])
 def password_link_use(request: HttpRequest, token: str) -> HttpResponse:
@@ -207,16 +211,16 @@ def password_link_use(request: HttpRequest, token: str) -> HttpResponse:
     chat app's link preview) does not spend it; setting the password does."""
     try:
         link = password_link_get(token=token)
-    except PasswordLinkInvalid:
-        return render(request, "accounts/password_link_invalid.html", status=410)
+    except PasswordLinkInvalid as invalid:
+        return refusal_response(request, invalid, template=LINK_INVALID)
     form = PasswordLinkSetForm(link.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             password_link_redeem(
                 token=token, password=form.cleaned_data["new_password1"]
             )
-        except PasswordLinkInvalid:
-            return render(request, "accounts/password_link_invalid.html", status=410)
+        except PasswordLinkInvalid as invalid:
+            return refusal_response(request, invalid, template=LINK_INVALID)
         messages.success(
             request,
             _(

@@ -32,6 +32,9 @@ def certificate_manage(request, pk: int):
     POST action=retry|reissue|revoke(+reason): do it, back to this page."""
     if not request.user.has_perm("certificates.view_certificate"):
         raise PermissionDenied
+    # A certificate outside the staff scope is a 404 here, where the other
+    # admin screens redirect with a message (lms.common.staff_scope): the
+    # 404 is pinned by tests/certificates/test_views.py.
     certificate = get_object_or_404(
         certificates_in_staff_scope(user=request.user).select_related(
             "user", "course", "revoked_by"

@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        # AppConfig.ready: these import models, so only once apps are loaded.
         from courses.progress import progress_tracked
 
         from . import receivers  # noqa: F401  (connects course_completed)

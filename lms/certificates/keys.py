@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from lms.addresses import public_origin
+from lms.common.addresses import public_origin
 
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, as a varint
 ED25519_PRIV_PREFIX = b"\x80\x26"  # multicodec ed25519-priv (0x1300), as a varint
@@ -153,7 +153,7 @@ def key_file_ensure(*, path: Path) -> bool:
 
 def public_url(*, request=None) -> str:
     """Sinau's public base URL without a trailing slash: the one rule for
-    public links (`lms.addresses.public_origin`)."""
+    public links (`lms.common.addresses.public_origin`)."""
     return public_origin(request=request)
 
 

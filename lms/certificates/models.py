@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from lms.storage import private_storage
+from lms.common.storage import private_storage
 
 # Short codes: at most one of each look-alike group (0/O, 1/I/L and 8/B are
 # all out; 5/S keeps 5, 2/Z keeps 2, U/V keeps V).

@@ -54,6 +54,7 @@ def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:
         return Certificate.objects.none()
     if not apps.is_installed("lms.cohorts"):
         return Certificate.objects.none()
+    # lms.cohorts is optional: its modules are imported only when installed.
     from lms.cohorts.selectors import cohorts_visible_to, memberships_covering
 
     covering = memberships_covering(

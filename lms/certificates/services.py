@@ -29,9 +29,10 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from lms.accounts.names import person_name_clean
 from lms.accounts.selectors import user_email_mailable
-from lms.addresses import public_url
-from lms.queue import task_enqueue_on_commit
+from lms.common.addresses import public_url
+from lms.common.queue import task_enqueue_on_commit
 
+from .credentials import credential_issue, status_list_invalidate
 from .models import (
     CODE_ALPHABET,
     STATUS_LIST_LENGTH,
@@ -39,6 +40,8 @@ from .models import (
     CertificateEvent,
     CertificateSettings,
 )
+from .pdf import certificate_pdf_render
+from .tasks import certificate_issue_task
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ NAME_MAX_LENGTH = 150
 
 def certificate_verify_url(*, certificate: Certificate, request=None) -> str:
     """The public verification URL (/c/<uuid>/) under the one rule for public
-    links (lms/addresses.py): printed in the QR code by the worker, shared
+    links (lms/common/addresses.py): printed in the QR code by the worker, shared
     from Belajarku and the verify page with the request's address."""
     path = reverse("certificates:verify", args=[certificate.uuid])
     return public_url(path, request=request)
@@ -157,9 +160,6 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     failed, or a reissue requested). Claims the work under a row lock, renders
     outside it, and finishes under the lock again only if nobody finished in
     between; so concurrent twins store one set of files."""
-    from .credentials import credential_issue
-    from .pdf import certificate_pdf_render
-
     with transaction.atomic():
         certificate = (
             Certificate.objects.select_for_update().filter(pk=certificate_id).first()
@@ -234,8 +234,6 @@ def certificate_attempt_failed(*, enrollment_id: int, error: str, final: bool) -
 
 
 def _enqueue(certificate: Certificate) -> None:
-    from .tasks import certificate_issue_task
-
     task_enqueue_on_commit(certificate_issue_task, args=(certificate.enrollment_id,))
 
 
@@ -313,8 +311,6 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 
 def _status_list_changed() -> None:
     """Drop the cached signed status list so verifiers see the revocation."""
-    from .credentials import status_list_invalidate
-
     status_list_invalidate()
 
 

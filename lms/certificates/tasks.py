@@ -1,4 +1,6 @@
-"""Celery tasks for certificates. Arguments are ids; each calls services."""
+"""Celery tasks for certificates. Arguments are ids; each calls services.
+The services import these tasks (to enqueue them), so each task imports its
+service in its body."""
 
 import logging
 import random
@@ -7,12 +9,6 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-
-from .services import (
-    certificate_attempt_failed,
-    certificate_issue,
-    certificates_to_sweep,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +30,8 @@ def certificate_issue_task(self, enrollment_id: int) -> str | None:
     service is idempotent, so redelivery and sweeper duplicates are no-ops.
     On an error: retry with backoff, at most `max_retries` times, then the
     certificate is marked failed (staff can retry it from the admin)."""
+    from .services import certificate_attempt_failed, certificate_issue
+
     try:
         certificate = certificate_issue(enrollment_id=enrollment_id)
     except Exception as exc:
@@ -59,6 +57,8 @@ def certificates_sweep_task(older_than_seconds: float | None = None) -> int:
     certificate (a lost message, a flushed broker, a killed worker). A cache
     lock keeps two overlapping sweeps from both enqueueing. Returns how many
     it enqueued."""
+    from .services import certificates_to_sweep
+
     if older_than_seconds is None:
         older_than_seconds = settings.SINAU_CERTIFICATE_SWEEP_AFTER
     if not cache.add("certificates:sweep-lock", 1, timeout=60):

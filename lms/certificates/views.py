@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lms import ratelimit
 from lms.accounts.names import name_change_allowed, name_changes_used_up
-from lms.http import client_network
+from lms.common import ratelimit
+from lms.common.http import client_network
 
 from .forms import RecipientNameForm, VerifyCodeForm
 from .models import Certificate, CertificateSettings
@@ -30,7 +30,7 @@ from .services import (
 
 def verify_throttled(request: HttpRequest) -> bool:
     """Count this request against its client's per-minute budget
-    (`SINAU_VERIFY_RATE_PER_MINUTE`, per `lms.http.client_network`, so
+    (`SINAU_VERIFY_RATE_PER_MINUTE`, per `lms.common.http.client_network`, so
     visitors behind a configured proxy are told apart) in the shared cache,
     so every web process agrees. True when the budget is used up."""
     rate = ratelimit.Rate(settings.SINAU_VERIFY_RATE_PER_MINUTE, 60)

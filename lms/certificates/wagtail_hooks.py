@@ -1,27 +1,31 @@
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
-import lms.converters  # noqa: F401  (registers <id:...>)
+import lms.common.converters  # noqa: F401  (registers <id:...>)
 from courses.progress import progress_cached
 from lms.accounts.services import whatsapp_share_url
-from lms.forms import NumberFieldsMixin
+from lms.common import staff_scope
+from lms.common.forms import NumberFieldsMixin
 
 from . import admin_views
 from .models import Certificate
 from .selectors import certificates_in_staff_scope, certificates_of
-from .services import certificate_name_for, certificate_verify_url
+from .services import (
+    certificate_name_for,
+    certificate_verify_url,
+    certificates_rename,
+)
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Certificates are never added, edited or deleted in forms: they change
-    only through the audited actions (retry, revoke, reissue)."""
+class CertificatePolicy(staff_scope.StaffScopePolicy):
+    """The staff scope of certificates (`certificates_in_staff_scope`, the
+    rule: lms.common.staff_scope), read-only: certificates are never added,
+    edited or deleted in forms; they change only through the audited
+    actions (retry, revoke, reissue) of `certificates_manage`."""
 
     def user_has_permission(self, user, action):
         if action in ("add", "change", "delete"):
@@ -32,16 +36,15 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
+CERTIFICATE_POLICY = CertificatePolicy(
+    Certificate, scope=certificates_in_staff_scope, scoped_actions=("view",)
+)
+staff_scope.register(CERTIFICATE_POLICY)
 
 
-class CertificateIndexView(IndexView):
-    """The list links each certificate to its history-and-actions page and
-    shows only the certificates in the person's staff scope."""
-
-    def get_base_queryset(self):
-        scope = certificates_in_staff_scope(user=self.request.user)
-        return super().get_base_queryset().filter(pk__in=scope.values("pk"))
+class CertificateIndexView(staff_scope.ScopedIndexView):
+    """The list shows only the certificates in the person's staff scope and
+    links each to its history-and-actions page."""
 
     def get_edit_url(self, instance):
         return reverse("certificates_manage", args=[instance.pk])
@@ -56,7 +59,7 @@ class CertificateIndexView(IndexView):
         ]
 
 
-class CertificateViewSet(NumberFieldsMixin, ModelViewSet):
+class CertificateViewSet(NumberFieldsMixin, staff_scope.ScopedModelViewSet):
     model = Certificate
     index_view_class = CertificateIndexView
     icon = "doc-full"
@@ -102,9 +105,6 @@ def certificate_admin_urls():
 def my_certificates_panel(request):
     """'Sertifikatku' on Belajarku: download, verify and share each issued
     certificate; correct the printed name."""
-
-    from django.utils.translation import gettext as _t
-
     items = []
     certificates = progress_cached(
         request.user,
@@ -137,8 +137,6 @@ def certificates_follow_an_admin_name_edit(request, user) -> None:
     """Staff corrected a person's name in the admin's user form: as on the
     account page, their certificates print the new name (idempotent: an
     unchanged name reissues nothing), audited as the staff member's act."""
-    from .services import certificate_name_for, certificates_rename
-
     certificates_rename(
         user=user, name=certificate_name_for(user=user), actor=request.user
     )
@@ -148,6 +146,4 @@ def certificates_follow_an_admin_name_edit(request, user) -> None:
 def certificates_follow_the_name(user) -> None:
     """A person's name changed (account page): their certificates print the
     new name, issued ones by a reissue (same UUID and code)."""
-    from .services import certificate_name_for, certificates_rename
-
     certificates_rename(user=user, name=certificate_name_for(user=user))

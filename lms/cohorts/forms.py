@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lms.spreadsheets import SpreadsheetError, xlsx_check
+from lms.common.spreadsheets import SpreadsheetError, xlsx_check
 
 from .models import CohortExport
 

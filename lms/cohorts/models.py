@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.roles import PROGRAM_MANAGERS, TRAINERS
-from lms.limits import DAYS_MAX, INT_MAX, at_most
+from lms.common.limits import DAYS_MAX, INT_MAX, at_most
 
 # Migration 0001 names it here (lms.cohorts.models.private_storage).
-from lms.storage import private_storage
+from lms.common.storage import private_storage
 
 
 def export_upload_to(instance, filename: str) -> str:

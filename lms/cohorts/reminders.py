@@ -10,7 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lms.accounts.selectors import user_email_mailable
-from lms.addresses import public_url
+from lms.accounts.services import whatsapp_share_url
+from lms.common.addresses import public_url
+
+from .models import ReminderOptOut
 
 OPT_OUT_SALT = "cohort-reminder-opt-out"
 
@@ -46,10 +49,6 @@ def reminder_whatsapp_url(*, user, cohort) -> str | None:
     the reminder (`reminder_text`, opt-out link included) typed in, for a
     trainer or manager to send by hand; None when `user` has no phone or
     opted out of reminders."""
-    from lms.accounts.services import whatsapp_share_url
-
-    from .models import ReminderOptOut
-
     if not user.phone or ReminderOptOut.objects.filter(user=user).exists():
         return None
     _subject, body = reminder_text(user=user, cohort=cohort)

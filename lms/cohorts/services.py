@@ -31,12 +31,21 @@ from lms.accounts.names import person_name_clean
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import password_links_create, whatsapp_share_url
-from lms.addresses import public_url
-from lms.queue import task_enqueue_on_commit
-from lms.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
+from lms.common import errors
+from lms.common.addresses import public_url
+from lms.common.queue import task_enqueue_on_commit
+from lms.common.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 
-from .models import Cohort, CohortExport, CohortImport, CohortMembership
+from .models import (
+    Cohort,
+    CohortExport,
+    CohortImport,
+    CohortMembership,
+    ReminderOptOut,
+    ReminderSent,
+)
 from .selectors import cohort_courses, cohort_progress, quiz_results_rows
+from .tasks import cohort_export_task
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +88,11 @@ def cohort_member_remove(*, cohort: Cohort, user: User) -> CohortMembership | No
     return membership
 
 
-class InvitationInvalid(Exception):
-    """No invitation of this person with this id is waiting."""
+class InvitationInvalid(errors.Refused):
+    """No invitation of this person with this id is waiting (a 404: the id
+    says nothing about anyone else's invitation)."""
+
+    status = 404
 
 
 def cohort_invitation_accept(*, user: User, membership_id: int) -> CohortMembership:
@@ -155,12 +167,8 @@ COLUMNS = {
 }
 
 
-class ImportRefused(ValueError):
+class ImportRefused(errors.Refused, ValueError):
     """The file itself cannot be imported (unreadable, no name column...)."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass
@@ -484,7 +492,7 @@ def cohort_import_apply(
     (PermissionDenied). Bulk writes: a few queries per course, not per row
     (2,000 rows in one request). The set-password links start with the
     address `request` came to, unless SINAU_PUBLIC_URL is set
-    (lms/addresses.py)."""
+    (lms/common/addresses.py)."""
     if not plan.ok:
         raise ImportRefused(_("The file has errors; nothing was imported."))
     trainees = Group.objects.get(name=TRAINEES)
@@ -628,8 +636,6 @@ def cohort_export_request(
 ) -> CohortExport:
     """Queue an export of the cohort's matrix or quiz results; a worker
     builds it (`cohort_export_task`) after commit."""
-    from .tasks import cohort_export_task
-
     if (
         kind not in CohortExport.Kind.values
         or file_format not in CohortExport.Format.values
@@ -834,8 +840,6 @@ def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
     send nothing more. Opted-out trainees, those who finished every course
     and those with no reachable address are skipped. Returns how many
     reminders were sent."""
-    from .models import ReminderOptOut, ReminderSent
-
     days = cohort.reminder_after_days
     if not days:
         return 0
@@ -897,6 +901,4 @@ def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
 
 def reminder_opt_out(*, user: User) -> None:
     """Stop reminders for `user`. Idempotent."""
-    from .models import ReminderOptOut
-
     ReminderOptOut.objects.get_or_create(user=user)

@@ -1,5 +1,12 @@
+"""Celery tasks for cohorts. Arguments are ids; each calls a service. The
+services import these tasks (to enqueue them), so each task imports its
+service in its body."""
+
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
+
+from .models import Cohort
 
 
 @shared_task(
@@ -18,9 +25,6 @@ def cohort_export_task(self, export_id: int) -> None:
 @shared_task(acks_late=True)
 def cohort_reminders_task() -> int:
     """Beat: remind inactive trainees of every running cohort."""
-    from django.utils import timezone
-
-    from .models import Cohort
     from .services import cohort_reminders_send
 
     today = timezone.localdate()

@@ -1,9 +1,10 @@
 """The program manager's admin menu: Cohorts (create and edit, scoped to
 their own), Dashboards and Exports (the site pages). Every admin view of a
-cohort by id goes through `cohorts_managed_by`, so another manager's cohort
-is a 404 there too."""
+cohort by id keeps to `cohorts_managed_by` (`COHORT_POLICY`): another
+manager's cohort is refused as `lms.common.staff_scope` says (the admin's
+redirect with its message); the site pages answer it with a 404."""
 
-from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,43 +13,30 @@ from wagtail.admin.forms.models import (
 )
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history, usage
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from lms.forms import NumberFieldsMixin
-from lms.http import whole_number
+from assessments.selectors import marking_queue, quizzes_with_hard_questions
+from lms.common import staff_scope
+from lms.common.forms import NumberFieldsMixin
+from lms.common.http import reaches_admin, whole_number
 
-from .models import Cohort
-from .selectors import cohorts_managed_by, cohorts_visible_to
+from .models import Cohort, CohortMembership
+from .selectors import (
+    cohort_invitations_of,
+    cohort_people_in_scope,
+    cohorts_managed_by,
+    cohorts_summary,
+    cohorts_visible_to,
+)
+
+# The staff scope of the cohort admin: a manager changes only the cohorts
+# they manage (the rule: lms.common.staff_scope).
+COHORT_POLICY = staff_scope.StaffScopePolicy(Cohort, scope=cohorts_managed_by)
+staff_scope.register(COHORT_POLICY)
 
 
-class ScopedIndexView(generic.IndexView):
+class CohortIndexView(staff_scope.ScopedIndexView):
     def get_base_queryset(self):
-        return cohorts_managed_by(user=self.request.user).prefetch_related("courses")
-
-
-class ScopedObjectMixin:
-    def get_object(self, queryset=None):
-        obj = super().get_object(*([queryset] if queryset is not None else []))
-        if not cohorts_managed_by(user=self.request.user).filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
-
-
-class ScopedEditView(ScopedObjectMixin, generic.EditView):
-    pass
-
-
-class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
-    pass
-
-
-class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
-    pass
-
-
-class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
-    pass
+        return super().get_base_queryset().prefetch_related("courses")
 
 
 class CreateView(generic.CreateView):
@@ -60,7 +48,7 @@ class CreateView(generic.CreateView):
         return instance
 
 
-class CohortViewSet(NumberFieldsMixin, ModelViewSet):
+class CohortViewSet(NumberFieldsMixin, staff_scope.ScopedModelViewSet):
     model = Cohort
     icon = "group"
     menu_label = _("Cohorts")
@@ -69,12 +57,8 @@ class CohortViewSet(NumberFieldsMixin, ModelViewSet):
     name = "cohort_admin"
     copy_view_enabled = False
     inspect_view_enabled = False
-    index_view_class = ScopedIndexView
+    index_view_class = CohortIndexView
     add_view_class = CreateView
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
     list_display = ["name", "code", "starts_on", "ends_on"]
     search_fields = ["name", "code"]
 
@@ -164,8 +148,6 @@ def cohorts_submenu():
 def cohort_trainee_groups(request):
     """For assessments' `?cohort=` filter: the cohorts this person may see,
     and the trainees of one of them (None when the id is not theirs)."""
-    from .models import CohortMembership
-
     visible = cohorts_visible_to(user=request.user)
 
     def members(key: str):
@@ -182,6 +164,16 @@ def cohort_trainee_groups(request):
     }
 
 
+# -- the people a cohort's staff act for (lms.accounts) -----------------------
+
+
+@hooks.register("sinau_people_in_staff_scope")
+def cohort_people(*, user):
+    """The active members of the cohorts `user` manages or teaches, as a
+    user-id subquery (password links: lms.accounts.selectors)."""
+    return cohort_people_in_scope(user=user)
+
+
 # -- invitations on Belajarku -------------------------------------------------
 
 
@@ -189,10 +181,6 @@ def cohort_trainee_groups(request):
 def invitations_notice(request):
     """The cohort invitations waiting for this person (one query), above
     their courses; nothing when there are none."""
-    from django.template.loader import render_to_string
-
-    from .selectors import cohort_invitations_of
-
     invitations = list(cohort_invitations_of(user=request.user))
     if not invitations:
         return ""
@@ -214,13 +202,6 @@ def staff_start_panel(request):
     trainees are at risk (`cohorts_summary`, the dashboard's rule). "" for
     people who do not reach the admin, without a query. A fixed number of
     queries whatever the number of cohorts, trainees and quizzes."""
-    from django.template.loader import render_to_string
-
-    from assessments.selectors import marking_queue, quizzes_with_hard_questions
-    from lms.context_processors import reaches_admin
-
-    from .selectors import cohorts_summary
-
     if not reaches_admin(request):
         return ""
     user = request.user

@@ -67,8 +67,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Where staff browsers reach Sinau, for links workers make (lms/addresses.py).
-    "lms.addresses.ServedAddressMiddleware",
+    # Where staff browsers reach Sinau, for links workers make
+    # (lms/common/addresses.py).
+    "lms.common.addresses.ServedAddressMiddleware",
     # Password checks reach the request; right passwords get a device cookie.
     "lms.accounts.devices.DeviceCookieMiddleware",
     # Signed-in responses: Cache-Control private, no-store (README, "Security headers").
@@ -124,13 +125,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, is the Celery broker and the Django cache. The
 # cache is an optimisation: with Redis unreachable it answers as an empty
-# cache (lms/cache.py), so pages come from the database, and a server that
+# cache (lms/common/cache.py), so pages come from the database, and a server that
 # does not answer costs at most these timeouts (seconds) every few seconds.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "lms.cache.TolerantRedisCache",
+            "BACKEND": "lms.common.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sinau",
             "OPTIONS": {
@@ -188,7 +189,7 @@ SINAU_PASSWORD_RATE_LIMITS = {
 # The device cookie (lms.accounts.devices): a year, renewed at each log-in.
 SINAU_DEVICE_COOKIE_NAME = "sinau_device"
 SINAU_DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
-# The client address every limit counts (lms.http.client_ip) is taken from
+# The client address every limit counts (lms.common.http.client_ip) is taken from
 # X-Forwarded-For only behind this many proxies of our own (or from the header
 # a trusted proxy sets); 0 and unset = the connection's address.
 SINAU_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
@@ -277,7 +278,7 @@ STORAGES = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Sinau"
-# Wagtail's own emails; Sinau's links follow lms/addresses.py, which falls
+# Wagtail's own emails; Sinau's links follow lms/common/addresses.py, which falls
 # back to this before any browser has reached Sinau.
 WAGTAILADMIN_BASE_URL = env(
     "WAGTAILADMIN_BASE_URL",
@@ -285,8 +286,8 @@ WAGTAILADMIN_BASE_URL = env(
 )
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's database backend, with bounded queries and field-restricted
-# searches that work on SQLite (lms/search.py).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
+# searches that work on SQLite (lms/common/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.common.search"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"}
 # One reset path: allauth's (/akun/password/reset/), throttled.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -304,7 +305,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
     # A request that enqueues work never waits long on a broker that cannot
     # be reached (a host that drops packets, not only a closed port): the
-    # send fails fast and the sweeps resend it (lms/queue.py).
+    # send fails fast and the sweeps resend it (lms/common/queue.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": env.float(
             "SINAU_BROKER_CONNECT_TIMEOUT", default=1.0
@@ -313,7 +314,7 @@ if REDIS_URL:
 else:
     CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT = "lms.broker:Transport"  # atomic message files
+    CELERY_BROKER_TRANSPORT = "lms.common.broker:Transport"  # atomic message files
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -358,10 +359,10 @@ SINAU_HELP_URL = env("SINAU_HELP_URL", default="https://wa.me/6281234567890")
 SINAU_HELP_LABEL = env("SINAU_HELP_LABEL", default="")
 SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
 
-# Private storage (lms/storage.py): cohort exports and certificate files,
+# Private storage (lms/common/storage.py): cohort exports and certificate files,
 # served only through views that check access; reminders go through a pluggable sender.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
-STORAGES["private"] = {"BACKEND": "lms.storage.PrivateFileSystemStorage"}
+STORAGES["private"] = {"BACKEND": "lms.common.storage.PrivateFileSystemStorage"}
 SINAU_REMINDER_SENDER = env(
     "SINAU_REMINDER_SENDER", default="lms.cohorts.reminders.EmailSender"
 )
@@ -372,7 +373,7 @@ CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
 # The address every public link starts with (QR codes, WhatsApp shares,
 # set-password and email links, the credential issuer's did:web). Unset:
 # the address the request came to, or for workers the one browsers last
-# used (lms/addresses.py). Set it in production.
+# used (lms/common/addresses.py). Set it in production.
 SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="")
 SINAU_CERTIFICATE_MAX_RETRIES = env.int("SINAU_CERTIFICATE_MAX_RETRIES", default=5)
 SINAU_CERTIFICATE_RETRY_BACKOFF = env.float(

@@ -275,18 +275,18 @@ ALLOWED_CACHE_USERS = {
     "content/cache.py",  # the content cache itself: keyed, preview-aware
     "content/backends.py",  # its per-process backend (no reads or writes)
     "lms/views.py",  # /health/ writes one fixed probe key
-    "lms/cache.py",  # the Redis backend that survives an outage (no reads)
+    "lms/common/cache.py",  # the Redis backend that survives an outage (no reads)
     # Per-trainee progress snapshots: preview-aware like content/cache.py
     # (tests/courses/test_progress_snapshot.py).
     "courses/progress.py",
     # Not renders: the signed status list, keyed on the set of revoked
     # certificates; the sweeper's lock; the verify page's per-client counter.
-    "lms/certificates/credentials.py",
+    "lms/certificates/credentials/status_list.py",
     "lms/certificates/tasks.py",
     "lms/certificates/views.py",
     # Not renders: the counters of every rate limit (log-in throttle, verify
     # page), keyed on hashed identifiers and client networks.
-    "lms/ratelimit.py",
+    "lms/common/ratelimit.py",
 }
 
 

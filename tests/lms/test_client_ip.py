@@ -138,7 +138,7 @@ ADDRESS_READS = re.compile(
     r"get_client_ip|ipware",
     re.I,
 )
-ONE_FUNCTION = ROOT / "lms" / "http.py"
+ONE_FUNCTION = ROOT / "lms" / "common" / "http.py"
 
 
 def _code_strings(path: Path):

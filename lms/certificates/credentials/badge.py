@@ -1,0 +1,121 @@
+"""The Open Badges 3.0 (1EdTech) credential of a certificate:
+``OpenBadgeCredential`` / ``AchievementSubject`` / ``Achievement`` /
+``Criteria`` / ``Profile`` / ``IdentityObject``, in the W3C VC Data Model 2.0
+(``validFrom``, ``credentialStatus``), signed with `proof.proof_add`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .. import jsonld as contexts
+from ..keys import issuer_key, public_url
+from ..models import CertificateSettings
+from .proof import proof_add, xsd_datetime
+from .status_list import status_list_url
+
+CREDENTIAL_CONTEXT = [contexts.VC_V2, contexts.OB_V3]
+
+
+def issuer_name() -> str:
+    """The issuing programme's name from the certificate settings (the Wagtail
+    setting `CertificateSettings.programme_name`), else the site name."""
+    try:
+        name = CertificateSettings.load().programme_name
+    except DatabaseError:  # no settings table yet (e.g. before migrating)
+        name = ""
+    return name or settings.WAGTAIL_SITE_NAME
+
+
+def issuer_profile(*, name: str | None = None) -> dict:
+    """The issuer as an Open Badges Profile named by Sinau's did:web."""
+    return {
+        "id": issuer_key().did,
+        "type": ["Profile"],
+        "name": name or issuer_name(),
+        "url": public_url() + "/",
+    }
+
+
+def _course_url(course) -> str:
+    path = course.get_url()  # None for a page outside any site
+    if path and path.startswith(("http://", "https://")):
+        return path
+    if path:
+        return public_url() + path
+    return f"{public_url()}/?kursus={course.pk}"
+
+
+def credential_build(*, certificate, issuer_name_: str | None = None) -> dict:
+    """The unsigned OpenBadgeCredential for `certificate` (see module doc).
+    Personal data: only the name printed on the certificate, as an
+    IdentityObject of type "name"."""
+    course = certificate.course
+    awarded = certificate.completed_at or certificate.issued_at or datetime.now(UTC)
+    with translation.override(settings.LANGUAGE_CODE):
+        narrative = _(
+            "Completed every required lesson and passed every required quiz "
+            "of the course “%(course)s” on Sinau."
+        ) % {"course": course.title}
+        description = (getattr(course, "summary", "") or "").strip() or _(
+            "Certificate of completion of the course “%(course)s”."
+        ) % {"course": course.title}
+        credential_name = _("Certificate: %(course)s") % {"course": course.title}
+    return {
+        "@context": list(CREDENTIAL_CONTEXT),
+        "id": f"urn:uuid:{certificate.uuid}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": credential_name,
+        "issuer": issuer_profile(name=issuer_name_),
+        "validFrom": xsd_datetime(awarded),
+        "awardedDate": xsd_datetime(awarded),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": certificate.recipient_name,
+                }
+            ],
+            "achievement": {
+                "id": _course_url(course),
+                "type": ["Achievement"],
+                "name": course.title,
+                "description": description,
+                "criteria": {"narrative": narrative},
+                "inLanguage": settings.LANGUAGE_CODE,
+            },
+        },
+        "credentialStatus": {
+            "id": f"{status_list_url()}#{certificate.status_list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(certificate.status_list_index),
+            "statusListCredential": status_list_url(),
+        },
+    }
+
+
+def credential_issue(*, certificate, request=None, issuer_name: str | None = None):
+    """Build and sign the OpenBadgeCredential for `certificate` with the
+    issuer key. Returns the signed credential as a dict (JSON-serialisable).
+    Pure: writes nothing; the caller stores it. `request` is accepted for
+    the agreed interface and unused: every URL in it follows the rule for
+    public links without a request (lms/common/addresses.py), so a worker signs the
+    same document a web request would. Raises
+    CredentialKeyError when no key is configured, CredentialError when the
+    document cannot be canonicalised."""
+    del request
+    key = issuer_key()
+    unsigned = credential_build(certificate=certificate, issuer_name_=issuer_name)
+    return proof_add(
+        document=unsigned,
+        private_key=key.private_key,
+        verification_method=key.verification_method,
+    )
