@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lms.forms import NumberField
+from lms.common.forms import NumberField
 
 from .models import QuestionCategory
 

@@ -19,6 +19,7 @@ from .models import RegradeJob
 )
 def question_regrade_task(self, job_id: int) -> int:
     """Regrade every submitted attempt of a corrected question."""
+    # late: the service imports this task module (task<->service convention)
     from .services import question_regrade
 
     try:
@@ -36,6 +37,7 @@ def question_regrade_task(self, job_id: int) -> int:
 @shared_task(acks_late=True)
 def attempts_close_expired_task() -> int:
     """Submit attempts whose time ran out (runs every few minutes on beat)."""
+    # late: the service imports this task module (task<->service convention)
     from .services import attempts_close_expired
 
     return attempts_close_expired()
@@ -51,6 +53,7 @@ def attempts_close_expired_task() -> int:
 def question_import_task(self, job_id: int) -> int:
     """Run a queued question-bank import (all or nothing); returns the
     number of questions imported."""
+    # late: the service imports this task module (task<->service convention)
     from .importers.jobs import import_job_fail, import_job_run
 
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import lms.converters  # noqa: F401  (registers <id:...>)
+import lms.common.converters  # noqa: F401  (registers <id:...>)
 
 from . import views
 

@@ -18,7 +18,7 @@ from courses.access import (
     visible_page_ids,
 )
 from courses.selectors import course_of, course_progress
-from lms.http import whole_number
+from lms.common.http import whole_number
 
 from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage

@@ -14,8 +14,10 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 import lms.common.converters  # noqa: F401  (registers <id:...>)
 from lms.common import staff_scope
+from lms.common.http import reaches_admin
 
 from . import admin_question_views, admin_views, import_views, permissions
+from .authoring import lesson_place_before_closing_quiz
 from .models import (
     Accommodation,
     Question,
@@ -24,7 +26,7 @@ from .models import (
     RegradeJob,
     questions_in_quizzes_q,
 )
-from .selectors import category_progress
+from .selectors import category_progress, marking_queue
 
 # The staff scope (selectors.py, permissions.py) joins the model permissions
 # of every question-bank model: listing buttons, bulk actions and the views
@@ -330,8 +332,6 @@ def quiz_progress_panel(request):
 def new_lesson_before_closing_quiz(request, page):
     """A lesson added to a module lands before the module's closing quiz
     (issue 11 §8); the explorer's "Sort menu order" changes it."""
-    from .authoring import lesson_place_before_closing_quiz
-
     lesson_place_before_closing_quiz(lesson=page, user=request.user)
 
 
@@ -339,12 +339,8 @@ def new_lesson_before_closing_quiz(request, page):
 def marking_panel(request):
     """'Belajarku' for staff: how many essays wait for them, linked to the
     queue (issue 11 §9). Nothing for trainees."""
-    from lms.context_processors import reaches_admin
-
     if not reaches_admin(request):
         return ""
-    from .selectors import marking_queue
-
     return render_to_string(
         "assessments/includes/marking_panel.html",
         {"waiting": len(marking_queue(user=request.user))},

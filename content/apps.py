@@ -7,11 +7,12 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
+        # AppConfig.ready: these modules import models, so only once apps are loaded.
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import post_page_move
 
-        from lms.cache import cache_recovered
+        from lms.common.cache import cache_recovered
 
         from .cache import content_cache_recovered, content_changed
         from .models import PracticeProduct

@@ -11,7 +11,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
-from lms.limits import PRICE_MAX, at_most
+from lms.common.limits import PRICE_MAX, at_most
 
 from .cache import cached
 from .page_forms import PageForm

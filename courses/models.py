@@ -20,7 +20,7 @@ from wagtail.snippets.models import register_snippet
 from content.blocks import LessonStreamBlock
 from content.page_forms import PageForm
 from content.pages import OneQueryViewRestrictions
-from lms.limits import LESSON_MINUTES_MAX, at_most
+from lms.common.limits import LESSON_MINUTES_MAX, at_most
 
 from .steps import CompletionStep, StepWork
 

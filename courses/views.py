@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 
-from lms.http import redirect_back
+from lms.common.http import redirect_back
 
 from .access import access_response, page_published, step_access
 from .models import CoursePage, LessonPage

@@ -38,41 +38,49 @@ def _render(check: ContractCheck, heading: str) -> None:
     output.new_line()
 
 
-_LATE_LINES: dict[str, set[int]] = {}
+_LATE_LINES: dict[str, dict[int, int]] = {}
 
 
-def _late_lines(module: str) -> set[int]:
-    """Line numbers of ``module``'s imports that run late: inside a function, or under
-    ``if TYPE_CHECKING`` (never at run time). grimp's ``is_lazy`` marks only PEP 810
-    ``lazy import`` statements, so the nesting is read from the source here."""
+def _late_lines(module: str) -> dict[int, int]:
+    """``{line: first line of its block}`` for ``module``'s imports that run late:
+    inside a function, or under ``if TYPE_CHECKING`` (never at run time). A block is
+    a run of import statements with no other statement between; its reason goes
+    above its first line. grimp's ``is_lazy`` marks only PEP 810 ``lazy import``
+    statements, so the nesting is read from the source here."""
     if module not in _LATE_LINES:
         path = _source(module)
-        late: set[int] = set()
+        late: dict[int, int] = {}
         if path is not None:
             _collect_late(ast.parse(path.read_text()), late, nested=False)
         _LATE_LINES[module] = late
     return _LATE_LINES[module]
 
 
-def _collect_late(node: ast.AST, late: set[int], nested: bool) -> None:
+def _collect_late(node: ast.AST, late: dict[int, int], nested: bool) -> None:
+    block_start, previous_import = 0, False
     for child in ast.iter_child_nodes(node):
         inner = nested or isinstance(
             child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
         )
         if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
             inner = True
-        if isinstance(child, (ast.Import, ast.ImportFrom)) and nested:
-            late.add(child.lineno)
+        is_import = isinstance(child, (ast.Import, ast.ImportFrom))
+        if is_import and not previous_import:
+            block_start = child.lineno
+        if is_import and nested:
+            late[child.lineno] = block_start
+        previous_import = is_import
         _collect_late(child, late, inner)
 
 
 def _details(
     graph: grimp.ImportGraph, importer: str, imported: str
 ) -> list[tuple[int, bool]]:
-    """``(line number, is late)`` of each import of ``imported`` by ``importer``."""
+    """``(line number, first line of its block if late, else 0)`` of each import of
+    ``imported`` by ``importer``."""
     late = _late_lines(importer)
     return [
-        (detail["line_number"], detail["line_number"] in late)
+        (detail["line_number"], late.get(detail["line_number"], 0))
         for detail in graph.get_import_details(importer=importer, imported=imported)
     ]
 
@@ -81,7 +89,7 @@ def _module_level_graph(graph: grimp.ImportGraph) -> dict[str, set[str]]:
     edges: dict[str, set[str]] = {module: set() for module in graph.modules}
     for importer in graph.modules:
         for imported in graph.find_modules_directly_imported_by(importer):
-            if any(not is_late for _, is_late in _details(graph, importer, imported)):
+            if any(not block for _, block in _details(graph, importer, imported)):
                 edges[importer].add(imported)
     return edges
 
@@ -159,8 +167,8 @@ class LateImportReasonsContract(Contract):
             if ".migrations." in importer:
                 continue  # migrations run RunPython code late, with historical models
             for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-                for number, is_late in _details(graph, importer, imported):
-                    if not is_late:
+                for number, block in _details(graph, importer, imported):
+                    if not block:
                         continue
                     if importer not in lines_of:
                         path = _source(importer)
@@ -169,7 +177,7 @@ class LateImportReasonsContract(Contract):
                         )
                     lines = lines_of[importer]
                     here = lines[number - 1] if number <= len(lines) else ""
-                    above = lines[number - 2].strip() if number >= 2 else ""
+                    above = lines[block - 2].strip() if block >= 2 else ""
                     if "#" not in here and not above.startswith("#"):
                         problems.append(
                             f"{importer} -> {imported} (l.{number}) has no reason"

@@ -57,6 +57,11 @@ def circle(tmp_path, monkeypatch):
             "pkg/b.py": "def late():\n    from pkg import a  # late: no circle\n",
             "pkg/c.py": "from pkg import d\n",
             "pkg/d.py": "def late():\n    from pkg import c\n",
+            "pkg/e.py": (
+                "def ready():\n    # an AppConfig idiom: one reason for the block\n"
+                "    from pkg import a\n    from pkg import (\n        c,\n    )\n"
+                "    x = 1\n    from pkg import d\n"
+            ),
         },
     )
 
@@ -65,7 +70,10 @@ def test_a_late_import_does_not_make_a_circle_but_needs_a_reason(circle):
     assert _check(NoCirclesContract, circle).kept
     check = _check(LateImportReasonsContract, circle)
     assert not check.kept
-    assert check.metadata["problems"] == ["pkg.d -> pkg.c (l.2) has no reason"]
+    assert check.metadata["problems"] == [
+        "pkg.d -> pkg.c (l.2) has no reason",
+        "pkg.e -> pkg.d (l.8) has no reason",
+    ]
 
 
 def test_a_module_level_circle_breaks_the_contract(tmp_path, monkeypatch):

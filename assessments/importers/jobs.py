@@ -8,7 +8,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone, translation
 
-from lms.queue import task_enqueue_on_commit
+from lms.common.queue import task_enqueue_on_commit
 
 from ..models import ImportJob, QuestionCategory
 from ..selectors import question_categories_usable_by

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
-from lms.http import whole_number
-from lms.limits import SMALL_MAX
+from lms.common.http import whole_number
+from lms.common.limits import SMALL_MAX
 
 from ..errors import Refused
 from .base import Kind, choice_ids_by_key, choice_rows, options, outcome_panel

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lms.limits import SMALL_MAX, at_most
+from lms.common.limits import SMALL_MAX, at_most
 
 from ..kinds import Kind, kind_for
 from .bank import Question, QuestionCategory

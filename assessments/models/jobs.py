@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.limits import INT_MAX, at_most
+from lms.common.limits import INT_MAX, at_most
 
 from .bank import Question, QuestionCategory
 

@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from content.pages import OneQueryViewRestrictions
 from courses.steps import CompletionStep, StepWork
-from lms.limits import ATTEMPTS_MAX, MINUTES_MAX, QUESTIONS_MAX, at_most
+from lms.common.limits import ATTEMPTS_MAX, MINUTES_MAX, QUESTIONS_MAX, at_most
 
 from .attempts import Attempt
 from .bank import Question, QuestionCategory, category_tree_ids

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from lms.queue import task_enqueue_on_commit
+from lms.common.queue import task_enqueue_on_commit
 
 from ..grading import grade
 from ..kinds import kind_for

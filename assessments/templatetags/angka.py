@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from assessments.kinds.base import fraction
 from assessments.kinds.numeric import numeric_answers
-from assessments.numbers import number_format, number_words
+from lms.common.numbers import number_format, number_words
 
 register = template.Library()
 

@@ -30,6 +30,7 @@ def certificate_issue_task(self, enrollment_id: int) -> str | None:
     service is idempotent, so redelivery and sweeper duplicates are no-ops.
     On an error: retry with backoff, at most `max_retries` times, then the
     certificate is marked failed (staff can retry it from the admin)."""
+    # late: the service imports this task module (task<->service convention)
     from .services import certificate_attempt_failed, certificate_issue
 
     try:
@@ -57,6 +58,7 @@ def certificates_sweep_task(older_than_seconds: float | None = None) -> int:
     certificate (a lost message, a flushed broker, a killed worker). A cache
     lock keeps two overlapping sweeps from both enqueueing. Returns how many
     it enqueued."""
+    # late: the service imports this task module (task<->service convention)
     from .services import certificates_to_sweep
 
     if older_than_seconds is None:

@@ -17,6 +17,7 @@ from .models import Cohort
     max_retries=5,
 )
 def cohort_export_task(self, export_id: int) -> None:
+    # late: the service imports this task module (task<->service convention)
     from .services import cohort_export_build
 
     cohort_export_build(export_id=export_id)
@@ -25,6 +26,7 @@ def cohort_export_task(self, export_id: int) -> None:
 @shared_task(acks_late=True)
 def cohort_reminders_task() -> int:
     """Beat: remind inactive trainees of every running cohort."""
+    # late: the service imports this task module (task<->service convention)
     from .services import cohort_reminders_send
 
     today = timezone.localdate()
