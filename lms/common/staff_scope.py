@@ -32,9 +32,6 @@ The rule:
    quiz statistics) answer an id outside the scope with a 404, as for an id
    that does not exist.
 
-One screen differs, pinned by its tests: the certificate page of the admin
-(`certificates_manage`) answers a certificate outside the scope with a 404.
-
 A new scoped admin screen: the scope function in the app's selectors, a
 `StaffScopePolicy` registered with `register()` in the app's wagtail_hooks
 (before its viewset), and the viewset built on `ScopedModelViewSet` (or
