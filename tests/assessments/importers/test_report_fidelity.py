@@ -30,7 +30,7 @@ from assessments.rich_text import html_to_text
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).parent / "samples"
+SAMPLES = Path(__file__).parents[1] / "samples"
 MOODLE_FILES = sorted(SAMPLES.glob("moodle_*.xml"))
 GIFT_FILES = sorted(SAMPLES.glob("gift_*.txt"))
 # Tags that carry meaning and that the bank keeps: each must survive.
