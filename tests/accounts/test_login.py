@@ -1,4 +1,5 @@
-"""Log in with an email address or an Indonesian phone number."""
+"""Log in with an email address or an Indonesian phone number, also to an
+account that has only one of them."""
 
 import pytest
 from django.urls import reverse
@@ -79,3 +80,20 @@ def test_logout_needs_a_post_and_ends_the_session(client):
     assert "_auth_user_id" in client.session
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_an_email_only_trainee_logs_in_on_the_log_in_form(client):
+    """A cohort import row with only an email makes such an account (and
+    the profile lets anyone empty their phone). allauth's phone stage
+    (ACCOUNT_SIGNUP_FIELDS has "phone*") aborts every log-in of an account
+    without a phone: "Login stage aborted, redirecting to login", back on
+    /akun/login/ with no message. Wagtail's /_util/login/ still lets them
+    in; nothing tells them so."""
+    person = trainee(phone=None, email="hanya.email@contoh.id")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "hanya.email@contoh.id", "password": PASSWORD},
+    )
+    assert client.session.get("_auth_user_id") == str(person.pk), response.get(
+        "Location"
+    )

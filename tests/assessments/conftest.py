@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from courses.services import enrollment_create
 from tests.factories import trainee
@@ -34,3 +35,11 @@ def image_file(db):
     import wagtail_factories
 
     return wagtail_factories.ImageFactory(title="Foto produk")
+
+
+@pytest.fixture
+def english():
+    """Messages in English, whatever LANGUAGE_CODE says (a test or module
+    asks for it with `pytest.mark.usefixtures("english")`)."""
+    with translation.override("en"):
+        yield

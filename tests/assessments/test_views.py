@@ -8,6 +8,8 @@ from assessments.models import Accommodation, Attempt
 from assessments.services import attempt_start
 from tests.factories import trainee, trainer
 from tests.factories.assessments import question, quiz_in
+from tests.support.visitors import visitor_clients as _clients
+from tests.support.visitors import visitors_world
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +379,17 @@ def test_a_one_box_question_says_your_answer_once(client, learner, course, kind)
         body.decode(),
     )
     assert shown == ["label"]
+
+
+@pytest.fixture
+def world(home, a_trainer, a_manager):
+    """One visitor of each kind (tests/support/visitors.py)."""
+    return visitors_world(trainer=a_trainer, manager=a_manager)
+
+
+def test_the_result_page_is_the_learners_own(world):
+    url = reverse("assessments:result", args=[world["attempt"].pk])
+    clients = _clients(world)
+    assert clients["learner"].get(url).status_code == 200
+    assert clients["anonymous"].get(url).status_code == 302
+    assert clients["stranger"].get(url).status_code == 404

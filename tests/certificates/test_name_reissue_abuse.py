@@ -2,9 +2,11 @@
 certificate: each change renders every issued certificate again (PDF and a
 newly signed credential), so changes are counted per person per day; the
 name is printed as text (no markup reaches the PDF or the credential);
-revoked certificates are never reissued."""
+revoked certificates are never reissued. The name form refuses bad names and
+passwords without a 500 or a change, and is for signed-in people only."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,8 @@ from lms.certificates.pdf import font_runs
 from lms.certificates.services import certificate_ensure, certificate_revoke
 from tests.factories import PASSWORD, trainee
 from tests.factories.courses import course_tree
+from tests.support.visitors import visitor_clients as _clients
+from tests.support.visitors import visitors_world
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +150,71 @@ def test_the_account_page_counts_against_the_same_daily_allowance(client, settin
     assert user.display_name == "Sri Rahayu B"
     assert certificate.recipient_name == "Sri Rahayu B"
     assert profile("Sri Rahayu B").status_code == 302  # same name: free
+
+
+@pytest.fixture
+def world(home, a_trainer, a_manager):
+    """One visitor of each kind (tests/support/visitors.py)."""
+    return visitors_world(trainer=a_trainer, manager=a_manager)
+
+
+@pytest.mark.parametrize(
+    "name", ["\x00", "Budi\x00Santoso", "B" * 10_000, "   ", "\u200b\u200b", ""]
+)
+def test_bad_names_are_refused_and_change_nothing(world, name):
+    learner = world["learner"]
+    before = learner.display_name
+    client = _clients(world)["learner"]
+    response = client.post(
+        reverse("certificates:name"), {"name": name, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    learner.refresh_from_db()
+    assert learner.display_name == before
+
+
+def test_a_nul_in_the_password_is_refused_not_a_500(world):
+    client = _clients(world)["learner"]
+    response = client.post(
+        reverse("certificates:name"), {"name": "Budi Baru", "password": "\x00"}
+    )
+    assert response.status_code == 200
+    world["learner"].refresh_from_db()
+    assert world["learner"].display_name != "Budi Baru"
+
+
+def test_the_name_form_is_for_signed_in_people_only(world):
+    response = Client().post(
+        reverse("certificates:name"), {"name": "Siapa", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_the_daily_name_limit_holds_and_a_refusal_saves_nothing(world, settings):
+    settings.SINAU_NAME_CORRECTIONS_PER_DAY = 2
+    learner = world["learner"]
+    client = _clients(world)["learner"]
+    url = reverse("certificates:name")
+    for name in ("Nama Satu", "Nama Dua"):
+        assert client.post(url, {"name": name, "password": PASSWORD}).status_code == 302
+    # Bad input after the allowance is used up: refused, not a 500.
+    for name in ("\x00", "B" * 10_000, "Nama Tiga", " Nama\u202eTiga "):
+        response = client.post(url, {"name": name, "password": PASSWORD})
+        assert response.status_code == 200
+    learner.refresh_from_db()
+    assert learner.display_name == "Nama Dua"
+    # Saving the same name again (even with odd spacing) is still free.
+    response = client.post(url, {"name": "  Nama\u200b  Dua ", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_wrong_password_does_not_use_the_allowance(world, settings):
+    settings.SINAU_NAME_CORRECTIONS_PER_DAY = 1
+    client = _clients(world)["learner"]
+    url = reverse("certificates:name")
+    for _ in range(3):
+        client.post(url, {"name": "Nama Lain", "password": "salah\x00"})
+        client.post(url, {"name": "Nama Lain", "password": "salah"})
+    assert (
+        client.post(url, {"name": "Nama Baru", "password": PASSWORD}).status_code == 302
+    )

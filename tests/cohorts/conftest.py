@@ -1,6 +1,6 @@
 """The attacker's world shared by the trust tests (tests/cohorts/test_trust.py,
-test_break_h.py): a trainee who signed up themselves, and a manager who runs
-only cohort Y."""
+test_import_hardening.py, test_mail_consent.py): a trainee who signed up
+themselves, and a manager who runs only cohort Y."""
 
 import pytest
 from django.test import Client

@@ -1,24 +1,37 @@
-"""What a second tester found in the import: no 500 from a damaged XLSX, no
-staff account added to a cohort (the first step of taking it over with a
-password link), no email longer than the column."""
+"""The import under hostile files and requests: no 500 from a damaged XLSX
+and no minutes of work from a tiny one, no staff account added to a cohort
+(the first step of taking it over with a password link), no email longer
+than the column, names cleaned as certificates print them, and the hourly
+upload bound under parallel uploads."""
 
 import io
 import re
+import threading
 import zipfile
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.urls import reverse
 from openpyxl import Workbook
 
 from lms.accounts.models import User
 from lms.accounts.selectors import trainees_password_linkable_by
-from lms.cohorts.models import CohortMembership
+from lms.certificates.services import certificate_name_for
+from lms.cohorts import services
+from lms.cohorts.models import CohortImport, CohortMembership
 from tests.factories import UserFactory
-from tests.factories.cohorts import cohort_with, provisioned_member
+from tests.factories.cohorts import (
+    cohort_with,
+    import_through_pages,
+    provisioned_member,
+)
+from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
+
+SPOOF = "\u202eanitsirhC iS"
 
 
 @pytest.fixture
@@ -119,3 +132,102 @@ def test_an_email_longer_than_the_column_is_a_bad_row(manager_client, cohort):
     )
     assert response.status_code == 400
     assert User.objects.count() == before
+
+
+def test_a_cohort_import_cleans_the_name_certificates_print(attacker, cohort_y):
+    _preview, done = import_through_pages(
+        attacker, cohort_y, f"{SPOOF},0857-1111-3333,,D\n"
+    )
+    assert done is not None
+    user = User.objects.get(phone="+6285711113333")
+    assert "\u202e" not in certificate_name_for(user=user), repr(user.display_name)
+
+
+def test_a_5_kb_xlsx_keeps_a_web_worker_busy_for_minutes(attacker, cohort_y):
+    """Import bounds: 5 MB and 5,000 trainee rows, 10 files an hour. A
+    5 KB workbook with one real row and one blank cell at XFD1048576 (its
+    dimension says A1:XFD1048576) makes openpyxl's read-only reader yield
+    1,048,576 rows of 16,384 empty cells each, and `table_read` walks every
+    one (blank rows do not count towards MAX_IMPORT_ROWS). Measured: 20,000
+    rows x 2,000 columns take 1.5 s, so the whole sheet is about ten
+    minutes of CPU per upload. The hourly bound is checked only after the
+    file is read, and a file refused before that is not counted at all.
+    Here a 5 s alarm stops the read."""
+    import io
+    import signal
+    import time
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["nama", "hp", "email", "desa"])
+    sheet.append(["Siti", "081377770009", "", "Desa"])
+    sheet["XFD1048576"] = " "  # a blank cell: the row is skipped
+    stream = io.BytesIO()
+    workbook.save(stream)
+    assert len(stream.getvalue()) < 10_000
+    upload = SimpleUploadedFile("peserta.xlsx", stream.getvalue())
+    fired = []
+
+    def stop(*_args):
+        fired.append(True)
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(5)
+    start = time.monotonic()
+    try:
+        attacker.post(reverse("cohorts:import", args=[cohort_y.pk]), {"file": upload})
+    except TimeoutError:
+        pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired, f"still reading after {time.monotonic() - start:.0f} s"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="threads need a server database"
+)
+def test_parallel_uploads_pass_the_hourly_bound(home, settings, monkeypatch):
+    """SINAU_IMPORT_FILES_PER_HOUR = 1; five uploads sent at once. Each
+    request counts the person's uploads of the last hour (0), then records
+    its own: all five are recorded and previewed. The barrier only holds
+    each request between its count and its insert, as a busy server does."""
+    settings.SINAU_IMPORT_FILES_PER_HOUR = 1
+    cohort = cohort_with(code="angkatan-r", courses=[course_tree()])
+    manager = cohort.managers.get()
+    parallel = 5
+    barrier = threading.Barrier(parallel, timeout=20)
+    real_create = CohortImport.objects.create
+
+    def create(**kwargs):
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(CohortImport.objects, "create", create)
+    outcomes = []
+
+    def upload():
+        try:
+            file = SimpleUploadedFile(
+                "p.csv", b"nama,hp,email,desa\nSiti,0813 7777 0009,,D\n"
+            )
+            services.cohort_import_plan(cohort=cohort, upload=file, by=manager)
+            outcomes.append("recorded")
+        except services.ImportRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload) for _n in range(parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert CohortImport.objects.filter(created_by=manager).count() <= 1, outcomes

@@ -1,6 +1,7 @@
 """Issue 17, sections 3 and 4: Sinau mails only people who asked for it, the
-real owner of an address an import typed in can always claim it, and
-once-only reminders hold per person, not per cohort."""
+real owner of an address an import typed in can always claim it (and a
+manager cannot confirm it through an address of their own), and once-only
+reminders hold per person, not per cohort."""
 
 import datetime as dt
 import re
@@ -16,7 +17,7 @@ from lms.accounts.models import User
 from lms.accounts.selectors import user_email_mailable
 from lms.cohorts.models import CohortMembership, ReminderSent
 from lms.cohorts.services import cohort_reminders_send
-from tests.factories.cohorts import cohort_with, trainees_bulk
+from tests.factories.cohorts import cohort_with, import_through_pages, trainees_bulk
 from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,48 @@ def test_an_invited_person_is_not_reminded(cohort):
     )
     assert cohort_reminders_send(cohort=cohort, now=_later(30)) == 0
     assert mail.outbox == []
+
+
+def test_a_manager_confirms_an_imported_address_through_a_second_one(
+    attacker, cohort_y
+):
+    """Mail only to confirmed addresses: a password reset confirms
+    `user.email`, whichever address the reset mail went to. The manager
+    imports a stranger's address (email only), opens the account with its
+    set-password link, adds an address of their own on /akun/email/, asks
+    for a reset there, follows it: the stranger's address counts as
+    confirmed, and reminders and "your certificate is ready" go to it."""
+    from django.core import mail
+
+    from lms.accounts.models import User
+    from lms.accounts.selectors import user_email_mailable
+
+    _preview, done = import_through_pages(
+        attacker, cohort_y, "Siti,,orang.asing@contoh.id,D\n"
+    )
+    link = re.search(r'readonly value="([^"]+)"', done.content.decode())[1]
+    path = link.split("://", 1)[-1].split("/", 1)[-1]
+    person = User.objects.get(email="orang.asing@contoh.id")
+    assert user_email_mailable(user=person) is None  # holds so far
+    thief = Client()
+    form = {"new_password1": "gula-aren-manis-7", "new_password2": "gula-aren-manis-7"}
+    assert thief.post("/" + path, form).status_code == 302
+    # /akun/login/ refuses every account without a phone (see
+    # tests/accounts/test_login.py); Wagtail's log-in takes it.
+    thief.post(
+        reverse("wagtailcore_login"),
+        {"username": "orang.asing@contoh.id", "password": "gula-aren-manis-7"},
+    )
+    assert thief.session.get("_auth_user_id") == str(person.pk)
+    thief.post(
+        reverse("account_email"), {"email": "manajer@milik-saya.id", "action_add": ""}
+    )
+    # No second address can be added any more (one per account), so a
+    # reset through one the thief owns reaches no key for this account ...
+    mail.outbox.clear()
+    thief.post(reverse("account_reset_password"), {"email": "manajer@milik-saya.id"})
+    assert not any("/akun/password/reset/key/" in m.body for m in mail.outbox)
+    person.refresh_from_db()
+    assert person.email == "orang.asing@contoh.id"
+    # ... and the stranger's address still counts as unconfirmed.
+    assert user_email_mailable(user=person) is None

@@ -1,6 +1,7 @@
 """Trainers follow the cohorts they teach: the essay queue and quiz
 statistics filter to one cohort; the admin menu shows managers their
-cohort tools."""
+cohort tools. The cohort form is for managers only, and odd numbers in it
+are refused without a 500 or a change."""
 
 from decimal import Decimal
 
@@ -8,10 +9,13 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Attempt, AttemptQuestion
+from lms.cohorts.models import Cohort
 from tests.factories import trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with, trainees_bulk
 from tests.factories.courses import course_tree
+from tests.support.visitors import visitor_clients as _clients
+from tests.support.visitors import visitors_world
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,67 @@ def test_manager_creates_a_cohort_and_manages_it(client, home):
     from lms.cohorts.models import Cohort
 
     assert list(Cohort.objects.get(code="angkatan-baru").managers.all()) == [manager]
+
+
+@pytest.fixture
+def world(home, a_trainer, a_manager):
+    """One visitor of each kind (tests/support/visitors.py)."""
+    return visitors_world(trainer=a_trainer, manager=a_manager)
+
+
+def _cohort_form(**numbers):
+    return {
+        "name": "Angkatan Angka",
+        "code": "angkatan-angka",
+        "starts_on": "2026-02-01",
+        "reminder_after_days": "7",
+        "at_risk_after_days": "7",
+        **numbers,
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\x00",
+        "1\x00",
+        "1e999999",
+        "-1e999999",
+        "\uff19\uff19",
+        "²",
+        "9" * 400,
+        "NaN",
+        "inf",
+    ],
+)
+@pytest.mark.parametrize("field", ["reminder_after_days", "at_risk_after_days"])
+def test_odd_numbers_in_the_cohort_form_never_500(world, field, value):
+    client = _clients(world)["manager"]
+    response = client.post(reverse("cohort_admin:add"), _cohort_form(**{field: value}))
+    # None of these is a number of days: the form is shown again, unsaved.
+    assert response.status_code == 200
+    assert "Tulis angka" in response.content.decode() or "365" in (
+        response.content.decode()
+    )
+    assert not Cohort.objects.filter(code="angkatan-angka").exists()
+
+
+def test_the_cohort_form_is_refused_to_trainees_and_anonymous(world):
+    clients = _clients(world)
+    for who in ("anonymous", "learner", "stranger"):
+        response = clients[who].post(reverse("cohort_admin:add"), _cohort_form())
+        assert response.status_code in (302, 403, 404), who
+    assert not Cohort.objects.filter(code="angkatan-angka").exists()
+
+
+@pytest.mark.parametrize("value", ["\x00", "1e999999", "\uff19\uff19", "9" * 40])
+def test_odd_numbers_in_the_cohort_edit_form_change_nothing(world, value):
+    cohort = world["cohort"]
+    client = _clients(world)["manager"]
+    data = _cohort_form(reminder_after_days=value)
+    data.update(name=cohort.name, code=cohort.code)
+    before = cohort.reminder_after_days
+    response = client.post(reverse("cohort_admin:edit", args=[cohort.pk]), data)
+    assert response.status_code == 200
+    cohort.refresh_from_db()
+    assert cohort.reminder_after_days == before

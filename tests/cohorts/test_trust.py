@@ -1,21 +1,25 @@
 """Issue 17, section 1: being in a cohort gives nobody power over an account
 that existed before. Each test is an example from the issue, through the
-pages a manager would use; the last ones walk every role over invitations,
-password links and certificates across cohorts, so the next view or rule
-that forgets the invitation status fails here."""
+pages a manager would use; walks over every role (invitations, password
+links and certificates across cohorts) make the next view or rule that
+forgets the invitation status fail here. Staff see a trainee's work and
+certificates only within a membership the owner accepted, and an import
+neither tells whose accounts it matched nor hands their address to a new
+one."""
 
 import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Enrollment
+from courses.models import Enrollment, LessonCompletion
 from courses.services import enrollment_create
 from lms.accounts.models import PasswordLink, User
 from lms.accounts.roles import TRAINERS
@@ -30,13 +34,13 @@ from lms.certificates.selectors import certificates_in_staff_scope
 from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import CohortImport, CohortMembership
 from lms.cohorts.services import cohort_member_remove
-from tests.factories import UserFactory, program_manager, trainee, trainer
+from tests.factories import PASSWORD, UserFactory, program_manager, trainee, trainer
 from tests.factories.cohorts import (
     cohort_with,
     import_through_pages,
     provisioned_member,
 )
-from tests.factories.courses import course_tree
+from tests.factories.courses import course_tree, lessons_of
 
 pytestmark = pytest.mark.django_db
 
@@ -430,3 +434,157 @@ def test_every_role_over_invitations_links_and_certificates(home, action):
         role for role, user in world.roles.items() if _may(world, role, user, action)
     }
     assert found == MAY[action]
+
+
+def test_an_import_does_not_give_a_trainees_second_address_to_a_new_account(
+    attacker, cohort_y, victim
+):
+    own = Client()
+    own.force_login(victim)
+    response = own.post(
+        reverse("account_email"), {"email": "korban.kerja@contoh.id", "action_add": ""}
+    )
+    assert response.status_code == 302
+    # No second address: it does not log the victim in.
+    probe = Client()
+    probe.post(
+        reverse("account_login"),
+        {"login": "korban.kerja@contoh.id", "password": PASSWORD},
+        REMOTE_ADDR="10.3.3.3",
+    )
+    assert probe.session.get("_auth_user_id") is None
+
+    _preview, done = import_through_pages(
+        attacker, cohort_y, "Budi,,korban.kerja@contoh.id,Desa\n"
+    )
+    assert done is not None
+    mail.outbox.clear()
+    Client().post(
+        reverse("account_reset_password"), {"email": "korban.kerja@contoh.id"}
+    )
+    # One address, one account: the import's new account is the only one
+    # that address reaches, and the victim's account is untouched.
+    assert User.objects.filter(email__iexact="korban.kerja@contoh.id").count() == 1
+    assert not User.objects.filter(
+        pk=victim.pk, email__iexact="korban.kerja@contoh.id"
+    ).exists()
+    assert len(mail.outbox) <= 1
+
+
+def _status(response) -> str:
+    """The done page's summary sentence (role="status")."""
+    return re.search(r'<p role="status">(.*?)</p>', response.content.decode(), re.S)[1]
+
+
+def test_the_import_done_page_does_not_tell_staff_from_trainees(
+    attacker, cohort_y, victim
+):
+    """After the confirm, the done page says how many rows were new people
+    (they get set-password links) and how many were invitations: that a
+    number has an account is public anyway (sign-up says so, by design:
+    ACCOUNT_PREVENT_ENUMERATION is off). What it must not tell is whose: a
+    staff account reads exactly as a trainee's."""
+    from django.contrib.auth.models import Group
+
+    from lms.accounts.roles import TRAINERS
+
+    staff = trainee(phone="+6281377770002", display_name="Pelatih Rahasia")
+    staff.groups.add(Group.objects.get(name=TRAINERS))
+    _preview, as_trainee = import_through_pages(
+        attacker, cohort_y, "Siapa,0813 7777 0001,,D\n"
+    )
+    _preview, as_staff = import_through_pages(
+        attacker, cohort_y, "Siapa,0813 7777 0002,,D\n"
+    )
+    assert as_trainee.status_code == as_staff.status_code == 200
+    assert _status(as_trainee) == _status(as_staff)
+    assert "Pelatih Rahasia" not in as_staff.content.decode()
+
+
+def _issued(user, course, *, completed_at) -> Certificate:
+    enrollment = Enrollment.objects.get(user=user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=completed_at)
+    enrollment.refresh_from_db()
+    certificate, _created = certificate_ensure(enrollment=enrollment)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.ISSUED, issued_at=completed_at
+    )
+    certificate.refresh_from_db()
+    return certificate
+
+
+def test_a_course_added_later_puts_an_unrelated_certificate_in_reach(
+    attacker, cohort_y, victim
+):
+    """The victim accepted the manager's invitation to cohort Y (one
+    course). While a member, they finished an open course C that cohort Y
+    never had. The manager then adds C to cohort Y in the admin and may
+    download and revoke that certificate: `memberships_covering` asks
+    whether the cohort has the course *now*, not whether it had it when
+    the certificate was earned."""
+    import_through_pages(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
+    invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
+    owner = Client()
+    owner.force_login(victim)
+    owner.post(reverse("cohorts:invitation_accept", args=[invitation.pk]))
+    CohortMembership.objects.filter(pk=invitation.pk).update(
+        joined_at=timezone.now() - timedelta(days=30)
+    )
+    other = course_tree(modules=1, lessons=1)  # not cohort Y's
+    enrollment_create(user=victim, course=other)
+    certificate = _issued(
+        victim, other, completed_at=timezone.now() - timedelta(days=5)
+    )
+    manage = reverse("certificates_manage", args=[certificate.pk])
+    assert attacker.get(manage).status_code == 404  # holds before the edit
+    cohort_y.courses.add(other)  # the admin's cohort form does this
+    # The PDF download (/sertifikat/<uuid>/unduh.pdf) uses the same scope.
+    assert certificate not in certificates_in_staff_scope(user=cohort_y.managers.get())
+    attacker.post(manage, {"action": "revoke", "reason": "palsu"})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+
+
+def test_a_former_member_s_later_work_shows_on_the_trainee_page(cohort_y):
+    """A trainee leaves cohort Y, then studies another course on their own.
+    The manager adds that course to cohort Y and reads, on the withdrawn
+    trainee's page, every lesson they did after leaving (essays and quiz
+    attempts likewise: `cohort_trainee_detail` filters by course only, not
+    by the membership's joined_at..left_at, unlike certificates)."""
+    manager = Client()
+    manager.force_login(cohort_y.managers.get())
+    member = provisioned_member(cohort_y)
+    cohort_member_remove(cohort=cohort_y, user=member)
+    later = course_tree(modules=1, lessons=1, title="Kursus Pribadi")
+    enrollment_create(user=member, course=later)
+    lesson = lessons_of(later)[0]
+    LessonCompletion.objects.create(user=member, lesson=lesson)
+    cohort_y.courses.add(later)
+    page = manager.get(reverse("cohorts:trainee", args=[cohort_y.pk, member.pk]))
+    assert page.status_code == 200
+    assert lesson.title not in page.content.decode()
+
+
+def test_work_before_joining_shows_only_after_the_owner_accepts(
+    attacker, cohort_y, victim
+):
+    """Earlier work in the cohort's courses is the owner's to share: it
+    shows on the trainee page only once they accept an invitation that says
+    staff will see their progress there; before, the page is a 404."""
+    course = cohort_y.courses.get()
+    enrollment_create(user=victim, course=course)
+    lesson = lessons_of(course)[0]
+    done = LessonCompletion.objects.create(user=victim, lesson=lesson)
+    LessonCompletion.objects.filter(pk=done.pk).update(
+        completed_at=timezone.now() - timedelta(days=200)
+    )
+    import_through_pages(attacker, cohort_y, "Siapa,0813 7777 0001,,D\n")
+    page = reverse("cohorts:trainee", args=[cohort_y.pk, victim.pk])
+    assert attacker.get(page).status_code == 404
+    invitation = CohortMembership.objects.get(cohort=cohort_y, user=victim)
+    owner = Client()
+    owner.force_login(victim)
+    text = owner.get(reverse("courses:my_learning")).content.decode()
+    assert "dapat melihat kemajuan Anda" in text
+    owner.post(reverse("cohorts:invitation_accept", args=[invitation.pk]))
+    assert lesson.title in attacker.get(page).content.decode()

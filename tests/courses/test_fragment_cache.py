@@ -1,6 +1,7 @@
 """Cached fragments of the lesson and course pages (templates/courses/*)
 are keyed on what they render: each trainee sees their own progress, their
-own CSRF token, and a published change at once."""
+own CSRF token, and a published change at once, and nobody sees a module
+restricted to others in the course outline."""
 
 import re
 
@@ -73,3 +74,27 @@ def test_a_published_change_shows_at_once_on_a_cached_lesson_page():
     lesson.title = "Judul baru"
     lesson.save_revision().publish()
     assert "Judul baru" in client.get(lessons[0].url).content.decode()
+
+
+def test_a_restricted_module_without_steps_never_reaches_an_outsiders_outline(client):
+    """The course outline fragment is keyed on the steps the request may see;
+    a module the request may not see, with no step (yet) or none live, must
+    count too, or one viewer's outline is served to the other."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories.courses import ModulePageFactory
+
+    course = course_tree(modules=1, lessons=1)
+    secret = ModulePageFactory(parent=course, title="Modul Rahasia Desa")
+    insiders = Group.objects.create(name="Kelompok Desa A")
+    restriction = PageViewRestriction.objects.create(
+        page=secret, restriction_type="groups"
+    )
+    restriction.groups.set([insiders])
+    insider, outsider = trainee(), trainee()
+    insider.groups.add(insiders)
+    client.force_login(insider)
+    assert "Modul Rahasia Desa" in client.get(course.url).text
+    client.force_login(outsider)
+    assert "Modul Rahasia Desa" not in client.get(course.url).text

@@ -1,7 +1,8 @@
 """The trainee's progress snapshot (courses/progress.py): read pages show
 every write at once, a snapshot read before a write is never served after
 it, one trainee's snapshot never reaches another, and every write that
-bypasses model signals replaces the token itself."""
+bypasses model signals replaces the token itself. Nor does a course moved in
+the tree or a question deleted from the bank leave stale state behind."""
 
 import ast
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.urls import reverse
 from assessments.models import Attempt
 from assessments.services import attempt_answer, attempt_start, attempt_submit
 from courses import progress
-from courses.models import Enrollment, LearningPath, LearningPathCourse
+from courses.models import CoursePage, Enrollment, LearningPath, LearningPathCourse
 from courses.progress import progress_changed, progress_snapshot, progress_token
 from courses.services import (
     enrollment_create,
@@ -248,3 +249,79 @@ def test_cached_listings_show_each_trainee_their_own_state(client):
     assert "tag tag--ok" not in client.get(index_url).text
     client.force_login(a)
     assert "tag tag--ok" in client.get(index_url).text
+
+
+def _reordered(first: CoursePage, second: CoursePage) -> tuple[CoursePage, CoursePage]:
+    """Move `second` before `first` among their siblings (Wagtail's page
+    explorer reorder): the two courses swap tree paths."""
+    second.move(first, pos="left")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    return first, second
+
+
+def test_an_open_attempt_stays_open_after_its_course_is_reordered(client):
+    """The snapshot names each enrolment's course by tree path; a course
+    moved (reordered, or moved to another catalogue) keeps its enrolments."""
+    course = course_tree(modules=1, lessons=1)
+    other = course_tree(modules=1, lessons=1)
+    quiz = quiz_in(other, [question("true_false")])
+    user = trainee()
+    enrollment_create(user=user, course=other)
+    attempt = attempt_start(user=user, quiz=quiz)
+    client.force_login(user)
+    url = reverse("assessments:question", args=[attempt.pk, 1])
+    assert client.get(url).status_code == 200  # snapshot cached
+    old_path = other.path
+    course, other = _reordered(course, other)
+    assert other.path != old_path
+    assert client.get(url).status_code == 200
+
+
+def test_an_enrolment_never_opens_another_course_that_took_its_tree_path(client):
+    """Enrolled in one course and withdrawn from another: after the courses
+    swap places in the tree, the attempt pages of the course left stay
+    closed (they would show correct answers)."""
+    course = course_tree(modules=1, lessons=1)
+    left = course_tree(modules=1, lessons=1)
+    quiz = quiz_in(left, [question("true_false")])
+    user = trainee()
+    enrollment_create(user=user, course=left)
+    attempt = attempt_start(user=user, quiz=quiz)
+    enrollment_withdraw(user=user, course=left)
+    enrollment_create(user=user, course=course)
+    client.force_login(user)
+    url = reverse("assessments:overview", args=[attempt.pk])
+    assert client.get(url).status_code == 302  # refused; snapshot cached
+    course_path = course.path
+    course, left = _reordered(course, left)
+    assert left.path == course_path  # the course left now sits where course was
+    response = client.get(url)
+    assert response.status_code == 302, "a withdrawn trainee reads the attempt"
+
+
+def test_topic_scores_follow_a_question_deleted_from_the_bank():
+    from assessments.demo import answer_data
+    from assessments.selectors import category_progress
+    from assessments.services import attempt_answer
+
+    course = course_tree(modules=1, lessons=1)
+    asked = question("single")
+    quiz = quiz_in(course, [asked])
+    user = trainee()
+    enrollment_create(user=user, course=course)
+    for right in (False, True):
+        attempt = attempt_start(user=user, quiz=quiz)
+        attempt_answer(
+            user=user,
+            attempt_id=attempt.pk,
+            order=1,
+            data=answer_data(attempt.items.get().snapshot, right=right),
+        )
+        attempt_submit(user=user, attempt_id=attempt.pk)
+    assert category_progress(user=user)[0].possible == 1  # cached now
+    asked.delete()  # the attempts' items keep the question, as one per attempt
+    cached = category_progress(user=user)[0]
+    progress_changed(user.pk)
+    fresh = category_progress(user=user)[0]
+    assert (cached.correct, cached.possible) == (fresh.correct, fresh.possible)

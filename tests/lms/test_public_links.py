@@ -3,7 +3,8 @@ single set-password links, reminder links, the credential issuer's did:web)
 follows one rule (lms/addresses.py): SINAU_PUBLIC_URL when set, else the
 address the request came to, else (workers) the address browsers last
 reached Sinau at. Sinau served at http://192.168.1.5:8123 with no
-SINAU_PUBLIC_URL hands out links to http://192.168.1.5:8123."""
+SINAU_PUBLIC_URL hands out links to http://192.168.1.5:8123. Only a staff
+visit moves that last address: no visitor or trainee can choose it."""
 
 import json
 import re
@@ -55,7 +56,7 @@ def served_client(user=None) -> Client:
 
 def staff_visit() -> None:
     """A trainer opens Sinau at SERVED (only staff visits move the address
-    workers use: tests/lms/test_attack_public_address.py)."""
+    workers use: the last tests of this file)."""
     served_client(trainer()).get("/")
 
 
@@ -206,3 +207,41 @@ def test_no_code_builds_a_public_link_by_hand():
                 if BY_HAND.search(line) and not line.lstrip().startswith("#"):
                     offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == []
+
+
+# Before: any request, even an anonymous one with a made-up Host header,
+# replaced the recorded address, so the next import's set-password links
+# (secrets) pointed at the visitor's server.
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_HOST": "sinau-login.evil.example"},
+        {"HTTP_HOST": "203.0.113.9:80"},
+        {"HTTP_HOST": SERVED_HOST, "HTTP_X_FORWARDED_HOST": "evil.example"},
+    ],
+    ids=["anonymous-host", "anonymous-ip", "forwarded-host"],
+)
+def test_an_anonymous_visitor_cannot_move_the_recorded_address(home, headers):
+    staff_visit()
+    Client(**headers).get("/")
+    assert ServedAddress.objects.get().origin == SERVED
+    assert addresses.public_url("/akun/sandi-baru/x/") == f"{SERVED}/akun/sandi-baru/x/"
+
+
+def test_a_trainee_account_cannot_move_the_recorded_address(home, a_trainee):
+    """Anyone may make a trainee account ("Buat akun")."""
+    staff_visit()
+    client = Client(HTTP_HOST="evil.example")
+    client.force_login(a_trainee)
+    client.get("/")
+    assert ServedAddress.objects.get().origin == SERVED
+
+
+def test_staff_still_move_it_when_sinau_moves(home):
+    staff_visit()
+    client = Client(HTTP_HOST="192.168.1.7:8123")
+    client.force_login(trainer())
+    client.get("/")
+    assert ServedAddress.objects.get().origin == "http://192.168.1.7:8123"

@@ -1,5 +1,7 @@
-"""Exports: Moodle XML and GIFT of a category and its children, and round
-trips (export -> import into an empty bank -> export gives the same file)."""
+"""Exports (assessments/exporters.py): Moodle XML and GIFT of a category and
+its children, round trips (export -> import into an empty bank -> export
+gives the same file), "keep this order" and combined feedback written out,
+and what GIFT cannot hold named before the download."""
 
 from io import StringIO
 from pathlib import Path
@@ -14,6 +16,7 @@ from assessments.exporters import questions_export
 from assessments.importers import parse
 from assessments.importers.write import questions_import
 from assessments.models import Choice, Question, QuestionCategory
+from tests.assessments.importers.bank_files import choice_question, imported, moodle
 from tests.factories import trainer
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +162,96 @@ def test_admin_download_for_a_trainer(client):
     assert response.content.decode() == (
         questions_export(category=harga, fmt="gift").content
     )
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("kind", ["multichoice", "match"])
+def test_moodle_export_writes_the_order_kept_and_reads_it_back(kind):
+    if kind == "multichoice":
+        question = choice_question("Urut", extra="<shuffleanswers>0</shuffleanswers>")
+    else:
+        question = (
+            '<question type="match"><name><text>Urut</text></name>'
+            "<questiontext><text>Pasangkan.</text></questiontext>"
+            "<shuffleanswers>false</shuffleanswers>"
+            "<subquestion><text>A</text><answer><text>1</text></answer></subquestion>"
+            "<subquestion><text>B</text><answer><text>2</text></answer></subquestion>"
+            "</question>"
+        )
+    imported(moodle(question), "moodle")
+    root = QuestionCategory.objects.get(name="Imported")
+    exported = questions_export(category=root, fmt="moodle").content
+    assert "<shuffleanswers>false</shuffleanswers>" in exported
+    assert "<shuffleanswers>true</shuffleanswers>" not in exported
+    Question.objects.update(keep_choice_order=False)
+    assert "<shuffleanswers>true</shuffleanswers>" in (
+        questions_export(category=root, fmt="moodle").content
+    )
+
+
+MATCH = (
+    '<question type="match"><name><text>Pasangan</text></name>'
+    "<questiontext><text>Pasangkan.</text></questiontext>"
+    "<correctfeedback><text>Semua pas.</text></correctfeedback>"
+    "<partiallycorrectfeedback><text>Sebagian pas.</text></partiallycorrectfeedback>"
+    "<incorrectfeedback><text>Belum pas.</text></incorrectfeedback>"
+    "<subquestion><text>CTR</text><answer><text>klik</text></answer></subquestion>"
+    "<subquestion><text>CPM</text><answer><text>tayangan</text></answer></subquestion>"
+    "</question>"
+)
+
+
+@pytest.mark.usefixtures("english")
+def test_moodle_xml_export_keeps_matching_combined_feedback():
+    imported(moodle(MATCH), "moodle")
+    exported = questions_export(
+        category=QuestionCategory.objects.get(name="Imported"), fmt="moodle"
+    ).content
+    assert "<text>&lt;p&gt;Semua pas.&lt;/p&gt;</text></correctfeedback>" in exported
+    Question.objects.all().delete()
+    QuestionCategory.objects.all().delete()
+    imported(exported, "moodle")
+    q = Question.objects.get(name="Pasangan")
+    assert (q.correct_feedback, q.partial_feedback, q.incorrect_feedback) == (
+        "<p>Semua pas.</p>",
+        "<p>Sebagian pas.</p>",
+        "<p>Belum pas.</p>",
+    )
+
+
+@pytest.mark.usefixtures("english")
+def test_gift_export_names_the_combined_feedback_it_cannot_hold(client):
+    imported(
+        moodle(
+            choice_question(
+                "Kopi", extra="<correctfeedback><text>Hebat.</text></correctfeedback>"
+            )
+        ),
+        "moodle",
+    )
+    root = QuestionCategory.objects.get(name="Imported")
+    result = questions_export(category=root, fmt="gift")
+    assert result.notes == [
+        "Question 'Kopi': the feedback for a right, partly right or wrong answer "
+        "is not exported (GIFT cannot hold it)."
+    ]
+    user = trainer()
+    client.force_login(user)
+    with translation.override("id"):
+        page = client.get(
+            reverse("questions_export"), {"category": root.pk, "format": "gift"}
+        )
+    assert page.status_code == 200
+    assert "Content-Disposition" not in page
+    html = page.content.decode()
+    assert (
+        "Soal &#x27;Kopi&#x27;: umpan balik untuk jawaban benar, sebagian benar, "
+        "atau salah tidak diekspor (GIFT tidak bisa memuatnya)."
+    ) in html
+    assert "Tetap unduh" in html
+    download = client.get(
+        reverse("questions_export"),
+        {"category": root.pk, "format": "gift", "confirm": "1"},
+    )
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download.content.decode() == result.content

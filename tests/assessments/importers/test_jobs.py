@@ -1,5 +1,8 @@
-"""The admin upload: small files are imported in the request, large ones
-by a real Celery worker, with a result page that follows the job."""
+"""The admin upload (assessments/importers/jobs.py and its page): small
+files are imported in the request, large ones by a real Celery worker, with a
+result page that follows the job; a broken file shows why and imports
+nothing, and a file with refused questions offers "import the rest". For
+trainers, not trainees."""
 
 import pytest
 from celery.result import AsyncResult
@@ -7,12 +10,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.importers.jobs import INLINE_MAX_BYTES, import_job_run
 from assessments.models import ImportJob, Question, QuestionCategory
 from lms.celery import app
+from tests.assessments.importers.bank_files import GIFT_ONE_BAD, SAMPLES
 from tests.bench.imports import moodle_xml
-from tests.factories import trainer
+from tests.factories import trainee, trainer
 from tests.support.services import redis_url
 from tests.support.worker import celery_worker
 
@@ -136,3 +141,79 @@ def test_a_large_file_runs_on_a_worker_with_a_result_page(client):
     assert "Soal 0" in page
     assert "Soal 399" in page
     assert 'http-equiv="refresh"' not in page
+
+
+def _upload(name, fmt, **extra):
+    return {
+        "file": SimpleUploadedFile(name, (SAMPLES / name).read_bytes()),
+        "format": fmt,
+        "category": "",
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_admin_import_for_trainers(client):
+    client.force_login(trainer())
+    url = reverse("questions_import")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, _upload("quizapp_good.json", "quizapp", skip_unsupported="on")
+    )
+    assert response.status_code == 302
+    assert Question.objects.count() == 6
+    page = client.get(response["Location"])
+    assert "#8" in page.content.decode()  # the skipped question is named
+
+
+@pytest.mark.django_db
+def test_admin_import_of_a_broken_file_shows_why_and_imports_nothing(client):
+    client.force_login(trainer())
+    response = client.post(
+        reverse("questions_import"), _upload("gift_broken.txt", "gift")
+    )
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_import_is_not_for_trainees(client):
+    client.force_login(trainee())
+    response = client.post(
+        reverse("questions_import"), _upload("gift_good.txt", "gift")
+    )
+    assert response.status_code in (302, 403)
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_admin_offers_the_rest_and_lists_the_refused(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(trainer())
+    url = reverse("questions_import")
+
+    def upload(**extra):
+        return client.post(
+            url,
+            {
+                "file": SimpleUploadedFile("bank.txt", GIFT_ONE_BAD.encode()),
+                "format": "gift",
+                "category": "",
+                **extra,
+            },
+        )
+
+    with translation.override("id"):
+        refused = upload()
+        assert refused.status_code == 400
+        assert "Sebanyak 2 soal lainnya bisa diimpor" in refused.content.decode()
+        assert not Question.objects.exists()
+        done = upload(skip_unsupported="on")
+        assert done.status_code == 302
+        page = client.get(done["Location"]).content.decode()
+    assert "Ditinggalkan: soal yang berisi kesalahan" in page
+    assert "Soal &#x27;Rusak&#x27;: jawabannya tidak ditutup" in page
+    assert Question.objects.count() == 2

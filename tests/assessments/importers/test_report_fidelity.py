@@ -21,16 +21,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from django.utils import translation
 
 from assessments.importers import ImportFailed, parse
 from assessments.importers.write import questions_import
 from assessments.models import Question
 from assessments.rich_text import html_to_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-SAMPLES = Path(__file__).parent / "samples"
+SAMPLES = Path(__file__).parents[1] / "samples"
 MOODLE_FILES = sorted(SAMPLES.glob("moodle_*.xml"))
 GIFT_FILES = sorted(SAMPLES.glob("gift_*.txt"))
 # Tags that carry meaning and that the bank keeps: each must survive.
@@ -39,12 +38,6 @@ MEDIA = re.compile(
     r"<(img|audio|video|source|embed|object|iframe|a)\b([^>]*)>", re.IGNORECASE
 )
 SRC = re.compile(r"""\b(?:src|href|data)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @dataclass

@@ -1,28 +1,25 @@
-"""Imports write everything or nothing, and say what they skipped."""
-
-from io import StringIO
-from pathlib import Path
+"""Writing parsed questions to the bank (assessments/importers/write.py):
+all or nothing. Each format's good sample imports every supported question
+and its categories, a broken one nothing (naming the question); a write
+that fails half way, or a name that would be cut, leaves nothing behind."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.db import IntegrityError
-from django.urls import reverse
-from django.utils import translation
+from wagtail.images import get_image_model
 
 from assessments.importers import ImportFailed, parse
 from assessments.importers.write import questions_import
 from assessments.models import Choice, Question, QuestionCategory
-from tests.factories import trainee, trainer
+from tests.assessments.importers.bank_files import SAMPLES, load
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).parent / "samples"
 GOOD = [  # format, file, questions, unsupported ones skipped
     ("moodle", "moodle_good.xml", 6, 1),
     ("gift", "gift_good.txt", 12, 0),
     ("quizapp", "quizapp_good.json", 6, 1),
 ]
+
 BROKEN = [
     (
         "moodle",
@@ -94,75 +91,28 @@ def test_a_failure_half_way_rolls_back_what_was_written(monkeypatch):
     assert not Choice.objects.exists()
 
 
-def test_command_imports_and_reports(tmp_path):
-    out = StringIO()
-    call_command(
-        "import_questions",
-        str(SAMPLES / "gift_good.txt"),
-        "--format",
-        "gift",
-        "--category",
-        "Bank GIFT",
-        "--skip-unsupported",
-        stdout=out,
-        stderr=StringIO(),
-    )
-    assert "12 questions imported into Bank GIFT" in out.getvalue()
-    assert QuestionCategory.objects.get(name="Bank GIFT").questions.count() == 12
+@pytest.mark.usefixtures("english")
+def test_a_failed_write_leaves_no_category_and_no_picture(monkeypatch):
+    images = get_image_model()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("database refused")
+
+    monkeypatch.setattr("assessments.importers.write._insert_many", refuse)
+    with pytest.raises(RuntimeError):
+        load("moodle_bank.xml", "moodle")
+    assert not QuestionCategory.objects.exists()
+    assert not images.objects.exists()
 
 
-def test_command_with_a_broken_file_fails_and_imports_nothing():
-    with (
-        translation.override("en"),
-        pytest.raises(CommandError, match="nothing imported"),
-    ):
-        call_command(
-            "import_questions",
-            str(SAMPLES / "moodle_broken.xml"),
-            "--format",
-            "moodle",
-            stdout=StringIO(),
-            stderr=StringIO(),
-        )
-    assert not Question.objects.exists()
-
-
-def _upload(name, fmt, **extra):
-    return {
-        "file": SimpleUploadedFile(name, (SAMPLES / name).read_bytes()),
-        "format": fmt,
-        "category": "",
-        **extra,
-    }
-
-
-def test_admin_import_for_trainers(client):
-    client.force_login(trainer())
-    url = reverse("questions_import")
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url, _upload("quizapp_good.json", "quizapp", skip_unsupported="on")
-    )
-    assert response.status_code == 302
-    assert Question.objects.count() == 6
-    page = client.get(response["Location"])
-    assert "#8" in page.content.decode()  # the skipped question is named
-
-
-def test_admin_import_of_a_broken_file_shows_why_and_imports_nothing(client):
-    client.force_login(trainer())
-    response = client.post(
-        reverse("questions_import"), _upload("gift_broken.txt", "gift")
-    )
-    assert response.status_code == 400
-    assert 'role="alert"' in response.content.decode()
-    assert not Question.objects.exists()
-
-
-def test_admin_import_is_not_for_trainees(client):
-    client.force_login(trainee())
-    response = client.post(
-        reverse("questions_import"), _upload("gift_good.txt", "gift")
-    )
-    assert response.status_code in (302, 403)
+@pytest.mark.usefixtures("english")
+def test_a_name_that_would_be_cut_is_an_error_naming_the_question():
+    long_name = "N" * 300
+    content = f"::{long_name}::Apa? {{=ya ~tidak}}\n"
+    with pytest.raises(ImportFailed) as failed:
+        questions_import(result=parse(content, "gift"))
+    assert failed.value.errors == [
+        f"Question '{'N' * 80}': the name has 300 characters; at most 255 fit, "
+        "so it would be cut. Shorten it."
+    ]
     assert not Question.objects.exists()

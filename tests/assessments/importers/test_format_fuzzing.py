@@ -11,31 +11,23 @@ import base64
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.importers import ImportFailed, parse
 from assessments.importers.write import questions_import
 from assessments.models import Question
+from tests.assessments.importers.bank_files import PNG
 from tests.factories import trainer
+
+pytestmark = pytest.mark.usefixtures("english")
 
 FUZZ = settings(
     max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
-    "awAAAABJRU5ErkJggg=="
-)
 MP3 = base64.b64encode(b"ID3\x03fake").decode()
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 words = st.text(

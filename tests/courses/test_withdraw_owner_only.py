@@ -1,6 +1,7 @@
 """Leaving a course cannot be done to someone: not by a link (GET), not by
-a form on another site (CSRF), not to another person's enrolment, and the
-confirmation page shows nothing of a course the person may not see."""
+a form on another site (CSRF), not to another person's enrolment, nor to a
+course one is not enrolled in; and the confirmation page shows nothing of a
+course the person may not see."""
 
 import pytest
 from django.test import Client
@@ -10,6 +11,8 @@ from courses.models import Enrollment
 from courses.services import enrollment_create
 from tests.factories import program_manager, trainee, trainer
 from tests.factories.courses import course_tree
+from tests.support.visitors import visitor_clients as _clients
+from tests.support.visitors import visitors_world
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,35 @@ def test_an_unpublished_course_is_not_named_on_the_confirmation(
     assert "Kursus Rahasia Gula" not in response.content.decode()
     client.post(reverse("courses:withdraw", args=[course.pk]))
     assert _active(enrolled)
+
+
+@pytest.fixture
+def world(home, a_trainer, a_manager):
+    """One visitor of each kind (tests/support/visitors.py)."""
+    return visitors_world(trainer=a_trainer, manager=a_manager)
+
+
+def test_withdraw_of_a_course_not_enrolled_changes_nothing(world):
+    clients = _clients(world)
+    before = list(Enrollment.objects.values_list("pk", "user_id", "status"))
+    for who, client in clients.items():
+        url = reverse("courses:withdraw", args=[world["other"].pk])
+        response = client.post(url, {"next": "\x00", "x": "9" * 40})
+        assert response.status_code in (302, 404), who
+        confirm = client.get(
+            reverse("courses:withdraw_confirm", args=[world["other"].pk])
+        )
+        assert confirm.status_code in (302, 404), who
+    assert list(Enrollment.objects.values_list("pk", "user_id", "status")) == before
+
+
+def test_withdraw_by_others_leaves_the_learners_enrolment(world):
+    url = reverse("courses:withdraw", args=[world["course"].pk])
+    for who, client in _clients(world).items():
+        if who == "learner":
+            continue
+        assert client.post(url).status_code in (302, 403, 404), who
+        assert client.get(url).status_code in (302, 405), who
+    assert Enrollment.objects.get(
+        user=world["learner"], course=world["course"]
+    ).is_active

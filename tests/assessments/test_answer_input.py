@@ -1,6 +1,8 @@
-"""Answer forms under arbitrary input: only Refused (service) or a 4xx page
-(view), and nothing stored on refusal. Uses the normal db fixtures, so it
-also runs in CI's PostgreSQL pass (which refuses NUL in text and jsonb)."""
+"""Answers as typed: numbers are read as the trainee meant them (and the page
+says how they were read), and under arbitrary input the answer forms give
+only Refused (service) or a 4xx page (view), storing nothing on refusal.
+Uses the normal db fixtures, so it also runs in CI's PostgreSQL pass (which
+refuses NUL in text and jsonb)."""
 
 from decimal import Decimal
 

@@ -8,7 +8,6 @@ Moodle XML must bring back everything but Sinau's own practice product."""
 import io
 
 import pytest
-from django.utils import translation
 from PIL import Image
 from wagtail.images import get_image_model
 
@@ -24,13 +23,7 @@ from assessments.models import (
     question_panels,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def panel_fields(panels) -> tuple[list[str], list[str]]:
