@@ -58,7 +58,7 @@ class ExportForm(forms.Form):
 
 
 class MarkForm(forms.Form):
-    """The points of an essay mark, read as staff numbers are (lms.forms:
+    """The points of an essay mark, read as staff numbers are (lms.common.forms:
     `2,5`; `1.250` is asked once); `essay_mark` checks them against the
     answer's maximum. Field ids are the field names (`points`)."""
 

@@ -144,7 +144,7 @@ def _new_version() -> None:
 
 def content_cache_recovered(**kwargs) -> None:
     """The shared cache is reachable again after an outage (the
-    `lms.cache.cache_recovered` signal): a content change made meanwhile
+    `lms.common.cache.cache_recovered` signal): a content change made meanwhile
     could not replace the version, so start a new one; the old entries,
     and the progress snapshots keyed on the version, become unreachable."""
     _new_version()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from content.cache import cached, content_version
 from courses.models import CourseIndexPage
-from lms.common.http import reaches_admin  # also imported from here by apps
+from lms.common.http import reaches_admin
 
 
 def _catalogue_url(request) -> str:

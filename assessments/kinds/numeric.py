@@ -5,7 +5,7 @@ Snapshot: "answers": [{"id": 3, "number": "9.80665", "tolerance":
 "0.00001", "fraction": "100", "feedback": ...}] and "unit": "%" (old
 snapshots have one "answer" and "tolerance" instead). Response: {"raw":
 "1.250", "value": "1250", "other": "1.250"} ("other" only for an ambiguous
-notation, see assessments.numbers). Credit: the best credit of the accepted
+notation, see lms.common.numbers). Credit: the best credit of the accepted
 numbers the response matches."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def numeric_match(snapshot: dict, response: dict) -> dict | None:
     """The accepted number giving `response` the most credit: one within
     its tolerance (inclusive) of a reading of the trainee's number. An
     unambiguous notation has one reading; an ambiguous one (`1.250`) has
-    two and either may match (rule 6 in assessments.numbers). Unreadable
+    two and either may match (rule 6 in lms.common.numbers). Unreadable
     stored values never match."""
     readings = []
     for key in ("value", "other"):

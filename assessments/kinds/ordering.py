@@ -95,5 +95,5 @@ class Ordering(Kind):
 
 
 def _position(value) -> int | None:
-    """A posted position: ASCII digits only (`lms.http.whole_number`)."""
+    """A posted position: ASCII digits only (`lms.common.http.whole_number`)."""
     return whole_number(value, limit=SMALL_MAX)

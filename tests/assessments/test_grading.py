@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.grading import grade
-from assessments.numbers import number_parse
+from lms.common.numbers import number_parse
 
 
 @pytest.mark.parametrize(

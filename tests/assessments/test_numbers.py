@@ -1,4 +1,4 @@
-"""How trainees' numbers are read (assessments.numbers) and graded.
+"""How trainees' numbers are read (lms.common.numbers) and graded.
 
 Examples from issue 7 section 6, then hypothesis properties: a number
 written in Indonesian or English notation is read back exactly, and no
@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments.grading import grade
-from assessments.numbers import (
+from assessments.templatetags.angka import angka, angka_kata
+from lms.common.numbers import (
     MAX_LENGTH,
     number_format,
     number_parse,
     number_read,
     number_words,
 )
-from assessments.templatetags.angka import angka, angka_kata
 
 BOUNDED = settings(max_examples=200, deadline=None)
 

@@ -404,7 +404,7 @@ def test_points_beyond_the_column_and_nul_are_refused_in_the_admin(client, extra
 
 
 def test_the_admin_points_limit_is_the_importers():
-    from assessments.importers.common import MAX_POINTS
+    from assessments.importers.numbers import MAX_POINTS
 
     field = Question._meta.get_field("points")
     assert max(v.limit_value for v in field.validators if v.code == "max_value") == (

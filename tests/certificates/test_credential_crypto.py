@@ -259,7 +259,7 @@ def test_an_undefined_type_is_refused():
 
 def test_a_status_index_in_other_digits_is_a_shape_error():
     """str.isdigit() accepts "²"; the shape check reads ASCII digits only
-    (lms.http.whole_number), like every other number Sinau reads."""
+    (lms.common.http.whole_number), like every other number Sinau reads."""
     from lms.certificates import credentials
 
     doc = {

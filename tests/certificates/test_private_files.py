@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue, certificate_revoke
-from lms.storage import PrivateFileSystemStorage
+from lms.common.storage import PrivateFileSystemStorage
 from tests.factories import trainee
 
 from .conftest import completed_enrollment

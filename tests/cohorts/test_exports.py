@@ -19,7 +19,7 @@ from lms.celery import app
 from lms.cohorts.models import CohortExport
 from lms.cohorts.selectors import cohort_progress
 from lms.cohorts.services import cohort_export_build
-from lms.spreadsheets import csv_cell, csv_write, xlsx_write
+from lms.common.spreadsheets import csv_cell, csv_write, xlsx_write
 from tests.factories.cohorts import cohort_with, trainees_bulk
 from tests.factories.courses import course_tree
 from tests.support.services import redis_url

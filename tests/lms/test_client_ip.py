@@ -1,4 +1,4 @@
-"""One client-address function (`lms.http.client_ip`) for every limit: the
+"""One client-address function (`lms.common.http.client_ip`) for every limit: the
 password throttle, allauth's own limits and the certificate verify page all
 count the client the configured proxy reports, and nothing else reads the
 address itself."""
@@ -12,7 +12,7 @@ from allauth.account.adapter import get_adapter
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from lms.http import client_ip, client_network
+from lms.common.http import client_ip, client_network
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY = "172.18.0.5"
@@ -172,7 +172,7 @@ def _code_strings(path: Path):
 
 def test_no_limit_reads_the_client_address_itself():
     """A new limit that reads `REMOTE_ADDR` or a forwarded header, or asks
-    allauth for the address, fails here: use `lms.http.client_ip`."""
+    allauth for the address, fails here: use `lms.common.http.client_ip`."""
     offenders = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):

@@ -1,4 +1,4 @@
-"""lms.forms.NumberField: the staff number rule in one field."""
+"""lms.common.forms.NumberField: the staff number rule in one field."""
 
 from decimal import Decimal
 
@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.forms import NumberField, NumberText, number_shown
+from lms.common.forms import NumberField, NumberText, number_shown
 
 
 def _clean(field, raw, shown=""):

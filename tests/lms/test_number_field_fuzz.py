@@ -12,7 +12,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lms.forms import NumberField, NumberText
+from lms.common.forms import NumberField, NumberText
 
 CONFIGS = [
     {"whole": True},

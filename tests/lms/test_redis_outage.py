@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from courses.models import LessonCompletion
 from courses.services import enrollment_create
-from lms.cache import TolerantRedisCache
+from lms.common.cache import TolerantRedisCache
 from tests.factories import PASSWORD
 from tests.factories.courses import course_tree, lessons_of
 from tests.support.services import own_redis
@@ -36,7 +36,7 @@ def closed_port() -> int:
 def tolerant_cache(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "lms.cache.TolerantRedisCache",
+            "BACKEND": "lms.common.cache.TolerantRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": "sinau",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from lms.accounts.models import User
-from lms.spreadsheets import (
+from lms.common.spreadsheets import (
     XLSX_MEMBER_MAX_BYTES,
     SpreadsheetError,
     csv_formula_like,
@@ -98,7 +98,7 @@ def test_any_text_round_trips_through_xlsx_exactly(values):
 
 
 def _read_exact(data: bytes):
-    from lms.spreadsheets import _xlsx_rows
+    from lms.common.spreadsheets import _xlsx_rows
 
     for row in _xlsx_rows(data, max_row=1000):
         yield tuple("" if v is None else v for v in row)
@@ -227,7 +227,7 @@ def test_the_cohort_import_refuses_an_xlsx_bomb_in_indonesian(client, home, bomb
 def test_a_sheet_longer_than_the_bound_is_refused_however_blank():
     """The kind of the XFD1048576 workbook, in CSV: blank lines past
     max_rows + TABLE_BLANK_ROWS are not walked one by one."""
-    from lms.spreadsheets import TABLE_BLANK_ROWS, SpreadsheetError
+    from lms.common.spreadsheets import TABLE_BLANK_ROWS, SpreadsheetError
 
     text = "nama,hp\nSiti,0812\n" + "\n" * (10 + TABLE_BLANK_ROWS) + "Budi,0813\n"
     with pytest.raises(SpreadsheetError, match="too many rows"):

@@ -1,5 +1,5 @@
 """Every number staff type goes through the one number field
-(`lms.forms.NumberField`, a text input with `inputmode="decimal"`), never
+(`lms.common.forms.NumberField`, a text input with `inputmode="decimal"`), never
 an `<input type=number>`, which an Indonesian-locale browser reads `5.500`
 as 5.5 and turns `5,5` into 55.
 
@@ -39,7 +39,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 
 from assessments.models import Accommodation, QuestionKind
-from lms.forms import NumberField, NumberInput
+from lms.common.forms import NumberField, NumberInput
 from tests.factories.assessments import question
 from tests.test_access_walk import World
 
