@@ -8,7 +8,8 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's idiom: what needs the loaded models is imported in ready().
-        from . import admin_forms, signals
+        from . import signals
+        from .admin import forms as admin_forms
 
         admin_forms.attach()
         signals.connect()

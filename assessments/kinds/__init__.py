@@ -58,5 +58,5 @@ def kind_for(value: str | None) -> Kind:
     return KINDS.get(value, UNKNOWN)
 
 
-# The admin's "choose its type" page (admin_question_views).
+# The admin's "choose its type" page (admin/question_views.py).
 KIND_HELP = {value: kind.help_text for value, kind in KINDS.items()}

@@ -463,7 +463,7 @@ class Choice(Orderable):
 def question_panels(kind: str | None) -> list:
     """The form panels for a question of `kind`: the fields every question
     has around that kind's own (kinds/<kind>.py; the type is chosen before
-    the form, see admin_question_views). `None` gives every field (the
+    the form, see admin/question_views.py). `None` gives every field (the
     generic form, e.g. for the chooser). ValueError for an unknown kind."""
     head = [FieldPanel("category"), FieldPanel("name")]
     body = [FieldPanel("text"), FieldPanel("image"), FieldPanel("image_alt")]

@@ -454,7 +454,7 @@ def test_quiz_asks_only_questions_its_editor_may_edit(world):
 
 
 def test_a_draw_from_subcategories_keeps_them_in_the_other_trainers_scope(world):
-    from assessments.admin_forms import QuizPageForm
+    from assessments.admin.forms import QuizPageForm
     from assessments.models import QuestionCategory, QuizPage
 
     top = QuestionCategory.objects.create(name="Induk B")
@@ -565,7 +565,7 @@ def test_every_view_of_one_object_in_the_bank_is_scoped(model):
     """The next instance of the kind: every URL of the model's admin
     viewset that takes an object's id goes through the staff scope
     (`ScopedObjectMixin`), read from the URL patterns themselves."""
-    from assessments.permissions import ScopedObjectMixin
+    from assessments.admin.permissions import ScopedObjectMixin
 
     patterns = model.snippet_viewset.get_urlpatterns()
     by_id = [p for p in patterns if "pk" in p.pattern.converters]

@@ -243,7 +243,7 @@ def _sinau_modules():
         package = importlib.import_module(package_name)
         for info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
             last = info.name.rsplit(".", 1)[-1]
-            if last in ("forms", "admin_forms", "views", "admin_views", "import_views"):
+            if last in ("forms", "views", "import_views", "question_views", "viewsets"):
                 importlib.import_module(info.name)
 
 

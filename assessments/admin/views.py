@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from lms.common.errors import Refused, refusal_response
 
-from .models import Question, RegradeJob
+from ..models import Question, RegradeJob
+from ..services import regrade_request
 from .permissions import QUESTION_POLICY
-from .services import regrade_request
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,10 +18,10 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from lms.common import staff_scope
 
+from ..kinds import KIND_HELP
+from ..models import Question, QuestionKind, question_panels
+from ..snapshots import answer_form_context, snapshot_for
 from . import permissions
-from .kinds import KIND_HELP
-from .models import Question, QuestionKind, question_panels
-from .snapshots import answer_form_context, snapshot_for
 
 _PANELS: dict[str, ObjectList] = {}
 

@@ -11,11 +11,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .exporters import questions_export
-from .forms import ExportForm, ImportForm
-from .importers.jobs import import_job_create, import_job_is_inline, import_job_run
-from .models import ImportJob, Question, category_tree_ids
-from .selectors import question_categories_usable_by, questions_editable_by
+from ..exporters import questions_export
+from ..forms import ExportForm, ImportForm
+from ..importers.jobs import import_job_create, import_job_is_inline, import_job_run
+from ..models import ImportJob, Question, category_tree_ids
+from ..selectors import question_categories_usable_by, questions_editable_by
 
 REFRESH_SECONDS = 2
 

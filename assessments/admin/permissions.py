@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lms.common.staff_scope import Scope, ScopedObjectMixin, StaffScopePolicy
 
-from . import selectors
+from .. import selectors
 
 # The names this module had before the policy moved to lms.common.
 StaffScopePermissionPolicy = StaffScopePolicy

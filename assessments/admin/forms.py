@@ -9,15 +9,15 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from content.page_forms import PageForm
 
-from .kinds import kind_for
-from .models import (
+from ..kinds import kind_for
+from ..models import (
     Accommodation,
     Question,
     QuestionCategory,
     QuizPage,
     category_tree_ids,
 )
-from .selectors import (
+from ..selectors import (
     question_categories_editable_by,
     question_categories_usable_by,
     questions_editable_by,
