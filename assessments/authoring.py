@@ -1,6 +1,6 @@
-"""Authoring order in a module (issue 11 §8): a module usually ends with its
-closing quiz, so a lesson added later belongs before it, not after it. Kept
-out of `courses` because `courses` never imports `assessments`."""
+"""Authoring order in a module (docs/decisions/0015-lessons-before-quiz.md): a module
+usually ends with its closing quiz, so a lesson added later belongs before it, not after
+it. Kept out of `courses` because `courses` never imports `assessments`."""
 
 from __future__ import annotations
 

@@ -280,7 +280,7 @@ def _trainee_group(request) -> tuple[dict | None, object]:
 def marking_list(request: HttpRequest) -> HttpResponse:
     """The essay queue, with a "marked" tab (`?tab=marked`) whose answers can
     be marked again. With nothing to mark, says where essays wait and who
-    may mark them (issue 11 §9)."""
+    may mark them (docs/decisions/0016-marking-queue.md)."""
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
     group, trainees = _trainee_group(request)

@@ -123,14 +123,15 @@ def quiz_progress_panel(request):
 @hooks.register("after_create_page")
 def new_lesson_before_closing_quiz(request, page):
     """A lesson added to a module lands before the module's closing quiz
-    (issue 11 §8); the explorer's "Sort menu order" changes it."""
+    (docs/decisions/0015-lessons-before-quiz.md); the explorer's "Sort menu order"
+    changes it."""
     lesson_place_before_closing_quiz(lesson=page, user=request.user)
 
 
 @hooks.register("sinau_my_learning_panels")
 def marking_panel(request):
     """'Belajarku' for staff: how many essays wait for them, linked to the
-    queue (issue 11 §9). Nothing for trainees."""
+    queue (docs/decisions/0016-marking-queue.md). Nothing for trainees."""
     if not reaches_admin(request):
         return ""
     return render_to_string(

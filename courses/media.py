@@ -1,6 +1,6 @@
-"""A media collection per course (issue 11 §6): images and documents of a
-course are filed together, under the "Sinau" collection that trainers may
-upload to, so they inherit its permissions. A per-course trainers group can
+"""A media collection per course (docs/decisions/0013-course-media-collections.md):
+images and documents of a course are filed together, under the "Sinau" collection that
+trainers may upload to, so they inherit its permissions. A per-course trainers group can
 be granted the course's collection alone in the admin's group settings."""
 
 from __future__ import annotations

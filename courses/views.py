@@ -2,8 +2,8 @@
 redirects back, so it works without JavaScript; and "Belajarku".
 
 Each redirect lands where the trainee acted, with the next step in reach
-(README, "No back-tracking"): marking a lesson done returns to the lesson's
-`#selesai` block (the done note and the Next button), enrolling and leaving
+(docs/architecture.md, "No back-tracking"): marking a lesson done returns to the
+lesson's `#selesai` block (the done note and the Next button), enrolling and leaving
 to the course's `#mulai` block (the Start/Continue or Rejoin button)."""
 
 from django.contrib import messages

@@ -22,7 +22,8 @@ def page_access(page, request, serve_args, serve_kwargs):
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def course_media_collection(request, page):
-    """Every course gets its own media collection under "Sinau" (issue 11 §6)."""
+    """Every course gets its own media collection under "Sinau"
+    (docs/decisions/0013-course-media-collections.md)."""
     if isinstance(page.specific, CoursePage):
         course_collection_ensure(course=page.specific)
 

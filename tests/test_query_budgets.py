@@ -29,7 +29,8 @@ PINNED = {
     "lesson page": 2,
     "quiz question page": 4,
     "course page": 2,
-    # ... and the cohort invitations waiting above the courses (issue 17).
+    # ... and the cohort invitations waiting above the courses
+    # (docs/decisions/0018-cohort-invitations.md).
     "Belajarku": 3,
     # The start page leads with the trainee's courses (Belajarku's selector).
     "home page": 2,

@@ -178,7 +178,8 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
             kind = kind_for(item.snapshot.get("kind"))
             if kind.marked_by_hand and kind.answer_blank(item.response):
                 # Nothing to read: scored 0 now, not queued for a trainer
-                # (issue 11 §9). marked_by stays empty: nobody marked it.
+                # (docs/decisions/0016-marking-queue.md). marked_by stays empty: nobody
+                # marked it.
                 item.points, item.is_correct, item.marked_at = Decimal(0), False, now
         AttemptQuestion.objects.bulk_update(
             items, ["points", "is_correct", "marked_at"]

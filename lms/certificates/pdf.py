@@ -3,7 +3,7 @@
 Text is set in Noto Sans, with Noto Sans Javanese for Javanese script
 (shaped with HarfBuzz when `uharfbuzz` is installed), both embedded as
 subsets (fonts/OFL.txt). The QR code (segno) is drawn as vector squares and
-points at the public verify URL. Spec: issue 8, part 3.
+points at the public verify URL. Spec: docs/decisions/0006-certificate-pdf.md.
 """
 
 from __future__ import annotations

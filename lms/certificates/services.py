@@ -1,6 +1,6 @@
 """Certificate writes: create, issue (render + sign + store), fail, retry,
 revoke, reissue, correct the printed name, and find what the sweeper must
-re-enqueue. Spec: issue 8 and DESIGN.md section 5.
+re-enqueue. Spec: docs/decisions/0005-certificates-exactly-once.md.
 
 Exactly once: the row is unique per user+course (and per enrollment); work is
 claimed and finished under a row lock and only while `rendered_revision` is

@@ -4,7 +4,7 @@ settings, prices. Every Wagtail model form gets it for every integer,
 decimal and float model field (`register_number_fields`, called from
 `LmsConfig.ready`); Sinau's own Django forms declare it.
 
-Reading (README "Number reading"): the trainees' rule, `number_read`, so
+Reading (docs/trainers.md, "Number reading"): the trainees' rule, `number_read`, so
 `5.500` is 5500, `5,5` is 5.5 and `Rp 15.000,-` is 15000. A notation with
 two readings (`1.250`: 1250 or 1.25) keeps only the readings the field can
 hold: a whole number for a whole-number field (and, of two whole

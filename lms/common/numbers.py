@@ -1,7 +1,7 @@
 """Read numbers the way Indonesian trainees write them, and show how they
 were read.
 
-The rule (also in README "Number reading"):
+The rule (also in docs/trainers.md, "Number reading"):
 
 1. Around the number: spaces (also NBSP and thin spaces), `Rp`, `Rp.` or
    `IDR` before it, and `,-`, `.-`, `%` or `rupiah` after it are ignored.

@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "lms.common.addresses.ServedAddressMiddleware",
     # Password checks reach the request; right passwords get a device cookie.
     "lms.accounts.devices.DeviceCookieMiddleware",
-    # Signed-in responses: Cache-Control private, no-store (README, "Security headers").
+    # Signed-in responses: Cache-Control private, no-store (docs/operating.md, "Security
+    # headers").
     "lms.middleware.PrivateNoStoreMiddleware",
     "lms.middleware.LanguageMiddleware",
     "lms.middleware.ContentCacheMiddleware",
@@ -167,7 +168,7 @@ CACHES["content"] = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
-# One backend, so every log-in passes the password throttle (README, "Log-in
+# One backend, so every log-in passes the password throttle (docs/operating.md, "Log-in
 # throttling"); limits in allauth's notation, counted in the shared cache.
 AUTHENTICATION_BACKENDS = ["lms.accounts.backends.ThrottledAuthenticationBackend"]
 SINAU_PASSWORD_RATE_LIMITS = {
@@ -232,8 +233,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_RATE_LIMITS = {
     # Password checks are counted by Sinau's throttle, for every form
-    # (README, "Log-in throttling"); allauth's request limits on the same forms
-    # would refuse (or fail) every log-in while the shared cache is down.
+    # (docs/operating.md, "Log-in throttling"); allauth's request limits on the same
+    # forms would refuse (or fail) every log-in while the shared cache is down.
     "login_failed": None,
     "login": None,
     "reauthenticate": None,
@@ -292,9 +293,10 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp", "gif": "webp"
 # One reset path: allauth's (/akun/password/reset/), throttled.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
-# No third-party requests from the admin (issue 11 §10): no avatar service
-# (Gravatar is asked with a hash of staff emails) and no release-feed check.
-# Set WAGTAIL_GRAVATAR_PROVIDER_URL (e.g. "//www.gravatar.com/avatar") or
+# No third-party requests from the admin
+# (docs/decisions/0017-no-third-party-requests.md): no avatar service (Gravatar is asked
+# with a hash of staff emails) and no release-feed check. Set
+# WAGTAIL_GRAVATAR_PROVIDER_URL (e.g. "//www.gravatar.com/avatar") or
 # WAGTAIL_ENABLE_UPDATE_CHECK=true to turn them back on.
 WAGTAIL_GRAVATAR_PROVIDER_URL = env("WAGTAIL_GRAVATAR_PROVIDER_URL", default="") or None
 WAGTAIL_ENABLE_UPDATE_CHECK = env.bool("WAGTAIL_ENABLE_UPDATE_CHECK", default=False)
@@ -412,8 +414,8 @@ SINAU_PASSWORD_LINK_HOURS = env.int("SINAU_PASSWORD_LINK_HOURS", default=72)
 # CohortImport row, so the bound holds without the cache).
 SINAU_IMPORT_FILES_PER_HOUR = env.int("SINAU_IMPORT_FILES_PER_HOUR", default=10)
 
-# Content-Security-Policy (django-csp, README "Security headers"): every page
-# loads only this site's own files; no inline script or style attribute, no
+# Content-Security-Policy (django-csp, docs/operating.md, "Security headers"): every
+# page loads only this site's own files; no inline script or style attribute, no
 # plugins, no framing, forms post only here. No third-party host anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -37,7 +37,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
 # Off unless the operator owns every subdomain / wants the preload list:
-# README, "Deployment checks".
+# docs/operating.md, "Deployment checks".
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
 )
@@ -49,7 +49,7 @@ SESSION_COOKIE_HTTPONLY = True
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 
 # Signed credentials: refuse to start without the issuer key, rather than
-# issue certificates nobody can verify (see "Credentials" in the README).
+# issue certificates nobody can verify (see docs/operating.md, "The credential key").
 SINAU_CREDENTIAL_KEY_FILE = env("SINAU_CREDENTIAL_KEY_FILE", default="")
 SINAU_CREDENTIAL_KEY_GENERATE = False
 if not SINAU_CREDENTIAL_KEY and not os.path.isfile(SINAU_CREDENTIAL_KEY_FILE):

@@ -1,5 +1,5 @@
 """Nobody can lock a person out of their own account, or a class out of its
-course: OWASP's device cookies (README, "Log-in throttling"). The attacker
+course: OWASP's device cookies (docs/operating.md, "Log-in throttling"). The attacker
 guesses from other clients; the owner's known device keeps its own allowance,
 unknown clients still share the per-account limit. The last tests attack
 with allauth's own limits as deployed: a phone-only trainee, the admin

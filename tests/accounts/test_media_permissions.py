@@ -1,5 +1,6 @@
 """Trainers upload images and documents (the "Sinau" collection) in the
-admin and in the choosers; trainees cannot (issue 7, section 7)."""
+admin and in the choosers; trainees cannot
+(docs/decisions/0004-trainers-upload-media.md)."""
 
 import io
 

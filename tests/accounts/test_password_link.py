@@ -1,5 +1,6 @@
-"""One-time password links for trainees without email (issue 11, item 1):
-who may make one, and that an expired or used link is refused."""
+"""One-time password links for trainees without email
+(docs/decisions/0008-accounts-without-email.md): who may make one, and that an expired
+or used link is refused."""
 
 from datetime import timedelta
 

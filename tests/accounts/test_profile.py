@@ -1,6 +1,6 @@
 """The account page: name, phone and email, confirmed with the password
-(issue 11, item 1). It is the only way to change the address: an account
-has one, and allauth's email page adds none."""
+(docs/decisions/0008-accounts-without-email.md). It is the only way to change the
+address: an account has one, and allauth's email page adds none."""
 
 import pytest
 from allauth.account.models import EmailAddress

@@ -1,5 +1,5 @@
 """Every password check is throttled, per account and per client IP, on every
-endpoint that checks one (README, "Log-in throttling"). These clients are all
+endpoint that checks one (docs/operating.md, "Log-in throttling"). These clients are all
 unknown devices; tests/accounts/test_device_cookies.py has the known ones."""
 
 import re

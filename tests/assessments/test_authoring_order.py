@@ -1,4 +1,5 @@
-"""A new lesson lands before its module's closing quiz (issue 11 §8)."""
+"""A new lesson lands before its module's closing quiz
+(docs/decisions/0015-lessons-before-quiz.md)."""
 
 import pytest
 from django.urls import reverse

@@ -1,6 +1,6 @@
-"""Grading of the bank's richer questions (issue 10): partial credit and
-penalties, all-or-nothing, several full-credit answers, numeric answers
-with their own tolerance and credit, short answers (case, wildcard),
+"""Grading of the bank's richer questions (docs/decisions/0007-moodle-question-bank.md):
+partial credit and penalties, all-or-nothing, several full-credit answers, numeric
+answers with their own tolerance and credit, short answers (case, wildcard),
 matching (proportional) and description items. Pure functions on
 snapshots, then the same through real attempts."""
 

@@ -1,7 +1,8 @@
-"""Existing questions stay valid through the bank migrations (issue 10):
-a correct choice gets credit 100 and the others 0, multiple choice keeps
-all-or-nothing scoring, a numeric answer becomes an accepted-number row
-with its tolerance, and plain text becomes escaped HTML paragraphs."""
+"""Existing questions stay valid through the bank migrations
+(docs/decisions/0007-moodle-question-bank.md): a correct choice gets credit 100 and the
+others 0, multiple choice keeps all-or-nothing scoring, a numeric answer becomes an
+accepted-number row with its tolerance, and plain text becomes escaped HTML
+paragraphs."""
 
 from decimal import Decimal
 

@@ -1,6 +1,6 @@
-"""The bank's shape (issue 10): out-of-range values refused, nested
-categories, random draws from a category and its subcategories, rich text
-and images on trainee pages, and the opaque-value rule for the new types."""
+"""The bank's shape (docs/decisions/0007-moodle-question-bank.md): out-of-range values
+refused, nested categories, random draws from a category and its subcategories, rich
+text and images on trainee pages, and the opaque-value rule for the new types."""
 
 import re
 from decimal import Decimal

@@ -1,5 +1,5 @@
-"""The essay queue for trainers (issue 11 §9): reachable from the site,
-a "marked" tab with edit, who may mark when the queue is empty, and blank
+"""The essay queue for trainers (docs/decisions/0016-marking-queue.md): reachable from
+the site, a "marked" tab with edit, who may mark when the queue is empty, and blank
 essays scored 0 at submission instead of queued."""
 
 import pytest

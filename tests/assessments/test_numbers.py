@@ -1,7 +1,7 @@
 """How trainees' numbers are read (lms.common.numbers) and graded.
 
-Examples from issue 7 section 6, then hypothesis properties: a number
-written in Indonesian or English notation is read back exactly, and no
+Examples from docs/decisions/0003-numbers-read-as-meant.md, then hypothesis properties:
+a number written in Indonesian or English notation is read back exactly, and no
 string makes the reader raise."""
 
 from decimal import Decimal

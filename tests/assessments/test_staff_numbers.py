@@ -1,5 +1,5 @@
 """Numbers trainers type in the admin are read by the trainees' rule
-(README "Number reading") and shown back the Indonesian way: `5.500` is
+(docs/trainers.md, "Number reading") and shown back the Indonesian way: `5.500` is
 5500 (asked once: it could be 5,5), `5,5` is 5.5, the form shows `5.500`
 and `5,5` (never `5.5000000`), and a trainee answering 5500 is right and
 sees "Jawaban yang benar: 5.500"."""

@@ -1,6 +1,7 @@
 """Trainers act only where they teach: a trainer who may edit course A
 cannot change, delete, regrade, accommodate, import into or mark anything of
-course B, and nobody marks their own work (issue 7, section 4)."""
+course B, and nobody marks their own work
+(docs/decisions/0002-staff-act-where-they-teach.md)."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -450,7 +451,7 @@ def test_quiz_asks_only_questions_its_editor_may_edit(world):
     assert "random_category" in drawn.errors
 
 
-# -- nested categories (issue 10) -------------------------------------------
+# -- nested categories (docs/decisions/0007-moodle-question-bank.md) -------------------
 
 
 def test_a_draw_from_subcategories_keeps_them_in_the_other_trainers_scope(world):

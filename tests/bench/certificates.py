@@ -8,7 +8,8 @@ set; the filesystem broker unless REDIS_URL is set), with one course and
 (prefork) and enqueues `certificate_issue_task` for every enrollment, as the
 completion signal does. Prints certificates per second, and the time to
 render one certificate PDF and to sign one credential next to a bare
-ReportLab page, in this process. Budget (DESIGN.md): 1,000 in under 30 s.
+ReportLab page, in this process. Budget (docs/benchmarks.md, "Budgets"): 1,000 in under
+30 s.
 """
 
 import os

@@ -9,7 +9,7 @@ at varied stages (lessons done, passed and failed quiz attempts, idle ones),
 then times the dashboard view in-process (Django test client: middleware,
 view, selector and template; no network) and counts its SQL queries.
 It also builds the 2,000-row matrix export (CSV and XLSX) in-process.
-Budget (DESIGN.md): under 300 ms server time, constant query count.
+Budget (docs/benchmarks.md, "Budgets"): under 300 ms server time, constant query count.
 A second run reuses the seeded cohort."""
 
 import os

@@ -6,7 +6,8 @@ Builds an empty SQLite database in a temporary folder (unless DATABASE_URL
 is set), writes a Moodle XML file of QUESTIONS single-choice questions with
 four answers each, spread over five nested categories, and times parsing
 and writing separately, as `manage.py import_questions` does them. Budget
-(DESIGN.md): the whole import in under 10 s on SQLite. Exits 1 over budget.
+(docs/benchmarks.md, "Budgets"): the whole import in under 10 s on SQLite. Exits 1 over
+budget.
 """
 
 import os

@@ -3,8 +3,8 @@ gunicorn with 2 sync workers, wrk as the client, interleaved rounds.
 
     .venv/bin/python -m tests.bench read
 
-Budgets (DESIGN.md §6): lesson page >= 0.35 of the bare view; quiz question,
-course page, Belajarku and catalogue >= 0.25. The ratio is taken per round
+Budgets (docs/benchmarks.md, "Budgets"): lesson page >= 0.35 of the bare view; quiz
+question, course page, Belajarku and catalogue >= 0.25. The ratio is taken per round
 (page / bare view of the same round) and the median of the rounds is held
 against the budget, so a neighbour's load that slows one round slows both
 sides of its ratio."""

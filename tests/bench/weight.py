@@ -1,4 +1,4 @@
-"""Weight on the wire of the heaviest lesson page (README, "Weight on the
+"""Weight on the wire of the heaviest lesson page (docs/benchmarks.md, "Weight on the
 wire").
 
     .venv/bin/python -m tests.bench.weight

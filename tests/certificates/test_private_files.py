@@ -29,7 +29,8 @@ PUBLIC_FILE_FIELDS = {
     "wagtailimages.Image.file": "course and site pictures (alt text required)",
     "wagtailimages.Rendition.file": "resized copies of those pictures",
     # Wagtail serves documents through its own view (collection privacy), but
-    # the files sit in MEDIA_ROOT: see the report for issue 17.
+    # the files sit in MEDIA_ROOT: see
+    # docs/decisions/0022-private-files-bounded-caches.md.
     "wagtaildocs.Document.file": "course audio, video and hand-outs",
     # Staff's own profile pictures in the admin (optional; off by default).
     "wagtailusers.UserProfile.avatar": "admin profile pictures of staff",

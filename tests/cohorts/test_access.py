@@ -209,9 +209,9 @@ def test_program_managers_group_has_only_cohort_and_read_permissions(db):
     assert ("cohorts", "change_cohort") in perms
     assert ("cohorts", "delete_cohort") not in perms
     assert not {p for p in perms if p[0] in ("wagtailcore", "assessments")}
-    # Issue 8: managers retry, revoke and reissue certificates (the admin
-    # and downloads scope them to their cohorts: certificates_in_staff_scope)
-    # and set the signatory.
+    # docs/decisions/0005-certificates-exactly-once.md: managers retry, revoke and
+    # reissue certificates (the admin and downloads scope them to their cohorts:
+    # certificates_in_staff_scope) and set the signatory.
     assert not {p for p in perms if p[1].startswith(("add_", "change_", "delete_"))} - {
         ("cohorts", "add_cohort"),
         ("cohorts", "change_cohort"),

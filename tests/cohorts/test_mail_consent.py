@@ -1,7 +1,7 @@
-"""Issue 17, sections 3 and 4: Sinau mails only people who asked for it, the
-real owner of an address an import typed in can always claim it (and a
-manager cannot confirm it through an address of their own), and once-only
-reminders hold per person, not per cohort."""
+"""docs/decisions/0020-mail-only-when-asked.md and 0021-figures-that-add-up.md: Sinau
+mails only people who asked for it, the real owner of an address an import typed in can
+always claim it (and a manager cannot confirm it through an address of their own), and
+once-only reminders hold per person, not per cohort."""
 
 import datetime as dt
 import re

@@ -1,5 +1,5 @@
-"""Issue 17, section 1: being in a cohort gives nobody power over an account
-that existed before. Each test is an example from the issue, through the
+"""docs/decisions/0018-cohort-invitations.md: being in a cohort gives nobody power over
+an account that existed before. Each test is an example from the issue, through the
 pages a manager would use; walks over every role (invitations, password
 links and certificates across cohorts) make the next view or rule that
 forgets the invitation status fail here. Staff see a trainee's work and
@@ -189,7 +189,7 @@ def test_a_link_stops_working_when_its_maker_no_longer_runs_the_cohort(cohort_y)
 def test_seeded_trainers_reach_only_the_cohorts_they_teach(cohort_y):
     """The Trainers group used to make links for anyone enrolled in a course
     it may edit (13 of 14 trainees). Now: the members of cohorts one
-    teaches; exports likewise (documented in the README)."""
+    teaches; exports likewise (documented in docs/managers.md)."""
     course = cohort_y.courses.get()
     member = provisioned_member(cohort_y)
     outsider = trainee(provisioned=True, password=None)

@@ -1,6 +1,7 @@
-"""Nothing an anonymous visitor chooses grows the shared cache (issue 17,
-section 5): unknown URLs (once a route entry each, for 6 hours) and Host
-headers with any port (once a site entry each) store no key of their own.
+"""Nothing an anonymous visitor chooses grows the shared cache
+(docs/decisions/0022-private-files-bounded-caches.md): unknown URLs (once a route entry
+each, for 6 hours) and Host headers with any port (once a site entry each) store no key
+of their own.
 
 Keys are counted in the cache this run uses: the real Redis when REDIS_URL
 is set (CI's PostgreSQL + Redis pass), the default cache otherwise."""

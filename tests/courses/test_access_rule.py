@@ -1,5 +1,6 @@
 """The access rule (courses/access.py) on every page and action: the examples
-of issue 7 section 1, and "withdrawn trainees cannot keep answering"."""
+of docs/decisions/0001-one-access-rule.md, and "withdrawn trainees cannot keep
+answering"."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -1,5 +1,6 @@
-"""Each course gets a media collection under "Sinau" (issue 11 §6), which
-trainers may upload to, change and choose from by inheritance."""
+"""Each course gets a media collection under "Sinau"
+(docs/decisions/0013-course-media-collections.md), which trainers may upload to, change
+and choose from by inheritance."""
 
 import pytest
 from django.urls import reverse

@@ -1,5 +1,6 @@
-"""Redirects land where the next step is (issue 11, item 3), and course
-content keeps its own language under an English interface (item 4)."""
+"""Redirects land where the next step is (docs/decisions/0010-no-back-tracking.md), and
+course content keeps its own language under an English interface
+(docs/decisions/0011-content-language.md)."""
 
 import re
 

@@ -2,7 +2,7 @@
 360 px wide, and axe-core (WCAG 2.0/2.1/2.2 A and AA rules) checks every page
 a test visits. A test that visits a page without checking it fails, and so
 does one during which the browser refused anything under the
-Content-Security-Policy (README, "Security headers")."""
+Content-Security-Policy (docs/operating.md, "Security headers")."""
 
 import os
 import re

@@ -1,7 +1,8 @@
 """The admin as trainers and managers meet it, at 360 px with axe on every
-page (issue 11 §6-§10): no third-party requests, Indonesian labels, images
-uploaded from a lesson's image block, new lessons before the closing quiz,
-and the essay queue reachable from the site."""
+page (docs/decisions/0013-course-media-collections.md to
+0017-no-third-party-requests.md): no third-party requests, Indonesian labels, images
+uploaded from a lesson's image block, new lessons before the closing quiz, and the essay
+queue reachable from the site."""
 
 import re
 from urllib.parse import urlsplit
@@ -65,7 +66,8 @@ def _admin_login(page: Page, user) -> None:
 def test_admin_dashboard_and_page_editor_ask_only_the_live_server(
     page: Page, live_server, course
 ):
-    """No avatar service, no release feed, no CDN (issue 11 §10)."""
+    """No avatar service, no release feed, no CDN
+    (docs/decisions/0017-no-third-party-requests.md)."""
     user = trainer(phone="+6281234567802")
     lesson = lessons_of(course)[0]
     requests: list[str] = []
@@ -92,8 +94,8 @@ def _png(path) -> str:
 def test_trainer_uploads_an_image_from_a_lesson_image_block_with_alt_text(
     page: Page, course, tmp_path
 ):
-    """Issue 11 §6: the image block's chooser uploads into the trainers'
-    collection, and the lesson keeps the alt text."""
+    """docs/decisions/0013-course-media-collections.md: the image block's chooser
+    uploads into the trainers' collection, and the lesson keeps the alt text."""
     from wagtail.images import get_image_model
     from wagtail.models import Collection
 
@@ -137,7 +139,8 @@ def test_trainer_uploads_an_image_from_a_lesson_image_block_with_alt_text(
 
 
 def test_the_admin_speaks_indonesian_to_a_trainer(page: Page, course):
-    """Issue 11 §7: the labels a trainer meets first are Indonesian."""
+    """docs/decisions/0014-admin-in-indonesian.md: the labels a trainer meets first are
+    Indonesian."""
     user = trainer(phone="+6281234567802")
     lesson = lessons_of(course)[0]
     _admin_login(page, user)
@@ -160,7 +163,8 @@ def test_the_admin_speaks_indonesian_to_a_trainer(page: Page, course):
 def test_a_new_lesson_lands_before_the_closing_quiz_and_the_order_can_be_sorted(
     page: Page, course
 ):
-    """Issue 11 §8, through the admin's own add-page form."""
+    """docs/decisions/0015-lessons-before-quiz.md, through the admin's own add-page
+    form."""
     user = trainer(phone="+6281234567802")
     module = ModulePage.objects.child_of(course).get()
     _admin_login(page, user)
@@ -196,8 +200,8 @@ def test_a_new_lesson_lands_before_the_closing_quiz_and_the_order_can_be_sorted(
 
 
 def test_trainer_finds_marks_and_edits_essays_at_360px(page: Page, course):
-    """Issue 11 §9: the queue is linked from the site, fits the phone, and
-    a marked essay can be changed from the "marked" tab."""
+    """docs/decisions/0016-marking-queue.md: the queue is linked from the site, fits the
+    phone, and a marked essay can be changed from the "marked" tab."""
     from assessments.demo import attempt_take
     from assessments.models import QuizPage
 

@@ -1,8 +1,8 @@
-"""A quiz with the bank's richer questions (issue 10): a question with a
-picture, a question whose choices are pictures, a matching question (one
-select per item) and a short answer, taken by keyboard alone and again with
-JavaScript off, 360 px wide, axe-checked on every page; the review shows
-the pictures with their alt text and the answers."""
+"""A quiz with the bank's richer questions
+(docs/decisions/0007-moodle-question-bank.md): a question with a picture, a question
+whose choices are pictures, a matching question (one select per item) and a short
+answer, taken by keyboard alone and again with JavaScript off, 360 px wide, axe-checked
+on every page; the review shows the pictures with their alt text and the answers."""
 
 import re
 

@@ -1,5 +1,6 @@
-"""Issue 11, trainees: one browser test per item at 360 px, axe on every
-page, and the phone-only recovery journey end to end."""
+"""docs/decisions/0008-accounts-without-email.md to 0012-weight-on-the-wire.md: one
+browser test per item at 360 px, axe on every page, and the phone-only recovery journey
+end to end."""
 
 import re
 

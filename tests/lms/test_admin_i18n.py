@@ -1,6 +1,7 @@
-"""The admin in Bahasa Indonesia (issue 11 §7): every string Wagtail, Django
-or Sinau shows a trainer or a manager on the admin screens they use has an
-Indonesian translation, and the recorder that measures it does see English."""
+"""The admin in Bahasa Indonesia (docs/decisions/0014-admin-in-indonesian.md): every
+string Wagtail, Django or Sinau shows a trainer or a manager on the admin screens they
+use has an Indonesian translation, and the recorder that measures it does see
+English."""
 
 import io
 

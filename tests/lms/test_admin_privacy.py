@@ -1,5 +1,6 @@
-"""No third-party requests from the admin by default (issue 11 §10); the
-browser test tests/e2e/test_admin.py records every request."""
+"""No third-party requests from the admin by default
+(docs/decisions/0017-no-third-party-requests.md); the browser test
+tests/e2e/test_admin.py records every request."""
 
 import pytest
 from django.conf import settings

@@ -1,5 +1,5 @@
-"""Weight on the wire (issue 11, item 5): HTML is gzipped for clients that
-ask, except pages showing a one-time secret; static CSS is precompressed by
+"""Weight on the wire (docs/decisions/0012-weight-on-the-wire.md): HTML is gzipped for
+clients that ask, except pages showing a one-time secret; static CSS is precompressed by
 WhiteNoise's manifest storage and served compressed."""
 
 import gzip

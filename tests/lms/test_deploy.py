@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED = {
     "DJANGO_SETTINGS_MODULE": "lms.settings.production",
     "DJANGO_ALLOWED_HOSTS": "sinau.example.org",
-    # The issuer's signing key (README, Credentials): the W3C vc-di-eddsa
-    # test-vector key, public, for this check only.
+    # The issuer's signing key (docs/operating.md, "The credential key"): the W3C
+    # vc-di-eddsa test-vector key, public, for this check only.
     "SINAU_CREDENTIAL_KEY": "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq",
 }
 

@@ -1,5 +1,5 @@
 """Losing Redis (cache and broker) costs speed, never pages or work
-(issue 17, section 6).
+(docs/decisions/0023-survive-losing-redis.md).
 
 The cache tests point the cache at a real Redis client on a port nothing
 listens on (bound, then closed): every call really fails to connect. The

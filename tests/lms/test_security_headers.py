@@ -1,5 +1,5 @@
 """Content-Security-Policy on every page, and `Cache-Control: private,
-no-store` on everything shown to a signed-in person (README, "Security
+no-store` on everything shown to a signed-in person (docs/operating.md, "Security
 headers").
 
 The walk reuses tests/test_access_walk.py's world (a course with a lesson and
