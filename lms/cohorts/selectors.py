@@ -871,3 +871,17 @@ def quiz_results_rows(*, cohort: Cohort):
         {**row, "name": _name(row), "course": quiz_course.get(row["quiz_id"], "")}
         for row in query.iterator(chunk_size=2000)
     )
+
+
+def certificates_earned_in_cohorts_q(*, user) -> Q:
+    """A filter on Certificate: earned in a course of a cohort `user` may
+    see, while the person was a member of it (`memberships_covering`), and
+    through a cohort enrolment: a course the person took on their own stays
+    theirs, even if a cohort of theirs adds it later."""
+    covering = memberships_covering(
+        user_id=OuterRef("user_id"),
+        course_id=OuterRef("course_id"),
+        at=OuterRef("completed_at"),
+        cohorts=cohorts_visible_to(user=user),
+    )
+    return Q(Exists(covering), enrollment__source=Enrollment.Source.COHORT)

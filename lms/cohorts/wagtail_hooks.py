@@ -21,6 +21,7 @@ from lms.common.http import reaches_admin, whole_number
 
 from .models import Cohort, CohortMembership
 from .selectors import (
+    certificates_earned_in_cohorts_q,
     cohort_invitations_of,
     cohort_people_in_scope,
     cohorts_managed_by,
@@ -172,6 +173,14 @@ def cohort_people(*, user):
     """The active members of the cohorts `user` manages or teaches, as a
     user-id subquery (password links: lms.accounts.selectors)."""
     return cohort_people_in_scope(user=user)
+
+
+@hooks.register("sinau_certificates_in_staff_scope")
+def cohort_certificates(*, user):
+    """The certificates earned in a course of a cohort `user` manages or
+    teaches while the person was a member, through a cohort enrolment, as a
+    filter on Certificate (lms.certificates.selectors)."""
+    return certificates_earned_in_cohorts_q(user=user)
 
 
 # -- invitations on Belajarku -------------------------------------------------
