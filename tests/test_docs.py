@@ -1,6 +1,7 @@
 """The documentation stays short at the top and whole underneath: README.md is at
 most 6 KB, every link in README.md and docs/ leads to a file (and heading) inside
-the repository, and every decision record has a number of its own."""
+the repository, every file path or module a code span names exists, and every
+decision record has a number of its own."""
 
 import re
 from pathlib import Path
@@ -19,6 +20,16 @@ REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+\".*\")?\s*$
 AUTOLINK = re.compile(r"<([a-z][a-z0-9+.-]*:[^>\s]+)>", re.IGNORECASE)
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 RECORD = re.compile(r"^(\d{4})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+# A code span that names a file of the repository: `a/b.py`, `tests/x/` (a
+# folder), `tests/a.py::test_b`, a bare `test_a.py`, or a dotted name under one
+# of Sinau's packages: `lms.common.errors`, `courses.steps.CompletionStep`.
+REPO_FILE = re.compile(
+    r"[\w.-]+(?:/[\w.-]+)*/(?:[\w.-]+\.(?:py|md|html|toml|po|lua|txt)(?:::\w+)?)?"
+)
+TEST_FILE = re.compile(r"test_\w+\.py")
+MODULE = re.compile(r"(?:lms|courses|assessments|content|tests)(?:\.\w+)+")
+# Folders that are made at run time, not kept in the repository.
+RUNTIME = ("var/", "media/", "static/", "staticfiles/", ".venv/")
 
 
 def _documents() -> list[Path]:
@@ -37,6 +48,54 @@ def _links(path: Path) -> list[str]:
         *REFERENCE_LINK.findall(text),
         *AUTOLINK.findall(text),
     ]
+
+
+def _code_spans(path: Path) -> list[str]:
+    """The code spans of `path`, outside fenced blocks, stripped."""
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))
+    return [m.group(0).strip("`").strip() for m in CODE_SPAN.finditer(text)]
+
+
+def _module_problem(name: str) -> str | None:
+    """Why the dotted `name` (a module, or a module then a name defined or
+    imported in it) is not in the repository; None when it is."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        base = ROOT.joinpath(*parts[:end])
+        source = next(
+            (p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()),
+            None,
+        )
+        if source is None:
+            continue
+        if end == len(parts):
+            return None
+        if end == 1:
+            break
+        attribute = parts[end]
+        if re.search(rf"\b{attribute}\b", source.read_text(encoding="utf-8")):
+            return None
+        return f"{attribute} is not in {source.relative_to(ROOT)}"
+    return "no such module"
+
+
+def _path_problem(span: str) -> str | None:
+    """Why the code span `span`, when it names a file, folder or module of
+    the repository, names none that exists; None when it does (or names
+    nothing of the repository)."""
+    if MODULE.fullmatch(span):
+        return _module_problem(span)
+    if TEST_FILE.fullmatch(span):
+        found = any((ROOT / "tests").rglob(span))
+        return None if found else "no such test file"
+    if not REPO_FILE.fullmatch(span) or span.startswith(RUNTIME):
+        return None
+    address = span.partition("::")[0]
+    if not (ROOT / address).exists():
+        return "no such file"
+    if address.endswith("/") and not (ROOT / address).is_dir():
+        return "not a folder"
+    return None
 
 
 def _slug(heading: str) -> str:
@@ -111,6 +170,36 @@ def test_every_link_leads_to_a_file_in_the_repository(document):
 def test_no_document_points_outside_the_repository(document):
     text = document.read_text(encoding="utf-8")
     assert re.findall(r"\.\./shared|/work/|/home/|file://", text) == []
+
+
+@pytest.mark.parametrize(
+    "document", _documents(), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_every_path_in_code_exists(document):
+    problems = [
+        f"{span}: {problem}"
+        for span in _code_spans(document)
+        if (problem := _path_problem(span))
+    ]
+    assert problems == []
+
+
+def test_the_path_checker_refuses_what_it_should():
+    assert _path_problem("tests/test_docs.py") is None
+    assert _path_problem("tests/test_docs.py::test_readme_is_at_most_6_kb") is None
+    assert _path_problem("lms/common/") is None
+    assert _path_problem("test_docs.py") is None
+    assert _path_problem("lms.common.errors") is None
+    assert _path_problem("lms.common.errors.refusal_response") is None
+    assert _path_problem("tests/nothing_here.py") == "no such file"
+    assert _path_problem("lms/nothing_here/") == "no such file"
+    assert _path_problem("test_nothing_here.py") == "no such test file"
+    assert _path_problem("lms.nothing_here") == "no such module"
+    assert _path_problem("lms.common.errors.NothingHere") is not None
+    # Not a path of the repository: left alone.
+    assert _path_problem("a + b") is None
+    assert _path_problem("var/credential-key.pem") is None
+    assert _path_problem("2.5") is None
 
 
 def test_the_link_checker_refuses_what_it_should():
