@@ -2,15 +2,18 @@
 request, large ones on a Celery worker, with a result page), and export a
 category as Moodle XML or GIFT. Both keep to the user's staff scope."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.common.errors import refusal_response
+
+from ..errors import Refused
 from ..exporters import questions_export
 from ..forms import ExportForm, ImportForm
 from ..importers.jobs import import_job_create, import_job_is_inline, import_job_run
@@ -118,14 +121,15 @@ def export_questions(request):
                 pk__in=questions_editable_by(user=request.user).values("pk")
             )
             if foreign.exists():
-                messages.error(
-                    request,
+                refused = Refused(
                     _(
                         "This category holds questions used in quizzes you may "
                         "not edit, so you cannot export it."
-                    ),
+                    )
                 )
-                return redirect("questions_export")
+                return refusal_response(
+                    request, refused, redirect_to=reverse("questions_export")
+                )
         result = questions_export(category=category, fmt=form.cleaned_data["format"])
         if result.notes and not request.GET.get("confirm"):
             return TemplateResponse(

@@ -25,7 +25,8 @@ The rule:
    refusal is the admin's: `PermissionDenied`, which Wagtail answers with a
    redirect to the dashboard and the message "Sorry, you do not have
    permission to access this area." A function view that gives its own
-   reason (regrading a question) answers a `lms.common.errors.Refused`
+   reason (regrading a question, exporting a category) answers a
+   `lms.common.errors.Refused`
    with `refusal_response(..., redirect_to=<its listing>)`: a message and a
    redirect too.
 4. Staff pages outside the admin (cohort dashboards and exports, marking,

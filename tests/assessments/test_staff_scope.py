@@ -577,3 +577,23 @@ def test_every_view_of_one_object_in_the_bank_is_scoped(model):
         if not issubclass(p.callback.view_class, ScopedObjectMixin)
     ]
     assert unscoped == []
+
+
+def test_exporting_a_category_course_b_draws_from_is_refused_with_a_reason(
+    world, client
+):
+    """A function view with its own reason answers the refusal as every such
+    view does (lms.common.errors.refusal_response): its message, then back
+    to the export form; nothing is downloaded."""
+    client.force_login(world["trainer_a"])
+    export = reverse("questions_export")
+    response = client.get(export, {"category": world["cat_b"].pk, "format": "gift"})
+    assert response.status_code == 302
+    assert response["Location"] == export
+    assert _messages(response) == [
+        "Kategori ini berisi soal yang dipakai di kuis yang tidak boleh Anda ubah, "
+        "jadi Anda tidak bisa mengekspornya."
+    ]
+    response = client.get(export, {"category": world["cat_a"].pk, "format": "gift"})
+    assert response.status_code == 200
+    assert "Soal A?" in response.content.decode()
