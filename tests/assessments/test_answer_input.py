@@ -23,7 +23,6 @@ BOUNDED = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-KINDS = ["single", "multiple", "true_false", "numeric", "ordering", "essay"]
 
 values = st.one_of(
     st.text(max_size=80),
@@ -32,12 +31,6 @@ values = st.one_of(
     st.integers().map(str),
     st.just("x" * 10_000),
 )
-
-
-@pytest.fixture
-def attempt(learner, course):
-    quiz = quiz_in(course, [question(kind) for kind in KINDS])
-    return attempt_start(user=learner, quiz=quiz)
 
 
 def _post(**fields) -> QueryDict:

@@ -99,19 +99,6 @@ def test_time_limit_and_extra_time(learner, course):
 # -- refusals: each leaves every answer as it was ---------------------------
 
 
-@pytest.fixture
-def started(learner, quiz):
-    attempt = attempt_start(user=learner, quiz=quiz)
-    item = attempt.items.get(order=1)
-    attempt_answer(
-        user=learner,
-        attempt_id=attempt.pk,
-        order=1,
-        data=answer_data(item.snapshot, right=False),
-    )
-    return attempt
-
-
 def _post(**values):
     data = QueryDict(mutable=True)
     data.update(values)

@@ -5,25 +5,13 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
-from assessments.demo import attempt_take
 from assessments.models import Attempt
 from assessments.services import Refused, essay_mark
 from courses.models import Enrollment
-from courses.seed import course_index_ensure
-from courses.services import lesson_complete
 from tests.factories import UserFactory, trainer
-from tests.factories.assessments import question, quiz_in
-from tests.factories.courses import course_tree, lessons_of
+from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def essay_attempt(course, learner):
-    course_index_ensure(home=course.get_parent().get_parent().specific)
-    lesson_complete(user=learner, lesson=lessons_of(course)[0])
-    quiz = quiz_in(course, [question("single"), question("essay", points=4)])
-    return attempt_take(user=learner, quiz=quiz, right=True)
 
 
 def _other_course_trainer():
