@@ -93,33 +93,6 @@ def test_single_choice_credit_and_two_full_credit_answers(chosen, points, right)
     assert grade(snapshot, {"choice": chosen}) == (points, right)
 
 
-def _numeric():
-    return {
-        "kind": "numeric",
-        "points": 2,
-        "answers": [
-            {"number": "9.80665", "tolerance": "0.00001", "fraction": "100"},
-            {"number": "9.8", "tolerance": "0.05", "fraction": "50"},
-            {"number": "10", "tolerance": "0", "fraction": "25"},
-        ],
-    }
-
-
-@pytest.mark.parametrize(
-    ("value", "points"),
-    [
-        ("9.80665", Decimal("2.00")),
-        ("9.80666", Decimal("2.00")),  # within 0.00001, inclusive
-        ("9.806639", Decimal("1.00")),  # just outside: the 50% answer matches
-        ("9.85", Decimal("1.00")),
-        ("10", Decimal("0.50")),
-        ("10.01", Decimal("0.00")),
-    ],
-)
-def test_numeric_best_matching_answer_and_exact_precision(value, points):
-    assert grade(_numeric(), {"value": value})[0] == points
-
-
 def _short(case_sensitive=False):
     return {
         "kind": "short_answer",

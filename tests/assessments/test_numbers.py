@@ -1,4 +1,5 @@
-"""How trainees' numbers are read (lms.common.numbers) and graded.
+"""How trainees' numbers are read (lms.common.numbers) and shown (the angka
+filters); how the numeric kind grades them is tests/assessments/kinds/test_numeric.py.
 
 Examples from docs/decisions/0003-numbers-read-as-meant.md, then hypothesis properties:
 a number written in Indonesian or English notation is read back exactly, and no
@@ -10,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.grading import grade
 from assessments.templatetags.angka import angka, angka_kata
 from lms.common.numbers import (
     MAX_LENGTH,
@@ -98,48 +98,6 @@ def test_ambiguous_notation_has_the_indonesian_reading_first(raw, first, second)
 def test_not_numbers(raw):
     assert number_read(raw) is None
     assert number_parse(raw) is None
-
-
-def _numeric(answer, tolerance="0"):
-    return {"kind": "numeric", "points": 1, "answer": answer, "tolerance": tolerance}
-
-
-def _response(raw):
-    reading = number_read(raw)
-    response = {"raw": raw, "value": str(reading.value)}
-    if reading.other is not None:
-        response["other"] = str(reading.other)
-    return response
-
-
-@pytest.mark.parametrize(
-    ("raw", "answer"),
-    [
-        ("0.125", "0.125"),
-        ("0.500", "0.5"),
-        ("Rp 15.000,-", "15000"),
-        (",5", "0.5"),
-        ("\u22125", "-5"),
-        ("1.250", "1250"),
-        ("1.250", "1.25"),
-        ("2,500", "2.5"),
-        ("2,500", "2500"),
-    ],
-)
-def test_right_answers_in_any_notation_score(raw, answer):
-    assert grade(_numeric(answer), _response(raw)) == (Decimal(1), True)
-
-
-@pytest.mark.parametrize(
-    ("raw", "answer"), [("1.250", "12.5"), ("0.125", "125"), ("0.500", "500")]
-)
-def test_a_reading_the_notation_cannot_have_does_not_score(raw, answer):
-    assert grade(_numeric(answer), _response(raw)) == (Decimal(0), False)
-
-
-def test_unreadable_stored_values_grade_as_wrong():
-    assert grade(_numeric("2.5"), {"raw": "x", "value": "x"})[1] is False
-    assert grade(_numeric("None"), {"raw": "1", "value": "1"})[1] is False
 
 
 @pytest.mark.parametrize(
