@@ -101,6 +101,35 @@ def test_not_numbers(raw):
 
 
 @pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("2,5", "2.5"),
+        ("2.5", "2.5"),
+        ("1.250", "1250"),
+        ("Rp15.000", "15000"),
+        ("Rp 15.000", "15000"),
+        ("rp15.000,50", "15000.50"),
+        ("IDR 1.250.000", "1250000"),
+        ("15.000,5", "15000.5"),
+        ("0,05", "0.05"),
+        ("3%", "3"),
+        ("-2,5", "-2.5"),
+        ("  42 ", "42"),
+        ("1 250", "1250"),
+    ],
+)
+def test_indonesian_number_notation(raw, value):
+    assert number_parse(raw) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "abc", "2,5,1", "1.25.0", "Rp", "1.2345,6", "2..5", "dua"]
+)
+def test_not_a_number(raw):
+    assert number_parse(raw) is None
+
+
+@pytest.mark.parametrize(
     ("value", "shown", "words"),
     [
         ("1250", "1.250", "seribu dua ratus lima puluh"),
