@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -99,25 +98,6 @@ def test_time_limit_and_extra_time(learner, course):
 # -- refusals: each leaves every answer as it was ---------------------------
 
 
-@pytest.fixture
-def started(learner, quiz):
-    attempt = attempt_start(user=learner, quiz=quiz)
-    item = attempt.items.get(order=1)
-    attempt_answer(
-        user=learner,
-        attempt_id=attempt.pk,
-        order=1,
-        data=answer_data(item.snapshot, right=False),
-    )
-    return attempt
-
-
-def _post(**values):
-    data = QueryDict(mutable=True)
-    data.update(values)
-    return data
-
-
 def _right(attempt, order=1):
     return answer_data(attempt.items.get(order=order).snapshot, right=True)
 
@@ -203,35 +183,6 @@ def test_answer_after_the_deadline_is_refused_by_server_time(learner, started):
             user=learner, attempt_id=started.pk, order=1, data=_right(started)
         )
     assert _answers(started) == before
-
-
-def test_answer_with_a_choice_from_another_question_is_refused(learner, started):
-    before = _answers(started)
-    with pytest.raises(Refused, match="Pilih satu jawaban"):
-        attempt_answer(
-            user=learner, attempt_id=started.pk, order=1, data=_post(choice="999999")
-        )
-    assert _answers(started) == before
-
-
-def test_numeric_answer_that_is_not_a_number_is_refused(learner, started):
-    order = started.items.get(snapshot__kind="numeric").order
-    before = _answers(started)
-    with pytest.raises(Refused, match="Tulis angka"):
-        attempt_answer(
-            user=learner, attempt_id=started.pk, order=order, data=_post(value="dua")
-        )
-    assert _answers(started) == before
-
-
-def test_ordering_answer_must_use_each_position_once(learner, course):
-    quiz = quiz_in(course, [question("ordering")])
-    attempt = attempt_start(user=learner, quiz=quiz)
-    keys = [c["key"] for c in attempt.items.get().snapshot["choices"]]
-    data = _post(**{f"position-{k}": "1" for k in keys})
-    with pytest.raises(Refused, match="urutan yang berbeda"):
-        attempt_answer(user=learner, attempt_id=attempt.pk, order=1, data=data)
-    assert _answers(attempt) == [None]
 
 
 # -- submitting --------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The essay queue for trainers (docs/decisions/0016-marking-queue.md): reachable from
-the site, a "marked" tab with edit, who may mark when the queue is empty, and blank
-essays scored 0 at submission instead of queued."""
+the site, the queue and its marking form for the course trainer, a "marked" tab with
+edit, who may mark when the queue is empty, and blank essays scored 0 at submission
+instead of queued. Marking an essay itself is tests/assessments/kinds/test_essay.py."""
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,6 @@ from assessments.services import (
     attempt_answer,
     attempt_start,
     attempt_submit,
-    essay_is_blank,
 )
 from courses.seed import course_index_ensure
 from courses.services import lesson_complete
@@ -50,14 +50,6 @@ def test_a_blank_essay_is_scored_zero_at_submission_and_not_queued(essay_quiz, l
     assert attempt.status == Attempt.Status.GRADED
     assert attempt.score == 0
     assert marking_queue(user=trainer()) == []
-
-
-@pytest.mark.parametrize(
-    ("response", "blank"),
-    [(None, True), ({}, True), ({"text": " \n "}, True), ({"text": "Ya"}, False)],
-)
-def test_essay_is_blank(response, blank):
-    assert essay_is_blank(response=response) is blank
 
 
 def test_a_written_essay_still_waits_for_a_trainer(essay_quiz, learner):
@@ -140,3 +132,26 @@ def test_staff_find_the_queue_from_the_site_and_trainees_do_not(
     assert "menunggu nilai dari Anda" not in (
         client.get(reverse("courses:my_learning")).content.decode()
     )
+
+
+def test_marking_queue_and_form_for_the_course_trainer(essay_attempt, client):
+    item = essay_attempt.items.get(snapshot__kind="essay")
+    client.force_login(trainer())
+    queue = client.get(reverse("assessments:marking")).content.decode()
+    assert reverse("assessments:mark", args=[item.pk]) in queue
+    form = client.get(reverse("assessments:mark", args=[item.pk])).content.decode()
+    assert "Ada masalah, agitasi dan solusi." in form
+    response = client.post(
+        reverse("assessments:mark", args=[item.pk]), {"points": "9", "feedback": ""}
+    )
+    assert response.status_code == 400
+    assert "Beri antara 0 dan 4 poin." in response.content.decode()
+    item.refresh_from_db()
+    assert item.points is None
+    response = client.post(
+        reverse("assessments:mark", args=[item.pk]),
+        {"points": "2,5", "feedback": "Oke"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.points == 2.5

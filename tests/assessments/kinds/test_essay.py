@@ -1,29 +1,28 @@
-"""Essays are marked by trainers of the course, and only by them."""
+"""The essay kind (assessments/kinds/essay.py): a blank essay, and marking.
+Essays are marked by trainers of the course, and only by them; points
+typed into the marking form are read like trainees' numbers, and nothing a
+marker types causes anything but Refused. The marking queue is
+tests/assessments/test_marking_queue.py."""
+
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail.models import GroupPagePermission
 
 from assessments.demo import attempt_take
-from assessments.models import Attempt
-from assessments.services import Refused, essay_mark
+from assessments.models import Attempt, AttemptQuestion
+from assessments.services import Refused, essay_is_blank, essay_mark
 from courses.models import Enrollment
 from courses.seed import course_index_ensure
-from courses.services import lesson_complete
 from tests.factories import UserFactory, trainer
 from tests.factories.assessments import question, quiz_in
-from tests.factories.courses import course_tree, lessons_of
+from tests.factories.courses import course_tree
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def essay_attempt(course, learner):
-    course_index_ensure(home=course.get_parent().get_parent().specific)
-    lesson_complete(user=learner, lesson=lessons_of(course)[0])
-    quiz = quiz_in(course, [question("single"), question("essay", points=4)])
-    return attempt_take(user=learner, quiz=quiz, right=True)
 
 
 def _other_course_trainer():
@@ -101,24 +100,76 @@ def test_trainee_may_not_mark_their_own_essay(essay_attempt, learner, client):
     assert item.points is None
 
 
-def test_marking_queue_and_form_for_the_course_trainer(essay_attempt, client):
-    item = essay_attempt.items.get(snapshot__kind="essay")
-    client.force_login(trainer())
-    queue = client.get(reverse("assessments:marking")).content.decode()
-    assert reverse("assessments:mark", args=[item.pk]) in queue
-    form = client.get(reverse("assessments:mark", args=[item.pk])).content.decode()
-    assert "Ada masalah, agitasi dan solusi." in form
-    response = client.post(
-        reverse("assessments:mark", args=[item.pk]), {"points": "9", "feedback": ""}
-    )
-    assert response.status_code == 400
-    assert "Beri antara 0 dan 4 poin." in response.content.decode()
-    item.refresh_from_db()
-    assert item.points is None
-    response = client.post(
-        reverse("assessments:mark", args=[item.pk]),
-        {"points": "2,5", "feedback": "Oke"},
-    )
-    assert response.status_code == 302
-    item.refresh_from_db()
-    assert item.points == 2.5
+@pytest.mark.parametrize(
+    ("response", "blank"),
+    [(None, True), ({}, True), ({"text": " \n "}, True), ({"text": "Ya"}, False)],
+)
+def test_essay_is_blank(response, blank):
+    assert essay_is_blank(response=response) is blank
+
+
+# -- points typed into the marking form --------------------------------------
+
+
+@pytest.fixture
+def essay_item(course, learner):
+    course_index_ensure(home=course.get_parent().get_parent().specific)
+    quiz = quiz_in(course, [question("essay", points=4)])
+    attempt = attempt_take(user=learner, quiz=quiz, right=True)
+    return attempt.items.get()
+
+
+def _marked(item):
+    return AttemptQuestion.objects.values_list("points", "feedback").get(pk=item.pk)
+
+
+@pytest.mark.parametrize(
+    ("points", "value"),
+    [("0.500", "0.5"), ("2,5", "2.5"), ("1.250", "1.25"), ("3,-", "3")],
+)
+def test_points_are_read_as_meant(essay_item, points, value):
+    essay_mark(marker=trainer(), item_id=essay_item.pk, points=points, feedback="")
+    assert _marked(essay_item)[0] == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("points", "feedback", "message"),
+    [
+        ("0.125", "", "dua angka di belakang koma"),
+        ("5", "", "antara 0 dan 4"),
+        ("-1", "", "antara 0 dan 4"),
+        ("1e3", "", "antara 0 dan 4"),
+        ("2", "Bagus\x00", "karakter yang tidak dapat disimpan"),
+    ],
+)
+def test_refused_marks_change_nothing(essay_item, points, feedback, message):
+    before = _marked(essay_item)
+    with pytest.raises(Refused, match=message):
+        essay_mark(
+            marker=trainer(), item_id=essay_item.pk, points=points, feedback=feedback
+        )
+    assert _marked(essay_item) == before
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    points=st.one_of(
+        st.text(max_size=40),
+        st.from_regex(r"\A[-+]?[0-9]{0,30}([.,][0-9]{0,30})?\Z"),
+    ),
+    feedback=st.text(max_size=60),
+)
+def test_marking_only_refuses(essay_item, points, feedback):
+    marker = trainer()
+    try:
+        essay_mark(
+            marker=marker, item_id=essay_item.pk, points=points, feedback=feedback
+        )
+    except Refused:
+        return
+    value, _feedback = _marked(essay_item)
+    assert 0 <= value <= 4
