@@ -5,13 +5,13 @@ Uses the normal db fixtures, so it also runs in CI's PostgreSQL pass (which
 refuses NUL in text and jsonb)."""
 
 import pytest
-from django.http import QueryDict
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import AttemptQuestion
 from assessments.services import Refused, attempt_answer
+from tests.assessments.answering import posted as _post
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,6 @@ values = st.one_of(
     st.integers().map(str),
     st.just("x" * 10_000),
 )
-
-
-def _post(**fields) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, value in fields.items():
-        if isinstance(value, list):
-            data.setlist(key, value)
-        else:
-            data[key] = value
-    return data
 
 
 def _fields(item, value, many):

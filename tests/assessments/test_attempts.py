@@ -16,19 +16,12 @@ from assessments.services import (
 )
 from courses.models import Enrollment
 from courses.services import enrollment_create, enrollment_withdraw
+from tests.assessments.answering import saved_responses as _answers
 from tests.factories import trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _answers(attempt):
-    return list(
-        AttemptQuestion.objects.filter(attempt=attempt).values_list(
-            "response", flat=True
-        )
-    )
 
 
 def test_start_freezes_questions_and_resumes_the_same_attempt(learner, quiz):

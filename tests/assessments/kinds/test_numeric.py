@@ -7,13 +7,13 @@ credit; the question and review pages say how the number was read."""
 from decimal import Decimal
 
 import pytest
-from django.http import QueryDict
 from django.urls import reverse
 
 from assessments.grading import grade
-from assessments.models import AttemptQuestion
 from assessments.services import Refused, attempt_answer, attempt_start, attempt_submit
 from lms.common.numbers import number_read
+from tests.assessments.answering import posted as _post
+from tests.assessments.answering import saved_responses as _answers
 from tests.factories.assessments import question, quiz_in
 
 # -- grading, from snapshots --------------------------------------------------
@@ -108,24 +108,6 @@ def test_unreadable_stored_values_grade_as_wrong():
 
 
 # -- answering and showing, through real attempts ----------------------------
-
-
-def _answers(attempt):
-    return list(
-        AttemptQuestion.objects.filter(attempt=attempt).values_list(
-            "response", flat=True
-        )
-    )
-
-
-def _post(**fields) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, value in fields.items():
-        if isinstance(value, list):
-            data.setlist(key, value)
-        else:
-            data[key] = value
-    return data
 
 
 @pytest.mark.django_db

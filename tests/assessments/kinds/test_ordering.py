@@ -2,11 +2,11 @@
 different position, and only the whole order is right."""
 
 import pytest
-from django.http import QueryDict
 
 from assessments.grading import grade
-from assessments.models import AttemptQuestion
 from assessments.services import Refused, attempt_answer, attempt_start
+from tests.assessments.answering import posted as _post
+from tests.assessments.answering import saved_responses as _answers
 from tests.factories.assessments import question, quiz_in
 
 
@@ -14,20 +14,6 @@ def test_ordering_needs_the_whole_order():
     snap = {"kind": "ordering", "points": 1, "choices": [], "correct_order": [4, 2, 9]}
     assert grade(snap, {"order": [4, 2, 9]})[1] is True
     assert grade(snap, {"order": [2, 4, 9]})[1] is False
-
-
-def _answers(attempt):
-    return list(
-        AttemptQuestion.objects.filter(attempt=attempt).values_list(
-            "response", flat=True
-        )
-    )
-
-
-def _post(**values):
-    data = QueryDict(mutable=True)
-    data.update(values)
-    return data
 
 
 @pytest.mark.django_db

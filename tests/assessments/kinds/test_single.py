@@ -5,11 +5,11 @@ give full credit, a penalty never goes below zero)."""
 from decimal import Decimal
 
 import pytest
-from django.http import QueryDict
 
 from assessments.grading import grade
-from assessments.models import AttemptQuestion
 from assessments.services import Refused, attempt_answer
+from tests.assessments.answering import posted as _post
+from tests.assessments.answering import saved_responses as _answers
 
 CHOICES = [
     {"id": 1, "text": "a", "correct": True, "feedback": ""},
@@ -47,20 +47,6 @@ def test_single_choice_credit_and_two_full_credit_answers(chosen, points, right)
         "choices": _choices("100", "100", "33.33333", "-50"),
     }
     assert grade(snapshot, {"choice": chosen}) == (points, right)
-
-
-def _answers(attempt):
-    return list(
-        AttemptQuestion.objects.filter(attempt=attempt).values_list(
-            "response", flat=True
-        )
-    )
-
-
-def _post(**values):
-    data = QueryDict(mutable=True)
-    data.update(values)
-    return data
 
 
 @pytest.mark.django_db
