@@ -203,3 +203,24 @@ def test_each_kind_reviews_an_answer_through_its_template(value):
     assert item.question_kind is kind
     # A description item is shown as information, under the "pending" look.
     assert f"review--{item.outcome if kind.asks else 'pending'}" in html
+
+
+def test_a_value_missing_from_the_table_still_renders_its_question():
+    # Before the kinds table, question_body.html and review_item.html showed
+    # a snapshot of an unknown kind (text, no answer widgets); the base Kind's
+    # template "assessments/kinds/.html" does not exist, so the page is a 500.
+    snapshot = {
+        "kind": "cloze",
+        "text": "<p>Isian</p>",
+        "points": 1,
+        "image": None,
+        "choices": [],
+        "outcome_feedback": {},
+    }
+    html = render_to_string(
+        "assessments/includes/question_body.html", answer_form_context(snapshot, {})
+    )
+    assert "Isian" in html
+    item = AttemptQuestion(order=1, snapshot=snapshot, response=None)
+    html = render_to_string("assessments/includes/review_item.html", {"item": item})
+    assert "Isian" in html
