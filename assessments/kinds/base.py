@@ -53,8 +53,9 @@ class Kind:
     def template(self) -> str:
         """The kind's template, rendered with `part` "answer" (the answer
         form), "review" (the answer against the key, after the attempt) or
-        "overview" (a line on the review-and-submit page)."""
-        return f"assessments/kinds/{self.value}.html"
+        "overview" (a line on the review-and-submit page). A value missing
+        from the table gets `unknown.html`, which renders nothing."""
+        return f"assessments/kinds/{self.value or 'unknown'}.html"
 
     # -- authoring ----------------------------------------------------------
 
