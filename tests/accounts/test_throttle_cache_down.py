@@ -6,9 +6,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from lms import ratelimit
 from lms.accounts import devices
 from lms.accounts.throttle import ACCOUNT, PAGE, PasswordCheckThrottled, password_check
+from lms.common import ratelimit
 from tests.factories import trainee
 
 pytestmark = pytest.mark.django_db

@@ -98,7 +98,7 @@ def site(transactional_db):
 def served_links(settings):
     """As `make run` without SINAU_PUBLIC_URL: links point where the live
     server is reached (lms/addresses.py), so a browser can open them."""
-    from lms import addresses
+    from lms.common import addresses
 
     settings.SINAU_PUBLIC_URL = ""
     addresses._seen.clear()

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrollment
-from lms import addresses
 from lms.certificates import credentials
 from lms.certificates.services import certificate_ensure, certificate_verify_url
 from lms.cohorts.reminders import reminder_text
+from lms.common import addresses
 from lms.models import ServedAddress
 from tests.factories import trainer
 from tests.factories.cohorts import (
