@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from lms.common.numbers import number_read
+
 from ..errors import Refused
-from ..numbers import number_read
 from .base import Kind, fraction, share
 
 

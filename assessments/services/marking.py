@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.common.numbers import number_read
+
 from ..errors import Refused
 from ..kinds import KINDS_MARKED_BY_HAND
 from ..kinds.essay import ESSAY_MAX_LENGTH
 from ..models import Attempt, AttemptQuestion
-from ..numbers import number_read
 from ..selectors import answers_markable_by
 from ..text import text_storable
 from .attempts import attempt_completion, attempt_total
