@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..kinds import kind_for
 from ..text import text_printable, text_storable
 from .base import ImportFailed, ParsedChoice, ParsedQuestion, ParseResult, QuestionError
 from .names import question_label, shorten
@@ -93,7 +94,7 @@ def _storage_problems(question: ParsedQuestion, label: str) -> list[str]:
     for value in numbers:
         if value is not None and not answer_fits(value):
             problems.append(out_of_range(label, str(value)))
-    lowest = 0 if question.kind == "description" else 1
+    lowest = 1 if kind_for(question.kind).asks else 0
     if not lowest <= question.points <= MAX_POINTS:
         problems.append(points_out_of_range(label, str(question.points)))
     return problems

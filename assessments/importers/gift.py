@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ..kinds import kind_for
 from .base import (
     ParsedCategory,
     ParsedChoice,
@@ -257,7 +258,7 @@ def _parse_question(text: str, number: int, line: int) -> ParsedQuestion | str:
         name=source.title or short_name(question_html) or image.alt,
         text=question_html,
         explanation=explanation,
-        points=0 if kind == "description" else 1,
+        points=1 if kind_for(kind).asks else 0,
         image=image,
         notes=notes,
     )

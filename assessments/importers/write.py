@@ -15,6 +15,7 @@ from wagtail.models import Collection
 
 from lms.accounts.roles import MEDIA_COLLECTION
 
+from ..kinds import kind_for
 from ..models import Choice, MultipleScoring, Question, QuestionCategory
 from ..rich_text import html_clean
 from .base import ImportFailed, ParsedImage, ParsedQuestion, ParseResult
@@ -152,7 +153,7 @@ def _question(
         image=image,
         image_alt=parsed.image.alt if image else "",
         explanation=parsed.explanation,
-        points=0 if parsed.kind == "description" else max(1, parsed.points),
+        points=max(1, parsed.points) if kind_for(parsed.kind).asks else 0,
         multiple_scoring=scoring,
         true_false_answer=parsed.true_false_answer,
         correct_feedback=parsed.correct_feedback,
