@@ -58,6 +58,8 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
 )
 
+from .http import whole_number
+
 # `scope(user=user)`: the objects of one model `user` may act on.
 Scope = Callable[..., QuerySet]
 
@@ -287,10 +289,16 @@ class ScopedChooserMixin:
         return super().get_object_list().filter(pk__in=self._visible_ids())
 
     def get_object(self, pk):
-        return self._visible().get(pk=pk)
+        """An id that is not a whole number is one that does not exist (404),
+        never a 500."""
+        number = whole_number(str(pk))
+        if number is None:
+            raise self.model_class.DoesNotExist
+        return self._visible().get(pk=number)
 
     def get_objects(self, pks):
-        return self._visible().filter(pk__in=pks)
+        numbers = [whole_number(str(pk)) for pk in pks]
+        return self._visible().filter(pk__in=[n for n in numbers if n is not None])
 
 
 class ScopedChooseView(ScopedChooserMixin, ChooseView):

@@ -3,6 +3,8 @@ cannot change, delete, regrade, accommodate, import into or mark anything of
 course B, and nobody marks their own work
 (docs/decisions/0002-staff-act-where-they-teach.md)."""
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
@@ -597,3 +599,19 @@ def test_exporting_a_category_course_b_draws_from_is_refused_with_a_reason(
     response = client.get(export, {"category": world["cat_a"].pk, "format": "gift"})
     assert response.status_code == 200
     assert "Soal A?" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["abc", "99999999999999999999", "1\x00", "-1"])
+def test_a_chooser_answers_an_id_that_is_no_whole_number_as_unknown(world, client, raw):
+    """The scoped chooser reads an id as the access rule reads every id: not
+    a whole number is an object that does not exist (404), never a 500; the
+    multiple-choice view gives no object for it."""
+    client.force_login(world["trainer_a"])
+    chosen = f"/admin/snippets/choose/assessments/question/chosen/{quote(raw)}/"
+    assert client.get(chosen).status_code == 404
+    multiple = "/admin/snippets/choose/assessments/question/chosen-multiple/"
+    ids = [raw, world["question_a"].pk, world["question_b"].pk]
+    response = client.get(multiple, {"id": ids})
+    assert response.status_code == 200
+    chosen_ids = [row["id"] for row in response.json()["result"]]
+    assert chosen_ids == [str(world["question_a"].pk)]
