@@ -33,6 +33,7 @@ from .models import (
     ReviewPolicy,
     category_tree_ids,
 )
+from .practice.selectors import tasks_assessable_by
 
 
 def attempts_allowed(
@@ -502,11 +503,12 @@ def question_categories_editable_by(*, user) -> QuerySet[QuestionCategory]:
 
 
 def accommodations_managed_by(*, user) -> QuerySet[Accommodation]:
-    """Accommodations on quizzes in `user`'s scope, except their own (nobody
-    grants themselves time or attempts): the only ones they see, change or
-    delete."""
+    """Accommodations on quizzes and practical tasks in `user`'s scope,
+    except their own (nobody grants themselves time, attempts or days): the
+    only ones they see, change or delete."""
     return Accommodation.objects.filter(
-        quiz__in=quizzes_markable_by(user=user).values("pk")
+        Q(quiz__in=quizzes_markable_by(user=user).values("pk"))
+        | Q(task__in=tasks_assessable_by(user=user).values("pk"))
     ).exclude(user_id=user.pk)
 
 

@@ -162,7 +162,11 @@ class ModulePage(OneQueryViewRestrictions, Page):
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
+    subpage_types = [
+        "courses.LessonPage",
+        "assessments.QuizPage",
+        "assessments.TaskPage",
+    ]
     # No page of its own (see serve), so nothing to preview: Wagtail's preview
     # would look for a module template and fail.
     preview_modes: list = []

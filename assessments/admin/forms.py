@@ -15,8 +15,10 @@ from ..models import (
     Question,
     QuestionCategory,
     QuizPage,
+    TaskPage,
     category_tree_ids,
 )
+from ..practice.selectors import tasks_assessable_by
 from ..selectors import (
     question_categories_editable_by,
     question_categories_usable_by,
@@ -135,10 +137,17 @@ class AccommodationForm(WagtailAdminModelForm):
             return
         if "quiz" in self.fields:
             self.fields["quiz"].queryset = quizzes_markable_by(user=self.for_user)
+        if "task" in self.fields:
+            self.fields["task"].queryset = tasks_assessable_by(user=self.for_user)
         if "user" in self.fields:
             self.fields["user"].queryset = trainees_accommodatable_by(
                 user=self.for_user
             )
+
+
+class TaskPageForm(PageForm):
+    """The practical task's page form (checks are added in
+    assessments/admin/forms.py as the task grows)."""
 
 
 class QuestionCategoryForm(WagtailAdminModelForm):
@@ -168,4 +177,5 @@ def attach() -> None:
     QuestionCategory.base_form_class = QuestionCategoryForm
     Question.base_form_class = QuestionForm
     QuizPage.base_form_class = QuizPageForm
+    TaskPage.base_form_class = TaskPageForm
     Accommodation.base_form_class = AccommodationForm

@@ -7,7 +7,8 @@ Progress (a selector over attempts), the pass mark and essay marking.
 One module per part, every name re-exported here (as Wagtail does), so
 `from assessments.models import X` works for all of them: bank.py (the
 question bank), quizzes.py (quiz pages and accommodations), attempts.py
-(attempts and the questions they asked), jobs.py (regrade and import jobs).
+(attempts and the questions they asked), jobs.py (regrade and import
+jobs), practice.py (practical tasks, rubrics, submissions, assessments).
 The models import no admin code, selectors, services or views: the admin
 forms are attached in AssessmentsConfig.ready()."""
 
@@ -29,11 +30,22 @@ from .bank import (
     question_panels,
 )
 from .jobs import ImportJob, RegradeJob, RegradeJobItem
+from .practice import (
+    CriterionResult,
+    Rubric,
+    RubricCriterion,
+    Submission,
+    SubmissionFile,
+    TaskAssessment,
+    TaskExemplar,
+    TaskPage,
+)
 from .quizzes import (
     Accommodation,
     QuizPage,
     QuizQuestion,
     ReviewPolicy,
+    TestRole,
     questions_in_quizzes_q,
 )
 
@@ -48,6 +60,7 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "Choice",
+    "CriterionResult",
     "ImportJob",
     "ItemOutcome",
     "MultipleScoring",
@@ -59,6 +72,14 @@ __all__ = [
     "RegradeJob",
     "RegradeJobItem",
     "ReviewPolicy",
+    "Rubric",
+    "RubricCriterion",
+    "Submission",
+    "SubmissionFile",
+    "TaskAssessment",
+    "TaskExemplar",
+    "TaskPage",
+    "TestRole",
     "category_tree_ids",
     "number_storable",
     "question_panels",

@@ -13,7 +13,13 @@ from wagtail.search import index
 
 from content.pages import OneQueryViewRestrictions
 from courses.steps import CompletionStep, StepWork
-from lms.common.limits import ATTEMPTS_MAX, MINUTES_MAX, QUESTIONS_MAX, at_most
+from lms.common.limits import (
+    ATTEMPTS_MAX,
+    DAYS_MAX,
+    MINUTES_MAX,
+    QUESTIONS_MAX,
+    at_most,
+)
 
 from .attempts import Attempt
 from .bank import Question, QuestionCategory, category_tree_ids
@@ -27,6 +33,12 @@ class ReviewPolicy(models.TextChoices):
     AFTER_SUBMIT = "after_submit", _("Show answers and explanations after submitting")
     AFTER_PASS = "after_pass", _("Show them only once the trainee has passed")
     NEVER = "never", _("Never show them (score only)")
+
+
+class TestRole(models.TextChoices):
+    NONE = "", _("An ordinary quiz")
+    PRE = "pre", _("Pre-test of the course")
+    POST = "post", _("Post-test of the course")
 
 
 class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
@@ -90,6 +102,17 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         default=True,
         help_text=_("The course is complete only when this quiz is passed."),
     )
+    test_role = models.CharField(
+        _("pre-test or post-test"),
+        max_length=4,
+        choices=TestRole.choices,
+        default=TestRole.NONE,
+        blank=True,
+        help_text=_(
+            "The cohort dashboard shows the learning gain: the post-test's best "
+            "score minus the pre-test's first score."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -112,6 +135,7 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
                 FieldPanel("shuffle_choices"),
                 FieldPanel("review_policy"),
                 FieldPanel("required"),
+                FieldPanel("test_role"),
             ],
             heading=_("Rules"),
         ),
@@ -183,10 +207,25 @@ class QuizQuestion(Orderable):
 
 
 class Accommodation(models.Model):
-    """Extra time or attempts for one trainee on one quiz."""
+    """Extra time or attempts for one trainee on one quiz, or extra days
+    for one trainee on one practical task (exactly one of the two)."""
 
     quiz = models.ForeignKey(
-        QuizPage, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="+"
+        QuizPage,
+        verbose_name=_("quiz"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # By name: practical tasks (models/practice.py).
+    task = models.ForeignKey(
+        "TaskPage",
+        verbose_name=_("practical task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -200,13 +239,21 @@ class Accommodation(models.Model):
     extra_attempts = models.PositiveSmallIntegerField(
         _("extra attempts"), default=0, validators=at_most(ATTEMPTS_MAX)
     )
+    extra_days = models.PositiveSmallIntegerField(
+        _("extra days"),
+        default=0,
+        validators=at_most(DAYS_MAX),
+        help_text=_("For a practical task: days added to its due date."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     panels = [
         FieldPanel("quiz"),
+        FieldPanel("task"),
         FieldPanel("user"),
         FieldPanel("extra_minutes"),
         FieldPanel("extra_attempts"),
+        FieldPanel("extra_days"),
         FieldPanel("note"),
     ]
 
@@ -221,11 +268,27 @@ class Accommodation(models.Model):
                     "This trainee already has an accommodation for this quiz: "
                     "change that one instead."
                 ),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["task", "user"],
+                name="accommodation_task_once",
+                violation_error_message=_(
+                    "This trainee already has an accommodation for this task: "
+                    "change that one instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(quiz__isnull=False, task__isnull=True)
+                | Q(quiz__isnull=True, task__isnull=False),
+                name="accommodation_quiz_or_task",
+                violation_error_message=_(
+                    "Choose a quiz or a practical task, not both."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.quiz}"
+        return f"{self.user} · {self.quiz or self.task}"
 
 
 def questions_in_quizzes_q() -> Q:

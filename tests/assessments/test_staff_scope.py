@@ -198,6 +198,7 @@ def test_trainer_of_course_a_cannot_grant_an_accommodation_in_course_b(world, cl
             "user": world["trainee_b"].pk,
             "extra_minutes": "30",
             "extra_attempts": "5",
+            "extra_days": "0",
             "note": "",
         },
     )
@@ -212,6 +213,7 @@ def test_trainer_of_course_a_cannot_grant_an_accommodation_in_course_b(world, cl
             "user": world["trainee_b"].pk,
             "extra_minutes": "30",
             "extra_attempts": "5",
+            "extra_days": "0",
             "note": "",
         },
     )
@@ -235,6 +237,7 @@ def test_accommodation_choices_are_scoped_and_in_scope_grants_work(world, client
             "user": world["trainee_a"].pk,
             "extra_minutes": "30",
             "extra_attempts": "1",
+            "extra_days": "0",
             "note": "",
         },
     )
@@ -524,6 +527,7 @@ def test_a_trainer_cannot_grant_themselves_an_accommodation(world, client):
             "user": me.pk,
             "extra_minutes": "30",
             "extra_attempts": "5",
+            "extra_days": "0",
             "note": "",
         },
     )
@@ -539,6 +543,7 @@ def test_a_trainer_cannot_grant_themselves_an_accommodation(world, client):
             "user": me.pk,
             "extra_minutes": "30",
             "extra_attempts": "5",
+            "extra_days": "0",
             "note": "",
         },
     )

@@ -197,6 +197,7 @@ def _payload(world) -> dict:
         "user": world["learner"].pk,
         "extra_minutes": "99",
         "extra_attempts": "9",
+        "extra_days": "0",
         "note": "x",
         "question": q.pk,
         "status": "failed",

@@ -12,7 +12,7 @@ from django.test.utils import isolate_apps
 from django.utils import timezone
 from wagtail.models import PAGE_MODEL_CLASSES
 
-from assessments.models import Attempt, QuizPage
+from assessments.models import Attempt, QuizPage, TaskPage
 from courses.models import Enrollment, LessonCompletion, LessonPage, ModulePage
 from courses.selectors import course_outlines
 from courses.services import enrollment_refresh_completion
@@ -105,7 +105,7 @@ def test_step_done_rows_asks_only_the_step_types_given(world):
 
 
 def test_step_done_rows_runs_one_query_per_step_type(world, django_assert_num_queries):
-    assert set(step_models()) == {LessonPage, QuizPage}
+    assert set(step_models()) == {LessonPage, QuizPage, TaskPage}
     people = [p.pk for p in world["people"]]
     with django_assert_num_queries(len(step_models())):
         step_done_rows(people, world["pages"])
@@ -139,7 +139,8 @@ def test_counts_for_many_trainees_agree_with_step_done_rows(
     assert step_last_work([p.pk for p in people], {course.pk: steps}) == {
         (user, course.pk): when for user, when in counts.last.items()
     }
-    with django_assert_num_queries(2):
+    # A list of page ids: one query per step type (lesson, quiz, task).
+    with django_assert_num_queries(len(step_models())):
         finished = step_done_users([p.pk for p in people], pages)
     assert finished == {
         page: sum(1 for _u, p in pairs if p == page) for _u, page in pairs

@@ -149,6 +149,7 @@ def test_a_second_accommodation_for_the_same_trainee_and_quiz(client, home):
             "user": trainee.pk,
             "extra_minutes": "10",
             "extra_attempts": "0",
+            "extra_days": "0",
             "note": "",
         },
     )

@@ -72,6 +72,7 @@ def test_the_admin_refuses_an_accommodation_too_large_to_use(
         "user": world["trainee_a"].pk,
         "extra_minutes": "0",
         "extra_attempts": "0",
+        "extra_days": "0",
         "note": "",
     }
     data[field] = value
