@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import av
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
@@ -99,13 +98,18 @@ class CleanFile:
         return len(self.content)
 
 
+def megabytes(size: int) -> str:
+    """A limit in bytes as the trainee reads it: "15 MB"."""
+    return f"{size // (1024 * 1024)} MB"
+
+
 def _read(upload, max_bytes: int, *, field: str, what: str) -> bytes:
     """The upload's bytes, refused when empty or larger than `max_bytes`
     (checked before reading when the size is known)."""
     size = getattr(upload, "size", None)
     too_big = _("%(what)s is too large: at most %(limit)s.") % {
         "what": what,
-        "limit": filesizeformat(max_bytes),
+        "limit": megabytes(max_bytes),
     }
     if size is not None and size > max_bytes:
         raise UploadRefused(too_big, field=field)
@@ -235,7 +239,14 @@ def voice_transcode(content: bytes) -> CleanFile:
             if not source.streams.audio:
                 raise UploadRefused(_("The voice note has no sound."), field="voice")
             with av.open(out, mode="w", format="ogg") as target:
-                stream = target.add_stream("libopus", rate=VOICE_RATE, layout="mono")
+                # Constrained VBR for speech: the bitrate stays near
+                # VOICE_BITRATE (unconstrained, a steady tone reaches 38k).
+                stream = target.add_stream(
+                    "libopus",
+                    rate=VOICE_RATE,
+                    layout="mono",
+                    options={"vbr": "constrained", "application": "voip"},
+                )
                 stream.bit_rate = VOICE_BITRATE
                 resampler = av.AudioResampler(
                     format=stream.format.name, layout="mono", rate=VOICE_RATE

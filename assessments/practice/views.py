@@ -22,7 +22,6 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -94,7 +93,7 @@ def _skipped_refusal(request: HttpRequest) -> Refused | None:
         _("%(what)s is too large: at most %(limit)s.")
         % {
             "what": names[field],
-            "limit": filesizeformat(uploads.limit(FILE_LIMITS[field])),
+            "limit": uploads.megabytes(uploads.limit(FILE_LIMITS[field])),
         },
         field=field,
     )

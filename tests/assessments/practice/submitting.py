@@ -87,7 +87,6 @@ def pdf_bytes(*, javascript=True, pages=1):
     for _ in range(pages):
         writer.add_blank_page(width=200, height=200)
     if javascript:
-        writer.add_js("app.alert('halo');")
         writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
             {
                 NameObject("/S"): NameObject("/JavaScript"),
