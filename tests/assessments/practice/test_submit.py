@@ -57,7 +57,7 @@ def test_second_version_waits_for_an_assessment(learner, task):
     with pytest.raises(SubmissionRefused) as refused:
         submission_create(user=learner, task=task, text=TEXT)
 
-    assert "waiting for its assessment" in refused.value.message
+    assert "menunggu penilaian" in refused.value.message
     assert Submission.objects.filter(user=learner, task=task).count() == 1
 
 
@@ -77,7 +77,8 @@ def test_passed_work_takes_no_new_version(learner, task):
         submission_create(user=learner, task=task, text=TEXT)
 
     assert (
-        refused.value.message == "Your work has passed: there is nothing more to send."
+        refused.value.message
+        == "Hasil kerja Anda sudah lulus: tidak ada lagi yang perlu dikirim."
     )
     assert Submission.objects.filter(user=learner, task=task).count() == 1
 
@@ -90,7 +91,10 @@ def test_resubmissions_are_counted(learner, course):
     with pytest.raises(SubmissionRefused) as refused:
         submission_create(user=learner, task=task, text=TEXT)
 
-    assert refused.value.message == "You have used all the resubmissions of this task."
+    assert (
+        refused.value.message
+        == "Anda sudah memakai semua kesempatan kirim ulang untuk tugas ini."
+    )
     assert Submission.objects.filter(user=learner, task=task).count() == 2
 
 
@@ -170,7 +174,7 @@ def test_too_few_photos_is_refused(learner, course, private_media):
     with pytest.raises(SubmissionRefused) as refused:
         submission_create(user=learner, task=task, text=TEXT, photos=[photo()])
 
-    assert refused.value.message == "Send 2 photos (you chose 1)."
+    assert refused.value.message == "Kirim 2 foto (Anda memilih 1)."
     assert stored_files(private_media) == []
 
 
@@ -188,7 +192,7 @@ def test_a_bad_second_photo_stores_nothing(learner, task, private_media):
     bad = photo(name="b.jpg", content=b"<?php system($_GET['c']); ?>")
 
     with pytest.raises(
-        UploadRefused, match=r"Photo 2 is not a JPEG, PNG or WebP photo\."
+        UploadRefused, match=r"Foto 2 bukan foto JPEG, PNG, atau WebP\."
     ):
         submission_create(user=learner, task=task, text=TEXT, photos=[photo(), bad])
 

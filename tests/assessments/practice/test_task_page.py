@@ -53,7 +53,8 @@ def test_trainee_sees_rubric_exemplars_and_form(client, learner, task):
     text = page.text
     assert page.status_code == 200
     assert '<th scope="rowgroup" rowspan="3">Judul jelas' in text
-    assert "Contoh baik" in text and "Contoh lemah" in text
+    assert "Contoh baik" in text
+    assert "Contoh lemah" in text
     assert "CTA jelas: <strong>CTA jelas</strong> (2 dari 2 poin)" in text
     assert "5 sampai 50 kata" in text
     assert "Sampai hasil kerja Anda lulus" in text
