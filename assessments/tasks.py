@@ -63,3 +63,20 @@ def question_import_task(self, job_id: int) -> int:
     except Exception as exc:
         import_job_fail(job_id=job_id, error=repr(exc)[:2000])
         raise
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def submission_voice_transcode_task(self, file_id: int) -> bool:
+    """Transcode a submitted voice note to Ogg/Opus; True when it is ready.
+    Idempotent: a note already transcoded (or failed) is left alone."""
+    # late: the service imports this task module (task<->service convention)
+    from .practice.services import submission_voice_transcode
+
+    row = submission_voice_transcode(file_id=file_id)
+    return bool(row is not None and row.ready)

@@ -3,6 +3,7 @@ from django.urls import path
 import lms.common.converters  # noqa: F401  (registers <id:...>)
 
 from . import views
+from .practice import views as practice_views
 
 app_name = "assessments"
 
@@ -23,4 +24,19 @@ urlpatterns = [
     path("penilaian/", views.marking_list, name="marking"),
     path("penilaian/jawaban/<id:item_id>/", views.marking_form, name="mark"),
     path("penilaian/kuis/<id:quiz_id>/statistik/", views.quiz_stats, name="stats"),
+]
+
+# Practical tasks, the trainee's side (assessments/practice/views.py).
+urlpatterns += [
+    path(
+        "aksi/tugas/<id:task_id>/kirim/",
+        practice_views.task_submit,
+        name="task_submit",
+    ),
+    path("tugas/berkas/<id:file_id>/", practice_views.task_file, name="task_file"),
+    path(
+        "aksi/tugas/kiriman/<id:submission_id>/portofolio/",
+        practice_views.task_publish,
+        name="task_publish",
+    ),
 ]

@@ -57,7 +57,14 @@ from django.urls.converters import UUIDConverter
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
 from assessments.demo import answer_data, attempt_take
-from assessments.models import Accommodation, Attempt, AttemptQuestion, RegradeJob
+from assessments.models import (
+    Accommodation,
+    Attempt,
+    AttemptQuestion,
+    RegradeJob,
+    Submission,
+    SubmissionFile,
+)
 from assessments.services import attempt_start
 from courses.models import Enrollment, LessonCompletion, ModulePage
 from courses.services import enrollment_create
@@ -77,6 +84,7 @@ from tests.factories import UserFactory, program_manager, trainee, trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
 from tests.factories.courses import course_tree, lessons_of
+from tests.factories.practice import submission, task_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +102,12 @@ NOT_COURSE_DATA = {
 SECRETS = ("Isi rahasia", "Soal single?", "Penjelasan single.", "Jawaban esai")
 # Files behind an id, and the only roles that may receive them.
 CERTIFICATE_FILE = "rahasia-sertifikat-A"
+TASK_FILE = "rahasia-tugas-A"
 FILE_SECRETS = {
     CERTIFICATE_FILE: {"trainee A (enrolled)", "superuser"},
+    # Trainee A's task photo: theirs, and the superuser's (every task is in
+    # a superuser's staff scope).
+    TASK_FILE: {"trainee A (enrolled)", "superuser"},
     "rahasia-ekspor-A": {"superuser"},
     "rahasia-ekspor-B": {"superuser"},
 }
@@ -126,6 +138,8 @@ SNAPSHOT_MODELS = [
     ReminderOptOut,
     Certificate,
     CertificateEvent,
+    Submission,
+    SubmissionFile,
 ]
 
 
@@ -142,6 +156,7 @@ class World:
         self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)
         self.essay = self.marking.items.get(snapshot__kind="essay")
         self.open_attempt = attempt_start(user=self.trainee_a, quiz=self.quiz)
+        self._task()
         self.trainee_b = trainee()
         other = course_tree(modules=1, lessons=1, title="Kursus Lain")
         self.trainer = trainer()
@@ -162,8 +177,21 @@ class World:
         self.restriction_ids: list[int] = []
         self.scenario = ""
         self.page_urls = {
-            p.url: p for p in (self.course, self.module, self.lesson, self.quiz)
+            p.url: p
+            for p in (self.course, self.module, self.lesson, self.quiz, self.task)
         }
+
+    def _task(self) -> None:
+        """A practical task with trainee A's version needing revision (so a
+        new version would be taken if a check were missing) and its photo."""
+        self.task = task_in(self.course)
+        self.submission = submission(
+            self.task, self.trainee_a, status=Submission.Status.REVISION
+        )
+        self.task_file = SubmissionFile(
+            submission=self.submission, kind="photo", content_type="image/jpeg"
+        )
+        self.task_file.file.save("walk.jpg", ContentFile(TASK_FILE.encode()))
 
     def _certificate(self) -> None:
         """Trainee A's issued certificate with its files (the course is
@@ -291,6 +319,10 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     "membership_id": lambda w: [m.pk for m in w.invitations],
     # Certificates by UUID: trainee A's.
     "uuid": lambda w: [w.certificate.uuid],
+    # Practical tasks: the task, trainee A's version and its photo.
+    "task_id": lambda w: [w.task.pk],
+    "submission_id": lambda w: [w.submission.pk],
+    "file_id": lambda w: [w.task_file.pk],
 }
 
 
@@ -308,6 +340,10 @@ POST_DATA: dict[str, Callable[[World, dict], dict]] = {
         "password": "salah",
         "return_url": "/",
     },
+    "assessments:task_submit": lambda w, kw: {
+        "text": "Gula semut asli Batu Ampar, manis legit dan harum."
+    },
+    "assessments:task_publish": lambda w, kw: {"public": "1"},
     "cohorts:cohort_exports": lambda w, kw: {"kind": "matrix", "format": "csv"},
     # A token its manager got from the preview: confirming it imports.
     "cohorts:import": lambda w, kw: {"token": w.import_tokens[kw["cohort_id"]]},

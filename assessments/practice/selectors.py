@@ -3,6 +3,7 @@ dates, and the task page's context."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from courses.selectors import step_detail
 
 from ..models import Accommodation, Submission, TaskPage
+from .forms import TaskSubmitForm
 
 # The staff scope for tasks is the one for quizzes (assessments/selectors.py,
 # `quizzes_markable_by`): the task pages a person may edit. Nobody assesses
@@ -41,6 +43,19 @@ def submissions_assessable_by(*, user) -> QuerySet[Submission]:
     ).exclude(user=user)
 
 
+def submission_visible_to(*, user, submission: Submission) -> bool:
+    """May `user` see `submission` and its files? Its owner; staff whose
+    scope has it (`submissions_assessable_by`); anyone when it is on its
+    owner's portfolio (public) and passed."""
+    if submission.public and submission.status == Submission.Status.PASSED:
+        return True
+    if not user.is_authenticated:
+        return False
+    if submission.user_id == user.pk:
+        return True
+    return submissions_assessable_by(user=user).filter(pk=submission.pk).exists()
+
+
 def task_accommodation_for(*, user, task: TaskPage) -> Accommodation | None:
     if not user.is_authenticated:
         return None
@@ -63,15 +78,144 @@ def task_due_at(
     return min(candidates) + timedelta(days=extra_days)
 
 
+@dataclass(frozen=True)
+class SubmitState:
+    """May the trainee send a (new) version now?
+
+    may: yes or no. reason: why not ("" when they may): "waiting" (the
+    latest version waits for its assessment), "passed" (the work passed),
+    "used" (no resubmissions left). left: resubmissions left after the
+    next version is sent (None: until the work passes)."""
+
+    may: bool
+    reason: str
+    left: int | None
+
+
+def submit_state(*, task: TaskPage, submissions: list[Submission]) -> SubmitState:
+    """The resubmission rule, over the trainee's versions (any order): the
+    first version may always be sent; another only when the latest needs
+    revision and `task.resubmissions` (None: until the work passes) is not
+    used up. Never while the latest waits for its assessment or has passed.
+    No query."""
+    allowed = task.resubmissions
+    if not submissions:
+        return SubmitState(True, "", allowed)
+    latest = max(submissions, key=lambda s: s.number)
+    used = len(submissions) - 1  # resubmissions already sent
+    left = None if allowed is None else max(0, allowed - used)
+    if latest.status == Submission.Status.PASSED:
+        return SubmitState(False, "passed", left)
+    if latest.status == Submission.Status.WAITING:
+        return SubmitState(False, "waiting", left)
+    if left is not None and left <= 0:
+        return SubmitState(False, "used", 0)
+    return SubmitState(True, "", None if left is None else left - 1)
+
+
+def assessment_visible(*, submission: Submission, task: TaskPage) -> bool:
+    """May the trainee see this version's assessment? When there is one and
+    it was released, or the task does not hold marks for release."""
+    assessment = getattr(submission, "assessment", None)
+    if assessment is None:
+        return False
+    return assessment.released_at is not None or not task.release_marks
+
+
+def _criteria_rows(task: TaskPage) -> list[dict]:
+    """The rubric's criteria with their levels (lowest first), and the
+    number of level columns the table needs."""
+    return [
+        {"title": c.title, "description": c.description, "levels": c.level_rows()}
+        for c in task.rubric.criteria.all()
+    ]
+
+
+def _exemplar_rows(task: TaskPage, criteria: list[dict]) -> list[dict]:
+    """Each exemplar with its level on each criterion, read against the
+    rubric ({"criterion", "level", "points", "max_points"}; a level the
+    rubric does not have is left out)."""
+    rows = []
+    exemplars = task.exemplars.all()
+    if isinstance(exemplars, QuerySet):  # not a preview's in-memory rows
+        exemplars = exemplars.select_related("image").prefetch_related(
+            "image__renditions"
+        )
+    for exemplar in exemplars:
+        numbers = exemplar.level_numbers()
+        levels = []
+        for criterion, number in zip(criteria, numbers, strict=False):
+            if 1 <= number <= len(criterion["levels"]):
+                level = criterion["levels"][number - 1]
+                levels.append(
+                    {
+                        "criterion": criterion["title"],
+                        "level": level["title"],
+                        "points": level["points"],
+                        "max_points": max(x["points"] for x in criterion["levels"]),
+                    }
+                )
+        rows.append({"exemplar": exemplar, "levels": levels})
+    return rows
+
+
 def task_detail(*, task: TaskPage, user, request=None) -> dict:
-    """The task page: the course around it and the trainee's submissions."""
+    """The task page: the course around it (`step_detail`), the rubric
+    (`criteria`: [{"title", "description", "levels": [{"title", "points",
+    "descriptor"}]}], `level_columns`), the exemplars (`exemplars`:
+    [{"exemplar", "levels"}]), the trainee's versions newest first
+    (`versions`: [{"submission", "files", "assessment" (None unless
+    visible), "results"}]), the due date (`due_at`, with the trainee's
+    extra days), the resubmission rule (`submit_state`), and whether the
+    user may assess the task (`can_assess`). A constant number of queries."""
     context = step_detail(lesson=task, user=user, request=request)
+    criteria = _criteria_rows(task)
     submissions: list[Submission] = []
+    extra_days = 0
+    can_assess = False
     if user.is_authenticated:
         submissions = list(
             Submission.objects.filter(user=user, task=task)
             .select_related("assessment")
+            .prefetch_related("files", "assessment__results")
             .order_by("-number")
         )
-    context.update({"submissions": submissions})
+        accommodation = task_accommodation_for(user=user, task=task)
+        extra_days = accommodation.extra_days if accommodation else 0
+        can_assess = tasks_assessable_by(user=user).filter(pk=task.pk).exists()
+    enrollment = context.get("enrollment")
+    enrolled = context.get("enrolled", False)
+    state = submit_state(task=task, submissions=submissions)
+    versions = []
+    for submission in submissions:
+        visible = assessment_visible(submission=submission, task=task)
+        assessment = submission.assessment if visible else None
+        versions.append(
+            {
+                "submission": submission,
+                "files": list(submission.files.all()),
+                "assessment": assessment,
+                "results": list(assessment.results.all()) if assessment else [],
+            }
+        )
+    context.update(
+        {
+            "submissions": submissions,
+            "versions": versions,
+            "criteria": criteria,
+            "level_columns": range(
+                1, max((len(c["levels"]) for c in criteria), default=0) + 1
+            ),
+            "exemplars": _exemplar_rows(task, criteria),
+            "due_at": task_due_at(
+                task=task,
+                enrolled_at=getattr(enrollment, "enrolled_at", None),
+                extra_days=extra_days,
+            ),
+            "submit_state": state,
+            # The form to send (a new version), when the trainee may.
+            "form": TaskSubmitForm(task=task) if enrolled and state.may else None,
+            "can_assess": can_assess,
+        }
+    )
     return context

@@ -4,6 +4,7 @@ cohort by id keeps to `cohorts_managed_by` (`COHORT_POLICY`): another
 manager's cohort is refused as `lms.common.staff_scope` says (the admin's
 redirect with its message); the site pages answer it with a 404."""
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -229,4 +230,26 @@ def staff_start_panel(request):
         context["hard_quizzes"] = quizzes_with_hard_questions(user=user)
     return render_to_string(
         "cohorts/includes/home_staff.html", context, request=request
+    )
+
+
+# -- who assesses a trainee's practical task (assessments) ------------------
+
+
+@hooks.register("sinau_task_assessors")
+def cohort_task_assessors(user, course) -> list[int]:
+    """For `submission_allocate`: ids of the trainers of the cohorts in
+    which `user` is an active member (active or graduated) and which have
+    `course` (chosen, or on the cohort's learning path), lowest first."""
+    cohorts = Cohort.objects.filter(
+        Q(courses=course.pk) | Q(learning_path__steps__course=course.pk),
+        memberships__user=user,
+        memberships__status__in=CohortMembership.ACTIVE_STATUSES,
+    )
+    return sorted(
+        set(
+            Cohort.trainers.through.objects.filter(
+                cohort__in=cohorts.values("pk")
+            ).values_list("user_id", flat=True)
+        )
     )
