@@ -208,10 +208,11 @@ def invitations_notice(request):
 def staff_start_panel(request):
     """The start page of trainers and program managers, above anything they
     learn themselves: what waits for them (essays to mark in their quiz
-    scope, practical tasks to assess, quizzes with hard questions) and their cohorts with how many
-    trainees are at risk (`cohorts_summary`, the dashboard's rule). "" for
-    people who do not reach the admin, without a query. A fixed number of
-    queries whatever the number of cohorts, trainees and quizzes."""
+    scope, practical tasks to assess, quizzes with hard questions) and
+    their cohorts with how many trainees are at risk (`cohorts_summary`,
+    the dashboard's rule). "" for people who do not reach the admin,
+    without a query. A fixed number of queries whatever the number of
+    cohorts, trainees and quizzes."""
     if not reaches_admin(request):
         return ""
     user = request.user

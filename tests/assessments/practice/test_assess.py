@@ -74,9 +74,16 @@ def test_the_rubric_decides_when_the_trainer_does_not(world):
     assert assessment.decision == "passed"
     assert assessment.feedback == "Bagus sekali."
     assert assessment.assessor == world.trainer
-    rows = list(assessment.results.values_list(
-        "criterion_title", "level_index", "level_title", "points", "max_points", "lowest"
-    ))
+    rows = list(
+        assessment.results.values_list(
+            "criterion_title",
+            "level_index",
+            "level_title",
+            "points",
+            "max_points",
+            "lowest",
+        )
+    )
     assert rows == [
         ("Judul jelas", 2, "Jelas", 2, 2, False),
         ("CTA jelas", 1, "CTA samar", 1, 2, False),
@@ -181,12 +188,18 @@ def test_nobody_assesses_their_own_work_not_even_a_superuser(world, client):
     client.force_login(boss)
     url = reverse("assessments:task_assess", args=[own.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {f"level_{c.pk}": "2" for c in world.criteria}).status_code == 404
+    assert (
+        client.post(url, {f"level_{c.pk}": "2" for c in world.criteria}).status_code
+        == 404
+    )
     assert TaskAssessment.objects.count() == 0
     # The superuser may assess someone else's work.
-    assert client.get(
-        reverse("assessments:task_assess", args=[world.submission.pk])
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse("assessments:task_assess", args=[world.submission.pk])
+        ).status_code
+        == 200
+    )
 
 
 def test_a_pass_completes_the_course_with_a_required_task(world):
@@ -203,7 +216,9 @@ def test_a_revision_does_not_complete_the_course_and_a_new_version_can_pass(worl
     assert world.submission.status == "revision"
     enrollment = Enrollment.objects.get(user=world.trainee, course=world.course)
     assert enrollment.completed_at is None
-    second = submission(world.task, world.trainee, text="Gula semut Batu Ampar, pesan sekarang!")
+    second = submission(
+        world.task, world.trainee, text="Gula semut Batu Ampar, pesan sekarang!"
+    )
     assert second.number == 2
     assess(world, 2, 2, submission_=second)
     second.refresh_from_db()
@@ -219,7 +234,9 @@ def test_the_assess_page_shows_work_rubric_and_comment_bank(world, client):
         due_at=world.submission.submitted_at.replace(year=2000)
     )
     client.force_login(world.trainer)
-    response = client.get(reverse("assessments:task_assess", args=[world.submission.pk]))
+    response = client.get(
+        reverse("assessments:task_assess", args=[world.submission.pk])
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Gula semut asli Batu Ampar manis." in html
@@ -253,7 +270,10 @@ def test_posting_the_form_without_javascript_adds_the_bank_comment(world, client
         "Judulnya pas.\nBagus, judul jelas.",
         "",
     ]
-    assert (assessment.decision, assessment.feedback) == ("revision", "Tambahkan ajakan membeli.")
+    assert (assessment.decision, assessment.feedback) == (
+        "revision",
+        "Tambahkan ajakan membeli.",
+    )
 
 
 def test_a_missing_level_redisplays_the_form_with_what_was_typed(world, client):
@@ -308,4 +328,3 @@ def test_reassign_refuses_the_trainee_and_people_outside_the_scope(world):
         )
     world.submission.refresh_from_db()
     assert world.submission.assessor is None
-

@@ -43,7 +43,10 @@ def test_an_unreleased_assessment_leaves_the_trainee_waiting(world, client):
     assert enrollment.completed_at is None
     assert feedback_unseen(user=world.trainee) == []
     client.force_login(world.trainee)
-    assert "Umpan balik baru" not in client.get(reverse("courses:my_learning")).content.decode()
+    assert (
+        "Umpan balik baru"
+        not in client.get(reverse("courses:my_learning")).content.decode()
+    )
 
 
 @pytest.fixture
@@ -112,7 +115,10 @@ def test_release_outside_the_scope_does_nothing(world):
     assessment = assess(world, 2, 2)
     outsider = course_trainer(course_tree(modules=1, lessons=1, title="Kursus Lain"))
     assert task_assessments_release(user=outsider, assessment_ids=[assessment.pk]) == 0
-    assert task_assessments_release(user=world.trainee, assessment_ids=[assessment.pk]) == 0
+    assert (
+        task_assessments_release(user=world.trainee, assessment_ids=[assessment.pk])
+        == 0
+    )
     assert TaskAssessment.objects.get().released_at is None
     world.submission.refresh_from_db()
     assert world.submission.status == "waiting"
@@ -127,11 +133,15 @@ def test_the_release_tab_releases_the_checked_ones_with_one_post(world, client):
     page = client.get(reverse("assessments:marking") + "?tab=release").content.decode()
     assert f'name="assessment" value="{chosen.pk}"' in page
     assert f'name="assessment" value="{kept_back.pk}"' in page
-    response = client.post(reverse("assessments:task_release"), {"assessment": [chosen.pk]})
+    response = client.post(
+        reverse("assessments:task_release"), {"assessment": [chosen.pk]}
+    )
     assert response.status_code == 302
     assert TaskAssessment.objects.get(pk=chosen.pk).released_at is not None
     assert TaskAssessment.objects.get(pk=kept_back.pk).released_at is None
-    assessed = client.get(reverse("assessments:marking") + "?tab=assessed").content.decode()
+    assessed = client.get(
+        reverse("assessments:marking") + "?tab=assessed"
+    ).content.decode()
     assert reverse("assessments:task_assess", args=[world.submission.pk]) in assessed
 
 
@@ -184,5 +194,7 @@ def test_no_email_without_an_address_and_none_later(world):
     task_assessments_release(user=world.trainer, assessment_ids=[assessment.pk])
     assert task_feedback_notify(assessment_id=assessment.pk) is False
     assert mail.outbox == []
-    Submission.objects.filter(pk=world.submission.pk).update(feedback_seen_at=timezone.now())
+    Submission.objects.filter(pk=world.submission.pk).update(
+        feedback_seen_at=timezone.now()
+    )
     assert feedback_unseen(user=world.trainee) == []
