@@ -57,7 +57,15 @@ from django.urls.converters import UUIDConverter
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
 from assessments.demo import answer_data, attempt_take
-from assessments.models import Accommodation, Attempt, AttemptQuestion, RegradeJob
+from assessments.models import (
+    Accommodation,
+    Attempt,
+    AttemptQuestion,
+    CriterionResult,
+    RegradeJob,
+    Submission,
+    TaskAssessment,
+)
 from assessments.services import attempt_start
 from courses.models import Enrollment, LessonCompletion, ModulePage
 from courses.services import enrollment_create
@@ -77,6 +85,7 @@ from tests.factories import UserFactory, program_manager, trainee, trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
 from tests.factories.courses import course_tree, lessons_of
+from tests.factories.practice import submission, task_in
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +100,13 @@ NOT_COURSE_DATA = {
     "view restrictions; no course page, attempt or enrolment",
 }
 
-SECRETS = ("Isi rahasia", "Soal single?", "Penjelasan single.", "Jawaban esai")
+SECRETS = (
+    "Isi rahasia",
+    "Soal single?",
+    "Penjelasan single.",
+    "Jawaban esai",
+    "Karya tugas rahasia",
+)
 # Files behind an id, and the only roles that may receive them.
 CERTIFICATE_FILE = "rahasia-sertifikat-A"
 FILE_SECRETS = {
@@ -126,6 +141,9 @@ SNAPSHOT_MODELS = [
     ReminderOptOut,
     Certificate,
     CertificateEvent,
+    Submission,
+    TaskAssessment,
+    CriterionResult,
 ]
 
 
@@ -142,6 +160,12 @@ class World:
         self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)
         self.essay = self.marking.items.get(snapshot__kind="essay")
         self.open_attempt = attempt_start(user=self.trainee_a, quiz=self.quiz)
+        # A practical task in the closed course, with trainee A's work
+        # waiting for an assessment.
+        self.task = task_in(self.course)
+        self.submission = submission(
+            self.task, self.trainee_a, text="Karya tugas rahasia trainee A."
+        )
         self.trainee_b = trainee()
         other = course_tree(modules=1, lessons=1, title="Kursus Lain")
         self.trainer = trainer()
@@ -291,6 +315,8 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     "membership_id": lambda w: [m.pk for m in w.invitations],
     # Certificates by UUID: trainee A's.
     "uuid": lambda w: [w.certificate.uuid],
+    # Trainee A's work on the closed course's practical task.
+    "submission_id": lambda w: [w.submission.pk],
 }
 
 
@@ -304,6 +330,10 @@ def _answer(world: World, kwargs: dict) -> dict:
 POST_DATA: dict[str, Callable[[World, dict], dict]] = {
     "assessments:question": _answer,
     "assessments:mark": lambda w, kw: {"points": "1", "feedback": "Bagus."},
+    "assessments:task_assess": lambda w, kw: {
+        f"level_{c.pk}": "1" for c in w.task.rubric.criteria.all()
+    },
+    "assessments:task_reassign": lambda w, kw: {"assessor": w.trainer.pk},
     "wagtailcore_authenticate_with_password": lambda w, kw: {
         "password": "salah",
         "return_url": "/",
