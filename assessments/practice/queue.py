@@ -161,7 +161,7 @@ def task_assess_detail(*, user, submission_id: int) -> AssessPage | None:
             user_id=submission.user_id,
             number__lt=submission.number,
         )
-        .select_related("assessment__assessor")
+        .select_related("user", "assessment__assessor")
         .prefetch_related("files", "assessment__results")
         .order_by("-number")
     )

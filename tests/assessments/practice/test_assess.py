@@ -328,3 +328,59 @@ def test_reassign_refuses_the_trainee_and_people_outside_the_scope(world):
         )
     world.submission.refresh_from_db()
     assert world.submission.assessor is None
+
+
+def _files(work):
+    from assessments.models import SubmissionFile
+
+    SubmissionFile.objects.create(
+        submission=work,
+        kind="photo",
+        file="submissions/a.jpg",
+        content_type="image/jpeg",
+    )
+    SubmissionFile.objects.create(
+        submission=work,
+        kind="voice",
+        file="submissions/b.ogg",
+        content_type="audio/ogg",
+        ready=False,
+    )
+    SubmissionFile.objects.create(
+        submission=work,
+        kind="pdf",
+        file="submissions/c.pdf",
+        content_type="application/pdf",
+    )
+
+
+def test_the_assess_page_shows_files_and_earlier_versions_in_fixed_queries(
+    world, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _files(world.submission)
+    assess(world, 0, 0, feedback="Versi pertama kurang.")
+    latest = submission(world.task, world.trainee, text="Versi kedua.")
+    _files(latest)
+    client.force_login(world.trainer)
+    url = reverse("assessments:task_assess", args=[latest.pk])
+    client.get(url)  # warm the caches
+    with CaptureQueriesContext(connection) as two:
+        html = client.get(url).content.decode()
+    assert html.count("<img ") == 2
+    assert "<audio" not in html
+    assert html.count("Pesan suara: sedang diproses") == 2
+    assert "Versi 1, dikumpulkan" in html
+    assert "Versi pertama kurang." in html
+    for _n in range(3):
+        assess(world, 0, 0, submission_=latest)
+        latest = submission(world.task, world.trainee)
+        _files(latest)
+    url = reverse("assessments:task_assess", args=[latest.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(url).content.decode()
+    assert "Versi 4, dikumpulkan" in html
+    assert len(five) == len(two)
