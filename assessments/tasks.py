@@ -80,3 +80,20 @@ def submission_voice_transcode_task(self, file_id: int) -> bool:
 
     row = submission_voice_transcode(file_id=file_id)
     return bool(row is not None and row.ready)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def task_feedback_notify_task(self, assessment_id: int) -> bool:
+    """Email a trainee that the assessment of their practical task is
+    released; sends once per assessment however often it is delivered.
+    Returns whether this delivery sent it."""
+    # late: the service imports this task module (task<->service convention)
+    from .practice.notify import task_feedback_notify
+
+    return task_feedback_notify(assessment_id=assessment_id)

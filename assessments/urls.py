@@ -4,6 +4,7 @@ import lms.common.converters  # noqa: F401  (registers <id:...>)
 
 from . import views
 from .practice import views as practice_views
+from .practice import marking_views
 
 app_name = "assessments"
 
@@ -24,6 +25,19 @@ urlpatterns = [
     path("penilaian/", views.marking_list, name="marking"),
     path("penilaian/jawaban/<id:item_id>/", views.marking_form, name="mark"),
     path("penilaian/kuis/<id:quiz_id>/statistik/", views.quiz_stats, name="stats"),
+    path(
+        "penilaian/tugas/<id:submission_id>/",
+        marking_views.task_assess_view,
+        name="task_assess",
+    ),
+    path(
+        "penilaian/tugas/<id:submission_id>/pindah/",
+        marking_views.task_reassign_view,
+        name="task_reassign",
+    ),
+    path(
+        "penilaian/tugas/rilis/", marking_views.task_release_view, name="task_release"
+    ),
 ]
 
 # Practical tasks, the trainee's side (assessments/practice/views.py).

@@ -22,6 +22,7 @@ from lms.common.http import whole_number
 
 from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage
+from .practice.queue import task_queue, tasks_assessed, tasks_unreleased
 from .selectors import (
     answers_markable_by,
     attempt_review,
@@ -278,18 +279,24 @@ def _trainee_group(request) -> tuple[dict | None, object]:
 
 @login_required
 def marking_list(request: HttpRequest) -> HttpResponse:
-    """The essay queue, with a "marked" tab (`?tab=marked`) whose answers can
-    be marked again. With nothing to mark, says where essays wait and who
-    may mark them (docs/decisions/0016-marking-queue.md)."""
+    """The essay and practical-task queue, with a "marked" tab
+    (`?tab=marked`) whose answers can be marked again, and for tasks an
+    "assessed, not released" tab (`?tab=release`, bulk release) and an
+    "assessed" one (`?tab=assessed`) to open an assessment again. With no
+    essay to mark, says where essays wait and who may mark them
+    (docs/decisions/0016-marking-queue.md)."""
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
     group, trainees = _trainee_group(request)
-    tab = "marked" if request.GET.get("tab") == "marked" else "waiting"
+    tab = request.GET.get("tab")
+    if tab not in ("marked", "release", "assessed"):
+        tab = "waiting"
     context = {
         "tab": tab,
         "items": [],
         "marked": [],
         "elsewhere": [],
+        "tasks": [],
         "group": group,
     }
     if tab == "marked":
@@ -297,7 +304,12 @@ def marking_list(request: HttpRequest) -> HttpResponse:
             (item, _marked_blank(item))
             for item in _published_only(marked_answers(user=request.user))
         ]
+    elif tab == "release":
+        context["tasks"] = tasks_unreleased(user=request.user, trainees=trainees)
+    elif tab == "assessed":
+        context["tasks"] = tasks_assessed(user=request.user, trainees=trainees)
     else:
+        context["tasks"] = task_queue(user=request.user, trainees=trainees)
         context["items"] = _published_only(
             marking_queue(user=request.user, trainees=trainees)
         )

@@ -16,6 +16,8 @@ from .authoring import lesson_place_before_closing_quiz
 from .models import (
     Question,
 )
+from .practice.notify import feedback_unseen
+from .practice.queue import tasks_waiting_count
 from .selectors import category_progress, marking_queue
 
 # The staff scope (selectors.py, admin/permissions.py) joins the model permissions
@@ -136,6 +138,23 @@ def marking_panel(request):
         return ""
     return render_to_string(
         "assessments/includes/marking_panel.html",
-        {"waiting": len(marking_queue(user=request.user))},
+        {
+            "waiting": len(marking_queue(user=request.user)),
+            "tasks_waiting": tasks_waiting_count(user=request.user),
+        },
+        request=request,
+    )
+
+
+@hooks.register("sinau_my_learning_notices")
+def task_feedback_notice(request):
+    """'Belajarku': "new feedback for <task>" for each practical task whose
+    released assessment the trainee has not opened yet; nothing otherwise."""
+    unseen = feedback_unseen(user=request.user, request=request)
+    if not unseen:
+        return ""
+    return render_to_string(
+        "assessments/includes/task_feedback_notice.html",
+        {"unseen": unseen},
         request=request,
     )

@@ -61,9 +61,11 @@ from assessments.models import (
     Accommodation,
     Attempt,
     AttemptQuestion,
+    CriterionResult,
     RegradeJob,
     Submission,
     SubmissionFile,
+    TaskAssessment,
 )
 from assessments.services import attempt_start
 from courses.models import Enrollment, LessonCompletion, ModulePage
@@ -99,7 +101,13 @@ NOT_COURSE_DATA = {
     "view restrictions; no course page, attempt or enrolment",
 }
 
-SECRETS = ("Isi rahasia", "Soal single?", "Penjelasan single.", "Jawaban esai")
+SECRETS = (
+    "Isi rahasia",
+    "Soal single?",
+    "Penjelasan single.",
+    "Jawaban esai",
+    "Karya tugas rahasia",
+)
 # Files behind an id, and the only roles that may receive them.
 CERTIFICATE_FILE = "rahasia-sertifikat-A"
 TASK_FILE = "rahasia-tugas-A"
@@ -140,6 +148,8 @@ SNAPSHOT_MODELS = [
     CertificateEvent,
     Submission,
     SubmissionFile,
+    TaskAssessment,
+    CriterionResult,
 ]
 
 
@@ -186,7 +196,10 @@ class World:
         new version would be taken if a check were missing) and its photo."""
         self.task = task_in(self.course)
         self.submission = submission(
-            self.task, self.trainee_a, status=Submission.Status.REVISION
+            self.task,
+            self.trainee_a,
+            text="Karya tugas rahasia trainee A.",
+            status=Submission.Status.REVISION,
         )
         self.task_file = SubmissionFile(
             submission=self.submission, kind="photo", content_type="image/jpeg"
@@ -336,6 +349,10 @@ def _answer(world: World, kwargs: dict) -> dict:
 POST_DATA: dict[str, Callable[[World, dict], dict]] = {
     "assessments:question": _answer,
     "assessments:mark": lambda w, kw: {"points": "1", "feedback": "Bagus."},
+    "assessments:task_assess": lambda w, kw: {
+        f"level_{c.pk}": "1" for c in w.task.rubric.criteria.all()
+    },
+    "assessments:task_reassign": lambda w, kw: {"assessor": w.trainer.pk},
     "wagtailcore_authenticate_with_password": lambda w, kw: {
         "password": "salah",
         "return_url": "/",

@@ -30,8 +30,9 @@ PINNED = {
     "quiz question page": 4,
     "course page": 2,
     # ... and the cohort invitations waiting above the courses
-    # (docs/decisions/0018-cohort-invitations.md).
-    "Belajarku": 3,
+    # (docs/decisions/0018-cohort-invitations.md), and the practical tasks
+    # with new feedback (assessments/practice/notify.py, `feedback_unseen`).
+    "Belajarku": 4,
     # The start page leads with the trainee's courses (Belajarku's selector).
     "home page": 2,
     "catalogue": 2,

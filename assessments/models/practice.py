@@ -528,6 +528,9 @@ class TaskAssessment(models.Model):
     feedback = models.TextField(_("feedback"), blank=True)
     assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    # When the trainee was emailed about it (or found to have no address):
+    # the notify task sends once, however often it is delivered.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task assessment")

@@ -15,6 +15,7 @@ from wagtail.admin.forms.models import (
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
 
+from assessments.practice.queue import tasks_waiting_count
 from assessments.selectors import marking_queue, quizzes_with_hard_questions
 from lms.common import staff_scope
 from lms.common.forms import NumberFieldsMixin
@@ -208,10 +209,11 @@ def invitations_notice(request):
 def staff_start_panel(request):
     """The start page of trainers and program managers, above anything they
     learn themselves: what waits for them (essays to mark in their quiz
-    scope, quizzes with hard questions) and their cohorts with how many
-    trainees are at risk (`cohorts_summary`, the dashboard's rule). "" for
-    people who do not reach the admin, without a query. A fixed number of
-    queries whatever the number of cohorts, trainees and quizzes."""
+    scope, practical tasks to assess, quizzes with hard questions) and
+    their cohorts with how many trainees are at risk (`cohorts_summary`,
+    the dashboard's rule). "" for people who do not reach the admin,
+    without a query. A fixed number of queries whatever the number of
+    cohorts, trainees and quizzes."""
     if not reaches_admin(request):
         return ""
     user = request.user
@@ -227,6 +229,7 @@ def staff_start_panel(request):
     }
     if marks:
         context["waiting"] = len(marking_queue(user=user))
+        context["tasks_waiting"] = tasks_waiting_count(user=user)
         context["hard_quizzes"] = quizzes_with_hard_questions(user=user)
     return render_to_string(
         "cohorts/includes/home_staff.html", context, request=request

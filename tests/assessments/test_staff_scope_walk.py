@@ -28,12 +28,16 @@ from assessments.models import (
     QuizPage,
     QuizQuestion,
     RegradeJob,
+    Submission,
+    TaskAssessment,
 )
+from assessments.practice.assessing import task_assess
 from courses.services import enrollment_create, lesson_complete
 from lms.accounts.roles import TRAINERS
 from tests.factories import UserFactory, trainee
 from tests.factories.assessments import category, question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
+from tests.factories.practice import submission, task_in
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +149,24 @@ def world(db):
     attempt = attempt_take(user=learner, quiz=quiz_b, right=True)
     assert attempt.status == Attempt.Status.MARKING
     item = attempt.items.get(snapshot__kind="essay")
+    # A practical task of course B: the learner's work waiting, and another
+    # trainee's assessed but not released.
+    task_b = task_in(course_b, release_marks=True)
+    work_b = submission(task_b, learner)
+    other = trainee()
+    enrollment_create(user=other, course=course_b)
+    assessed_b = task_assess(
+        assessor=UserFactory(is_superuser=True),
+        submission_id=submission(task_b, other).pk,
+        levels={c.pk: 1 for c in task_b.rubric.criteria.all()},
+        comments={},
+        feedback="",
+        decision=None,
+    )
     return {
         "trainer_a": _course_trainer(course_a),
+        "task_b": task_b,
+        "assessed_b": assessed_b,
         "learner": learner,
         "quiz_b": quiz_b,
         "cat_b": cat_b,
@@ -165,6 +185,7 @@ def world(db):
             "attempt_id": attempt.pk,
             "item_id": item.pk,
             "order": 1,
+            "submission_id": work_b.pk,
             "job_id": ImportJob.objects.create(
                 requested_by=learner, filename="b.txt", file_format="gift"
             ).pk,
@@ -223,6 +244,12 @@ def _payload(world) -> dict:
 def _mark_payload(world) -> dict:
     data = _payload(world)
     data["points"] = "4"  # the marking form's field (the question form's too)
+    # The assess page's levels, the reassign form's trainer, the release
+    # form's assessments.
+    for criterion in world["task_b"].rubric.criteria.all():
+        data[f"level_{criterion.pk}"] = "2"
+    data["assessor"] = str(world["trainer_a"].pk)
+    data["assessment"] = [str(world["assessed_b"].pk)]
     return data
 
 
@@ -261,6 +288,8 @@ def snapshot(world) -> dict:
         "answers": list(
             AttemptQuestion.objects.filter(attempt__quiz=quiz).order_by("pk").values()
         ),
+        "submissions": list(Submission.objects.order_by("pk").values()),
+        "task_assessments": list(TaskAssessment.objects.order_by("pk").values()),
     }
 
 
@@ -284,6 +313,9 @@ def test_trainer_of_course_a_changes_nothing_of_course_b_through_any_staff_url(
         "questions_export",
         "assessments:mark",
         "assessments:stats",
+        "assessments:task_assess",
+        "assessments:task_reassign",
+        "assessments:task_release",
     } <= names
     before = snapshot(world)
     client.force_login(world["trainer_a"])
@@ -303,6 +335,7 @@ def test_trainer_of_course_a_changes_nothing_of_course_b_through_any_staff_url(
         ("wagtailsnippets_assessments_accommodation:edit", Accommodation),
         ("question_regrade", "question_id"),
         ("assessments:mark", "item_id"),
+        ("assessments:task_assess", "submission_id"),
     ],
 )
 def test_the_same_post_by_an_admin_does_change_course_b(world, client, name, target):
