@@ -1,26 +1,33 @@
 """The question bank's admin screens: scoped snippet viewsets for
 questions, categories, accommodations and regrade jobs, grouped under one
-menu (registered in assessments/wagtail_hooks.py). Every screen goes through
+menu, and the rubrics of practical tasks beside it (registered in
+assessments/wagtail_hooks.py). Every screen goes through
 the staff scope (lms.common.staff_scope; policies in admin/permissions.py)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from lms.common import staff_scope
+from lms.common.errors import refusal_response
 
+from ..errors import Refused
 from ..models import (
     Accommodation,
     Question,
     QuestionCategory,
     QuestionKind,
     RegradeJob,
+    Rubric,
     questions_in_quizzes_q,
 )
+from ..practice.rubrics import rubric_in_use_refusal
 from . import question_views
 
 
@@ -191,7 +198,14 @@ class AccommodationViewSet(ScopedViewSet):
     model = Accommodation
     icon = "user"
     menu_label = _("Accommodations")
-    list_display = ["user", "quiz", "extra_minutes", "extra_attempts"]
+    list_display = [
+        "user",
+        "quiz",
+        "task",
+        "extra_minutes",
+        "extra_attempts",
+        "extra_days",
+    ]
 
 
 class RegradeJobViewSet(ScopedViewSet):
@@ -220,3 +234,64 @@ class QuestionBankGroup(SnippetViewSetGroup):
         AccommodationViewSet,
         RegradeJobViewSet,
     )
+
+
+# -- rubrics ------------------------------------------------------------------
+
+
+class CreatedByMixin:
+    """A new rubric (added or copied) records who made it: they may change
+    and delete it whatever tasks later use it (practice/rubrics.py)."""
+
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
+class RubricCreateView(CreatedByMixin, snippet_views.CreateView):
+    pass
+
+
+class RubricCopyView(CreatedByMixin, staff_scope.ScopedSnippetCopyView):
+    pass
+
+
+class RubricDeleteView(staff_scope.ScopedSnippetDeleteView):
+    """A rubric a task uses is never deleted: the refusal says which tasks
+    (the `before_delete_snippet` hook, for this view and the bulk action);
+    a task saved meanwhile is caught by the PROTECTed foreign key."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            refused = rubric_in_use_refusal(self.object) or Refused()
+            return refusal_response(
+                self.request, refused, redirect_to=reverse(self.index_url_name)
+            )
+
+
+class RubricIndexView(staff_scope.ScopedSnippetIndexView):
+    """Every rubric is listed (anyone may choose one for their task); a row
+    links to edit or delete only when the scope allows it."""
+
+    list_scoped = False
+
+
+class RubricViewSet(staff_scope.ScopedSnippetViewSet):
+    model = Rubric
+    icon = "table"
+    menu_label = _("Rubrics")
+    menu_name = "rubrics"
+    menu_order = 251
+    add_to_admin_menu = True
+    index_view_class = RubricIndexView
+    add_view_class = RubricCreateView
+    copy_view_class = RubricCopyView
+    delete_view_class = RubricDeleteView
+    list_display = ["title", "pass_percent", "created_by"]
+    search_fields = ["title"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Rubric.objects.select_related("created_by")
