@@ -1,11 +1,14 @@
-"""The demo trainee's quiz history: one failed and one passed attempt."""
+"""The demo trainee's quiz history (one failed and one passed attempt), and
+a practical task submission waiting for the demo trainer."""
 
+from django.db import transaction
 from django.http import QueryDict
 
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrollment
 
 from .kinds import kind_for
-from .models import Attempt, QuizPage
+from .models import Attempt, QuizPage, Submission, TaskPage
+from .practice.selectors import task_due_at
 from .services import attempt_answer, attempt_start, attempt_submit
 
 DEMO_COURSE = "cakap-digital"
@@ -48,3 +51,52 @@ def demo_attempts_ensure(*, trainee) -> None:
             attempt_take(user=trainee, quiz=quiz, right=False)
             attempt_take(user=trainee, quiz=quiz, right=True)
             return
+
+
+DEMO_TASK_TEXT = (
+    "(Tangkapan layar: Penghemat Data menyala; Play Store, pembaruan otomatis "
+    "hanya lewat Wi-Fi.) Pesan itu penipuan karena meminta kode OTP, padahal "
+    "kode OTP tidak boleh diberikan kepada siapa pun. Saya tidak membalas, "
+    "lalu nomornya saya blokir dan laporkan."
+)
+
+
+def demo_task_waiting_ensure(
+    *, trainee, trainer, course_slug: str
+) -> Submission | None:
+    """A text submission by `trainee` on the first practical task of the
+    course `course_slug`, waiting for assessment and allocated to `trainer`
+    (the demo marking queue has work). Written directly: a demo needs no
+    files. Idempotent: the trainee's first version is made once. None when
+    the course has no task."""
+    task = (
+        TaskPage.objects.live()
+        .filter(path__startswith=_course_path(course_slug))
+        .order_by("path")
+        .first()
+    )
+    if task is None:
+        return None
+    enrollment = Enrollment.objects.filter(
+        user=trainee, course__slug=course_slug
+    ).first()
+    with transaction.atomic():
+        submission, _created = Submission.objects.get_or_create(
+            task=task,
+            user=trainee,
+            number=1,
+            defaults={
+                "text": DEMO_TASK_TEXT,
+                "assessor": trainer,
+                "due_at": task_due_at(
+                    task=task,
+                    enrolled_at=enrollment.enrolled_at if enrollment else None,
+                ),
+            },
+        )
+    return submission
+
+
+def _course_path(slug: str) -> str:
+    course = CoursePage.objects.filter(slug=slug).only("path").first()
+    return course.path if course is not None else "-"

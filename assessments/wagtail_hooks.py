@@ -8,7 +8,6 @@ from wagtail.snippets.models import register_snippet
 
 import lms.common.converters  # noqa: F401  (registers <id:...>)
 from lms.common import staff_scope
-from lms.common.errors import refusal_response
 from lms.common.http import reaches_admin
 
 from .admin import import_views, permissions, question_views, views
@@ -16,9 +15,7 @@ from .admin.viewsets import QuestionBankGroup, RubricViewSet
 from .authoring import lesson_place_before_closing_quiz
 from .models import (
     Question,
-    Rubric,
 )
-from .practice.rubrics import rubric_in_use_refusal
 from .selectors import category_progress, marking_queue
 
 # The staff scope (selectors.py, admin/permissions.py) joins the model permissions
@@ -35,23 +32,6 @@ staff_scope.register(
 
 register_snippet(QuestionBankGroup)
 register_snippet(RubricViewSet)
-
-
-@hooks.register("before_delete_snippet")
-def refuse_deleting_rubrics_in_use(request, instances):
-    """A rubric a task uses cannot be deleted (its foreign key is
-    PROTECTed): say which tasks use it, before the confirmation page and
-    before the bulk action, and go back to the rubric listing."""
-    for instance in instances:
-        if isinstance(instance, Rubric):
-            refused = rubric_in_use_refusal(instance)
-            if refused is not None:
-                return refusal_response(
-                    request,
-                    refused,
-                    redirect_to=reverse("wagtailsnippets_assessments_rubric:list"),
-                )
-    return None
 
 
 @hooks.register("register_admin_urls")

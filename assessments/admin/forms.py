@@ -228,7 +228,7 @@ class TaskPageForm(PageForm):
         """Each exemplar gives one level per criterion of `rubric`, each
         from 1 to the number of levels of that criterion."""
         formset = self.formsets.get("exemplars")
-        if formset is None:
+        if formset is None or not formset.is_valid():
             return
         criteria = list(
             RubricCriterion.objects.filter(rubric=rubric).order_by("sort_order", "pk")
@@ -283,7 +283,7 @@ class RubricForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         formset = self.formsets.get("criteria")
-        if formset is None:
+        if formset is None or not formset.is_valid():
             return cleaned
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}

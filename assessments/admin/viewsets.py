@@ -5,9 +5,8 @@ assessments/wagtail_hooks.py). Every screen goes through
 the staff scope (lms.common.staff_scope; policies in admin/permissions.py)."""
 
 import django_filters
-from django.db.models import ProtectedError, Q
+from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.views import snippets as snippet_views
@@ -15,9 +14,7 @@ from wagtail.snippets.views.chooser import SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from lms.common import staff_scope
-from lms.common.errors import refusal_response
 
-from ..errors import Refused
 from ..models import (
     Accommodation,
     Question,
@@ -27,7 +24,6 @@ from ..models import (
     Rubric,
     questions_in_quizzes_q,
 )
-from ..practice.rubrics import rubric_in_use_refusal
 from . import question_views
 
 
@@ -256,21 +252,6 @@ class RubricCopyView(CreatedByMixin, staff_scope.ScopedSnippetCopyView):
     pass
 
 
-class RubricDeleteView(staff_scope.ScopedSnippetDeleteView):
-    """A rubric a task uses is never deleted: the refusal says which tasks
-    (the `before_delete_snippet` hook, for this view and the bulk action);
-    a task saved meanwhile is caught by the PROTECTed foreign key."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ProtectedError:
-            refused = rubric_in_use_refusal(self.object) or Refused()
-            return refusal_response(
-                self.request, refused, redirect_to=reverse(self.index_url_name)
-            )
-
-
 class RubricIndexView(staff_scope.ScopedSnippetIndexView):
     """Every rubric is listed (anyone may choose one for their task); a row
     links to edit or delete only when the scope allows it."""
@@ -279,6 +260,10 @@ class RubricIndexView(staff_scope.ScopedSnippetIndexView):
 
 
 class RubricViewSet(staff_scope.ScopedSnippetViewSet):
+    """Rubrics, beside the question bank. Deleting one a task uses is
+    refused before it starts, saying what holds on to it (the PROTECTed
+    foreign key; lms/wagtail_hooks.py, lms.common.deletion)."""
+
     model = Rubric
     icon = "table"
     menu_label = _("Rubrics")
@@ -288,7 +273,6 @@ class RubricViewSet(staff_scope.ScopedSnippetViewSet):
     index_view_class = RubricIndexView
     add_view_class = RubricCreateView
     copy_view_class = RubricCopyView
-    delete_view_class = RubricDeleteView
     list_display = ["title", "pass_percent", "created_by"]
     search_fields = ["title"]
     search_backend_name = None

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.demo import attempt_take
+from assessments.demo import attempt_take, demo_task_waiting_ensure
 from assessments.models import Attempt, AttemptQuestion, QuestionKind, QuizPage
 from assessments.services import Refused, essay_mark
 from courses.models import CoursePage, LearningPath, LessonCompletion, LessonPage
@@ -70,7 +70,24 @@ def demo_cohorts_ensure(*, manager: User, trainer: User) -> list[Cohort]:
             trainer=trainer,
         ),
     ]
+    _task_waiting(trainees=TRAINEES_A, course_slug="cakap-digital", trainer=trainer)
     return cohorts
+
+
+def _task_waiting(*, trainees, course_slug: str, trainer: User) -> None:
+    """The first trainee part-way through the course has handed in its
+    practical task, allocated to `trainer`: the demo marking queue has one
+    waiting (also on an installation whose cohorts predate tasks)."""
+    name = next(name for name, _village, stage in trainees if stage == "halfway")
+    member = (
+        CohortMembership.objects.filter(user__display_name=name)
+        .select_related("user")
+        .first()
+    )
+    if member is not None:
+        demo_task_waiting_ensure(
+            trainee=member.user, trainer=trainer, course_slug=course_slug
+        )
 
 
 def _cohort(
