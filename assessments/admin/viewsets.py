@@ -56,7 +56,7 @@ class ChooserCreateView(SnippetCreateView):
 # Choosers that search the database (`icontains` on these fields) rather
 # than the search index: the importers write questions in bulk, which adds
 # no index entries, and a bank is small enough for a plain search.
-DATABASE_SEARCH_FIELDS = {Question: ("text", "name")}
+DATABASE_SEARCH_FIELDS = {Question: ("text", "name"), Rubric: ("title",)}
 
 
 class DatabaseSearchFilterMixin:
@@ -259,7 +259,7 @@ class RubricIndexView(staff_scope.ScopedSnippetIndexView):
     list_scoped = False
 
 
-class RubricViewSet(staff_scope.ScopedSnippetViewSet):
+class RubricViewSet(ScopedViewSet):
     """Rubrics, beside the question bank. Deleting one a task uses is
     refused before it starts, saying what holds on to it (the PROTECTed
     foreign key; lms/wagtail_hooks.py, lms.common.deletion)."""

@@ -55,7 +55,9 @@ def world(home):
 
 
 def _add_url(module) -> str:
-    return reverse("wagtailadmin_pages:add", args=["assessments", "taskpage", module.pk])
+    return reverse(
+        "wagtailadmin_pages:add", args=["assessments", "taskpage", module.pk]
+    )
 
 
 def task_form(rubric_pk, *, exemplars=(), **fields) -> dict:
@@ -94,7 +96,9 @@ def task_form(rubric_pk, *, exemplars=(), **fields) -> dict:
 def _post(client, world, **kwargs):
     client.force_login(world["trainer"])
     client.cookies["django_language"] = "id"
-    return client.post(_add_url(world["module"]), task_form(world["shared"].pk, **kwargs))
+    return client.post(
+        _add_url(world["module"]), task_form(world["shared"].pk, **kwargs)
+    )
 
 
 def test_a_trainer_adds_a_task_with_another_trainers_rubric_and_exemplars(
@@ -156,7 +160,12 @@ def test_impossible_submission_rules_are_refused(world, client, fields, message)
 
 def test_only_a_voice_note_or_no_due_rule_is_fine(world, client):
     response = _post(
-        client, world, accepts_text=None, photos_max="0", accepts_voice="on", due_days=""
+        client,
+        world,
+        accepts_text=None,
+        photos_max="0",
+        accepts_voice="on",
+        due_days="",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     task = TaskPage.objects.get(slug="tugas-caption-kopi")

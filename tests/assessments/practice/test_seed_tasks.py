@@ -107,9 +107,7 @@ def _counts():
 
 
 @pytest.mark.django_db
-def test_load_twice_creates_the_tasks_once_and_the_demo_shows_them(
-    settings, client
-):
+def test_load_twice_creates_the_tasks_once_and_the_demo_shows_them(settings, client):
     settings.DEBUG = True
     call_command("load_initial_data")
     first = _counts()
