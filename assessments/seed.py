@@ -1,5 +1,7 @@
-"""Seed quizzes: one per module of the seed curriculum (content/seed/),
-through the page API. Idempotent: a module that has its quiz is skipped."""
+"""Seed quizzes (one per module of the seed curriculum, content/seed/) and
+practical tasks (content/seed/tasks/, each with its rubric and exemplars),
+through the page API. Idempotent: a module that has its quiz, or its task
+(by slug), is skipped; a rubric is found again by its title."""
 
 from __future__ import annotations
 
@@ -10,8 +12,19 @@ from django.db import transaction
 from content.models import PracticeProduct
 from content.seed.schema import Seed
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.seed import lesson_block
 
-from .models import Choice, Question, QuestionCategory, QuizPage, QuizQuestion
+from .models import (
+    Choice,
+    Question,
+    QuestionCategory,
+    QuizPage,
+    QuizQuestion,
+    Rubric,
+    RubricCriterion,
+    TaskExemplar,
+    TaskPage,
+)
 
 QUIZ_SLUG = "kuis"
 
@@ -116,3 +129,96 @@ def _question_create(data: dict, category, products, lessons=None) -> Question:
         choices = []
     Choice.objects.bulk_create(choices)
     return question
+
+
+def tasks_load(*, seed: Seed, index: CourseIndexPage, report) -> int:
+    """Create the missing practical tasks (each published at the end of its
+    module, after the module's quiz) with their rubrics and exemplars.
+    Returns how many tasks were created; a second run creates nothing."""
+    products = {p.slug: p for p in PracticeProduct.objects.all()}
+    created = 0
+    for data in seed.tasks:
+        course = CoursePage.objects.child_of(index).filter(slug=data["course"]).first()
+        if course is None:
+            continue
+        module = ModulePage.objects.child_of(course).filter(slug=data["module"]).first()
+        if module is None or module.get_children().filter(slug=data["slug"]).exists():
+            continue
+        with transaction.atomic():
+            _task_create(module, data, products)
+        created += 1
+        report(f"  task for {course.title}: {data['title']}")
+    return created
+
+
+def rubric_ensure(data: dict) -> Rubric:
+    """The seed rubric titled `data["title"]`, created with its criteria
+    (levels lowest first, comment bank one per line) when missing."""
+    rubric = Rubric.objects.filter(title=data["title"]).first()
+    if rubric is not None:
+        return rubric
+    rubric = Rubric(
+        title=data["title"],
+        description=data.get("description", ""),
+        pass_percent=data.get("pass_percent", 60),
+        no_lowest_level=data.get("no_lowest_level", False),
+    )
+    for order, criterion in enumerate(data["criteria"]):
+        rubric.criteria.add(
+            RubricCriterion(
+                sort_order=order,
+                title=criterion["title"],
+                description=criterion.get("description", ""),
+                levels=[
+                    (
+                        "level",
+                        {
+                            "title": level["title"],
+                            "points": level["points"],
+                            "descriptor": level["descriptor"],
+                        },
+                    )
+                    for level in criterion["levels"]
+                ],
+                comment_bank="\n".join(criterion.get("comments", [])),
+            )
+        )
+    rubric.save()
+    return rubric
+
+
+def _task_create(module: ModulePage, data: dict, products) -> TaskPage:
+    submit = data["submit"]
+    text = submit.get("text")
+    photos = submit.get("photos") or {}
+    task = TaskPage(
+        title=data["title"],
+        slug=data["slug"],
+        brief=[lesson_block(block, products) for block in data["brief"]],
+        rubric=rubric_ensure(data["rubric"]),
+        accepts_text=text is not None,
+        text_min_words=(text or {}).get("min_words", 0),
+        text_max_words=(text or {}).get("max_words"),
+        photos_min=photos.get("min", 0),
+        photos_max=photos.get("max", 0),
+        accepts_voice=submit.get("voice", False),
+        accepts_link=submit.get("link", False),
+        accepts_pdf=submit.get("pdf", False),
+        due_days=data.get("due_days"),
+        resubmissions=data.get("resubmissions"),
+        required=data.get("required", True),
+    )
+    for order, exemplar in enumerate(data["exemplars"]):
+        task.exemplars.add(
+            TaskExemplar(
+                sort_order=order,
+                title=exemplar["title"],
+                quality=exemplar["quality"],
+                text=exemplar["text"].strip(),
+                levels=", ".join(str(n) for n in exemplar["levels"]),
+                comment=exemplar.get("comment", "").strip(),
+            )
+        )
+    module.add_child(instance=task)
+    task.save_revision().publish()
+    return task

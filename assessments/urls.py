@@ -3,8 +3,8 @@ from django.urls import path
 import lms.common.converters  # noqa: F401  (registers <id:...>)
 
 from . import views
-from .practice import views as practice_views
 from .practice import marking_views
+from .practice import views as practice_views
 
 app_name = "assessments"
 

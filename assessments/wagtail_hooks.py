@@ -11,7 +11,7 @@ from lms.common import staff_scope
 from lms.common.http import reaches_admin
 
 from .admin import import_views, permissions, question_views, views
-from .admin.viewsets import QuestionBankGroup
+from .admin.viewsets import QuestionBankGroup, RubricViewSet
 from .authoring import lesson_place_before_closing_quiz
 from .models import (
     Question,
@@ -28,10 +28,12 @@ staff_scope.register(
     permissions.CATEGORY_POLICY,
     permissions.ACCOMMODATION_POLICY,
     permissions.REGRADE_POLICY,
+    permissions.RUBRIC_POLICY,
 )
 
 
 register_snippet(QuestionBankGroup)
+register_snippet(RubricViewSet)
 
 
 @hooks.register("register_admin_urls")

@@ -66,7 +66,9 @@ def course_index_ensure(*, home: HomePage) -> CourseIndexPage:
     return index
 
 
-def _block(block: dict[str, Any], products: dict[str, PracticeProduct]) -> dict:
+def lesson_block(block: dict[str, Any], products: dict[str, PracticeProduct]) -> dict:
+    """One seed block (FORMAT.md) as StreamField data for LessonStreamBlock
+    (lessons and task briefs)."""
     ((kind, value),) = block.items()
     if kind == "heading":
         value = {"text": value, "size": "h2"}
@@ -168,7 +170,7 @@ def _course_ensure(*, index: CourseIndexPage, data: dict, products) -> int:
                     title=lesson_data["title"],
                     slug=lesson_data["slug"],
                     estimated_minutes=lesson_data["minutes"],
-                    body=[_block(b, products) for b in lesson_data["body"]],
+                    body=[lesson_block(b, products) for b in lesson_data["body"]],
                 ),
             )
             created += 1

@@ -3,7 +3,10 @@ what the user's staff scope allows (selectors.py). The models do not
 import them: `attach()`, run by AssessmentsConfig.ready(), makes them
 their `base_form_class`."""
 
+from itertools import pairwise
+
 from django.db.models import Q
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -15,6 +18,8 @@ from ..models import (
     Question,
     QuestionCategory,
     QuizPage,
+    Rubric,
+    RubricCriterion,
     TaskPage,
     category_tree_ids,
 )
@@ -144,10 +149,162 @@ class AccommodationForm(WagtailAdminModelForm):
                 user=self.for_user
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        if "quiz" not in self.fields or "task" not in self.fields:
+            return cleaned
+        quiz, task = cleaned.get("quiz"), cleaned.get("task")
+        if self.has_error("quiz") or self.has_error("task"):
+            return cleaned
+        if quiz is None and task is None:
+            self.add_error(
+                "quiz", _("Choose the quiz or the practical task this is for.")
+            )
+        elif quiz is not None and task is not None:
+            self.add_error("task", _("Choose a quiz or a practical task, not both."))
+        return cleaned
+
 
 class TaskPageForm(PageForm):
-    """The practical task's page form (checks are added in
-    assessments/admin/forms.py as the task grows)."""
+    """The practical task's page form: something can be submitted, the
+    word and photo ranges are ranges, and each exemplar's levels fit the
+    chosen rubric (one per criterion, each within that criterion's levels).
+    The rubric may be any rubric (rubrics are shared: choosing one changes
+    nothing of it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "rubric" in self.fields:
+            self.fields["rubric"].queryset = Rubric.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        parts = (
+            cleaned.get("accepts_text"),
+            (cleaned.get("photos_max") or 0) > 0,
+            cleaned.get("accepts_voice"),
+            cleaned.get("accepts_link"),
+            cleaned.get("accepts_pdf"),
+        )
+        if not any(parts):
+            self.add_error(
+                None,
+                _(
+                    "Trainees could hand in nothing: turn on text, a voice note, "
+                    "a link or a PDF file, or allow at least one photo."
+                ),
+            )
+        photos_min, photos_max = cleaned.get("photos_min"), cleaned.get("photos_max")
+        if (
+            photos_min is not None
+            and photos_max is not None
+            and photos_min > photos_max
+        ):
+            self.add_error(
+                "photos_min",
+                _(
+                    "At least %(min)d photos, but at most %(max)d: raise the "
+                    "most or lower the least."
+                )
+                % {"min": photos_min, "max": photos_max},
+            )
+        words_min = cleaned.get("text_min_words")
+        words_max = cleaned.get("text_max_words")
+        if words_min is not None and words_max is not None and words_min > words_max:
+            self.add_error(
+                "text_min_words",
+                _(
+                    "At least %(min)d words, but at most %(max)d: raise the "
+                    "most or lower the least."
+                )
+                % {"min": words_min, "max": words_max},
+            )
+        rubric = cleaned.get("rubric")
+        if rubric is not None:
+            self._check_exemplars(rubric)
+        return cleaned
+
+    def _check_exemplars(self, rubric: Rubric) -> None:
+        """Each exemplar gives one level per criterion of `rubric`, each
+        from 1 to the number of levels of that criterion."""
+        formset = self.formsets.get("exemplars")
+        if formset is None or not formset.is_valid():
+            return
+        criteria = list(
+            RubricCriterion.objects.filter(rubric=rubric).order_by("sort_order", "pk")
+        )
+        sizes = [len(criterion.levels) for criterion in criteria]
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or form.has_error("levels"):
+                continue
+            message = exemplar_levels_problem(
+                title=data.get("title") or "",
+                levels=data.get("levels") or "",
+                criteria=[c.title for c in criteria],
+                sizes=sizes,
+            )
+            if message:
+                form.add_error("levels", message)
+
+
+def exemplar_levels_problem(
+    *, title: str, levels: str, criteria: list[str], sizes: list[int]
+) -> str:
+    """Why the exemplar `title`'s `levels` ("3, 2, 3") do not fit a rubric
+    whose criteria are `criteria` with `sizes` levels each; "" when they
+    fit."""
+    parts = [part.strip() for part in levels.replace(";", ",").split(",")]
+    if not all(part.isdigit() for part in parts):
+        return _g(
+            "Exemplar “%(title)s”: write the levels as whole numbers separated "
+            "by commas, e.g. 3, 2, 3."
+        ) % {"title": title}
+    numbers = [int(part) for part in parts]
+    if len(numbers) != len(sizes):
+        return _g(
+            "Exemplar “%(title)s” gives %(given)d levels, but the rubric has "
+            "%(count)d criteria: give one level per criterion, in order."
+        ) % {"title": title, "given": len(numbers), "count": len(sizes)}
+    for name, size, number in zip(criteria, sizes, numbers, strict=True):
+        if not 1 <= number <= size:
+            return _g(
+                "Exemplar “%(title)s”: criterion “%(criterion)s” has levels 1 "
+                "to %(size)d, not %(level)d."
+            ) % {"title": title, "criterion": name, "size": size, "level": number}
+    return ""
+
+
+class RubricForm(WagtailAdminModelForm):
+    """A rubric whose criteria each have levels from the lowest to the
+    highest: points never go down (Wagtail's StreamField keeps at least two
+    levels and at most LEVELS_MAX)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("criteria")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or form.has_error("levels"):
+                continue
+            levels = data.get("levels") or []
+            points = [int(block.value.get("points") or 0) for block in levels]
+            if any(low > high for low, high in pairwise(points)):
+                self.add_error(
+                    None,
+                    _(
+                        "Criterion “%(criterion)s”: list its levels from the "
+                        "lowest to the highest, with points that never go down "
+                        "(now %(points)s)."
+                    )
+                    % {
+                        "criterion": data.get("title") or "",
+                        "points": ", ".join(str(p) for p in points),
+                    },
+                )
+        return cleaned
 
 
 class QuestionCategoryForm(WagtailAdminModelForm):
@@ -178,4 +335,5 @@ def attach() -> None:
     Question.base_form_class = QuestionForm
     QuizPage.base_form_class = QuizPageForm
     TaskPage.base_form_class = TaskPageForm
+    Rubric.base_form_class = RubricForm
     Accommodation.base_form_class = AccommodationForm

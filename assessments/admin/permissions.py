@@ -9,6 +9,7 @@ from __future__ import annotations
 from lms.common.staff_scope import Scope, ScopedObjectMixin, StaffScopePolicy
 
 from .. import selectors
+from ..practice import rubrics
 
 # The names this module had before the policy moved to lms.common.
 StaffScopePermissionPolicy = StaffScopePolicy
@@ -17,6 +18,7 @@ __all__ = [
     "CATEGORY_POLICY",
     "QUESTION_POLICY",
     "REGRADE_POLICY",
+    "RUBRIC_POLICY",
     "Scope",
     "ScopedObjectMixin",
     "StaffScopePermissionPolicy",
@@ -39,4 +41,11 @@ ACCOMMODATION_POLICY = StaffScopePolicy(
 )
 REGRADE_POLICY = StaffScopePolicy(
     "assessments.RegradeJob", scope=selectors.regrade_jobs_visible_to
+)
+# Rubrics: anyone with admin access and the permission lists and chooses
+# every rubric (reuse); changes and deletes keep to practice/rubrics.py.
+RUBRIC_POLICY = StaffScopePolicy(
+    "assessments.Rubric",
+    scope=rubrics.rubrics_editable_by,
+    visible=rubrics.rubrics_choosable_by,
 )

@@ -1,6 +1,7 @@
 """The question bank's admin screens: scoped snippet viewsets for
 questions, categories, accommodations and regrade jobs, grouped under one
-menu (registered in assessments/wagtail_hooks.py). Every screen goes through
+menu, and the rubrics of practical tasks beside it (registered in
+assessments/wagtail_hooks.py). Every screen goes through
 the staff scope (lms.common.staff_scope; policies in admin/permissions.py)."""
 
 import django_filters
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -19,6 +21,7 @@ from ..models import (
     QuestionCategory,
     QuestionKind,
     RegradeJob,
+    Rubric,
     questions_in_quizzes_q,
 )
 from . import question_views
@@ -53,7 +56,7 @@ class ChooserCreateView(SnippetCreateView):
 # Choosers that search the database (`icontains` on these fields) rather
 # than the search index: the importers write questions in bulk, which adds
 # no index entries, and a bank is small enough for a plain search.
-DATABASE_SEARCH_FIELDS = {Question: ("text", "name")}
+DATABASE_SEARCH_FIELDS = {Question: ("text", "name"), Rubric: ("title",)}
 
 
 class DatabaseSearchFilterMixin:
@@ -191,7 +194,14 @@ class AccommodationViewSet(ScopedViewSet):
     model = Accommodation
     icon = "user"
     menu_label = _("Accommodations")
-    list_display = ["user", "quiz", "extra_minutes", "extra_attempts"]
+    list_display = [
+        "user",
+        "quiz",
+        "task",
+        "extra_minutes",
+        "extra_attempts",
+        "extra_days",
+    ]
 
 
 class RegradeJobViewSet(ScopedViewSet):
@@ -220,3 +230,52 @@ class QuestionBankGroup(SnippetViewSetGroup):
         AccommodationViewSet,
         RegradeJobViewSet,
     )
+
+
+# -- rubrics ------------------------------------------------------------------
+
+
+class CreatedByMixin:
+    """A new rubric (added or copied) records who made it: they may change
+    and delete it whatever tasks later use it (practice/rubrics.py)."""
+
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
+class RubricCreateView(CreatedByMixin, snippet_views.CreateView):
+    pass
+
+
+class RubricCopyView(CreatedByMixin, staff_scope.ScopedSnippetCopyView):
+    pass
+
+
+class RubricIndexView(staff_scope.ScopedSnippetIndexView):
+    """Every rubric is listed (anyone may choose one for their task); a row
+    links to edit or delete only when the scope allows it."""
+
+    list_scoped = False
+
+
+class RubricViewSet(ScopedViewSet):
+    """Rubrics, beside the question bank. Deleting one a task uses is
+    refused before it starts, saying what holds on to it (the PROTECTed
+    foreign key; lms/wagtail_hooks.py, lms.common.deletion)."""
+
+    model = Rubric
+    icon = "table"
+    menu_label = _("Rubrics")
+    menu_name = "rubrics"
+    menu_order = 251
+    add_to_admin_menu = True
+    index_view_class = RubricIndexView
+    add_view_class = RubricCreateView
+    copy_view_class = RubricCopyView
+    list_display = ["title", "pass_percent", "created_by"]
+    search_fields = ["title"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Rubric.objects.select_related("created_by")

@@ -42,6 +42,8 @@ BLOCKS = (
     "checklist",
     "product",
 )
+QUALITIES = ("good", "weak")
+PHOTOS_MAX = 10  # assessments.models.practice.PHOTOS_MAX
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "ordering", "essay")
 RICH_TAGS = {"p", "b", "i", "ul", "ol", "li", "a", "br"}
 
@@ -59,6 +61,7 @@ class Seed:
     products: list[dict[str, Any]]
     paths: list[dict[str, Any]]
     courses: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _TagCollector(HTMLParser):
@@ -261,6 +264,159 @@ class _Checker:
                 for k, q in enumerate(questions, 1):
                     self.question(q, f"{qw} question {k}", products, course_lessons)
 
+    # -- practical tasks ----------------------------------------------------
+    def task(self, data: Any, where: str, products: set[str], modules: dict) -> None:
+        """Check one practical task. `modules` maps each course slug to
+        {module slug: the slugs of its lessons}."""
+        if not isinstance(data, dict):
+            self.errors.append(f"{where}: a task file holds one mapping")
+            return
+        course = self.need(data, "course", str, where)
+        module = self.need(data, "module", str, where)
+        slug = self.slug(data, where)
+        self.need(data, "title", str, where)
+        if course is not None and course not in modules:
+            self.errors.append(f"{where}: unknown course '{course}'")
+        elif module is not None and module not in modules[course]:
+            self.errors.append(f"{where}: unknown module '{module}' of '{course}'")
+        elif slug in modules[course][module] or slug == "kuis":
+            self.errors.append(f"{where}: slug '{slug}' is taken in its module")
+        for b, block in enumerate(self.need(data, "brief", list, where) or [], 1):
+            self.block(block, f"{where} brief block {b}", products)
+        self.submit(data.get("submit"), f"{where} submit")
+        for key in ("due_days", "resubmissions"):
+            value = data.get(key)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                self.errors.append(f"{where}: '{key}' must be a whole number >= 0")
+        if not isinstance(data.get("required", True), bool):
+            self.errors.append(f"{where}: 'required' must be true or false")
+        sizes = self.rubric(data.get("rubric"), f"{where} rubric")
+        exemplars = self.need(data, "exemplars", list, where) or []
+        qualities = sorted(e.get("quality") for e in exemplars if isinstance(e, dict))
+        if qualities != ["good", "weak"]:
+            self.errors.append(f"{where}: needs one good and one weak exemplar")
+        for e, exemplar in enumerate(exemplars, 1):
+            self.exemplar(exemplar, f"{where} exemplar {e}", sizes, data.get("rubric"))
+
+    def submit(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            self.errors.append(f"{where}: a mapping of parts is required")
+            return
+        unknown = set(data) - {"text", "photos", "voice", "link", "pdf"}
+        if unknown:
+            self.errors.append(f"{where}: unknown parts {', '.join(sorted(unknown))}")
+        for key in ("voice", "link", "pdf"):
+            if not isinstance(data.get(key, False), bool):
+                self.errors.append(f"{where}: '{key}' must be true or false")
+        for key, low, high, top in (
+            ("text", "min_words", "max_words", 5000),
+            ("photos", "min", "max", PHOTOS_MAX),
+        ):
+            if key not in data:
+                continue
+            part = data[key]
+            if not isinstance(part, dict):
+                self.errors.append(f"{where}: '{key}' needs {low} and {high}")
+                continue
+            numbers = [part.get(low, 0), part.get(high, top)]
+            if not all(
+                isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= top
+                for n in numbers
+            ):
+                self.errors.append(f"{where}: {key} {low}/{high} are 0 to {top}")
+            elif numbers[0] > numbers[1]:
+                self.errors.append(f"{where}: {key} {low} is more than {high}")
+            elif key == "photos" and numbers[1] == 0:
+                self.errors.append(f"{where}: photos max is 0 (leave photos out)")
+        if not any(data.get(k) for k in ("text", "photos", "voice", "link", "pdf")):
+            self.errors.append(f"{where}: trainees could hand in nothing")
+
+    def rubric(self, data: Any, where: str) -> list[int]:
+        """Check a rubric; return the number of levels of each criterion."""
+        if not isinstance(data, dict):
+            self.errors.append(f"{where}: a rubric mapping is required")
+            return []
+        self.need(data, "title", str, where)
+        percent = data.get("pass_percent", 60)
+        if not isinstance(percent, int) or not 0 <= percent <= 100:
+            self.errors.append(f"{where}: pass_percent must be 0 to 100")
+        if not isinstance(data.get("no_lowest_level", False), bool):
+            self.errors.append(f"{where}: no_lowest_level must be true or false")
+        criteria = self.need(data, "criteria", list, where) or []
+        if not 3 <= len(criteria) <= 5:
+            self.errors.append(f"{where}: needs 3 to 5 criteria")
+        sizes = []
+        for c, criterion in enumerate(criteria, 1):
+            cw = f"{where} criterion {c}"
+            self.need(criterion, "title", str, cw)
+            levels = self.need(criterion, "levels", list, cw) or []
+            if not 3 <= len(levels) <= 4:
+                self.errors.append(f"{cw}: needs 3 or 4 levels")
+            points = []
+            for n, level in enumerate(levels, 1):
+                lw = f"{cw} level {n}"
+                self.need(level, "title", str, lw)
+                self.need(level, "descriptor", str, lw)
+                value = level.get("points") if isinstance(level, dict) else None
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    self.errors.append(f"{lw}: points must be a whole number >= 0")
+                    value = 0
+                points.append(value)
+            if points != sorted(points):
+                self.errors.append(f"{cw}: levels go from the lowest points up")
+            comments = self.need(criterion, "comments", list, cw) or []
+            if not all(isinstance(x, str) and x.strip() for x in comments):
+                self.errors.append(f"{cw}: comments must be text")
+            sizes.append(len(levels))
+        return sizes
+
+    def exemplar(self, data: Any, where: str, sizes: list[int], rubric: dict) -> None:
+        if not isinstance(data, dict):
+            self.errors.append(f"{where}: an exemplar is a mapping")
+            return
+        self.need(data, "title", str, where)
+        self.need(data, "text", str, where)
+        self.choice(data, "quality", QUALITIES, where)
+        levels = self.need(data, "levels", list, where) or []
+        if len(levels) != len(sizes) or not all(
+            isinstance(n, int) and 1 <= n <= size
+            for n, size in zip(levels, sizes, strict=False)
+        ):
+            self.errors.append(
+                f"{where}: levels need one number per criterion, each from 1 "
+                "to that criterion's number of levels"
+            )
+            return
+        try:
+            passed = rubric_passes(rubric, levels)
+        except (KeyError, TypeError, IndexError, ValueError):
+            return  # the rubric's own errors are reported
+        if data.get("quality") in QUALITIES:
+            if passed != (data["quality"] == "good"):
+                self.errors.append(
+                    f"{where}: a {data['quality']} exemplar should "
+                    f"{'pass' if data['quality'] == 'good' else 'not pass'} "
+                    "the rubric's pass rule"
+                )
+
+
+def rubric_passes(rubric: dict, levels: list[int]) -> bool:
+    """Whether work at `levels` (one per criterion, from 1) passes the
+    rubric's rule: total >= pass_percent % of the maximum and, with
+    no_lowest_level, no criterion at its lowest level."""
+    score = top = 0
+    lowest = False
+    for criterion, number in zip(rubric["criteria"], levels, strict=True):
+        points = [level["points"] for level in criterion["levels"]]
+        score += points[number - 1]
+        top += max(points)
+        lowest = lowest or number == 1
+    if rubric.get("no_lowest_level") and lowest:
+        return False
+    return top > 0 and 100 * score >= rubric.get("pass_percent", 60) * top
+
 
 def _read(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
@@ -289,6 +445,31 @@ def load_seed(folder: Path | str) -> Seed:
     course_slugs = {c.get("slug") for c in courses if isinstance(c, dict)}
     if len(course_slugs) != len(courses):
         check.errors.append("curriculum: course slugs must be unique")
+    modules = {
+        c["slug"]: {
+            m.get("slug"): {
+                lesson.get("slug")
+                for lesson in m.get("lessons") or []
+                if isinstance(lesson, dict)
+            }
+            for m in c.get("modules") or []
+            if isinstance(m, dict)
+        }
+        for c in courses
+        if isinstance(c, dict) and isinstance(c.get("slug"), str)
+    }
+    tasks = []
+    for path in sorted((folder / "tasks").glob("*.yaml")):
+        data = _read(path)
+        check.task(data, path.name, product_slugs, modules)
+        tasks.append(data)
+    with_task = {
+        t.get("course")
+        for t in tasks
+        if isinstance(t, dict) and t.get("required", True) is True
+    }
+    for slug in sorted(set(modules) - with_task):
+        check.errors.append(f"tasks: course '{slug}' has no required task")
     paths = _read(folder / "paths.yaml") or []
     for i, path in enumerate(paths, 1):
         where = f"paths.yaml item {i}"
@@ -301,7 +482,7 @@ def load_seed(folder: Path | str) -> Seed:
     if check.errors:
         raise SeedError(check.errors)
     courses.sort(key=lambda c: c["number"])
-    return Seed(products=products, paths=paths, courses=courses)
+    return Seed(products=products, paths=paths, courses=courses, tasks=tasks)
 
 
 def main(argv: list[str]) -> int:
@@ -315,7 +496,10 @@ def main(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return 1
     lessons = sum(len(m["lessons"]) for c in seed.courses for m in c["modules"])
-    print(f"ok: {len(seed.courses)} courses, {lessons} lessons")
+    print(
+        f"ok: {len(seed.courses)} courses, {lessons} lessons, "
+        f"{len(seed.tasks)} practical tasks"
+    )
     return 0
 
 

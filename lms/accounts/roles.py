@@ -35,6 +35,7 @@ _COURSE_SNIPPETS = [
         ("assessments", "question"),
         ("assessments", "questioncategory"),
         ("assessments", "accommodation"),
+        ("assessments", "rubric"),
     )
     for action in ("add", "change", "delete", "view")
 ]

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.demo import attempt_take
+from assessments.demo import attempt_take, demo_task_waiting_ensure, demo_tasks_pass
 from assessments.models import Attempt, AttemptQuestion, QuestionKind, QuizPage
 from assessments.services import Refused, essay_mark
 from courses.models import CoursePage, LearningPath, LessonCompletion, LessonPage
@@ -70,7 +70,24 @@ def demo_cohorts_ensure(*, manager: User, trainer: User) -> list[Cohort]:
             trainer=trainer,
         ),
     ]
+    _task_waiting(trainees=TRAINEES_A, course_slug="cakap-digital", trainer=trainer)
     return cohorts
+
+
+def _task_waiting(*, trainees, course_slug: str, trainer: User) -> None:
+    """The first trainee part-way through the course has handed in its
+    practical task, allocated to `trainer`: the demo marking queue has one
+    waiting (also on an installation whose cohorts predate tasks)."""
+    name = next(name for name, _village, stage in trainees if stage == "halfway")
+    member = (
+        CohortMembership.objects.filter(user__display_name=name)
+        .select_related("user")
+        .first()
+    )
+    if member is not None:
+        demo_task_waiting_ensure(
+            trainee=member.user, trainer=trainer, course_slug=course_slug
+        )
 
 
 def _cohort(
@@ -122,6 +139,7 @@ def _progress(*, user, course, stage, trainer) -> None:
             attempt = attempt_take(user=user, quiz=quiz, right=True)
             if attempt.status == Attempt.Status.MARKING:
                 _mark_essays(attempt=attempt, trainer=trainer)
+        demo_tasks_pass(trainee=user, trainer=trainer, course=course)
     elif stage == "failing" and quizzes:
         quiz = next((q for q in quizzes if q.required), quizzes[0])
         for _ in range(2):

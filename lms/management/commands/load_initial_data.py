@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import demo_attempts_ensure
-from assessments.seed import quizzes_load
+from assessments.seed import quizzes_load, tasks_load
 from content.seed.schema import SeedError, load_seed
 from content.services import site_ensure
 from courses.demo import demo_progress_ensure
@@ -43,10 +43,12 @@ class Command(BaseCommand):
         self.stdout.write(f"[1/{steps}] site and home page")
         home = site_ensure()
         self.stdout.write(
-            f"[2/{steps}] curriculum: {len(seed.courses)} courses with their quizzes"
+            f"[2/{steps}] curriculum: {len(seed.courses)} courses with their "
+            "quizzes and practical tasks"
         )
         index = curriculum_load(seed=seed, home=home, report=self.stdout.write)
         quizzes_load(seed=seed, index=index, report=self.stdout.write)
+        tasks_load(seed=seed, index=index, report=self.stdout.write)
         if not demo:
             self.stdout.write("demo accounts skipped (DEBUG is off)")
             self.stdout.write(self.style.SUCCESS("Initial data ready."))
