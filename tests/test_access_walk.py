@@ -77,6 +77,7 @@ from tests.factories import UserFactory, program_manager, trainee, trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
 from tests.factories.courses import course_tree, lessons_of
+from tests.factories.practice import task_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,7 @@ class World:
         self.module = ModulePage.objects.child_of(self.course).get()
         self.lesson = lessons_of(self.course)[0]
         self.quiz = quiz_in(self.course, [question("single"), question("essay")])
+        self.task = task_in(self.course, exemplars=False)
         self.trainee_a = trainee()
         enrollment_create(user=self.trainee_a, course=self.course)
         self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)
@@ -289,6 +291,8 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     "export_id": lambda w: [e.pk for e in w.exports.values()],
     # Invitations of people not walked: every answer is a 404.
     "membership_id": lambda w: [m.pk for m in w.invitations],
+    # A practical task of the closed course (cohort A's): its heatmap.
+    "task_id": lambda w: [w.task.pk],
     # Certificates by UUID: trainee A's.
     "uuid": lambda w: [w.certificate.uuid],
 }

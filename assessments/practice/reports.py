@@ -16,11 +16,11 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     Max,
     OuterRef,
@@ -30,11 +30,12 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from ..models import (
     Attempt,
     CriterionResult,
+    QuizPage,
     Submission,
     TaskAssessment,
     TaskPage,
@@ -60,8 +61,8 @@ class TaskState:
     number: its version number.
     revisions: how many of the trainee's versions of the task were assessed
         "needs revision" (released or not).
-    feedback_at: when the latest version's assessment reached the trainee
-        (None while it waits)."""
+    feedback_at: when the latest version's "needs revision" reached the
+        trainee (None unless the status is revision)."""
 
     status: str
     number: int
@@ -94,7 +95,11 @@ def task_latest_states(*, user_ids, task_ids) -> dict[tuple[int, int], TaskState
                 ),
                 partition_by=per_task,
             ),
-            feedback_at=FEEDBACK_AT,
+            # Only what the at-risk rule reads: fewer dates to parse.
+            feedback_at=Case(
+                When(status=Submission.Status.REVISION, then=FEEDBACK_AT),
+                default=None,
+            ),
         )
         .filter(latest=F("number"))
         .values_list(
@@ -107,7 +112,7 @@ def task_latest_states(*, user_ids, task_ids) -> dict[tuple[int, int], TaskState
             status=status,
             number=number,
             revisions=int(revisions or 0),
-            feedback_at=feedback_at if status in VISIBLE else None,
+            feedback_at=feedback_at,
         )
         for user_id, task_id, status, number, revisions, feedback_at in rows
     }
@@ -204,28 +209,28 @@ def feedback_medians(*, user_ids, task_ids) -> list[TrainerFeedback]:
 # -- pre-test and post-test ---------------------------------------------------------
 
 
-def pre_post_percents(*, user_ids, quiz_ids) -> dict[tuple[int, int], tuple]:
-    """(user id, quiz id) -> (role, percent) for the quizzes of `quiz_ids`
-    marked pre-test or post-test (`QuizPage.test_role`): a pre-test's first
-    submitted attempt (by number; percent None while it waits for marking),
-    a post-test's best graded attempt. Percents are Decimals 0-100. One
-    query (aggregated per trainee and quiz); none for no quizzes."""
-    quiz_ids = list(quiz_ids)
-    if not quiz_ids:
+def pre_post_percents(
+    *, user_ids, quizzes: dict[int, int]
+) -> dict[tuple[int, int], tuple[float | None, float | None]]:
+    """(user id, group) -> (pre-test percent, post-test percent) for the
+    quizzes of `quizzes` (quiz id -> a group, e.g. its course id) marked
+    pre-test or post-test (`QuizPage.test_role`): a pre-test's first
+    submitted attempt (by number; None while it waits for marking), a
+    post-test's best graded attempt (None: none graded). With several
+    pre-tests (or post-tests) in a group, the best of their values. Percents
+    are floats 0-100 rounded to one decimal. One query, aggregated per
+    trainee and group (no row per attempt); none for no quizzes."""
+    if not quizzes:
         return {}
-    roles = TestRole
-    percent = Case(
-        When(
-            status=Attempt.Status.GRADED,
-            max_score__gt=0,
-            score__isnull=False,
-            then=ExpressionWrapper(
-                F("score") * 100 / F("max_score"),
-                output_field=DecimalField(max_digits=12, decimal_places=4),
-            ),
-        ),
-        output_field=DecimalField(max_digits=12, decimal_places=4),
+    by_group: dict[int, list[int]] = {}
+    for quiz_id, group in quizzes.items():
+        by_group.setdefault(group, []).append(quiz_id)
+    group = Case(
+        *[When(quiz_id__in=ids, then=Value(key)) for key, ids in by_group.items()],
+        output_field=IntegerField(),
     )
+    graded = Q(status=Attempt.Status.GRADED, max_score__gt=0, score__isnull=False)
+    percent = Cast("score", FloatField()) * 100.0 / Cast("max_score", FloatField())
     earlier = Attempt.objects.filter(
         user_id=OuterRef("user_id"),
         quiz_id=OuterRef("quiz_id"),
@@ -234,25 +239,40 @@ def pre_post_percents(*, user_ids, quiz_ids) -> dict[tuple[int, int], tuple]:
     rows = (
         Attempt.objects.filter(
             user_id__in=user_ids,
-            quiz_id__in=quiz_ids,
-            quiz__test_role__in=(roles.PRE, roles.POST),
+            quiz_id__in=QuizPage.objects.filter(
+                pk__in=list(quizzes), test_role__in=(TestRole.PRE, TestRole.POST)
+            ).values("pk"),
         )
         .exclude(status=Attempt.Status.IN_PROGRESS)
         .filter(
-            Q(quiz__test_role=roles.POST, status=Attempt.Status.GRADED)
-            | Q(Q(quiz__test_role=roles.PRE), ~Exists(earlier))
+            Q(quiz__test_role=TestRole.POST, status=Attempt.Status.GRADED)
+            | Q(Q(quiz__test_role=TestRole.PRE), ~Exists(earlier))
         )
-        .values("user_id", "quiz_id", "quiz__test_role")
-        .annotate(percent=Max(percent))
-        .values_list("user_id", "quiz_id", "quiz__test_role", "percent")
+        .annotate(group=group)
+        .values("user_id", "group")
+        .annotate(
+            pre=Max(
+                Case(
+                    When(graded & Q(quiz__test_role=TestRole.PRE), then=percent),
+                    output_field=FloatField(),
+                )
+            ),
+            post=Max(
+                Case(
+                    When(graded & Q(quiz__test_role=TestRole.POST), then=percent),
+                    output_field=FloatField(),
+                )
+            ),
+        )
+        .values_list("user_id", "group", "pre", "post")
         .order_by()
     )
     return {
-        (user_id, quiz_id): (
-            role,
-            None if value is None else Decimal(value).quantize(Decimal("0.1")),
+        (user_id, key): (
+            None if pre is None else round(pre, 1),
+            None if post is None else round(post, 1),
         )
-        for user_id, quiz_id, role, value in rows
+        for user_id, key, pre, post in rows
     }
 
 

@@ -311,14 +311,14 @@ class Gain:
     """One trainee's pre-test and post-test percents in a course and the
     learning gain (post - pre, percentage points; None unless both)."""
 
-    pre: Decimal | None = None
-    post: Decimal | None = None
+    pre: float | None = None
+    post: float | None = None
 
     @property
-    def gain(self) -> Decimal | None:
+    def gain(self) -> float | None:
         if self.pre is None or self.post is None:
             return None
-        return self.post - self.pre
+        return round(self.post - self.pre, 1)
 
 
 @dataclass
@@ -329,8 +329,8 @@ class CourseGain:
 
     course: CoursePage
     trainees: int = 0
-    mean: Decimal | None = None
-    median: Decimal | None = None
+    mean: float | None = None
+    median: float | None = None
 
 
 @dataclass
@@ -718,31 +718,19 @@ def _gains_fill(
 ) -> None:
     """Each trainee's pre-test and post-test percents per course
     (`pre_post_percents`: the pre-test's first submitted attempt, the
-    post-test's best; with several pre-tests or post-tests in a course, the
-    first in the outline the trainee took). One query; none without
-    quizzes."""
-    quizzes = [
-        (course_id, s.id)
+    post-test's best). One query; none without quizzes."""
+    quizzes = {
+        s.id: course_id
         for course_id, outline in outlines.items()
         for s in outline.steps
         if s.kind == QuizPage.step_kind
-    ]
-    percents = pre_post_percents(
-        user_ids=members, quiz_ids=[quiz_id for _course, quiz_id in quizzes]
-    )
-    if not percents:
-        return
-    for row in matrix.rows.values():
-        for course_id, quiz_id in quizzes:
-            found = percents.get((row.user_id, quiz_id))
-            if found is None:
-                continue
-            role, percent = found
-            gain = row.gains.setdefault(course_id, Gain())
-            if role == TestRole.PRE and gain.pre is None:
-                gain.pre = percent
-            elif role == TestRole.POST and gain.post is None:
-                gain.post = percent
+    }
+    for (user_id, course_id), (pre, post) in pre_post_percents(
+        user_ids=members, quizzes=quizzes
+    ).items():
+        row = matrix.rows.get(user_id)
+        if row is not None:
+            row.gains[course_id] = Gain(pre=pre, post=post)
 
 
 def _course_gains(
@@ -1197,14 +1185,14 @@ def _trainee_gains(
     return lines
 
 
-def _attempt_percent(attempt: Attempt) -> Decimal | None:
+def _attempt_percent(attempt: Attempt) -> float | None:
     if (
         attempt.status != Attempt.Status.GRADED
         or attempt.score is None
         or not attempt.max_score
     ):
         return None
-    return (attempt.score * 100 / attempt.max_score).quantize(Decimal("0.1"))
+    return round(float(attempt.score) * 100 / float(attempt.max_score), 1)
 
 
 def quiz_results_rows(*, cohort: Cohort):

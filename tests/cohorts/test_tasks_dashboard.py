@@ -392,17 +392,17 @@ def test_learning_gain_per_trainee_and_cohort(client, cohort, course, tests_of):
     progress = cohort_progress(cohort=cohort)
 
     rows = {r.user_id: r for r in progress.rows}
-    assert rows[a.pk].gains[course.pk].gain == Decimal("60.0")
-    assert rows[b.pk].gains[course.pk].gain == Decimal("20.0")
-    assert rows[c.pk].gains[course.pk].gain == Decimal("10.0")
-    assert rows[d.pk].gains[course.pk].pre == Decimal("20.0")
+    assert rows[a.pk].gains[course.pk].gain == 60.0
+    assert rows[b.pk].gains[course.pk].gain == 20.0
+    assert rows[c.pk].gains[course.pk].gain == 10.0
+    assert rows[d.pk].gains[course.pk].pre == 20.0
     assert rows[d.pk].gains[course.pk].gain is None
     [gain] = progress.gains
     assert (gain.course, gain.trainees, gain.mean, gain.median) == (
         course,
         3,
-        Decimal("30.0"),
-        Decimal("20.0"),
+        30.0,
+        20.0,
     )
     page = _dashboard(client, cohort)
     figures = page.split('id="gain"')[1].split('id="funnel"')[0]
