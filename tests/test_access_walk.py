@@ -161,6 +161,7 @@ class World:
         self.module = ModulePage.objects.child_of(self.course).get()
         self.lesson = lessons_of(self.course)[0]
         self.quiz = quiz_in(self.course, [question("single"), question("essay")])
+        self.task = task_in(self.course, exemplars=False)
         self.trainee_a = trainee()
         enrollment_create(user=self.trainee_a, course=self.course)
         self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)
@@ -332,7 +333,8 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     "membership_id": lambda w: [m.pk for m in w.invitations],
     # Certificates by UUID: trainee A's.
     "uuid": lambda w: [w.certificate.uuid],
-    # Practical tasks: the task, trainee A's version and its photo.
+    # Practical tasks: the task (its page actions and its heatmap in cohort
+    # A), trainee A's version and its photo.
     "task_id": lambda w: [w.task.pk],
     "submission_id": lambda w: [w.submission.pk],
     "file_id": lambda w: [w.task_file.pk],

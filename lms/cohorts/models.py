@@ -165,6 +165,8 @@ class CohortExport(models.Model):
     class Kind(models.TextChoices):
         MATRIX = "matrix", _("Progress matrix")
         QUIZ_RESULTS = "quiz_results", _("Quiz results")
+        TASKS = "tasks", _("Practical tasks by state")
+        FEEDBACK = "feedback", _("Time to feedback by trainer")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"

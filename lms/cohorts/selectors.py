@@ -5,6 +5,8 @@ the number of trainees, courses, modules or quizzes."""
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,9 +28,28 @@ from django.db.models import (
 )
 from django.db.models.functions import Floor, Greatest, Least
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from assessments.models import Attempt, AttemptQuestion, QuestionKind, QuizPage
+from assessments.models import (
+    Attempt,
+    AttemptQuestion,
+    QuestionKind,
+    QuizPage,
+    Submission,
+    TaskPage,
+    TestRole,
+)
+from assessments.practice.reports import (
+    Heatmap,
+    TaskState,
+    TrainerFeedback,
+    feedback_medians,
+    pre_post_percents,
+    task_criterion_heatmap,
+    task_latest_states,
+)
 from courses.models import (
     CoursePage,
     Enrollment,
@@ -230,10 +251,32 @@ class TraineeRow:
     cells: list[Cell]
     last_activity: datetime | None = None
     reasons: list[str] = field(default_factory=list)
+    # task id -> the latest version's state (no entry: nothing submitted)
+    tasks: dict[int, TaskState] = field(default_factory=dict)
+    # course id -> the pre-test, post-test and learning gain (`Gain`)
+    gains: dict[int, Gain] = field(default_factory=dict)
+    # the gains in `CohortProgress.gains` order (None: no test taken)
+    gain_cells: list[Gain | None] = field(default_factory=list)
 
     @property
     def at_risk(self) -> bool:
         return bool(self.reasons)
+
+    def tasks_in(self, status: str) -> int:
+        """How many tasks' latest version has `status`."""
+        return sum(1 for state in self.tasks.values() if state.status == status)
+
+    @property
+    def tasks_passed(self) -> int:
+        return self.tasks_in(Submission.Status.PASSED)
+
+    @property
+    def tasks_waiting(self) -> int:
+        return self.tasks_in(Submission.Status.WAITING)
+
+    @property
+    def tasks_revision(self) -> int:
+        return self.tasks_in(Submission.Status.REVISION)
 
     @property
     def percent(self) -> int:
@@ -263,6 +306,60 @@ class Bar:
         return round(100 * self.value / self.total) if self.total else 0
 
 
+@dataclass(slots=True)
+class Gain:
+    """One trainee's pre-test and post-test percents in a course and the
+    learning gain (post - pre, percentage points; None unless both)."""
+
+    pre: float | None = None
+    post: float | None = None
+
+    @property
+    def gain(self) -> float | None:
+        if self.pre is None or self.post is None:
+            return None
+        return round(self.post - self.pre, 1)
+
+
+@dataclass
+class CourseGain:
+    """A course with a pre-test and/or post-test: the cohort's learning
+    gain over the active members who have both (`trainees` of them): mean
+    and median, percentage points (None: nobody yet)."""
+
+    course: CoursePage
+    trainees: int = 0
+    mean: float | None = None
+    median: float | None = None
+
+
+@dataclass
+class TaskSummary:
+    """A practical task of the cohort's courses and where the active
+    members' latest versions stand: `submitted` (anything), `waiting` for
+    a trainer or for release, `passed`, `revision` (needs revision)."""
+
+    id: int
+    title: str
+    course: CoursePage
+    submitted: int = 0
+    waiting: int = 0
+    passed: int = 0
+    revision: int = 0
+
+
+@dataclass
+class TrainerRow:
+    """A trainer's median time to feedback (`TrainerFeedback`) with the
+    median as words ("3 jam") for the page."""
+
+    name: str
+    assessed: int
+    median: timedelta
+    median_hours: Decimal
+    median_text: str
+
+
 @dataclass
 class CohortProgress:
     cohort: Cohort
@@ -277,6 +374,9 @@ class CohortProgress:
     funnel: list[tuple[CoursePage, list[Bar]]]
     distribution: list[Bar]
     at_risk: list[TraineeRow]
+    tasks: list[TaskSummary] = field(default_factory=list)
+    feedback: list[TrainerRow] = field(default_factory=list)
+    gains: list[CourseGain] = field(default_factory=list)
 
 
 def _name(values: dict) -> str:
@@ -289,18 +389,27 @@ def _name(values: dict) -> str:
 
 class AtRiskReasons:
     """The one rule for "at risk", used by the dashboard (`cohort_progress`)
-    and the staff start page (`cohorts_at_risk_counts`): an active member
-    (not graduated, not withdrawn) who has not finished every course they
-    are enrolled in, and has done nothing for `cohort.at_risk_after_days`
-    days (counted from joining when they never did anything), or failed a
-    required quiz twice without passing it. Calling it returns the reasons
-    (translated once per instance), [] for nobody at risk."""
+    and the staff start page (`cohorts_summary`): an active member (not
+    graduated, not withdrawn) who has not finished every course they are
+    enrolled in, and
+    - has done nothing for `cohort.at_risk_after_days` days (counted from
+      joining when they never did anything), or
+    - failed a required quiz twice without passing it, or
+    - has a practical task whose latest version needs revision and whose
+      feedback reached them more than `cohort.at_risk_after_days` days ago
+      (no newer version since), or
+    - has a practical task assessed "needs revision" on two or more
+      versions and not passed.
+    Calling it returns the reasons (translated once per instance), [] for
+    nobody at risk."""
 
     def __init__(self, *, cohort: Cohort, now: datetime) -> None:
         self.now = now
         self.limit = now - timedelta(days=cohort.at_risk_after_days or 7)
         self.idle = str(_("no activity for %(days)s days"))
         self.failed = str(_("failed a required quiz twice"))
+        self.stale = str(_('task "%(task)s" waiting for revision for %(days)s days'))
+        self.task_failed = str(_('task "%(task)s" needed revision twice'))
 
     def __call__(
         self,
@@ -310,7 +419,10 @@ class AtRiskReasons:
         last_activity: datetime | None,
         joined_at: datetime,
         failed_twice: bool,
+        tasks: Iterable[tuple[str, TaskState]] = (),
     ) -> list[str]:
+        """`tasks`: (title, the latest version's state) of each task the
+        trainee submitted to, in the order to report them."""
         if status != CohortMembership.Status.ACTIVE or completed_all:
             return []
         reasons = []
@@ -319,6 +431,16 @@ class AtRiskReasons:
             reasons.append(self.idle % {"days": (self.now - since).days})
         if failed_twice:
             reasons.append(self.failed)
+        for title, state in tasks:
+            if (
+                state.status == Submission.Status.REVISION
+                and state.feedback_at is not None
+                and state.feedback_at < self.limit
+            ):
+                days = (self.now - state.feedback_at).days
+                reasons.append(self.stale % {"task": title, "days": days})
+            if state.revisions >= 2 and state.status != Submission.Status.PASSED:
+                reasons.append(self.task_failed % {"task": title})
         return reasons
 
 
@@ -351,6 +473,14 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
         if c is not None:
             c.certificate = True
     reached = _modules_reached(cohort=cohort, outlines=outlines)
+    tasks = _tasks(outlines)
+    for (user_id, task_id), state in task_latest_states(
+        user_ids=members, task_ids=list(tasks)
+    ).items():
+        row = matrix.rows.get(user_id)
+        if row is not None:
+            row.tasks[task_id] = state
+    _gains_fill(matrix, members=members, outlines=outlines)
     all_rows = list(matrix.rows.values())
     active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
     reasons = AtRiskReasons(cohort=cohort, now=now)
@@ -361,7 +491,16 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             last_activity=row.last_activity,
             joined_at=row.joined_at,
             failed_twice=row.user_id in failed_twice,
+            tasks=[
+                (tasks[task_id].title, state)
+                for task_id, state in sorted(
+                    row.tasks.items(), key=lambda item: tasks[item[0]].path
+                )
+            ],
         )
+    gains = _course_gains(active_rows, outlines=outlines)
+    for row in all_rows:
+        row.gain_cells = [row.gains.get(g.course.pk) for g in gains]
     week = now - timedelta(days=7)
     return CohortProgress(
         cohort=cohort,
@@ -390,6 +529,15 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
             (r for r in active_rows if r.at_risk),
             key=lambda r: r.last_activity or r.joined_at,
         ),
+        tasks=_task_summaries(active_rows, tasks=tasks, outlines=outlines),
+        feedback=[
+            _trainer_row(t)
+            for t in feedback_medians(
+                user_ids=cohort_members(cohort=cohort, active_only=True),
+                task_ids=list(tasks),
+            )
+        ],
+        gains=gains,
     )
 
 
@@ -492,6 +640,119 @@ def _steps_fill(
         c = matrix.cell(user_id, course_id)
         if c is not None:
             c.done += done
+
+
+def _tasks(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
+    """Practical task id -> its outline step, for every course of
+    `outlines`, in course and outline order."""
+    return {
+        s.id: s
+        for outline in outlines.values()
+        for s in outline.steps
+        if s.kind == TaskPage.step_kind
+    }
+
+
+def _task_summaries(
+    active_rows: list[TraineeRow],
+    *,
+    tasks: dict[int, Step],
+    outlines: dict[int, CourseProgress],
+) -> list[TaskSummary]:
+    """Per task (outline order): the active members' latest versions
+    counted by status."""
+    course_of = {
+        s.id: outline.course
+        for outline in outlines.values()
+        for s in outline.steps
+        if s.id in tasks
+    }
+    summaries = {
+        pk: TaskSummary(id=pk, title=step.title, course=course_of[pk])
+        for pk, step in tasks.items()
+    }
+    field_of = {
+        Submission.Status.WAITING: "waiting",
+        Submission.Status.PASSED: "passed",
+        Submission.Status.REVISION: "revision",
+    }
+    for row in active_rows:
+        for task_id, state in row.tasks.items():
+            summary = summaries.get(task_id)
+            if summary is None:
+                continue
+            summary.submitted += 1
+            name = field_of.get(state.status)
+            if name:
+                setattr(summary, name, getattr(summary, name) + 1)
+    return list(summaries.values())
+
+
+def duration_text(value: timedelta) -> str:
+    """A delay in words for a page: minutes under an hour, hours under two
+    days, days (one decimal) beyond."""
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 60:
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    hours = minutes // 60
+    if hours < 48:
+        return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    days = round(value.total_seconds() / 86400, 1)
+    return ngettext("%(n)s day", "%(n)s days", int(days)) % {
+        "n": number_format(days, 1)
+    }
+
+
+def _trainer_row(feedback: TrainerFeedback) -> TrainerRow:
+    return TrainerRow(
+        name=feedback.name,
+        assessed=feedback.assessed,
+        median=feedback.median,
+        median_hours=feedback.median_hours,
+        median_text=duration_text(feedback.median),
+    )
+
+
+def _gains_fill(
+    matrix: _Matrix, *, members, outlines: dict[int, CourseProgress]
+) -> None:
+    """Each trainee's pre-test and post-test percents per course
+    (`pre_post_percents`: the pre-test's first submitted attempt, the
+    post-test's best). One query; none without quizzes."""
+    quizzes = {
+        s.id: course_id
+        for course_id, outline in outlines.items()
+        for s in outline.steps
+        if s.kind == QuizPage.step_kind
+    }
+    for (user_id, course_id), (pre, post) in pre_post_percents(
+        user_ids=members, quizzes=quizzes
+    ).items():
+        row = matrix.rows.get(user_id)
+        if row is not None:
+            row.gains[course_id] = Gain(pre=pre, post=post)
+
+
+def _course_gains(
+    active_rows: list[TraineeRow], *, outlines: dict[int, CourseProgress]
+) -> list[CourseGain]:
+    """Per course that any trainee took a pre-test or post-test of: the
+    mean and median learning gain of the active members with both."""
+    gains = []
+    for course_id, outline in outlines.items():
+        found = [r.gains[course_id] for r in active_rows if course_id in r.gains]
+        if not found:
+            continue
+        values = [g.gain for g in found if g.gain is not None]
+        gains.append(
+            CourseGain(
+                course=outline.course,
+                trainees=len(values),
+                mean=round(sum(values) / len(values), 1) if values else None,
+                median=round(statistics.median(values), 1) if values else None,
+            )
+        )
+    return gains
 
 
 def _quizzes(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
@@ -659,8 +920,8 @@ def cohorts_summary(
     """The cohorts `user` manages or teaches (`cohorts_visible_to`), running
     and recent first (at most `limit`), each with its trainee count and how
     many are at risk by the dashboard's rule (`AtRiskReasons`, the same
-    figures as `cohort_progress`). A fixed number of queries (at most ten)
-    whatever the number of cohorts, trainees, courses and steps."""
+    figures as `cohort_progress`). A fixed number of queries (at most
+    eleven) whatever the number of cohorts, trainees, courses and steps."""
     now = now or timezone.now()
     cohorts = list(
         cohorts_visible_to(user=user)
@@ -716,9 +977,19 @@ def cohorts_summary(
                 enrolled[(user_id, course_id)] = completed_at is not None
     last: dict[tuple[int, int], datetime] = {}  # (user, course)
     failed: set[tuple[int, int]] = set()  # (user, course)
+    tasks = _tasks(outlines)
+    course_of_task = {
+        s.id: pk for pk, o in outlines.items() for s in o.steps if s.id in tasks
+    }
+    task_states: dict[int, list[tuple[Step, TaskState]]] = {}  # by user
     if memberships:
         last = step_last_work(people, {pk: o.steps for pk, o in outlines.items()})
         failed = _failed_twice(user_ids=people, outlines=outlines)
+        for (user_id, task_id), state in sorted(
+            task_latest_states(user_ids=people, task_ids=list(tasks)).items(),
+            key=lambda item: tasks[item[0][1]].path,
+        ):
+            task_states.setdefault(user_id, []).append((tasks[task_id], state))
     counts = {pk: [0, 0] for pk in ids}
     rules = {c.pk: AtRiskReasons(cohort=c, now=now) for c in cohorts}
     for cohort_id, user_id, status, joined_at in memberships:
@@ -732,6 +1003,11 @@ def cohorts_summary(
             last_activity=max(activity) if activity else None,
             joined_at=joined_at,
             failed_twice=any((user_id, c) in failed for c in own),
+            tasks=[
+                (step.title, state)
+                for step, state in task_states.get(user_id, ())
+                if course_of_task[step.id] in own
+            ],
         ):
             counts[cohort_id][1] += 1
     return [
@@ -805,8 +1081,22 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
         completions = completions.filter(completed_at__lte=until)
         attempts = attempts.filter(started_at__lte=until)
         essays = essays.filter(attempt__started_at__lte=until)
+    task_steps = [
+        (c, s)
+        for c in courses
+        for s in outlines[c.pk].steps
+        if s.kind == TaskPage.step_kind
+    ]
+    submissions = Submission.objects.filter(
+        user=user, task_id__in=[s.id for _c, s in task_steps]
+    )
+    if until is not None:
+        submissions = submissions.filter(submitted_at__lte=until)
     completions = list(completions.select_related("lesson").order_by("-completed_at"))
     attempts = list(attempts.select_related("quiz").order_by("-started_at"))
+    versions: dict[int, list[Submission]] = {}
+    for version in submissions.select_related("assessment").order_by("-number"):
+        versions.setdefault(version.task_id, []).append(version)
     essays = list(
         essays.select_related("attempt__quiz", "marked_by").order_by(
             "-attempt__started_at", "order"
@@ -824,11 +1114,85 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
         "completions": completions,
         "attempts": attempts,
         "essays": essays,
+        "tasks": [
+            _task_line(course, step, versions.get(step.id, []))
+            for course, step in task_steps
+        ],
+        "gains": _trainee_gains(courses, outlines=outlines, attempts=attempts),
         "certificates": [
             {**cert, "course_title": titles.get(cert["course_id"], "")}
             for cert in certificates_issued(cohort=cohort, user_ids=[user.pk])
         ],
     }
+
+
+def _task_line(course: CoursePage, step: Step, versions: list[Submission]) -> dict:
+    """One task on the trainee page: its latest version (None: nothing
+    submitted), how many versions and how many needed revision."""
+    return {
+        "course": course,
+        "task": step,
+        "latest": versions[0] if versions else None,
+        "versions": len(versions),
+        "revisions": sum(
+            1
+            for v in versions
+            if getattr(v, "assessment", None) is not None
+            and v.assessment.decision == v.assessment.Decision.REVISION
+        ),
+    }
+
+
+def _trainee_gains(
+    courses: list[CoursePage], *, outlines: dict[int, CourseProgress], attempts
+) -> list[dict]:
+    """Per course with a pre-test or post-test attempt of the trainee
+    (`attempts`, their quiz loaded): {course, pre, post, gain} by the
+    dashboard's rule (the pre-test's first submitted attempt, the
+    post-test's best graded one), percents or None."""
+    done = [a for a in attempts if a.status != Attempt.Status.IN_PROGRESS]
+    lines = []
+    for course in courses:
+        quiz_ids = [
+            s.id for s in outlines[course.pk].steps if s.kind == QuizPage.step_kind
+        ]
+        gain = Gain()
+        for quiz_id in quiz_ids:
+            mine = [a for a in done if a.quiz_id == quiz_id]
+            if not mine:
+                continue
+            role = mine[0].quiz.test_role
+            if role == TestRole.PRE and gain.pre is None:
+                first = min(mine, key=lambda a: a.number)
+                gain.pre = _attempt_percent(first)
+            elif role == TestRole.POST and gain.post is None:
+                graded = [
+                    p
+                    for a in mine
+                    if a.status == Attempt.Status.GRADED
+                    and (p := _attempt_percent(a)) is not None
+                ]
+                gain.post = max(graded) if graded else None
+        if gain.pre is not None or gain.post is not None:
+            lines.append(
+                {
+                    "course": course,
+                    "pre": gain.pre,
+                    "post": gain.post,
+                    "gain": gain.gain,
+                }
+            )
+    return lines
+
+
+def _attempt_percent(attempt: Attempt) -> float | None:
+    if (
+        attempt.status != Attempt.Status.GRADED
+        or attempt.score is None
+        or not attempt.max_score
+    ):
+        return None
+    return round(float(attempt.score) * 100 / float(attempt.max_score), 1)
 
 
 def quiz_results_rows(*, cohort: Cohort):
@@ -885,3 +1249,31 @@ def certificates_earned_in_cohorts_q(*, user) -> Q:
         cohorts=cohorts_visible_to(user=user),
     )
     return Q(Exists(covering), enrollment__source=Enrollment.Source.COHORT)
+
+
+# -- practical tasks -------------------------------------------------------------
+
+
+def cohort_task(*, cohort: Cohort, task_id: int) -> TaskPage | None:
+    """The live task `task_id` if it is in one of the cohort's courses,
+    with its rubric; None otherwise (the view's 404). Three queries."""
+    courses = cohort_courses(cohort=cohort)
+    if not courses:
+        return None
+    return (
+        TaskPage.objects.live()
+        .filter(
+            Q(*[Q(path__startswith=c.path) for c in courses], _connector=Q.OR),
+            pk=task_id,
+        )
+        .select_related("rubric")
+        .first()
+    )
+
+
+def cohort_task_heatmap(*, cohort: Cohort, task: TaskPage) -> Heatmap:
+    """The criterion heatmap of `task` over the cohort's active members'
+    latest assessed submissions (`task_criterion_heatmap`)."""
+    return task_criterion_heatmap(
+        task=task, user_ids=cohort_members(cohort=cohort, active_only=True)
+    )

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.models import Submission
 from courses.models import Enrollment
 from courses.services import enrollment_create, enrollment_create_many
 from lms.accounts.models import User
@@ -668,7 +669,17 @@ def _matrix_rows(*, cohort: Cohort):
             _("%(course)s (%%)") % {"course": course.title},
             _("%(course)s: certificate") % {"course": course.title},
         ]
+    for task in progress.tasks:
+        header.append(_("Task: %(task)s") % {"task": task.title})
+    for gain in progress.gains:
+        header += [
+            _("%(course)s: pre-test (%%)") % {"course": gain.course.title},
+            _("%(course)s: post-test (%%)") % {"course": gain.course.title},
+            _("%(course)s: learning gain (points)") % {"course": gain.course.title},
+        ]
     yes, no = _("yes"), _("no")
+    states = {key: str(label) for key, label in Submission.Status.choices}
+    not_submitted = _("not submitted")
 
     members = [
         row for row in progress.rows if row.status in CohortMembership.ACTIVE_STATUSES
@@ -690,9 +701,64 @@ def _matrix_rows(*, cohort: Cohort):
             ]
             for c in row.cells:
                 line += [c.percent if c.enrolled else "", yes if c.certificate else no]
+            for task in progress.tasks:
+                state = row.tasks.get(task.id)
+                line.append(states[state.status] if state else not_submitted)
+            for gain in row.gain_cells:
+                line += (
+                    [_blank(gain.pre), _blank(gain.post), _blank(gain.gain)]
+                    if gain
+                    else ["", "", ""]
+                )
             yield line
 
     return len(members), rows()
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _task_rows(*, cohort: Cohort):
+    """Per practical task of the cohort's courses: the active members'
+    latest versions by state (the dashboard's table)."""
+    progress = cohort_progress(cohort=cohort)
+    header = [
+        _("Course"),
+        _("Task"),
+        _("Submitted"),
+        _("Waiting for assessment"),
+        _("Passed"),
+        _("Needs revision"),
+    ]
+
+    def rows():
+        yield header
+        for task in progress.tasks:
+            yield [
+                task.course.title,
+                task.title,
+                task.submitted,
+                task.waiting,
+                task.passed,
+                task.revision,
+            ]
+
+    return len(progress.tasks), rows()
+
+
+def _feedback_rows(*, cohort: Cohort):
+    """Per trainer: assessments that reached trainees and the median time
+    from submitting to seeing them, in hours."""
+    progress = cohort_progress(cohort=cohort)
+    header = [_("Trainer"), _("Assessed"), _("Median time to feedback (hours)")]
+
+    def rows():
+        yield header
+        for trainer in progress.feedback:
+            yield [trainer.name, trainer.assessed, trainer.median_hours]
+
+    return len(progress.feedback), rows()
 
 
 def _quiz_rows(*, cohort: Cohort):
@@ -752,7 +818,12 @@ def cohort_export_build(*, export_id: int) -> CohortExport:
         status=CohortExport.Status.DONE
     ).update(status=CohortExport.Status.RUNNING, progress=0, last_error="")
     try:
-        build = _matrix_rows if export.kind == CohortExport.Kind.MATRIX else _quiz_rows
+        build = {
+            CohortExport.Kind.MATRIX: _matrix_rows,
+            CohortExport.Kind.QUIZ_RESULTS: _quiz_rows,
+            CohortExport.Kind.TASKS: _task_rows,
+            CohortExport.Kind.FEEDBACK: _feedback_rows,
+        }[export.kind]
         total, rows = build(cohort=export.cohort)
         step = max(total // 20, 100)
 

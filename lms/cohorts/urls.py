@@ -47,6 +47,11 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path(
+        "angkatan/<id:cohort_id>/tugas/<id:task_id>/kriteria/",
+        views.task_heatmap,
+        name="task_heatmap",
+    ),
     path("angkatan/ekspor/<id:export_id>/", views.export_detail, name="export"),
     path(
         "angkatan/ekspor/<id:export_id>/unduh/",

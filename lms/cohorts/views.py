@@ -26,6 +26,8 @@ from .selectors import (
     cohort_exports_visible_to,
     cohort_invitations_of,
     cohort_progress,
+    cohort_task,
+    cohort_task_heatmap,
     cohort_trainee_detail,
     cohorts_managed_by,
     cohorts_visible_to,
@@ -151,6 +153,26 @@ def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpRe
         }
     )
     return render(request, "cohorts/trainee_detail.html", context)
+
+
+@login_required
+def task_heatmap(request: HttpRequest, cohort_id: int, task_id: int) -> HttpResponse:
+    """Criteria x levels of one task across the cohort, for its staff; a
+    task outside the cohort's courses is a 404 like another cohort."""
+    cohort = _visible(request, cohort_id)
+    task = cohort_task(cohort=cohort, task_id=task_id)
+    if task is None:
+        raise Http404
+    return render(
+        request,
+        "cohorts/task_heatmap.html",
+        {
+            "cohort": cohort,
+            "task": task,
+            "heatmap": cohort_task_heatmap(cohort=cohort, task=task),
+            "can_manage": _can_manage(request, cohort),
+        },
+    )
 
 
 @require_POST

@@ -5,7 +5,11 @@
 
 Creates the database if missing, migrates, loads the seed curriculum
 (9 courses), seeds one cohort of 2,000 trainees enrolled in all 9 courses
-at varied stages (lessons done, passed and failed quiz attempts, idle ones),
+at varied stages (lessons done, passed and failed quiz attempts, idle ones,
+versions of a practical task per course assessed by two trainers, and
+pre-test/post-test attempts: a course's first quiz is its pre-test and its
+last its post-test when the seed marks none; a course without a task gets
+one),
 then times the dashboard view in-process (Django test client: middleware,
 view, selector and template; no network) and counts its SQL queries.
 It also builds the 2,000-row matrix export (CSV and XLSX) in-process.
@@ -24,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TRAINEES = int(os.environ.get("BENCH_TRAINEES", "2000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
-CODE = f"bench-{TRAINEES}"
+CODE = f"bench-{TRAINEES}-tasks"
 BUDGET_MS = 300
 
 
@@ -130,12 +134,127 @@ def _seed(cohort_code: str):
         Enrollment.objects.bulk_create(enrollments, batch_size=5000)
         LessonCompletion.objects.bulk_create(completions, batch_size=5000)
         Attempt.objects.bulk_create(attempts, batch_size=5000)
+        versions = _tasks_seed(courses, users, rng=rng, now=now)
+        attempts_count = len(attempts) + _tests_seed(courses, users, rng=rng, now=now)
     print(
         f"  seeded {TRAINEES} trainees x {len(courses)} courses: "
         f"{len(enrollments)} enrolments, {len(completions)} lessons done, "
-        f"{len(attempts)} quiz attempts"
+        f"{attempts_count} quiz attempts, {versions} task submissions"
     )
     return cohort, manager
+
+
+def _tasks_seed(courses, users, *, rng, now) -> int:
+    """Per course a practical task (the seed's first, or a new one); per
+    trainee none, one version waiting, one assessed "needs revision" (released
+    or not), or that and a passed second version; two trainers assess."""
+    from datetime import timedelta
+
+    from assessments.models import Submission, TaskAssessment, TaskPage
+    from lms.accounts.models import User
+    from tests.factories.practice import task_in
+
+    trainers = [
+        User.objects.get_or_create(
+            email=f"bench-trainer-{i}@sinau.local",
+            defaults={"display_name": f"Bench Trainer {i}"},
+        )[0]
+        for i in (1, 2)
+    ]
+    submissions, outcomes = [], []
+    for course in courses:
+        task = TaskPage.objects.live().descendant_of(course).order_by("path").first()
+        if task is None:
+            task = task_in(course, slug="tugas-bench", title="Tugas bench")
+        for u in users:
+            share = rng.random()
+            if share < 0.3:
+                continue
+            submitted = now - timedelta(days=rng.randint(1, 20))
+            marked = share >= 0.5
+            submissions.append(
+                Submission(
+                    task=task,
+                    user=u,
+                    number=1,
+                    submitted_at=submitted,
+                    status="revision" if marked else "waiting",
+                )
+            )
+            outcomes.append((marked, "revision", submitted))
+            if share >= 0.75:
+                again = submitted + timedelta(days=1)
+                submissions.append(
+                    Submission(
+                        task=task, user=u, number=2, submitted_at=again, status="passed"
+                    )
+                )
+                outcomes.append((True, "passed", again))
+    Submission.objects.bulk_create(submissions, batch_size=5000)
+    TaskAssessment.objects.bulk_create(
+        [
+            TaskAssessment(
+                submission=s,
+                assessor=trainers[i % 2],
+                decision=decision,
+                score=3,
+                max_score=4,
+                assessed_at=at + timedelta(hours=rng.randint(1, 72)),
+            )
+            for i, (s, (marked, decision, at)) in enumerate(
+                zip(submissions, outcomes, strict=True)
+            )
+            if marked
+        ],
+        batch_size=5000,
+    )
+    return len(submissions)
+
+
+def _tests_seed(courses, users, *, rng, now) -> int:
+    """Pre-test and post-test attempts (one each) for most trainees."""
+    from decimal import Decimal
+
+    from assessments.models import Attempt, QuizPage
+
+    attempts = []
+    for course in courses:
+        quizzes = list(QuizPage.objects.live().descendant_of(course).order_by("path"))
+        if len(quizzes) < 2:
+            continue
+        pre = next((q for q in quizzes if q.test_role == "pre"), None)
+        post = next((q for q in quizzes if q.test_role == "post"), None)
+        if pre is None and post is None:
+            pre, post = quizzes[0], quizzes[-1]
+            QuizPage.objects.filter(pk=pre.pk).update(test_role="pre")
+            QuizPage.objects.filter(pk=post.pk).update(test_role="post")
+        if pre is None or post is None:
+            continue
+        taken = set(
+            Attempt.objects.filter(quiz__in=[pre, post]).values_list(
+                "user_id", "quiz_id"
+            )
+        )
+        for u in users:
+            if rng.random() < 0.2:
+                continue
+            for quiz, low in ((pre, 10), (post, 40)):
+                if (u.pk, quiz.pk) in taken:
+                    continue
+                attempts.append(
+                    Attempt(
+                        user=u,
+                        quiz=quiz,
+                        number=1,
+                        status="graded",
+                        submitted_at=now,
+                        score=Decimal(rng.randint(low, 100)),
+                        max_score=Decimal(100),
+                        passed=True,
+                    )
+                )
+    Attempt.objects.bulk_create(attempts, batch_size=5000)
+    return len(attempts)
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from lms.cohorts.models import CohortExport, CohortMembership
 from tests.factories import program_manager, trainer
 from tests.factories.cohorts import cohort_with, trainees_bulk
+from tests.factories.practice import task_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ COHORT_VIEWS = {
     "cohorts:member_remove": ("post", True),
     "cohorts:export": ("get", False),
     "cohorts:export_download": ("get", False),
+    "cohorts:task_heatmap": ("get", False),
     "cohort_admin:edit": ("get", True),
     "cohort_admin:delete": ("get", True),
     "cohort_admin:history": ("get", True),
@@ -50,7 +52,9 @@ def world(home):
         cohort=b, kind="matrix", format="csv", status="done", rows=1
     )
     export_b.file.save("b.csv", ContentFile(b"nama\nrahasia-b\n"))
+    task = task_in(a.courses.order_by("path").first(), exemplars=False)
     return SimpleNamespace(
+        task=task,
         a=a,
         b=b,
         manager_a=manager_a,
@@ -74,6 +78,7 @@ def restricted_targets(world) -> dict[str, dict]:
         "cohorts:member_remove": {"cohort_id": b, "user_id": member},
         "cohorts:export": {"export_id": export},
         "cohorts:export_download": {"export_id": export},
+        "cohorts:task_heatmap": {"cohort_id": b, "task_id": world.task.pk},
         "cohort_admin:edit": {"pk": b},
         "cohort_admin:delete": {"pk": b},
         "cohort_admin:history": {"pk": b},
