@@ -62,10 +62,9 @@ def evidence_entries(*, evidence: CourseEvidence, verify_url: str) -> list[dict]
                 "type": ["Evidence"],
                 "name": task.task_title,
                 "description": _task_description(task),
-                "narrative": _(
-                    "Assessed against a rubric by a %(role)s on %(date)s."
-                )
-                % {"role": _("Trainer"), "date": assessed},
+                # The assessor by role, never by name.
+                "narrative": _("Assessed against a rubric by a trainer on %(date)s.")
+                % {"date": assessed},
                 "genre": _("Practical task"),
             }
         )
