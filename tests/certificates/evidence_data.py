@@ -77,7 +77,11 @@ def assessed(
 def quiz_passed(course, user, *, percent=80, pass_mark=70, title="Kuis harga"):
     """A quiz of `course` with a graded, passed attempt at `percent`."""
     quiz = quiz_in(
-        course, [question("single")], title=title, slug="kuis-harga", pass_mark=pass_mark
+        course,
+        [question("single")],
+        title=title,
+        slug="kuis-harga",
+        pass_mark=pass_mark,
     )
     Attempt.objects.create(
         user=user,

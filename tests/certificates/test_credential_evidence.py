@@ -193,7 +193,7 @@ def test_changing_any_evidence_or_result_breaks_the_signature(signed, path):
 
 
 def test_independent_verifier_accepts_and_reads_the_evidence(signed, course_task):
-    _course, task = course_task
+    _course, _task = course_task
     parsed = OB3LdpVerifier(pubkey_pem=_pem()).verify(json.dumps(signed))
     assert [(e.name, e.description, e.genre) for e in parsed.evidence] == [
         ("Tugas daftar produk", "Lulus, 3/4 (75 %)", "Tugas praktik")
@@ -226,8 +226,9 @@ def test_only_passed_released_work_is_evidence(home, a_trainee):
     assert "evidence" not in signed
     assert "result" not in signed["credentialSubject"]
     assert "resultDescription" not in signed["credentialSubject"]["achievement"]
-    assert "tugas praktik" not in (
-        signed["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert (
+        "tugas praktik"
+        not in (signed["credentialSubject"]["achievement"]["criteria"]["narrative"])
     )
     assert credentials.credential_verify(signed).verdict == "VALID"
 
@@ -271,7 +272,8 @@ def test_a_rubric_edited_after_assessing_keeps_the_recorded_level(home, a_traine
     assert [(lv["name"], lv["points"]) for lv in first["rubricCriterionLevel"]] == [
         ("Jelas", "2")
     ]
-    assert signed["credentialSubject"]["result"][1]["achievedLevel"] == (
-        first["rubricCriterionLevel"][0]["id"]
+    assert (
+        signed["credentialSubject"]["result"][1]["achievedLevel"]
+        == (first["rubricCriterionLevel"][0]["id"])
     )
     assert credentials.credential_verify(signed).verdict == "VALID"

@@ -105,7 +105,9 @@ def test_portfolio_shows_public_passed_work_with_its_rubric_result(client, setup
     assert "Portofolio Siti Aminah" in html
     assert f'id="karya-{sub.pk}"' in html
     assert WORK in html
-    assert 'href="https://contoh.id/gula" rel="nofollow ugc noopener noreferrer"' in html
+    assert (
+        'href="https://contoh.id/gula" rel="nofollow ugc noopener noreferrer"' in html
+    )
     assert "3/4 poin (75 %)" in html
     assert "Judul jelas: Jelas (2 dari 2)" in html
     assert "Versi 1, dinilai pada 1 November 2026 oleh pelatih." in html
@@ -118,16 +120,31 @@ def test_portfolio_shows_public_passed_work_with_its_rubric_result(client, setup
 def test_portfolio_lists_no_unpublished_or_unpassed_work(client, setup):
     course, task, user = setup
     other = task_in(course, title="Tugas caption", slug="tugas-caption")
-    hidden = task_in(
-        course, title="Tugas foto", slug="tugas-foto", release_marks=True
-    )
+    hidden = task_in(course, title="Tugas foto", slug="tugas-foto", release_marks=True)
     assessed(task, user, levels=(2, 2), public=False, text="Karya tidak publik")
-    assessed(other, user, levels=(0, 0), decision="revision", public=True,
-             text="Karya perlu revisi")
-    assessed(hidden, user, levels=(2, 2), public=True, released=False,
-             text="Karya belum dirilis")
-    assessed(task_in(course, title="Tugas harga", slug="tugas-harga"), trainee(),
-             levels=(2, 2), public=True, text="Karya orang lain")
+    assessed(
+        other,
+        user,
+        levels=(0, 0),
+        decision="revision",
+        public=True,
+        text="Karya perlu revisi",
+    )
+    assessed(
+        hidden,
+        user,
+        levels=(2, 2),
+        public=True,
+        released=False,
+        text="Karya belum dirilis",
+    )
+    assessed(
+        task_in(course, title="Tugas harga", slug="tugas-harga"),
+        trainee(),
+        levels=(2, 2),
+        public=True,
+        text="Karya orang lain",
+    )
     certificate = certificate_for(course, user)
     response = _portfolio(client, certificate)
     assert response.status_code == 200
@@ -168,7 +185,7 @@ def test_portfolio_of_an_unknown_or_pending_certificate_is_404(client, setup):
 
 
 def test_portfolio_refuses_post(client, setup):
-    course, task, user = setup
+    course, _task, user = setup
     certificate = certificate_for(course, user)
     url = reverse("certificates:portfolio", args=[certificate.uuid])
     assert client.post(url).status_code == 405
@@ -177,7 +194,7 @@ def test_portfolio_refuses_post(client, setup):
 def test_portfolio_reads_in_constant_queries(
     client, setup, django_assert_max_num_queries
 ):
-    course, task, user = setup
+    course, _task, user = setup
     for n in range(3):
         extra = task_in(course, title=f"Tugas {n}", slug=f"tugas-{n}")
         assessed(extra, user, levels=(2, 2), public=True, text=f"Karya {n}")
@@ -189,9 +206,7 @@ def test_portfolio_reads_in_constant_queries(
         assert _verify(client, certificate).status_code == 200
 
 
-def test_portfolio_shows_published_photos_through_the_private_file_view(
-    client, setup
-):
+def test_portfolio_shows_published_photos_through_the_private_file_view(client, setup):
     """Photos are served by the private file view (assessments:task_file,
     which serves public+passed files to anyone); the page only links them."""
     try:

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from assessments.practice.evidence import CourseEvidence, TaskEvidence
 
+
 def _task_description(task: TaskEvidence) -> str:
     return _("%(decision)s, %(score)s/%(max)s (%(percent)s %%)") % {
         "decision": _("Passed"),
