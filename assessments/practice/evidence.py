@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from wagtail.models import Page
 
 from courses.models import CoursePage
 
@@ -139,40 +140,44 @@ def _criteria(assessment) -> tuple[CriterionEvidence, ...]:
 
 
 def course_evidence(*, user, course: CoursePage) -> CourseEvidence:
-    """The evidence of `user`'s work in `course`: for each live task of the
-    course (in course order) the latest passed, released submission
-    (highest version) with its rubric result per criterion; for each live
-    quiz the best passed graded attempt. Tasks and quizzes without one are
-    left out. Five queries whatever the number of tasks, criteria or
-    quizzes. Reads only; never the assessor."""
-    tasks = {
-        task.pk: task
-        for task in TaskPage.objects.live()
+    """The evidence of `user`'s work in `course` (`user` a user or its id):
+    for each live task of the course (in course order) the latest passed,
+    released submission (highest version) with its rubric result per
+    criterion; for each live quiz the best passed graded attempt. Tasks and
+    quizzes without one are left out. One query for a course without
+    tasks or quizzes, at most four whatever their number and that of the
+    criteria. Reads only; never the assessor."""
+    steps = list(
+        Page.objects.live()
         .descendant_of(course)
+        .type(TaskPage, QuizPage)
         .order_by("path")
-        .only("pk", "title", "required", "path")
-    }
-    submissions = (
-        Submission.objects.filter(user=user, task_id__in=list(tasks))
-        .filter(_released())
-        .select_related("assessment")
-        .prefetch_related(
-            Prefetch(
-                "assessment__results",
-                queryset=CriterionResult.objects.select_related("criterion").order_by(
-                    "position", "pk"
-                ),
-            )
-        )
-        .order_by("task_id", "-number")
-        if tasks
-        else Submission.objects.none()
+        .values_list("pk", "title", "content_type__model")
     )
+    task_ids = [pk for pk, _title, model in steps if model == "taskpage"]
+    quiz_ids = [pk for pk, _title, model in steps if model == "quizpage"]
+    titles = {pk: title for pk, title, _model in steps}
+
     latest: dict[int, Submission] = {}
-    for row in submissions:
-        latest.setdefault(row.task_id, row)
+    if task_ids:
+        submissions = (
+            Submission.objects.filter(user=user, task_id__in=task_ids)
+            .filter(_released())
+            .select_related("assessment", "task")
+            .prefetch_related(
+                Prefetch(
+                    "assessment__results",
+                    queryset=CriterionResult.objects.select_related(
+                        "criterion"
+                    ).order_by("position", "pk"),
+                )
+            )
+            .order_by("task_id", "-number")
+        )
+        for row in submissions:
+            latest.setdefault(row.task_id, row)
     task_rows = []
-    for task_id, task in tasks.items():
+    for task_id in task_ids:
         row = latest.get(task_id)
         if row is None:
             continue
@@ -180,8 +185,8 @@ def course_evidence(*, user, course: CoursePage) -> CourseEvidence:
         task_rows.append(
             TaskEvidence(
                 task_id=task_id,
-                task_title=task.title,
-                required=task.required,
+                task_title=titles[task_id],
+                required=row.task.required,
                 submission_id=row.pk,
                 number=row.number,
                 score=assessment.score,
@@ -193,37 +198,31 @@ def course_evidence(*, user, course: CoursePage) -> CourseEvidence:
             )
         )
 
-    quizzes = {
-        quiz.pk: quiz
-        for quiz in QuizPage.objects.live()
-        .descendant_of(course)
-        .order_by("path")
-        .only("pk", "title", "required", "pass_mark", "path")
-    }
     best: dict[int, Attempt] = {}
-    attempts = (
-        Attempt.objects.filter(
-            user=user,
-            quiz_id__in=list(quizzes),
-            status=Attempt.Status.GRADED,
-            passed=True,
-        ).order_by("quiz_id", "-score", "-submitted_at")
-        if quizzes
-        else Attempt.objects.none()
-    )
-    for attempt in attempts:
-        if attempt.max_score:
+    if quiz_ids:
+        attempts = (
+            Attempt.objects.filter(
+                user=user,
+                quiz_id__in=quiz_ids,
+                status=Attempt.Status.GRADED,
+                passed=True,
+                max_score__gt=0,
+            )
+            .select_related("quiz")
+            .order_by("quiz_id", "-score", "-submitted_at")
+        )
+        for attempt in attempts:
             best.setdefault(attempt.quiz_id, attempt)
     quiz_rows = tuple(
         QuizEvidence(
             quiz_id=quiz_id,
-            quiz_title=quiz.title,
-            required=quiz.required,
+            quiz_title=titles[quiz_id],
+            required=best[quiz_id].quiz.required,
             percent=best[quiz_id].percent or 0,
-            pass_mark=quiz.pass_mark,
+            pass_mark=best[quiz_id].quiz.pass_mark,
             submitted_at=best[quiz_id].submitted_at,
         )
-        for quiz_id, quiz in quizzes.items()
+        for quiz_id in quiz_ids
         if quiz_id in best
     )
     return CourseEvidence(tasks=tuple(task_rows), quizzes=quiz_rows)

@@ -44,11 +44,15 @@ def certificate_evidence(*, certificate: Certificate) -> tuple[CourseEvidence, b
     """What the verify page lists for `certificate`: the evidence of its
     trainee's assessed work in its course (the same read the credential is
     built from), and whether they published any work on their portfolio.
-    Six queries whatever the number of tasks and quizzes."""
+    One query for a course without tasks or quizzes, at most five
+    whatever their number (`course_evidence`, then one to ask about the
+    portfolio when some task passed)."""
     evidence = course_evidence(user=certificate.user_id, course=certificate.course)
-    published = portfolio_submissions(
-        user=certificate.user_id, course=certificate.course
-    ).exists()
+    published = bool(evidence.tasks) and (
+        portfolio_submissions(
+            user=certificate.user_id, course=certificate.course
+        ).exists()
+    )
     return evidence, published
 
 
