@@ -161,7 +161,6 @@ class World:
         self.module = ModulePage.objects.child_of(self.course).get()
         self.lesson = lessons_of(self.course)[0]
         self.quiz = quiz_in(self.course, [question("single"), question("essay")])
-        self.task = task_in(self.course, exemplars=False)
         self.trainee_a = trainee()
         enrollment_create(user=self.trainee_a, course=self.course)
         self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)

@@ -6,6 +6,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from wagtail import hooks
 
+from assessments.models import Submission
+from assessments.practice.evidence import (
+    CourseEvidence,
+    course_evidence,
+    portfolio_submissions,
+)
+
 from .models import Certificate
 
 PUBLIC_STATUSES = (Certificate.Status.ISSUED, Certificate.Status.REVOKED)
@@ -31,6 +38,31 @@ def certificate_public(*, uuid=None, code: str = "") -> Certificate | None:
     if code:
         return queryset.filter(code=code).first()
     return None
+
+
+def certificate_evidence(*, certificate: Certificate) -> tuple[CourseEvidence, bool]:
+    """What the verify page lists for `certificate`: the evidence of its
+    trainee's assessed work in its course (the same read the credential is
+    built from), and whether they published any work on their portfolio.
+    One query for a course without tasks or quizzes, at most five
+    whatever their number (`course_evidence`, then one to ask about the
+    portfolio when some task passed)."""
+    evidence = course_evidence(user=certificate.user_id, course=certificate.course)
+    published = bool(evidence.tasks) and (
+        portfolio_submissions(
+            user=certificate.user_id, course=certificate.course
+        ).exists()
+    )
+    return evidence, published
+
+
+def certificate_portfolio(*, certificate: Certificate) -> list[Submission]:
+    """The work on `certificate`'s portfolio page: its trainee's public,
+    passed, released submissions of its course, with task, assessment,
+    rubric results and files (`portfolio_submissions`; four queries)."""
+    return list(
+        portfolio_submissions(user=certificate.user_id, course=certificate.course)
+    )
 
 
 def certificates_in_staff_scope(*, user) -> QuerySet[Certificate]:

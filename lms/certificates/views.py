@@ -1,4 +1,5 @@
-"""Public verify pages, downloads (owner or staff only) and the trainee's
+"""Public verify pages (with the evidence of assessed work), the trainee's
+public portfolio, downloads (owner or staff only) and the trainee's
 printed-name form."""
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from lms.common.http import client_network
 
 from .forms import RecipientNameForm, VerifyCodeForm
 from .models import Certificate, CertificateSettings
-from .selectors import certificate_can_download, certificate_public
+from .selectors import (
+    certificate_can_download,
+    certificate_evidence,
+    certificate_portfolio,
+    certificate_public,
+)
 from .services import (
     certificate_name_correct,
     certificate_reissued_at,
@@ -59,15 +65,40 @@ def verify(request: HttpRequest, uuid) -> HttpResponse:
             status=404,
         )
         return response
+    valid = certificate.status == Certificate.Status.ISSUED
+    # A revoked certificate proves nothing: no evidence, no portfolio.
+    evidence, has_portfolio = (
+        certificate_evidence(certificate=certificate) if valid else (None, False)
+    )
     context = {
         "certificate": certificate,
-        "valid": certificate.status == Certificate.Status.ISSUED,
+        "valid": valid,
+        "evidence": evidence,
+        "has_portfolio": has_portfolio,
         "completed_on": certificate.completed_at,
         "reissued_at": certificate_reissued_at(certificate=certificate),
         "issuer": CertificateSettings.load(),
         "verify_url": certificate_verify_url(certificate=certificate, request=request),
     }
     return render(request, "certificates/verify.html", context)
+
+
+@require_GET
+def portfolio(request: HttpRequest, uuid) -> HttpResponse:
+    """The trainee's portfolio for the course of an issued certificate: the
+    assessed work they chose to publish (public, passed, released), with
+    its rubric result. Public, keyed by the certificate's UUID; a revoked
+    or unknown certificate has none (404). Reads the database only."""
+    if verify_throttled(request):
+        return _too_many(request)
+    certificate = certificate_public(uuid=uuid)
+    if certificate is None or certificate.status != Certificate.Status.ISSUED:
+        raise Http404
+    context = {
+        "certificate": certificate,
+        "submissions": certificate_portfolio(certificate=certificate),
+    }
+    return render(request, "certificates/portfolio.html", context)
 
 
 @require_GET

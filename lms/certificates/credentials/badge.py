@@ -1,7 +1,9 @@
 """The Open Badges 3.0 (1EdTech) credential of a certificate:
 ``OpenBadgeCredential`` / ``AchievementSubject`` / ``Achievement`` /
 ``Criteria`` / ``Profile`` / ``IdentityObject``, in the W3C VC Data Model 2.0
-(``validFrom``, ``credentialStatus``), signed with `proof.proof_add`."""
+(``validFrom``, ``credentialStatus``), with the ``evidence`` of assessed
+practical work and the ``result``s of rubrics and quizzes (`evidence`),
+signed with `proof.proof_add`."""
 
 from __future__ import annotations
 
@@ -9,12 +11,16 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from assessments.practice.evidence import course_evidence
 
 from .. import jsonld as contexts
 from ..keys import issuer_key, public_url
 from ..models import CertificateSettings
+from .evidence import evidence_entries, result_descriptions, results
 from .proof import proof_add, xsd_datetime
 from .status_list import status_list_url
 
@@ -53,19 +59,37 @@ def _course_url(course) -> str:
 def credential_build(*, certificate, issuer_name_: str | None = None) -> dict:
     """The unsigned OpenBadgeCredential for `certificate` (see module doc).
     Personal data: only the name printed on the certificate, as an
-    IdentityObject of type "name"."""
+    IdentityObject of type "name". With assessed work
+    (`assessments.practice.evidence.course_evidence` of the certificate's
+    trainee and course): ``evidence`` (one per passed task), the
+    achievement's ``resultDescription`` and the subject's ``result`` (OB 3.0
+    §B.1.6, §B.1.12, §B.1.13; see `evidence`)."""
     course = certificate.course
     awarded = certificate.completed_at or certificate.issued_at or datetime.now(UTC)
+    work = course_evidence(user=certificate.user, course=course)
+    achievement_id = _course_url(course)
+    verify_url = public_url() + reverse("certificates:verify", args=[certificate.uuid])
     with translation.override(settings.LANGUAGE_CODE):
-        narrative = _(
-            "Completed every required lesson and passed every required quiz "
-            "of the course “%(course)s” on Sinau."
-        ) % {"course": course.title}
+        if work.tasks:
+            narrative = _(
+                "Completed every required lesson, passed every required quiz "
+                "and every required practical task of the course “%(course)s” "
+                "on Sinau; practical tasks are assessed by a trainer against "
+                "a rubric."
+            ) % {"course": course.title}
+        else:
+            narrative = _(
+                "Completed every required lesson and passed every required quiz "
+                "of the course “%(course)s” on Sinau."
+            ) % {"course": course.title}
         description = (getattr(course, "summary", "") or "").strip() or _(
             "Certificate of completion of the course “%(course)s”."
         ) % {"course": course.title}
         credential_name = _("Certificate: %(course)s") % {"course": course.title}
-    return {
+        evidence = evidence_entries(evidence=work, verify_url=verify_url)
+        descriptions = result_descriptions(evidence=work, base=achievement_id)
+        achieved = results(evidence=work, base=achievement_id)
+    credential = {
         "@context": list(CREDENTIAL_CONTEXT),
         "id": f"urn:uuid:{certificate.uuid}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -84,7 +108,7 @@ def credential_build(*, certificate, issuer_name_: str | None = None) -> dict:
                 }
             ],
             "achievement": {
-                "id": _course_url(course),
+                "id": achievement_id,
                 "type": ["Achievement"],
                 "name": course.title,
                 "description": description,
@@ -100,6 +124,14 @@ def credential_build(*, certificate, issuer_name_: str | None = None) -> dict:
             "statusListCredential": status_list_url(),
         },
     }
+    if evidence:
+        credential["evidence"] = evidence
+    if descriptions:
+        credential["credentialSubject"]["achievement"]["resultDescription"] = (
+            descriptions
+        )
+        credential["credentialSubject"]["result"] = achieved
+    return credential
 
 
 def credential_issue(*, certificate, request=None, issuer_name: str | None = None):
