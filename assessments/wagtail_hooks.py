@@ -15,8 +15,9 @@ from .admin.viewsets import QuestionBankGroup, RubricViewSet
 from .authoring import lesson_place_before_closing_quiz
 from .models import (
     Question,
+    TaskPage,
 )
-from .practice.notify import feedback_unseen
+from .practice.notify import feedback_unseen, submission_feedback_seen
 from .practice.queue import tasks_waiting_count
 from .selectors import category_progress, marking_queue
 
@@ -30,6 +31,16 @@ staff_scope.register(
     permissions.REGRADE_POLICY,
     permissions.RUBRIC_POLICY,
 )
+
+
+@hooks.register("before_serve_page", order=10)
+def task_feedback_seen(page, request, serve_args, serve_kwargs):
+    """A trainee who opens a practical task (GET, after the access rule let
+    them in) has seen its released feedback: Belajarku's "new feedback"
+    notice goes. The page itself writes nothing (pages render)."""
+    if isinstance(page, TaskPage) and request.method == "GET":
+        submission_feedback_seen(user=request.user, task=page)
+    return None
 
 
 register_snippet(QuestionBankGroup)

@@ -13,13 +13,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models import QuizPage
+from assessments.models import QuizPage, TaskPage
 from content.cache import VERSION_KEY
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from courses.services import enrollment_create
 from tests.factories import UserFactory, trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
+from tests.factories.practice import task_in
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +218,8 @@ def _every_page_type(course):
     """One live page of every page type a site has, with a saved draft."""
     quiz = quiz_in(course, [question()])
     quiz.save_revision().publish()
+    task = task_in(course)
+    task.save_revision().publish()
     pages = [
         course.get_parent().get_parent().specific,  # home
         CourseIndexPage.objects.get(),
@@ -224,6 +227,7 @@ def _every_page_type(course):
         ModulePage.objects.child_of(course).first(),
         lessons_of(course)[0],
         QuizPage.objects.get(pk=quiz.pk),
+        TaskPage.objects.get(pk=task.pk),
     ]
     from wagtail.models import get_page_models
 

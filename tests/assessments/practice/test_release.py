@@ -198,3 +198,18 @@ def test_no_email_without_an_address_and_none_later(world):
         feedback_seen_at=timezone.now()
     )
     assert feedback_unseen(user=world.trainee) == []
+
+
+def test_opening_the_task_page_clears_the_new_feedback_notice(world, client):
+    assessment = assess(world, 2, 2)
+    task_assessments_release(user=world.trainer, assessment_ids=[assessment.pk])
+    client.force_login(world.trainer)  # staff opening the page clear nothing
+    assert client.get(world.task.url).status_code == 200
+    assert feedback_unseen(user=world.trainee) != []
+    client.force_login(world.trainee)
+    assert client.head(world.task.url).status_code == 200  # not a GET
+    assert feedback_unseen(user=world.trainee) != []
+    assert client.get(world.task.url).status_code == 200
+    assert feedback_unseen(user=world.trainee) == []
+    page = client.get(reverse("courses:my_learning")).content.decode()
+    assert "Umpan balik baru" not in page
