@@ -7,10 +7,11 @@ Not part of `make test` or CI.
     .venv/bin/python -m tests.bench read           read pages vs the bare view
     .venv/bin/python -m tests.bench write          300 trainees answer a quiz
     .venv/bin/python -m tests.bench scale          100,000 trainees, 2M completions
+    .venv/bin/python -m tests.bench tasks          practical tasks: upload, submit p95
 
 `read` runs on SQLite unless DATABASE_URL is set; `write` and `scale` need
 PostgreSQL and Redis (DATABASE_URL, REDIS_URL). With no part named, the
-bench runs `read` on SQLite, then `read`, `write` and `scale` on
+bench runs `read` on SQLite, then `read`, `write`, `scale` and `tasks` on
 BENCH_DATABASE_URL / BENCH_REDIS_URL (default: the database sinau_bench and
 Redis db 14 on 127.0.0.1, both recreated/flushed). Each part exits non-zero
 when a budget is missed, and so does the whole run."""
@@ -21,7 +22,7 @@ import sys
 
 from .common import PYTHON, ROOT
 
-PARTS = ("read", "write", "scale")
+PARTS = ("read", "write", "scale", "tasks")
 
 
 def _part(name: str, **env: str) -> int:
@@ -51,6 +52,7 @@ def main(argv: list[str]) -> int:
         "read (PostgreSQL + Redis)": _part("read", DATABASE_URL=pg, REDIS_URL=redis),
         "write (PostgreSQL + Redis)": _part("write", DATABASE_URL=pg, REDIS_URL=redis),
         "scale (PostgreSQL + Redis)": _part("scale", DATABASE_URL=pg, REDIS_URL=redis),
+        "tasks (PostgreSQL + Redis)": _part("tasks", DATABASE_URL=pg, REDIS_URL=redis),
     }
     print("\n## Summary")
     for name, code in codes.items():
