@@ -56,7 +56,12 @@ def test_adding_starts_by_choosing_the_type(client):
         (
             "single",
             ["choices-__prefix__-fraction", "choices-__prefix__-image"],
-            ["true_false_answer", "multiple_scoring", "rubric", "__prefix__-number"],
+            [
+                "true_false_answer",
+                "multiple_scoring",
+                'name="rubric"',
+                "__prefix__-number",
+            ],
         ),
         ("multiple", ["multiple_scoring"], ["true_false_answer", "case_sensitive"]),
         (

@@ -9,6 +9,7 @@ until the walker learns what to pass."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import URLResolver, get_resolver, reverse
@@ -29,6 +30,7 @@ from assessments.models import (
     QuizQuestion,
     RegradeJob,
     Submission,
+    SubmissionFile,
     TaskAssessment,
 )
 from assessments.practice.assessing import task_assess
@@ -153,6 +155,8 @@ def world(db):
     # trainee's assessed but not released.
     task_b = task_in(course_b, release_marks=True)
     work_b = submission(task_b, learner)
+    file_b = SubmissionFile(submission=work_b, kind="photo", content_type="image/jpeg")
+    file_b.file.save("b.jpg", ContentFile(b"foto B"))
     other = trainee()
     enrollment_create(user=other, course=course_b)
     assessed_b = task_assess(
@@ -182,6 +186,8 @@ def world(db):
             ),
             "question_id": question_b.pk,
             "quiz_id": quiz_b.pk,
+            "task_id": task_b.pk,
+            "file_id": file_b.pk,
             "attempt_id": attempt.pk,
             "item_id": item.pk,
             "order": 1,

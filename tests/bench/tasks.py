@@ -215,9 +215,7 @@ def browser_upload(port: int, task, cookie: str, tmp: Path) -> dict:
             timeout=120_000,
         ) as posted:
             page.get_by_role("button", name="Kirim hasil kerja saya").click()
-        sent["bytes"] = int(
-            posted.value.request.header_value("content-length") or 0
-        )
+        sent["bytes"] = int(posted.value.request.header_value("content-length") or 0)
         sent["status"] = posted.value.status
         page.wait_for_load_state("load")
         sent["seconds"] = time.monotonic() - started

@@ -29,6 +29,9 @@ KNOWN_PROTECTED = {
     "certificates.Certificate.enrollment": "user delete (enrollments cascade)",
     "assessments.QuestionCategory.parent": "snippet delete of a category",
     "assessments.Question.category": "snippet delete of a category",
+    # Covered in tests/assessments/practice/test_admin_rubrics.py
+    # (test_a_rubric_used_by_a_task_is_not_deleted_and_the_message_says_why).
+    "assessments.TaskPage.rubric": "snippet delete of a rubric",
 }
 
 
