@@ -6,14 +6,12 @@ nothing and leaves no file in private storage; never a 500."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Submission, TaskAssessment
-from assessments.practice.services import submission_create
-from courses.services import enrollment_create
-from tests.factories import PASSWORD, trainee
+from assessments.models import Submission
+from tests.factories import PASSWORD
 from tests.factories.practice import task_in
 
 from .submitting import *  # noqa: F403 (fixtures)
-from .submitting import TEXT, course_trainer, pdf, photo, stored_files, voice
+from .submitting import TEXT, pdf, photo, stored_files, voice
 
 pytestmark = pytest.mark.usefixtures("home")
 
