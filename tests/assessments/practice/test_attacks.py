@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Submission
-from tests.factories import PASSWORD
+from assessments.practice.services import submission_create
+from courses.services import enrollment_create
+from tests.factories import PASSWORD, trainee
 from tests.factories.practice import task_in
 
 from .submitting import *  # noqa: F403 (fixtures)
-from .submitting import TEXT, pdf, photo, stored_files, voice
+from .submitting import TEXT, issue_certificate, pdf, photo, stored_files, voice
 
 pytestmark = pytest.mark.usefixtures("home")
 
@@ -68,3 +70,75 @@ def test_text_sent_to_a_task_without_text_is_refused(
     assert response.status_code == 400
     assert "Tugas ini tidak menerima teks." in response.text
     assert not Submission.objects.filter(task=link_only).exists()
+
+
+# -- public files: only what the portfolio page shows ------------------------
+
+
+def file_url(row):
+    return reverse("assessments:task_file", args=[row.pk])
+
+
+@pytest.fixture
+def public_photo(learner, task, course):
+    made = submission_create(user=learner, task=task, text=TEXT, photos=[photo()])
+    Submission.objects.filter(pk=made.pk).update(status="passed", public=True)
+    return made.files.get()
+
+
+def test_public_work_with_an_issued_certificate_is_open_to_anyone(
+    client, public_photo, course, learner
+):
+    issue_certificate(course, learner)
+
+    assert client.get(file_url(public_photo)).status_code == 200
+
+
+def test_public_work_without_a_certificate_is_not_open(client, public_photo, learner):
+    """File ids are sequential: anyone could walk them. Work is public only
+    where the portfolio page shows it, and there is none without an issued
+    certificate."""
+    assert client.get(file_url(public_photo)).status_code == 404
+    assert signed_in(client, learner).get(file_url(public_photo)).status_code == 200
+
+
+def test_a_revoked_certificate_closes_the_public_files(
+    client, public_photo, course, learner
+):
+    certificate = issue_certificate(course, learner)
+    certificate.status = certificate.Status.REVOKED
+    certificate.save()
+
+    assert client.get(file_url(public_photo)).status_code == 404
+
+
+def test_hiding_the_work_again_stops_serving_it(client, public_photo, course, learner):
+    from assessments.practice.services import submission_publish
+
+    issue_certificate(course, learner)
+    submission_publish(
+        user=learner, submission_id=public_photo.submission_id, public=False
+    )
+
+    assert client.get(file_url(public_photo)).status_code == 404
+
+
+@pytest.mark.parametrize("unpublish", ["task", "module"])
+def test_public_work_of_an_unpublished_task_is_not_open(
+    client, public_photo, course, learner, task, unpublish
+):
+    issue_certificate(course, learner)
+    page = task if unpublish == "task" else task.get_parent()
+    page.specific.unpublish()
+
+    assert client.get(file_url(public_photo)).status_code == 404
+    assert signed_in(client, learner).get(file_url(public_photo)).status_code == 200
+
+
+def test_another_trainee_sees_public_work_only_as_anyone_does(
+    client, public_photo, course
+):
+    other = trainee()
+    enrollment_create(user=other, course=course)
+
+    assert signed_in(client, other).get(file_url(public_photo)).status_code == 404
