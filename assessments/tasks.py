@@ -4,7 +4,10 @@ Each task imports its service in its body: the services import these tasks
 at module level to enqueue them (`<name>_task`), so a module-level import
 here would be a circle."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from .models import RegradeJob
@@ -97,3 +100,20 @@ def task_feedback_notify_task(self, assessment_id: int) -> bool:
     from .practice.notify import task_feedback_notify
 
     return task_feedback_notify(assessment_id=assessment_id)
+
+
+@shared_task(acks_late=True)
+def practice_sweep_task(older_than_seconds: float | None = None) -> int:
+    """Beat: send again the voice-note transcodings and feedback emails of
+    practical tasks whose message was lost (the broker was down). Returns
+    how many it sent."""
+    # late: the services import this task module (task<->service convention)
+    from .practice.notify import feedback_notices_sweep
+    from .practice.services import voice_notes_sweep
+
+    if older_than_seconds is None:
+        older_than_seconds = settings.SINAU_JOB_SWEEP_AFTER
+    older_than = timedelta(seconds=older_than_seconds)
+    return voice_notes_sweep(older_than=older_than) + feedback_notices_sweep(
+        older_than=older_than
+    )

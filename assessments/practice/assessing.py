@@ -21,6 +21,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from courses.selectors import course_of
 from courses.services import enrollment_refresh_completion
 from lms.common.http import whole_number
+from lms.common.queue import task_enqueue_on_commit
 
 from ..errors import Refused
 from ..models import (
@@ -221,8 +222,9 @@ def _release(
     submission.save(update_fields=["status", "feedback_seen_at"])
     if assessment.decision == TaskAssessment.Decision.PASSED:
         enrollment_refresh_completion(user=submission.user, course=course_of(step=task))
-    assessment_id = assessment.pk
-    transaction.on_commit(lambda: task_feedback_notify_task.delay(assessment_id))
+    # A broker that is down costs nothing: notify.feedback_notices_sweep
+    # sends it later.
+    task_enqueue_on_commit(task_feedback_notify_task, args=(assessment.pk,))
 
 
 def task_assessments_release(*, user, assessment_ids: Iterable) -> int:

@@ -74,16 +74,34 @@ class TaskSubmitForm(forms.Form):
     def __init__(self, *args, task: TaskPage, **kwargs):
         super().__init__(*args, **kwargs)
         self.task = task
+        # A part the task does not take has no field, but what was sent in
+        # it is kept for the service to refuse with its message: dropping
+        # it silently would store work without the part the trainee sent.
+        self.unasked: dict = {}
         for name in ("text", "photos", "voice", "link", "pdf"):
             if name not in task.parts():
                 del self.fields[name]
+                self.unasked.update(self._sent(name))
         if "text" in self.fields:
             self.fields["text"].help_text = _words_help(task)
         if "photos" in self.fields:
             self.fields["photos"].help_text = _photos_help(task)
 
+    def _sent(self, name: str) -> dict:
+        """What the request holds for the part `name` (as `submission_create`
+        takes it), or {} when it holds nothing there."""
+        if name in ("text", "link"):
+            value = self.data.get(name, "") if self.is_bound else ""
+            return {name: value} if value.strip() else {}
+        files = self.files.getlist(name) if self.is_bound else []
+        files = [f for f in files if f]
+        if not files:
+            return {}
+        return {name: files if name == "photos" else files[0]}
+
     def submission_kwargs(self) -> dict:
-        """The cleaned parts as `submission_create` takes them."""
+        """The cleaned parts as `submission_create` takes them, with what was
+        sent in parts the task does not take (the service refuses those)."""
         data = self.cleaned_data
         return {
             "text": data.get("text") or "",
@@ -91,7 +109,7 @@ class TaskSubmitForm(forms.Form):
             "photos": data.get("photos") or [],
             "voice": data.get("voice") or None,
             "pdf": data.get("pdf") or None,
-        }
+        } | self.unasked
 
 
 def _words_help(task: TaskPage) -> str:

@@ -6,6 +6,7 @@ Belajarku until they open the task (`submission_feedback_seen`)."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,8 +19,10 @@ from django.utils.translation import gettext as _
 from courses.access import visible_page_ids
 from lms.accounts.selectors import user_email_mailable
 from lms.common.addresses import public_url
+from lms.common.queue import task_send
 
 from ..models import Submission, TaskAssessment, TaskPage
+from ..tasks import task_feedback_notify_task
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,39 @@ def task_feedback_notify(*, assessment_id: int) -> bool:
         logger.exception("could not email the feedback of assessment %s", assessment_id)
         raise
     return True
+
+
+# Feedback released longer ago than this is not emailed by the sweep: the
+# trainee has long seen it in Sinau, or the email would come too late.
+NOTICE_SWEEP_WITHIN = timedelta(days=2)
+
+
+def feedback_notices_to_send(*, older_than: timedelta) -> list[int]:
+    """Ids of the released assessments whose email was never claimed,
+    released more than `older_than` ago and less than NOTICE_SWEEP_WITHIN
+    ago: their message was lost (the broker was down at release, or a
+    worker died before taking it). Oldest first."""
+    now = timezone.now()
+    return list(
+        TaskAssessment.objects.filter(
+            notified_at__isnull=True,
+            released_at__lt=now - older_than,
+            released_at__gte=now - NOTICE_SWEEP_WITHIN,
+        )
+        .order_by("released_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def feedback_notices_sweep(*, older_than: timedelta) -> int:
+    """Send again `task_feedback_notify_task` for every assessment of
+    `feedback_notices_to_send`; returns how many were sent (a broker still
+    down sends none and raises nothing). The task sends at most one email
+    per assessment, so a twin message changes nothing."""
+    return sum(
+        task_send(task_feedback_notify_task, (pk,))
+        for pk in feedback_notices_to_send(older_than=older_than)
+    )
 
 
 def feedback_unseen(*, user, request=None) -> list[Submission]:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
+from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from courses.selectors import step_detail
+from courses.selectors import course_of, step_detail
 
 from ..models import Accommodation, Submission, TaskPage
 from .forms import TaskSubmitForm
@@ -46,14 +47,36 @@ def submissions_assessable_by(*, user) -> QuerySet[Submission]:
 def submission_visible_to(*, user, submission: Submission) -> bool:
     """May `user` see `submission` and its files? Its owner; staff whose
     scope has it (`submissions_assessable_by`); anyone when it is on its
-    owner's portfolio (public) and passed."""
-    if submission.public and submission.status == Submission.Status.PASSED:
-        return True
-    if not user.is_authenticated:
+    owner's public portfolio (`submission_on_portfolio`)."""
+    if user.is_authenticated:
+        if submission.user_id == user.pk:
+            return True
+        if submissions_assessable_by(user=user).filter(pk=submission.pk).exists():
+            return True
+    return submission_on_portfolio(submission=submission)
+
+
+def submission_on_portfolio(*, submission: Submission) -> bool:
+    """Is `submission` shown to anyone on its trainee's portfolio page? The
+    portfolio page's rule, asked of one submission: published by its
+    trainee (`public`), passed (so released), on a task still live in a
+    live course, and the portfolio open (`sinau_portfolio_open` hooks, fn
+    (user id, course id) -> bool, registered by lms.certificates: while a
+    certificate of the course is issued to them). Without any such hook,
+    no portfolio is open. At most three queries."""
+    if not submission.public or submission.status != Submission.Status.PASSED:
         return False
-    if submission.user_id == user.pk:
-        return True
-    return submissions_assessable_by(user=user).filter(pk=submission.pk).exists()
+    task = submission.task
+    if not task.live:
+        return False
+    if task.get_ancestors().filter(live=False).exists():
+        return False
+    course = course_of(step=task)
+    opens = [
+        fn(submission.user_id, course.pk)
+        for fn in hooks.get_hooks("sinau_portfolio_open")
+    ]
+    return bool(opens) and all(opens)
 
 
 def task_accommodation_for(*, user, task: TaskPage) -> Accommodation | None:

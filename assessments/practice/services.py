@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from wagtail import hooks
 
 from courses.models import Enrollment
 from courses.selectors import course_of
+from lms.common.queue import task_enqueue_on_commit, task_send
 
 from ..errors import Refused
 from ..models import Submission, SubmissionFile, TaskPage
@@ -269,11 +271,8 @@ def submission_create(
                 if part.kind == SubmissionFile.Kind.VOICE:
                     voice_ids.append(row.pk)
             for file_id in voice_ids:
-                transaction.on_commit(
-                    lambda file_id=file_id: submission_voice_transcode_task.delay(
-                        file_id
-                    )
-                )
+                # A broker that is down costs nothing: the sweep sends it.
+                task_enqueue_on_commit(submission_voice_transcode_task, args=(file_id,))
     except IntegrityError:
         _files_delete(stored)
         raise SubmissionRefused(
@@ -390,6 +389,41 @@ def submission_voice_transcode(*, file_id: int) -> SubmissionFile | None:
             _files_delete([new_name])
         raise
     return row
+
+
+# A voice note is swept for this long after it was sent; one still not
+# transcoded then (a worker crashing on it every time) is left alone.
+VOICE_SWEEP_WITHIN = timedelta(days=7)
+
+
+def voice_notes_to_transcode(*, older_than: timedelta) -> list[int]:
+    """Ids of the voice notes still waiting for their transcoding
+    (not ready, no error) sent more than `older_than` ago and less than
+    VOICE_SWEEP_WITHIN ago: their message was lost (the broker was down
+    when they were sent, or a worker died on them). Oldest first."""
+    now = timezone.now()
+    return list(
+        SubmissionFile.objects.filter(
+            kind=SubmissionFile.Kind.VOICE,
+            ready=False,
+            error="",
+            submission__submitted_at__lt=now - older_than,
+            submission__submitted_at__gte=now - VOICE_SWEEP_WITHIN,
+        )
+        .order_by("submission__submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def voice_notes_sweep(*, older_than: timedelta) -> int:
+    """Send again the transcoding of every voice note of
+    `voice_notes_to_transcode`; returns how many were sent (a broker still
+    down sends none and raises nothing). Idempotent with the task: a note
+    transcoded meanwhile is left alone by `submission_voice_transcode`."""
+    return sum(
+        task_send(submission_voice_transcode_task, (pk,))
+        for pk in voice_notes_to_transcode(older_than=older_than)
+    )
 
 
 def submission_publish(*, user, submission_id: int, public: bool) -> Submission:

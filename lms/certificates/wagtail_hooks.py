@@ -132,6 +132,16 @@ def my_certificates_panel(request):
     )
 
 
+@hooks.register("sinau_portfolio_open")
+def portfolio_open(user_id: int, course_id: int) -> bool:
+    """Is the portfolio of `user_id` for `course_id` public? Only while a
+    certificate of that course is issued to them (the portfolio page's
+    rule: a revoked certificate has no portfolio). One query."""
+    return Certificate.objects.filter(
+        user_id=user_id, course_id=course_id, status=Certificate.Status.ISSUED
+    ).exists()
+
+
 @hooks.register("after_edit_user")
 def certificates_follow_an_admin_name_edit(request, user) -> None:
     """Staff corrected a person's name in the admin's user form: as on the

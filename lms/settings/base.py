@@ -351,6 +351,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.tasks.queued_jobs_sweep_task",
         "schedule": 300.0,
     },
+    # Practical tasks: voice notes to transcode and feedback emails whose
+    # message was lost (assessments/practice/services.py, notify.py).
+    "sweep-practice": {
+        "task": "assessments.tasks.practice_sweep_task",
+        "schedule": 300.0,
+    },
 }
 # A queued job still pending this many seconds after it was requested is
 # sent again by the sweep (its message was lost).

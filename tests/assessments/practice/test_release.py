@@ -52,9 +52,13 @@ def test_an_unreleased_assessment_leaves_the_trainee_waiting(world, client):
 @pytest.fixture
 def enqueued(monkeypatch):
     """The assessment ids the email task is enqueued with (a spy on
-    `.delay`; the task itself is tested by calling it)."""
+    `.apply_async`; the task itself is tested by calling it)."""
     ids = []
-    monkeypatch.setattr(task_feedback_notify_task, "delay", ids.append)
+    monkeypatch.setattr(
+        task_feedback_notify_task,
+        "apply_async",
+        lambda args, task_id=None: ids.append(args[0]),
+    )
     return ids
 
 

@@ -234,8 +234,8 @@ def test_voice_note_is_transcoded_after_commit(
     sent = []
     monkeypatch.setattr(
         tasks.submission_voice_transcode_task,
-        "delay",
-        lambda file_id: sent.append(file_id),
+        "apply_async",
+        lambda args, task_id=None: sent.append(args[0]),
     )
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

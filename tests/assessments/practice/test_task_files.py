@@ -1,6 +1,7 @@
 """The private files of a submission (`assessments:task_file`): served to
-its owner, to staff whose scope has it, and to anyone once it is public and
-passed; a 404 for everyone else, and never from a public URL."""
+its owner, to staff whose scope has it, and to anyone once it is on its
+owner's portfolio (public, passed, certificate issued); a 404 for everyone
+else, and never from a public URL."""
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from tests.factories.courses import course_tree
 from tests.factories.practice import task_in
 
 from .submitting import *  # noqa: F403 (fixtures)
-from .submitting import TEXT, course_trainer, photo
+from .submitting import TEXT, course_trainer, issue_certificate, photo
 
 pytestmark = pytest.mark.usefixtures("home")
 
@@ -68,7 +69,7 @@ def test_trainer_of_another_course_gets_404(client, stored):
     )
 
 
-def test_public_passed_work_is_open_to_anyone(client, stored):
+def test_public_passed_certified_work_is_open_to_anyone(client, stored):
     submission = stored.submission
     submission.public = True
     submission.save(update_fields=["public"])
@@ -76,6 +77,9 @@ def test_public_passed_work_is_open_to_anyone(client, stored):
 
     submission.status = "passed"
     submission.save(update_fields=["status"])
+    assert client.get(url(stored)).status_code == 404  # no certificate yet
+
+    issue_certificate(submission.task.get_parent().get_parent(), submission.user)
 
     assert client.get(url(stored)).status_code == 200
 
