@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -52,9 +53,10 @@ VISIBLE = (Submission.Status.PASSED, Submission.Status.REVISION)
 # -- state of each trainee's work ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TaskState:
-    """A trainee's latest version of a task.
+class TaskState(NamedTuple):
+    """A trainee's latest version of a task (a named tuple: the dashboard
+    makes one per trainee and task, 18,000 for 2,000 trainees in 9 courses,
+    and a tuple is built several times faster than a frozen dataclass).
 
     status: the latest version's `Submission.status` (waiting, passed,
         revision: what the trainee sees).
@@ -108,12 +110,7 @@ def task_latest_states(*, user_ids, task_ids) -> dict[tuple[int, int], TaskState
         .order_by()
     )
     return {
-        (user_id, task_id): TaskState(
-            status=status,
-            number=number,
-            revisions=int(revisions or 0),
-            feedback_at=feedback_at,
-        )
+        (user_id, task_id): TaskState(status, number, int(revisions or 0), feedback_at)
         for user_id, task_id, status, number, revisions, feedback_at in rows
     }
 
