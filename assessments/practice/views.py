@@ -147,7 +147,8 @@ def _task_for(
 def task_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     """Send a version of the work on task `task_id` (multipart POST): the
     access rule, then `submission_create`; a redirect to the task's history
-    on success (for task-submit.js, JSON `{"location": <the history>}`). Files beyond their limit are never stored whole
+    on success (for task-submit.js, JSON `{"location": <the history>}`).
+    Files beyond their limit are never stored whole
     (`BoundedUploadHandler`); a request beyond Django's own bounds on its
     fields is answered with a message too."""
     request.upload_handlers.insert(0, BoundedUploadHandler(request))
