@@ -220,7 +220,7 @@ def test_task_from_brief_to_certificate_with_evidence(
         page.get_by_label("Foto", exact=True).set_input_files(photo)
         sizes = page.locator("[data-task-photo-sizes] li")
         expect(sizes).to_have_text(
-            re.compile(r"^IMG_20260301_101500\.jpg: 2,\d MB → \d+ KB$")
+            re.compile(r"^IMG_20260301_101500\.jpg: [23],\d MB → \d+ KB$")
         )
         chosen = page.evaluate(
             "() => Array.from(document.querySelector('[data-task-photos]').files,"
