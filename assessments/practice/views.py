@@ -20,6 +20,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -36,6 +37,10 @@ from . import uploads
 from .forms import TaskSubmitForm
 from .selectors import submission_visible_to
 from .services import submission_create, submission_publish
+
+# Sent by static/js/task-submit.js: it wants the history's address, not a
+# redirect (see `_task_submit`).
+FETCH_HEADER = "Sinau-Fetch"
 
 FILE_LIMITS = {
     "photos": "PHOTO_MAX_BYTES",
@@ -142,7 +147,8 @@ def _task_for(
 def task_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     """Send a version of the work on task `task_id` (multipart POST): the
     access rule, then `submission_create`; a redirect to the task's history
-    on success. Files beyond their limit are never stored whole
+    on success (for task-submit.js, JSON `{"location": <the history>}`).
+    Files beyond their limit are never stored whole
     (`BoundedUploadHandler`); a request beyond Django's own bounds on its
     fields is answered with a message too."""
     request.upload_handlers.insert(0, BoundedUploadHandler(request))
@@ -182,7 +188,13 @@ def _task_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     messages.success(
         request, _("Your work was sent. A trainer will assess it and you will be told.")
     )
-    return HttpResponseRedirect(f"{task.get_url(request)}#riwayat")
+    history = f"{task.get_url(request)}#riwayat"
+    if request.headers.get(FETCH_HEADER) == "1":
+        # static/js/task-submit.js opens `location` itself: a redirect would
+        # be followed inside fetch, downloading the page twice over slow data
+        # and showing the success message to nobody.
+        return JsonResponse({"location": history})
+    return HttpResponseRedirect(history)
 
 
 def _unbound_with_text(form: TaskSubmitForm, task: TaskPage) -> TaskSubmitForm:

@@ -5,8 +5,9 @@
 //   input, and the trainee sees each photo's size before and after;
 // - the text typed is kept in localStorage per task (a draft) and restored;
 // - the form is sent with fetch; when the network fails, nothing is lost
-//   and a button offers to send again. The server's answer (the redirect
-//   to the history) is followed; a refusal's message is shown at the top.
+//   and a button offers to send again. On success the server answers with
+//   the history's address, opened here (so its message shows there); a
+//   refusal's message is shown at the top.
 const SIDE = 1600;
 const TARGET = 200 * 1024;
 const QUALITIES = [0.8, 0.7, 0.6, 0.5, 0.4, 0.3];
@@ -126,6 +127,9 @@ function enhance(form) {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
+        // The view answers {"location": ...} instead of redirecting, so the
+        // success message waits for the page opened below.
+        headers: { "Sinau-Fetch": "1" },
         redirect: "follow",
       });
     } catch (_) {
@@ -142,12 +146,28 @@ function enhance(form) {
       status.after(retry);
       return;
     }
-    if (response.ok && response.redirected) {
+    const type = response.headers.get("Content-Type") || "";
+    const sent = response.ok && type.startsWith("application/json");
+    if (sent) {
       try {
         localStorage.removeItem(draftKey);
       } catch (_) {
         /* nothing kept */
       }
+      const { location } = await response.json();
+      const target = new URL(location, window.location.href);
+      if (target.pathname === window.location.pathname) {
+        // Only the fragment differs: assign() would not load the page again.
+        window.history.replaceState(null, "", target);
+        window.location.reload();
+      } else {
+        window.location.assign(target);
+      }
+      return;
+    }
+    if (response.ok && response.redirected) {
+      // Sent elsewhere (to log in again, to enrol): nothing was stored, so
+      // the draft stays for when the trainee comes back.
       window.location.assign(response.url);
       return;
     }

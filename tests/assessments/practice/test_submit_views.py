@@ -177,3 +177,22 @@ def test_any_text_or_link_is_never_a_500(client, learner, link_task, text, link)
     assert response.status_code in (302, 400)
     # Each example starts with no version (a waiting one refuses the next).
     Submission.objects.all().delete()
+
+
+def test_the_pages_script_gets_the_history_address_not_a_redirect(
+    client, learner, task, private_media
+):
+    """static/js/task-submit.js sends `Sinau-Fetch: 1`: a redirect would be
+    followed inside fetch (the page downloaded twice, its message shown to
+    nobody), so the view answers with the address and keeps the message."""
+    signed_in(client, learner)
+
+    response = client.post(
+        submit_url(task), {"text": TEXT}, headers={"Sinau-Fetch": "1"}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"location": f"{task.url}#riwayat"}
+    assert Submission.objects.get(user=learner, task=task).number == 1
+    page = client.get(task.url)
+    assert "Hasil kerja Anda terkirim." in page.text
