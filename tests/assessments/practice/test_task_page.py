@@ -151,3 +151,21 @@ def test_page_queries_do_not_grow_with_versions(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(task.url)
+
+
+def test_form_help_is_the_fields_description(client, learner, task):
+    page = as_user(client, learner).get(task.url)
+
+    # Django points aria-describedby at "<id>_helptext": the help must carry it.
+    assert 'aria-describedby="id_text_helptext"' in page.text
+    assert '<span class="helptext" id="id_text_helptext">' in page.text
+    assert 'id="id_text_help"' not in page.text
+
+
+def test_rubric_points_sit_in_the_level_cell(client, learner, task):
+    page = as_user(client, learner).get(task.url)
+
+    # three columns fit 360 px without cutting words: points join the level
+    assert '<table class="table table--rubric">' in page.text
+    assert '<span class="small">2 poin</span>' in page.text
+    assert '<th scope="col">Poin</th>' not in page.text
