@@ -124,6 +124,14 @@ def _task_page(
             and refused.field in context["form"].fields
         ):
             context["error_field"] = f"id_{refused.field}"
+            # The message also beside its field, which Django then marks
+            # aria-invalid and describes by it (the form may be unbound:
+            # what the trainee typed, shown again).
+            shown = context["form"]
+            if not hasattr(shown, "cleaned_data"):
+                shown.cleaned_data = {}
+            if refused.field not in shown.errors:
+                shown.add_error(refused.field, refused.message)
     return TemplateResponse(request, task.get_template(request), context, status=400)
 
 

@@ -2,6 +2,8 @@
 the plain multipart form): success redirects to the history, refusals
 re-render the page with the message and the text kept (400), never a 500."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -196,3 +198,18 @@ def test_the_pages_script_gets_the_history_address_not_a_redirect(
     assert Submission.objects.get(user=learner, task=task).number == 1
     page = client.get(task.url)
     assert "Hasil kerja Anda terkirim." in page.text
+
+
+def test_a_refusal_is_shown_beside_its_field_and_marks_it_invalid(
+    client, learner, task, private_media
+):
+    """Found by the user walk: a service refusal (too few words) was only in
+    the summary at the top; a screen-reader user on the field heard nothing."""
+    signed_in(client, learner)
+    response = client.post(submit_url(task), {"text": "dua kata"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = re.search(r'<textarea[^>]*name="text"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert page.count("paling sedikit") >= 2  # the summary and the field
+    assert not Submission.objects.exists()
