@@ -8,14 +8,12 @@ anyone adding it here; a view taking an unknown URL argument fails the test
 until the walker learns what to pass."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import URLResolver, get_resolver, reverse
 from wagtail import hooks
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
-from wagtail.models import GroupPagePermission
 
 from assessments.demo import attempt_take
 from assessments.models import (
@@ -35,8 +33,7 @@ from assessments.models import (
 )
 from assessments.practice.assessing import task_assess
 from courses.services import enrollment_create, lesson_complete
-from lms.accounts.roles import TRAINERS
-from tests.factories import UserFactory, trainee
+from tests.factories import UserFactory, course_trainer, trainee
 from tests.factories.assessments import category, question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
 from tests.factories.practice import submission, task_in
@@ -118,22 +115,6 @@ def staff_urls(targets) -> list[tuple[str, str]]:
     return found
 
 
-def _course_trainer(course):
-    group = Group.objects.create(name="Pelatih kursus A")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=course,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
-    user = UserFactory(role=TRAINERS)
-    user.groups.add(group)
-    return user
-
-
 @pytest.fixture
 def world(db):
     course_a = course_tree(modules=1, lessons=1, title="Kursus A")
@@ -168,7 +149,7 @@ def world(db):
         decision=None,
     )
     return {
-        "trainer_a": _course_trainer(course_a),
+        "trainer_a": course_trainer(course_a),
         "task_b": task_b,
         "assessed_b": assessed_b,
         "learner": learner,

@@ -107,6 +107,22 @@ def served_links(settings):
 
 
 @pytest.fixture
+def media(tmp_path, settings):
+    """Public media and the private folder (returned), shared with a worker
+    the test starts."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def public_url(live_server, settings):
+    """Links in certificates and messages point at the live server."""
+    settings.SINAU_PUBLIC_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
 def javascript():
     """Tests may turn JavaScript off with
     @pytest.mark.parametrize("javascript", [False])."""

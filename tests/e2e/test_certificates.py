@@ -18,20 +18,6 @@ from tests.support.worker import celery_worker
 pytestmark = pytest.mark.worker
 
 
-@pytest.fixture
-def media(tmp_path, settings):
-    """Public media and the private folder (returned), shared with the worker."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def public_url(live_server, settings):
-    settings.SINAU_PUBLIC_URL = live_server.url
-    return live_server.url
-
-
 def _log_in(page, phone):
     page.goto("/akun/login/")
     page.axe.check("login")

@@ -52,20 +52,6 @@ KBPS_400 = 400_000 // 8  # bytes per second, as the DevTools protocol counts
 
 
 @pytest.fixture
-def media(tmp_path, settings):
-    """Public media and the private folder (returned), shared with the worker."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def public_url(live_server, settings):
-    settings.SINAU_PUBLIC_URL = live_server.url
-    return live_server.url
-
-
-@pytest.fixture
 def world(site):
     """A course of one lesson and one required task (text of at least five
     words, up to two photos, a voice note; marks released by hand) with a

@@ -36,3 +36,24 @@ def trainer(**kwargs) -> User:
 
 def program_manager(**kwargs) -> User:
     return UserFactory(role=PROGRAM_MANAGERS, **kwargs)
+
+
+def course_trainer(course) -> User:
+    """A trainer (the Trainers role) whose page permissions cover `course`:
+    they may add, change and publish pages under it, nothing else."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name=f"Pelatih {course.title} {Group.objects.count()}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=course,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    user = UserFactory(role=TRAINERS)
+    user.groups.add(group)
+    return user

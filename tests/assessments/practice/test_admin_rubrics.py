@@ -4,16 +4,13 @@ a trainer of every task using it changes or deletes it, and a rubric a task
 uses is never deleted."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.utils import translation
-from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from assessments.models import Rubric, RubricCriterion
 from assessments.practice.rubrics import rubrics_choosable_by, rubrics_editable_by
-from lms.accounts.roles import TRAINERS
-from tests.factories import UserFactory, trainee
+from tests.factories import course_trainer, trainee
 from tests.factories.courses import course_tree
 from tests.factories.practice import rubric, task_in
 
@@ -26,23 +23,6 @@ LIST = "/admin/snippets/assessments/rubric/"
 CHOOSE = "/admin/snippets/choose/assessments/rubric/"
 CHOSEN = "/admin/snippets/choose/assessments/rubric/chosen/{}/"
 REFUSED = "Maaf, Anda tidak memiliki izin untuk mengakses area ini."
-
-
-def course_trainer(course):
-    """A trainer (the Trainers role) whose page permissions cover `course`."""
-    group = Group.objects.create(name=f"Pelatih {course.title} {Group.objects.count()}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=course,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
-    user = UserFactory(role=TRAINERS)
-    user.groups.add(group)
-    return user
 
 
 def _levels(*points):

@@ -5,38 +5,20 @@ fit the rubric, each with a sentence in Indonesian. Accommodations name a
 quiz or a task."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from assessments.models import Accommodation, TaskExemplar, TaskPage
 from courses.models import ModulePage
 from courses.services import enrollment_create
 from lms.accounts.roles import TRAINERS
-from tests.factories import UserFactory, trainee
+from tests.factories import UserFactory, course_trainer, trainee
 from tests.factories.courses import course_tree
 from tests.factories.practice import rubric, task_in
 
 pytestmark = pytest.mark.django_db
 
 ACCOMMODATION_ADD = "/admin/snippets/assessments/accommodation/add/"
-
-
-def course_trainer(course):
-    group = Group.objects.create(name=f"Pelatih {course.title} {Group.objects.count()}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=course,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
-    user = UserFactory(role=TRAINERS)
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture
