@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from courses.models import Enrollment
 from courses.selectors import course_of
 from courses.services import enrollment_refresh_completion
 from lms.common.http import whole_number
@@ -161,6 +162,27 @@ def task_assess(
         if decision not in TaskAssessment.Decision.values:
             raise Refused(_("Choose passed or needs revision."), field="decision")
         assessment = TaskAssessment.objects.filter(submission=submission).first()
+        if (
+            assessment is not None
+            and assessment.released_at is not None
+            and assessment.decision == TaskAssessment.Decision.PASSED
+            and decision != TaskAssessment.Decision.PASSED
+            and Enrollment.objects.filter(
+                user_id=submission.user_id,
+                course=course_of(step=task),
+                completed_at__isnull=False,
+            ).exists()
+        ):
+            # The pass completed the course (and its certificate records
+            # it): taking it back is a revocation, not a re-assessment.
+            raise Refused(
+                _(
+                    "This pass completed the trainee's course, so it cannot be "
+                    "changed to needs revision. Ask an administrator to revoke "
+                    "the certificate if it was a mistake."
+                ),
+                field="decision",
+            )
         if assessment is None:
             assessment = TaskAssessment(submission=submission)
         assessment.assessor = assessor

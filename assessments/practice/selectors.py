@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from courses.access import page_published
 from courses.selectors import course_of, step_detail
 
 from ..models import Accommodation, Submission, TaskPage
@@ -47,11 +48,17 @@ def submissions_assessable_by(*, user) -> QuerySet[Submission]:
 def submission_visible_to(*, user, submission: Submission) -> bool:
     """May `user` see `submission` and its files? Its owner; staff whose
     scope has it (`submissions_assessable_by`); anyone when it is on its
-    owner's public portfolio (`submission_on_portfolio`)."""
+    owner's public portfolio (`submission_on_portfolio`). Staff see nothing
+    under an unpublished page; the owner always sees their own."""
     if user.is_authenticated:
         if submission.user_id == user.pk:
             return True
-        if submissions_assessable_by(user=user).filter(pk=submission.pk).exists():
+        if (
+            submissions_assessable_by(user=user).filter(pk=submission.pk).exists()
+            # Staff keep their scope, but nothing under an unpublished page
+            # (as the marking queue).
+            and page_published(page=submission.task)
+        ):
             return True
     return submission_on_portfolio(submission=submission)
 

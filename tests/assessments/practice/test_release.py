@@ -150,14 +150,16 @@ def test_the_release_tab_releases_the_checked_ones_with_one_post(world, client):
 
 
 def test_reassessing_a_released_assessment_keeps_it_released(world):
-    assessment = assess(world, 2, 2)
+    # (From "needs revision" to passed: a released pass that completed the
+    # course is not taken back, see below.)
+    assessment = assess(world, 0, 0)
     task_assessments_release(user=world.trainer, assessment_ids=[assessment.pk])
     released_at = TaskAssessment.objects.get().released_at
     submission_feedback_seen(user=world.trainee, task=world.task)
-    again = assess(world, 0, 0)
+    again = assess(world, 2, 2)
     assert again.released_at == released_at
     world.submission.refresh_from_db()
-    assert world.submission.status == "revision"
+    assert world.submission.status == "passed"
     assert world.submission.feedback_seen_at is None  # "new feedback" again
 
 
@@ -217,3 +219,22 @@ def test_opening_the_task_page_clears_the_new_feedback_notice(world, client):
     assert feedback_unseen(user=world.trainee) == []
     page = client.get(reverse("courses:my_learning")).content.decode()
     assert "Umpan balik baru" not in page
+
+
+def test_a_released_pass_that_completed_the_course_is_not_taken_back(world):
+    """Found by the review: turning a released pass into "needs revision"
+    left the course complete and its certificate issued while the status
+    said revision. Refused, and nothing changes."""
+    from assessments.errors import Refused
+
+    passed = assess(world, 2, 2)
+    task_assessments_release(user=world.trainer, assessment_ids=[passed.pk])
+    enrollment = Enrollment.objects.get(user=world.trainee, course=world.course)
+    assert enrollment.completed_at is not None
+    with pytest.raises(Refused) as refused:
+        assess(world, 0, 0)
+    assert refused.value.field == "decision"
+    world.submission.refresh_from_db()
+    assert world.submission.status == "passed"
+    assert TaskAssessment.objects.get().decision == "passed"
+    assert TaskAssessment.objects.get().score == 4

@@ -104,3 +104,13 @@ def test_unknown_file_is_404(client, learner):
 def test_private_files_have_no_public_url(stored):
     with pytest.raises(ValueError, match="no public URL"):
         stored.file.url  # noqa: B018
+
+
+def test_staff_get_nothing_under_an_unpublished_task_the_owner_still_does(
+    client, stored, course, learner
+):
+    """Found by the review: staff in scope fetched files of a task whose
+    page was unpublished (the marking queue hides it)."""
+    stored.submission.task.unpublish()
+    assert as_user(client, course_trainer(course)).get(url(stored)).status_code == 404
+    assert as_user(client, learner).get(url(stored)).status_code == 200
