@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from wagtail.models import Page
 
+from courses.access import pages_visible_filter, visible_page_ids
 from courses.models import CoursePage
 
 from ..models import (
@@ -147,13 +148,21 @@ def course_evidence(*, user, course: CoursePage) -> CourseEvidence:
     quizzes without one are left out. One query for a course without
     tasks or quizzes, at most four whatever their number and that of the
     criteria. Reads only; never the assessor."""
-    steps = list(
+    rows = (
         Page.objects.live()
         .descendant_of(course)
         .type(TaskPage, QuizPage)
         .order_by("path")
-        .values_list("pk", "title", "content_type__model")
+        .values("id", "path", "title", "content_type__model")
     )
+    # The access rule's publication check (every ancestor live, as the
+    # portfolio's files: `submission_on_portfolio`), from its cached tree.
+    shown = visible_page_ids(request=None, pages=rows)
+    steps = [
+        (row["id"], row["title"], row["content_type__model"])
+        for row in rows
+        if row["id"] in shown
+    ]
     task_ids = [pk for pk, _title, model in steps if model == "taskpage"]
     quiz_ids = [pk for pk, _title, model in steps if model == "quizpage"]
     titles = {pk: title for pk, title, _model in steps}
@@ -238,7 +247,9 @@ def portfolio_submissions(*, user, course: CoursePage) -> QuerySet[Submission]:
         Submission.objects.filter(
             user=user,
             public=True,
-            task__in=TaskPage.objects.live().descendant_of(course),
+            task__in=pages_visible_filter(
+                request=None, queryset=TaskPage.objects.live().descendant_of(course)
+            ),
         )
         .filter(_released())
         .select_related("task", "assessment")
