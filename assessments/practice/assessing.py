@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.models import Enrollment
 from courses.selectors import course_of
@@ -280,36 +278,6 @@ def task_assessments_release(*, user, assessment_ids: Iterable) -> int:
             _release(assessment=assessment, submission=submission, task=submission.task)
             released += 1
     return released
-
-
-def task_assessors(*, submission: Submission):
-    """The people who may assess `submission`: active, with the task in
-    their scope (edit rights on it or an ancestor, and the admin), never
-    its trainee; superusers left out of the list (they may still assess).
-    A queryset ordered by name."""
-    people = (
-        PagePermissionPolicy()
-        .users_with_permission_for_instance(
-            "change", submission.task, include_superusers=False
-        )
-        .filter(is_active=True)
-        .filter(
-            Q(
-                groups__permissions__codename="access_admin",
-                groups__permissions__content_type__app_label="wagtailadmin",
-            )
-            | Q(
-                user_permissions__codename="access_admin",
-                user_permissions__content_type__app_label="wagtailadmin",
-            )
-        )
-        .exclude(pk=submission.user_id)
-    )
-    return (
-        get_user_model()
-        .objects.filter(pk__in=people.values("pk"))
-        .order_by("display_name", "pk")
-    )
 
 
 def submission_reassign(*, user, submission_id: int, assessor_id) -> Submission:

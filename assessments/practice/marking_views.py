@@ -24,9 +24,9 @@ from .assessing import (
     submission_reassign,
     task_assess,
     task_assessments_release,
-    task_assessors,
 )
 from .queue import CriterionRow, task_assess_detail
+from .selectors import task_assessors
 
 
 def _read_form(post, criteria: list[CriterionRow]) -> dict:
@@ -116,7 +116,11 @@ def task_assess_view(request: HttpRequest, submission_id: int) -> HttpResponse:
             "assessment": assessment,
             "feedback": feedback,
             "decision": decision,
-            "assessors": list(task_assessors(submission=page.submission)),
+            "assessors": list(
+                task_assessors(
+                    task=page.submission.task, trainee_id=page.submission.user_id
+                )
+            ),
             "error": error,
             "error_field": field,
         },

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -249,3 +250,32 @@ def task_detail(*, task: TaskPage, user, request=None) -> dict:
         }
     )
     return context
+
+
+def task_assessors(*, task: TaskPage, trainee_id: int) -> QuerySet:
+    """The people who may assess work on `task` by the trainee
+    `trainee_id`: active, with the task in their scope (edit rights on it
+    or an ancestor, and the admin), never the trainee; superusers left out
+    (they may still assess). A queryset of users ordered by name; one
+    query when evaluated."""
+    people = (
+        PagePermissionPolicy()
+        .users_with_permission_for_instance("change", task, include_superusers=False)
+        .filter(is_active=True)
+        .filter(
+            Q(
+                groups__permissions__codename="access_admin",
+                groups__permissions__content_type__app_label="wagtailadmin",
+            )
+            | Q(
+                user_permissions__codename="access_admin",
+                user_permissions__content_type__app_label="wagtailadmin",
+            )
+        )
+        .exclude(pk=trainee_id)
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=people.values("pk"))
+        .order_by("display_name", "pk")
+    )

@@ -35,8 +35,8 @@ from . import uploads
 from .selectors import (
     submit_state,
     task_accommodation_for,
+    task_assessors,
     task_due_at,
-    tasks_assessable_by,
 )
 from .uploads import LINK_MAX, TEXT_MAX_CHARS, CleanFile, UploadRefused
 
@@ -310,7 +310,18 @@ def submission_allocate(*, submission: Submission, previous=()) -> int | None:
     for fn in hooks.get_hooks("sinau_task_assessors"):
         ids.update(fn(submission.user, course))
     ids.discard(submission.user_id)
-    candidates = sorted(pk for pk in ids if _may_assess(user_id=pk, task=task))
+    # Who may assess the task, asked once for every candidate (superusers
+    # may too, though `task_assessors` leaves them out of its list).
+    able = set(
+        task_assessors(task=task, trainee_id=submission.user_id)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    ) | set(
+        User.objects.filter(pk__in=ids, is_active=True, is_superuser=True).values_list(
+            "pk", flat=True
+        )
+    )
+    candidates = sorted(able)
     chosen = None
     earlier = [s for s in previous if s.assessor_id in candidates]
     if earlier:
@@ -328,13 +339,6 @@ def submission_allocate(*, submission: Submission, previous=()) -> int | None:
         Submission.objects.filter(pk=submission.pk).update(assessor_id=chosen)
         submission.assessor_id = chosen
     return chosen
-
-
-def _may_assess(*, user_id: int, task: TaskPage) -> bool:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    return (
-        user is not None and tasks_assessable_by(user=user).filter(pk=task.pk).exists()
-    )
 
 
 def submission_voice_transcode(*, file_id: int) -> SubmissionFile | None:
