@@ -26,7 +26,7 @@ from .assessing import (
     task_assessments_release,
 )
 from .queue import CriterionRow, task_assess_detail
-from .selectors import task_assessors
+from .selectors import submissions_assessable_by, task_assessors
 
 
 def _read_form(post, criteria: list[CriterionRow]) -> dict:
@@ -169,8 +169,14 @@ def task_release_view(request: HttpRequest) -> HttpResponse:
             )
             % {"n": released},
         )
-    elif ids:
+    elif (
+        submissions_assessable_by(user=request.user)
+        .filter(assessment__pk__in=[n for n in map(whole_number, ids) if n is not None])
+        .exists()
+    ):
         messages.info(request, _("These assessments were already released."))
     else:
+        # Nothing chosen, or nothing that names an assessment this person
+        # may release (unknown, out of scope or unreadable ids).
         messages.error(request, _("Choose at least one assessment to release."))
     return HttpResponseRedirect(reverse("assessments:marking") + "?tab=release")

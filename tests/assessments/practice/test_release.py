@@ -238,3 +238,15 @@ def test_a_released_pass_that_completed_the_course_is_not_taken_back(world):
     assert world.submission.status == "passed"
     assert TaskAssessment.objects.get().decision == "passed"
     assert TaskAssessment.objects.get().score == 4
+
+
+def test_release_of_ids_that_name_nothing_says_so(world, client):
+    """Found by the final break pass: unreadable or unknown ids were
+    answered "already released"."""
+    client.force_login(world.trainer)
+    url = reverse("assessments:task_release")
+    for junk in ("abc", "\x00", "99999999999999999999999", "-1", "424242"):
+        response = client.post(url, {"assessment": junk}, follow=True)
+        texts = [str(m) for m in response.context["messages"]]
+        assert texts == ["Pilih sedikitnya satu penilaian untuk dirilis."], junk
+    assert TaskAssessment.objects.count() == 0
