@@ -169,3 +169,17 @@ def test_rubric_points_sit_in_the_level_cell(client, learner, task):
     assert '<table class="table table--rubric">' in page.text
     assert '<span class="small">2 poin</span>' in page.text
     assert '<th scope="col">Poin</th>' not in page.text
+
+
+def test_an_exemplar_titled_by_its_quality_is_not_labelled_twice(client, db):
+    """Found by the final break pass: "Contoh lemah Contoh lemah" (the
+    title and its tag) was read out twice."""
+    from tests.factories import trainee
+    from tests.factories.courses import course_tree
+    from tests.factories.practice import task_in
+
+    task = task_in(course_tree(modules=1, lessons=1))  # "Contoh baik", "Contoh lemah"
+    client.force_login(trainee())
+    page = client.get(task.url).content.decode()
+    assert page.count("Contoh lemah") == 1
+    assert page.count("Contoh baik") == 1
