@@ -216,7 +216,7 @@ def wrk(
     shown = f"{shown_env} {shlex.join(command)}".strip().replace(str(ROOT) + "/", "")
     process = subprocess.Popen(
         command,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "BENCH_WRK_DIR": str(WRK_DIR), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

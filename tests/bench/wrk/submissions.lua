@@ -9,7 +9,7 @@
 -- BENCH_DONE_FILE (see trainees.lua). done() prints one "BENCH {json}" line.
 local users_file = os.getenv("BENCH_USERS")
 
-local threads = {}
+threads = {} -- global: journeys.lua's done() reads it
 local thread_count = 0
 
 function setup(thread)
@@ -93,19 +93,4 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local bad, seen, fin = 0, "", 0
-  for _, thread in ipairs(threads) do
-    bad = bad + thread:get("unexpected")
-    fin = fin + thread:get("finished")
-    local s = thread:get("last_unexpected")
-    if s ~= "" then seen = s end
-  end
-  local errors = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %d, "duration_us": %d, "unexpected": %d, "last_unexpected": "%s", '
-      .. '"socket_errors": %d, "finished": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d}\n',
-    summary.requests, summary.duration, bad, seen,
-    errors.connect + errors.read + errors.write + errors.timeout, fin,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
+dofile(os.getenv("BENCH_WRK_DIR") .. "/journeys.lua") -- done()
