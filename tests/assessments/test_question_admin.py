@@ -360,9 +360,9 @@ def test_bank_listing_filters_by_category_tree_type_and_use(client, course):
     question("single", cat=other, text="Soal lain")
     quiz_in(course, [in_child])
     # A trainer of the course: the listing shows only questions in scope.
-    from tests.assessments.test_staff_scope_walk import _course_trainer
+    from tests.factories import course_trainer
 
-    client.force_login(_course_trainer(course))
+    client.force_login(course_trainer(course))
     listing = "/admin/snippets/assessments/question/"
 
     def titles(**params):
