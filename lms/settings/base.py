@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "assessments",
     "lms.certificates",
     "lms.cohorts",
+    "lms.notifications",
     "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -446,4 +447,39 @@ SINAU_ADMIN_CONTENT_SECURITY_POLICY = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     "frame-ancestors": [SELF],
+}
+
+# Notifications (lms/notifications/): one service, a ladder of channels.
+# A channel is on when its settings are present; `sinau` (the list in the
+# header) is always on and `hand` (wa.me links a trainer sends) is last.
+SINAU_NOTIFICATION_SENDERS = {
+    "email": "lms.notifications.channels.email.EmailSender",
+    "hand": "lms.notifications.channels.hand.HandSender",
+}
+SINAU_NOTIFICATION_LADDER = env.list(
+    "SINAU_NOTIFICATION_LADDER", default=["whatsapp", "sms", "push", "email", "hand"]
+)
+SINAU_NOTIFICATION_BY_HAND = env.bool("SINAU_NOTIFICATION_BY_HAND", default=True)
+# Estimated cost of one message, in rupiah: WhatsApp utility template
+# outside the 24-hour window (about US$0.02), SMS through a local aggregator.
+SINAU_NOTIFICATION_RATES = {
+    "whatsapp": env.int("SINAU_RATE_WHATSAPP", default=320),
+    "sms": env.int("SINAU_RATE_SMS", default=200),
+    "push": 0,
+    "email": 0,
+    "hand": 0,
+    "sinau": 0,
+}
+# No messages between these hours (start, end) in this time zone, except
+# password links; (0, 0) turns quiet hours off.
+SINAU_QUIET_HOURS = tuple(env.list("SINAU_QUIET_HOURS", cast=int, default=[21, 6]))
+SINAU_QUIET_TIME_ZONE = env("SINAU_QUIET_TIME_ZONE", default="Asia/Jakarta")
+SINAU_NOTIFICATION_RETRIES = env.int("SINAU_NOTIFICATION_RETRIES", default=3)
+SINAU_NOTIFICATION_RETRY_BACKOFF = env.float(
+    "SINAU_NOTIFICATION_RETRY_BACKOFF", default=30.0
+)
+SINAU_NOTIFICATION_SWEEP_AFTER = env.int("SINAU_NOTIFICATION_SWEEP_AFTER", default=600)
+CELERY_BEAT_SCHEDULE["sweep-notifications"] = {
+    "task": "lms.notifications.tasks.notifications_sweep_task",
+    "schedule": 300.0,
 }
