@@ -54,6 +54,8 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("lms.cohorts.urls")),
     path("", include("lms.certificates.urls")),
+    path("", include("lms.notifications.urls")),
+    path("", include("lms.notifications.channel_urls")),
 ]
 
 if settings.DEBUG:
