@@ -483,3 +483,68 @@ CELERY_BEAT_SCHEDULE["sweep-notifications"] = {
     "task": "lms.notifications.tasks.notifications_sweep_task",
     "schedule": 300.0,
 }
+
+# Notification channels outside Sinau (lms/notifications/channels/, README
+# "Turning channels on"). Each is on when its settings are present.
+SINAU_NOTIFICATION_SENDERS |= {
+    "whatsapp": "lms.notifications.channels.whatsapp.WhatsAppSender",
+    "sms": "lms.notifications.channels.sms.SmsSender",
+    "push": "lms.notifications.channels.push.PushSender",
+}
+# Seconds to connect to, and to wait for, a provider (WhatsApp, SMS, push).
+SINAU_NOTIFICATION_HTTP_TIMEOUT = env.float(
+    "SINAU_NOTIFICATION_HTTP_TIMEOUT", default=10.0
+)
+# Webhook bodies larger than this are refused (bytes).
+SINAU_WEBHOOK_MAX_BYTES = env.int("SINAU_WEBHOOK_MAX_BYTES", default=1_000_000)
+# WhatsApp Cloud API (docs/whatsapp-templates.md).
+SINAU_WHATSAPP_API_URL = env(
+    "SINAU_WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0"
+)
+SINAU_WHATSAPP_TOKEN = env("SINAU_WHATSAPP_TOKEN", default="")
+SINAU_WHATSAPP_PHONE_NUMBER_ID = env("SINAU_WHATSAPP_PHONE_NUMBER_ID", default="")
+SINAU_WHATSAPP_APP_SECRET = env("SINAU_WHATSAPP_APP_SECRET", default="")
+SINAU_WHATSAPP_VERIFY_TOKEN = env("SINAU_WHATSAPP_VERIFY_TOKEN", default="")
+SINAU_WHATSAPP_LANGUAGE = env("SINAU_WHATSAPP_LANGUAGE", default="id")
+# SMS through an HTTP gateway (docs/sms-gateway.md).
+SINAU_SMS_GATEWAY_URL = env("SINAU_SMS_GATEWAY_URL", default="")
+SINAU_SMS_GATEWAY_TOKEN = env("SINAU_SMS_GATEWAY_TOKEN", default="")
+SINAU_SMS_GATEWAY_FORMAT = env("SINAU_SMS_GATEWAY_FORMAT", default="json")
+SINAU_SMS_GATEWAY_NUMBER_FORMAT = env(
+    "SINAU_SMS_GATEWAY_NUMBER_FORMAT", default="digits"
+)
+SINAU_SMS_GATEWAY_TO_FIELD = env("SINAU_SMS_GATEWAY_TO_FIELD", default="to")
+SINAU_SMS_GATEWAY_TEXT_FIELD = env("SINAU_SMS_GATEWAY_TEXT_FIELD", default="message")
+SINAU_SMS_GATEWAY_SENDER_FIELD = env("SINAU_SMS_GATEWAY_SENDER_FIELD", default="")
+SINAU_SMS_GATEWAY_SENDER = env("SINAU_SMS_GATEWAY_SENDER", default="")
+SINAU_SMS_GATEWAY_ID_FIELD = env("SINAU_SMS_GATEWAY_ID_FIELD", default="id")
+SINAU_SMS_GATEWAY_ERROR_FIELD = env("SINAU_SMS_GATEWAY_ERROR_FIELD", default="")
+SINAU_SMS_GATEWAY_EXTRA = env.json("SINAU_SMS_GATEWAY_EXTRA", default={})
+SINAU_SMS_REPORT_TOKEN = env("SINAU_SMS_REPORT_TOKEN", default="")
+SINAU_SMS_REPORT_ID_FIELD = env("SINAU_SMS_REPORT_ID_FIELD", default="id")
+SINAU_SMS_REPORT_STATUS_FIELD = env("SINAU_SMS_REPORT_STATUS_FIELD", default="status")
+SINAU_SMS_REPORT_ERROR_FIELD = env("SINAU_SMS_REPORT_ERROR_FIELD", default="")
+SINAU_SMS_REPORT_STATUS_MAP = env.json(
+    "SINAU_SMS_REPORT_STATUS_MAP",
+    default={
+        "SENT": "sent",
+        "ACCEPTD": "sent",
+        "DELIVRD": "delivered",
+        "DELIVERED": "delivered",
+        "UNDELIV": "failed",
+        "UNDELIVERED": "failed",
+        "FAILED": "failed",
+        "REJECTD": "failed",
+        "REJECTED": "failed",
+        "EXPIRED": "failed",
+    },
+)
+SINAU_SMS_INBOUND_FROM_FIELD = env("SINAU_SMS_INBOUND_FROM_FIELD", default="from")
+SINAU_SMS_INBOUND_TEXT_FIELD = env("SINAU_SMS_INBOUND_TEXT_FIELD", default="text")
+# Web push (VAPID, RFC 8292): `manage.py vapid_keys` prints a key pair.
+SINAU_VAPID_PUBLIC_KEY = env("SINAU_VAPID_PUBLIC_KEY", default="")
+SINAU_VAPID_PRIVATE_KEY = env("SINAU_VAPID_PRIVATE_KEY", default="")
+SINAU_VAPID_PRIVATE_KEY_FILE = env("SINAU_VAPID_PRIVATE_KEY_FILE", default="")
+SINAU_VAPID_SUBJECT = env("SINAU_VAPID_SUBJECT", default="")
+# How long a push service keeps a message for a phone that is off (seconds).
+SINAU_PUSH_TTL = env.int("SINAU_PUSH_TTL", default=86_400)
