@@ -38,11 +38,11 @@ from lms.notifications.management.commands.vapid_keys import vapid_pair
 from lms.notifications.models import PushSubscription
 
 WA_PHONE_NUMBER_ID = "106540352242922"
-WA_TOKEN = "fake-whatsapp-token"  # noqa: S105
-WA_APP_SECRET = "fake-app-secret"  # noqa: S105
-WA_VERIFY_TOKEN = "fake-verify-token"  # noqa: S105
-SMS_TOKEN = "fake-sms-token"  # noqa: S105
-SMS_REPORT_TOKEN = "fake-report-token"  # noqa: S105
+WA_TOKEN = "fake-whatsapp-token"
+WA_APP_SECRET = "fake-app-secret"
+WA_VERIFY_TOKEN = "fake-verify-token"
+SMS_TOKEN = "fake-sms-token"
+SMS_REPORT_TOKEN = "fake-report-token"
 VAPID_SUBJECT = "mailto:ops@sinau.example"
 
 
