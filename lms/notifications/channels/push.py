@@ -120,7 +120,9 @@ class PushSender(Sender):
         data = self.data(notification)
         claims_subject = settings.SINAU_VAPID_SUBJECT
         delivered, down, refused = 0, [], []
-        for sub in PushSubscription.objects.filter(user_id=notification.user_id):
+        for sub in PushSubscription.objects.filter(
+            user_id=notification.user_id
+        ).order_by("pk"):
             try:
                 webpush(
                     subscription_info={
