@@ -32,6 +32,7 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
+from django.http.multipartparser import MultiPartParserError
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -151,15 +152,18 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
 
 def _gateway_data(request: HttpRequest):
     """The report's fields: the query string (GET), or a JSON body (object
-    or list), or a form body. Raises BadBody."""
+    or list), or a form body (urlencoded or multipart). Raises BadBody."""
     if request.method == "GET":
         return {k: request.GET.get(k) for k in request.GET}
     body = _body(request)
     if request.content_type == "application/json":
         return _json(body)
     try:
-        form = QueryDict(body, encoding="utf-8")
-    except (ValueError, UnicodeDecodeError) as exc:
+        if request.content_type == "multipart/form-data":
+            form = request.POST
+        else:
+            form = QueryDict(body, encoding="utf-8")
+    except (ValueError, UnicodeDecodeError, MultiPartParserError) as exc:
         raise BadBody("bad form") from exc
     return {k: form.get(k) for k in form}
 
