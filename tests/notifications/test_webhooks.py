@@ -230,7 +230,8 @@ def test_without_an_app_secret_everything_is_refused(client, settings):
         b"\xff\xfe\x00",
         b'{"entry": "x"}',
         b'{"entry": [{"changes": [{"value": {"statuses": [{"id": 1.5}]}}]}]}',
-        b'{"entry": [{"changes": [{"value": {"statuses": [{"id": "a\\u0000b", "status": "read"}]}}]}]}',
+        b'{"entry": [{"changes": [{"value": {"statuses": '
+        b'[{"id": "a\\u0000b", "status": "read"}]}}]}]}',
         b"[" * 100_000,
         b"[]",
         b'"text"',
@@ -310,12 +311,14 @@ def test_the_parser_reads_anything_or_refuses_with_payload_error(payload):
     except PayloadError:
         return
     for provider_id, status, error in events.receipts:
-        assert (
-            isinstance(provider_id, str) and provider_id and "\x00" not in provider_id
-        )
-        assert isinstance(status, str) and isinstance(error, str)
+        assert isinstance(provider_id, str)
+        assert provider_id
+        assert "\x00" not in provider_id
+        assert isinstance(status, str)
+        assert isinstance(error, str)
     for phone, text in events.replies:
-        assert isinstance(phone, str) and isinstance(text, str)
+        assert isinstance(phone, str)
+        assert isinstance(text, str)
 
 
 status_items = st.fixed_dictionaries(
