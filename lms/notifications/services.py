@@ -215,18 +215,25 @@ def notification_deliver(
                 notification.save(update_fields=["not_before", "updated_at"])
                 return "held"
         Notification.objects.filter(pk=notification.pk).update(
-            attempts=notification.attempts + 1
+            attempts=notification.attempts + 1, updated_at=now
         )
     user = notification.user
     if not may_receive(user=user, kind=notification.kind):
         _finish(notification, Notification.Status.NO_CHANNEL)
         return Notification.Status.NO_CHANNEL
     allowed = consents_of(user=user)
-    tried = set(
+    tried = dict(
         Delivery.objects.filter(notification=notification).values_list(
-            "channel", flat=True
+            "channel", "status"
         )
     )
+    in_flight = Delivery.objects.filter(
+        notification=notification,
+        status=Delivery.Status.SENDING,
+        created_at__gt=now - timedelta(seconds=settings.SINAU_NOTIFICATION_SWEEP_AFTER),
+    )
+    if in_flight.exists():
+        return "busy"  # another worker is sending it right now
     any_failed = False
     for sender in ladder():
         if sender.channel in tried:
@@ -249,7 +256,9 @@ def notification_deliver(
                     else Delivery.Status.SENDING,
                 )
         except IntegrityError:
-            continue  # another worker holds this rung
+            # Another worker holds this rung: it carries the notification
+            # on (trying the next rung here could send it twice).
+            return "busy"
         try:
             provider_id = sender.send(notification=notification, address=address)
         except ChannelDown as exc:

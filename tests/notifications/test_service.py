@@ -4,7 +4,7 @@ here are the ones that need no server (email through Django's locmem
 backend, by hand); WhatsApp, SMS and push are tested against fake servers
 in their own files."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail, signing
@@ -97,6 +97,10 @@ def test_nobody_to_carry_it_leaves_it_in_sinau_only_and_reading_it_is_read():
     assert notification.read_at is not None
 
 
+QUIET = override_settings(SINAU_QUIET_HOURS=(21, 6))
+
+
+@QUIET
 def test_quiet_hours_hold_a_message_until_six_in_the_morning_wib():
     person = trainee(email="malam@example.com")
     notification, status = _send(person, now=NIGHT_WIB)
@@ -117,12 +121,14 @@ def test_quiet_hours_hold_a_message_until_six_in_the_morning_wib():
     assert len(mail.outbox) == 1
 
 
+@QUIET
 def test_an_urgent_message_goes_in_quiet_hours():
     person = trainee(email="kode@example.com")
     _notification, status = _send(person, now=NIGHT_WIB, urgent=True)
     assert status == "sent"
 
 
+@QUIET
 @pytest.mark.parametrize(
     ("hour", "quiet"),
     [
@@ -254,3 +260,34 @@ def test_reading_marks_only_ones_own():
     assert services.notifications_read(user=mine, ids=[a.pk, b.pk]) == 1
     b.refresh_from_db()
     assert b.read_at is None
+
+
+def test_a_rung_being_sent_by_another_worker_is_left_to_it():
+    person = trainee(email="dua@example.com", phone="+6281311110001")
+    notification = services.notify(
+        user=person,
+        kind=Notification.Kind.CERTIFICATE,
+        key="event:busy",
+        message=_message(),
+        now=NOON_WIB,
+    )
+    claim = Delivery.objects.create(notification=notification, channel="email")
+    # Another worker claimed email a moment ago and is still sending: this
+    # one sends nothing, on no other rung either.
+    assert services.notification_deliver(notification_id=notification.pk) == "busy"
+    assert not Delivery.objects.filter(channel="hand").exists()
+    # A claim older than the sweep's delay is a worker that died: the
+    # notification goes on down the ladder, never again by email.
+    Delivery.objects.filter(pk=claim.pk).update(
+        created_at=claim.created_at - timedelta(hours=1)
+    )
+    assert (
+        services.notification_deliver(notification_id=notification.pk)
+        == Notification.Status.BY_HAND
+    )
+    assert mail.outbox == []
+
+
+def test_tests_run_without_quiet_hours_whatever_the_hour():
+    # The test settings turn them off; the tests above turn them on.
+    assert services.quiet_until(NIGHT_WIB) is None
