@@ -145,15 +145,28 @@ def stop_token(*, user, channel: str) -> str:
     return signing.dumps([user.pk, channel], salt=STOP_SALT)
 
 
-def stop_by_token(*, token: str):
-    """Stop the channel a `stop_token` names. Returns (user, channel).
-    Raises signing.BadSignature for a forged or garbled token."""
+def stop_token_read(*, token: str):
+    """The (user, channel) a `stop_token` names, changing nothing (the stop
+    link's confirm page). Raises signing.BadSignature for a forged,
+    garbled or malformed token, an unknown channel or a deleted account."""
     from django.contrib.auth import get_user_model
 
-    pk, channel = signing.loads(token, salt=STOP_SALT)
-    if channel not in Channel.values:
+    try:
+        pk, channel = signing.loads(token, salt=STOP_SALT)
+    except (TypeError, ValueError) as exc:  # signed, but not [pk, channel]
+        raise signing.BadSignature("malformed") from exc
+    if channel not in Channel.values or not isinstance(pk, int):
         raise signing.BadSignature("no such channel")
-    user = get_user_model().objects.get(pk=pk)
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None:
+        raise signing.BadSignature("no such person")
+    return user, channel
+
+
+def stop_by_token(*, token: str):
+    """Stop the channel a `stop_token` names. Returns (user, channel).
+    Raises signing.BadSignature as `stop_token_read` does. Idempotent."""
+    user, channel = stop_token_read(token=token)
     consent_set(user=user, channel=channel, allowed=False, source="link")
     return user, channel
 

@@ -217,7 +217,8 @@ ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_FORMS = {
     "login": "lms.accounts.forms.LoginForm",
-    "signup": "lms.accounts.forms.SignupForm",
+    # lms.accounts' form plus the WhatsApp/SMS opt-in (lms/notifications/forms.py)
+    "signup": "lms.notifications.forms.SignupForm",
     "reset_password": "lms.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "none"
