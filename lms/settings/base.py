@@ -359,6 +359,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.practice_sweep_task",
         "schedule": 300.0,
     },
+    # Practical tasks due within 48 hours and not sent yet: one reminder
+    # per trainee, task and due date (assessments/practice/notify.py).
+    "task-deadlines": {
+        "task": "assessments.tasks.task_deadlines_notify_task",
+        "schedule": 60.0 * 60,
+    },
 }
 # A queued job still pending this many seconds after it was requested is
 # sent again by the sweep (its message was lost).
