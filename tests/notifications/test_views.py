@@ -46,7 +46,7 @@ def test_the_header_shows_the_unread_count_in_words(client):
     html = client.get(reverse("account_profile")).content.decode()
     link = re.search(r'<a href="/pesan/"[^>]*>(.*?)</a>', html).group(1)
     assert '<span class="badge" aria-hidden="true">3</span>' in link
-    assert '<span class="visually-hidden">, 3 belum dibaca</span>' in link
+    assert '<span class="visually-hidden">(3 belum dibaca)</span>' in link
     assert link.startswith("Pesan")
 
 
