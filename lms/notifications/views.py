@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.accounts.selectors import user_email_mailable
+from lms.common.addresses import public_origin
 from lms.common.errors import Refused, refusal_response
 
 from .forms import ChannelChoicesForm
@@ -37,12 +37,23 @@ from .services import (
 PER_PAGE = 20
 
 
-def link_in_sinau(url: str, *, request: HttpRequest) -> str:
+def sinau_hosts(*, request: HttpRequest) -> set[str]:
+    """The hosts (with port) a link into Sinau may name: this request's,
+    and that of the address links are made with (`public_origin`: the
+    configured public address, or the one recorded for workers)."""
+    hosts = {request.get_host().lower()}
+    public = urlsplit(public_origin()).netloc.lower()
+    if public:
+        hosts.add(public)
+    return hosts
+
+
+def link_in_sinau(url: str, *, hosts: set[str]) -> str:
     """The path (with its query) `url` points to when it points into Sinau:
-    a path on this site ("/…", not "//…"), or an http(s) address on the
-    host of this request or of `SINAU_PUBLIC_URL`. Anything else (another
-    site, javascript:, a malformed address) gives "" so that no link is
-    shown: the list never sends anyone off-site."""
+    a path on this site ("/…", not "//…"), or an http(s) address on one of
+    `hosts` (`sinau_hosts`). Anything else (another site, javascript:, a
+    malformed address) gives "" so that no link is shown: the list never
+    sends anyone off-site."""
     url = (url or "").strip()
     if not url or "\\" in url or any(ord(ch) < 32 for ch in url):
         return ""
@@ -51,10 +62,6 @@ def link_in_sinau(url: str, *, request: HttpRequest) -> str:
     except ValueError:
         return ""
     if parts.scheme or parts.netloc:
-        hosts = {request.get_host().lower()}
-        public = urlsplit(settings.SINAU_PUBLIC_URL or "").netloc.lower()
-        if public:
-            hosts.add(public)
         if parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
             return ""
     elif not url.startswith("/") or url.startswith("//"):
@@ -78,9 +85,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_of(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    notifications = list(page.object_list)
+    hosts = sinau_hosts(request=request) if any(n.url for n in notifications) else set()
     rows = [
-        {"notification": n, "link": link_in_sinau(n.url, request=request)}
-        for n in page.object_list
+        {"notification": n, "link": link_in_sinau(n.url, hosts=hosts)}
+        for n in notifications
     ]
     unread = [row["notification"].pk for row in rows if not row["notification"].read_at]
     response = render(

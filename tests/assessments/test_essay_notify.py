@@ -9,9 +9,17 @@ from django.urls import reverse
 from assessments.services import essay_mark
 from lms.notifications.models import Notification
 from tests.factories import trainer
-from tests.support.notifications import notifications_deliver_pending
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
 
 
 def test_marking_the_last_essay_tells_the_trainee_once(essay_attempt, learner):

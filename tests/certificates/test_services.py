@@ -25,11 +25,20 @@ from lms.certificates.services import (
 from lms.notifications.models import Notification
 from tests.factories import program_manager, trainee
 from tests.support.callbacks import tasks_queued
-from tests.support.notifications import notifications_deliver_pending
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 from .conftest import backdate, completed_enrollment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
+
 
 Status = Certificate.Status
 

@@ -15,9 +15,17 @@ from lms.notifications.models import Notification
 from tests.factories import trainee
 from tests.factories.cohorts import cohort_with, import_through_pages
 from tests.factories.courses import course_tree
-from tests.support.notifications import notifications_deliver_pending
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
 
 
 @pytest.fixture

@@ -14,8 +14,15 @@ from lms.notifications import services
 from lms.notifications.channels.base import Message
 from lms.notifications.models import ChannelConsent, Notification
 from tests.factories import trainee
+from tests.support.notifications import quiet_hours_off
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
+
 
 INBOX = "/pesan/"
 CHANNELS = "/akun/pesan/"

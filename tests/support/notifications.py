@@ -13,3 +13,9 @@ def notifications_deliver_pending() -> list[str]:
         notification_deliver(notification_id=pk)
         for pk in ids.values_list("pk", flat=True)
     ]
+
+
+def quiet_hours_off(settings) -> None:
+    """For a test whose result must not depend on the hour it runs at:
+    no quiet hours (the quiet-hours tests set their own)."""
+    settings.SINAU_QUIET_HOURS = (0, 0)

@@ -14,11 +14,20 @@ from courses.models import Enrollment
 from courses.services import enrollment_create
 from lms.notifications.models import Notification
 from tests.factories import trainee
-from tests.support.notifications import notifications_deliver_pending
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 from .test_assess import task_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
+
 
 NOON_WIB = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
 

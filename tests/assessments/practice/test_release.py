@@ -24,11 +24,19 @@ from tests.assessments.test_staff_scope import course_trainer
 from tests.factories import trainee
 from tests.factories.courses import course_tree
 from tests.factories.practice import submission
-from tests.support.notifications import notifications_deliver_pending
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 from .test_assess import assess, task_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
 
 
 @pytest.fixture
