@@ -293,3 +293,11 @@ def test_signing_up_without_the_opt_in_records_nothing(client):
     assert _signup(client, "081311112223").status_code == 302
     assert User.objects.filter(phone="+6281311112223").exists()
     assert not ChannelConsent.objects.exists()
+
+
+def test_the_profile_page_links_to_the_choices(client):
+    client.force_login(trainee())
+    html = client.get(reverse("account_profile")).content.decode()
+    assert (
+        f'<a href="{CHANNELS}">Pilih cara Sinau mengirim pesan kepada Anda</a>' in html
+    )
