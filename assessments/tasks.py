@@ -93,13 +93,25 @@ def submission_voice_transcode_task(self, file_id: int) -> bool:
     max_retries=5,
 )
 def task_feedback_notify_task(self, assessment_id: int) -> bool:
-    """Email a trainee that the assessment of their practical task is
-    released; sends once per assessment however often it is delivered.
-    Returns whether this delivery sent it."""
+    """Tell a trainee that the assessment of their practical task is
+    released (the notification service); records one notification per
+    assessment however often it is delivered. Returns whether this
+    delivery recorded it."""
     # late: the service imports this task module (task<->service convention)
     from .practice.notify import task_feedback_notify
 
     return task_feedback_notify(assessment_id=assessment_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
+def task_deadlines_notify_task() -> int:
+    """Beat, every hour: remind trainees whose practical task is due within
+    48 hours and who have sent nothing yet (once per trainee, task and due
+    date). Returns how many reminders this run recorded."""
+    # late: the service imports this task module (task<->service convention)
+    from .practice.notify import task_deadlines_notify
+
+    return task_deadlines_notify()
 
 
 @shared_task(acks_late=True)

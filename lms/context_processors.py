@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from content.cache import cached, content_version
 from courses.models import CourseIndexPage
 from lms.common.http import reaches_admin
+from lms.notifications.selectors import unread_count
 
 
 def _catalogue_url(request) -> str:
@@ -26,6 +27,7 @@ NAV_ROUTES = {
     "marking": "assessments:marking",
     "cohorts": "cohorts:list",
     "account": "account_profile",
+    "messages": "notifications:inbox",
 }
 
 
@@ -64,8 +66,9 @@ def language_next(request) -> str:
 
 
 def site(request) -> dict:
-    """What every page needs: the help link and where the catalogue lives
-    (looked up only when a template asks)."""
+    """What every page needs: the help link, where the catalogue lives and
+    the person's unread messages for the header (each looked up only when a
+    template asks: the count is one query, on pages with the header)."""
     return {
         "help_url": settings.SINAU_HELP_URL,
         "help_label": settings.SINAU_HELP_LABEL or _("Help via WhatsApp"),
@@ -74,4 +77,5 @@ def site(request) -> dict:
         "marking_link": SimpleLazyObject(lambda: reaches_admin(request)),
         "nav_current": SimpleLazyObject(lambda: nav_current(request)),
         "language_next": SimpleLazyObject(lambda: language_next(request)),
+        "unread_count": SimpleLazyObject(lambda: unread_count(user=request.user)),
     }

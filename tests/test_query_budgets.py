@@ -25,17 +25,22 @@ pytestmark = pytest.mark.django_db
 # Each count includes the session's one query: sessions live in the
 # database only (lms/settings/base.py, SESSION_ENGINE), so an outage of
 # Redis can neither log people out nor bring a logged-out session back.
+#
+# Every page with the header also counts the person's unread messages for
+# its "Pesan" link (lms/notifications/selectors.py, `unread_count`): one
+# indexed COUNT, the + 1 on each page below. POSTs answer with a redirect
+# and render no header.
 PINNED = {
-    "lesson page": 2,
-    "quiz question page": 4,
-    "course page": 2,
+    "lesson page": 2 + 1,
+    "quiz question page": 4 + 1,
+    "course page": 2 + 1,
     # ... and the cohort invitations waiting above the courses
     # (docs/decisions/0018-cohort-invitations.md), and the practical tasks
     # with new feedback (assessments/practice/notify.py, `feedback_unseen`).
-    "Belajarku": 4,
+    "Belajarku": 4 + 1,
     # The start page leads with the trainee's courses (Belajarku's selector).
-    "home page": 2,
-    "catalogue": 2,
+    "home page": 2 + 1,
+    "catalogue": 2 + 1,
     "quiz start POST": 14,
     "answer POST": 6,
     "answer POST again": 6,

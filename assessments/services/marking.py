@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lms.common.addresses import public_url
 from lms.common.numbers import number_read
+from lms.notifications.channels.base import Message
+from lms.notifications.models import Notification
+from lms.notifications.services import notify
 
 from ..errors import Refused
 from ..kinds import KINDS_MARKED_BY_HAND
@@ -24,7 +30,8 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
     Decimal (as the marking form reads it), or text read by the number rule
     (the reading nearest half the maximum).
     When the attempt's last essay is marked, the attempt is graded (and may
-    complete the course). Re-marking replaces the earlier mark."""
+    complete the course) and the trainee is told (`essay_marked_notify`,
+    once per attempt). Re-marking replaces the earlier mark."""
     with transaction.atomic():
         item = (
             AttemptQuestion.objects.select_for_update(of=("self",))
@@ -72,4 +79,39 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
         attempt_total(attempt, list(AttemptQuestion.objects.filter(attempt=attempt)))
         attempt.save(update_fields=["status", "score", "passed"])
         attempt_completion(attempt)
+        if attempt.status == Attempt.Status.GRADED:
+            essay_marked_notify(attempt=attempt, user=item.attempt.user)
     return item
+
+
+def essay_marked_notify(*, attempt: Attempt, user) -> Notification | None:
+    """Tell the trainee their written answers in `attempt` are marked and
+    its result is ready, in their language (`notify`, key
+    `essay:<attempt id>`: once per attempt, however often it is re-marked;
+    WhatsApp template `feedback_released`: {{1}} name, {{2}} quiz title,
+    {{3}} link to the result). Returns the notification, or None when the
+    account may not receive it."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        quiz = attempt.quiz.title
+        url = public_url(reverse("assessments:result", args=[attempt.pk]))
+        subject = _("Your answers in “%(quiz)s” are marked") % {"quiz": quiz}
+        body = _(
+            "Hello %(name)s,\n\nYour trainer has marked your written answers in "
+            "“%(quiz)s”. Your result and the trainer's feedback are ready: "
+            "%(url)s\n\nSinau"
+        ) % {"name": user.get_short_name(), "quiz": quiz, "url": url}
+        message = Message(
+            subject=subject,
+            body=body,
+            url=url,
+            template="feedback_released",
+            params=(user.get_short_name(), quiz, url),
+            short=_("Sinau: your answers in “%(quiz)s” are marked. %(url)s")
+            % {"quiz": quiz, "url": url},
+        )
+    return notify(
+        user=user,
+        kind=Notification.Kind.ESSAY_FEEDBACK,
+        key=f"essay:{attempt.pk}",
+        message=message,
+    )

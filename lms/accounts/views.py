@@ -39,6 +39,7 @@ from .services import (
     user_profile_update,
     whatsapp_share_url,
 )
+from .signals import password_link_made
 from .throttle import PAGE, password_check
 
 
@@ -161,8 +162,10 @@ def _share_text(*, name: str, url: str, hours: int) -> str:
 @login_required
 def password_link_new(request: HttpRequest) -> HttpResponse:
     """A trainer or manager makes a one-time password link for one of their
-    trainees and sends it by WhatsApp. The link is shown once, on the POST's
-    own response (never stored in clear)."""
+    trainees. The link is shown once, on the POST's own response, with a
+    WhatsApp link to send it by hand; it also goes to the trainee through
+    their channels (`password_link_made`: a notification, which holds the
+    link until it expires or is used)."""
     if not password_link_creators_may(user=request.user):
         raise PermissionDenied
     trainees = trainees_password_linkable_by(user=request.user)
@@ -178,6 +181,10 @@ def password_link_new(request: HttpRequest) -> HttpResponse:
         else:
             url = public_url(path, request=request)
             hours = settings.SINAU_PASSWORD_LINK_HOURS
+            # The trainee's channels carry it too (lms/notifications/receivers.py).
+            password_link_made.send(
+                sender=None, user=person, created_by=request.user, url=url
+            )
             text = _share_text(name=person.get_short_name(), url=url, hours=hours)
             return render(
                 request,

@@ -18,7 +18,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -28,9 +27,11 @@ from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
 from lms.accounts.names import person_name_clean
-from lms.accounts.selectors import user_email_mailable
 from lms.common.addresses import public_url
 from lms.common.queue import task_enqueue_on_commit
+from lms.notifications.channels.base import Message
+from lms.notifications.models import Notification
+from lms.notifications.services import notify
 
 from .credentials import credential_issue, status_list_invalidate
 from .models import (
@@ -204,7 +205,8 @@ def certificate_render(*, certificate_id: int) -> Certificate:
             detail=_("Name printed: %(name)s") % {"name": locked.recipient_name},
         )
         if not was_issued:
-            transaction.on_commit(lambda: certificate_email_issued(certificate=locked))
+            # In the same transaction: issued and announced together, once.
+            certificate_notify_issued(certificate=locked)
     return locked
 
 
@@ -403,30 +405,38 @@ def certificates_to_sweep(*, older_than: timedelta) -> list[int]:
     return sorted({*missing, *stuck})
 
 
-def certificate_email_issued(*, certificate: Certificate) -> bool:
-    """Email the trainee that their certificate is ready, in their language,
-    with the verify link. Returns False when they have no address Sinau may
-    mail (`user_email_mailable`: none, or one an import typed in that its
-    owner never confirmed)."""
+def certificate_notify_issued(*, certificate: Certificate) -> Notification | None:
+    """Tell the trainee their certificate is ready, in their language,
+    through the notification service (key `certificate:<pk>`: once per
+    certificate, however often the issuing task runs). In Sinau always;
+    by email (the text as before, with the verify link) where Sinau may
+    mail them, and by WhatsApp (template `certificate_issued`: {{1}} name,
+    {{2}} course, {{3}} link to My learning) or SMS where they agreed.
+    Returns the notification, or None when the account may not receive it
+    (`notifications.services.may_receive`)."""
     user = certificate.user
-    address = user_email_mailable(user=user)
-    if not address:
-        return False
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        course = certificate.course.title
+        my_learning_url = public_url(reverse("courses:my_learning"))
         context = {
             "certificate": certificate,
             "name": certificate.recipient_name,
-            "course": certificate.course.title,
+            "course": course,
             "verify_url": certificate_verify_url(certificate=certificate),
-            "my_learning_url": public_url(reverse("courses:my_learning")),
+            "my_learning_url": my_learning_url,
         }
-        subject = _("Your certificate for %(course)s is ready") % {
-            "course": certificate.course.title
-        }
-        body = render_to_string("certificates/email_issued.txt", context)
-    try:
-        send_mail(subject, body, None, [address])
-    except Exception:  # the certificate stands; a mail outage is logged
-        logger.exception("could not email certificate %s", certificate.pk)
-        return False
-    return True
+        message = Message(
+            subject=_("Your certificate for %(course)s is ready") % {"course": course},
+            body=render_to_string("certificates/email_issued.txt", context),
+            url=my_learning_url,
+            template="certificate_issued",
+            params=(certificate.recipient_name, course, my_learning_url),
+            short=_("Sinau: your certificate for %(course)s is ready. %(url)s")
+            % {"course": course, "url": my_learning_url},
+        )
+    return notify(
+        user=user,
+        kind=Notification.Kind.CERTIFICATE,
+        key=f"certificate:{certificate.pk}",
+        message=message,
+    )

@@ -18,7 +18,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,6 +37,9 @@ from lms.common import errors
 from lms.common.addresses import public_url
 from lms.common.queue import task_enqueue_on_commit
 from lms.common.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
+from lms.notifications.channels.base import Message
+from lms.notifications.models import Notification
+from lms.notifications.services import notify_many
 
 from .models import (
     Cohort,
@@ -568,6 +572,9 @@ def cohort_import_apply(
                 cohort=cohort, user_id__in=again, status=Status.WITHDRAWN
             ).update(status=Status.INVITED)
             invited = len(invite_rows) - len(existing) + len(again)
+            invited_ids = [
+                r.user_id for r in invite_rows if r.user_id not in existing
+            ] + again
             if users:
                 for course in cohort_courses(cohort=cohort):
                     enrollment_create_many(
@@ -593,6 +600,8 @@ def cohort_import_apply(
             )
         ) from exc
     created = []
+    items = []
+    key = f"invitation:{cohort.pk}:{upload.pk}"
     for u in users:
         link = public_url(paths[u.pk], request=request)
         message = _(
@@ -606,12 +615,60 @@ def cohort_import_apply(
                 (whatsapp_share_url(phone=u.phone, text=message) if u.phone else ""),
             )
         )
+        items.append((u, key, _invitation_message(u, cohort=cohort, link=link)))
+    accept_url = public_url(reverse("cohorts:invitations"), request=request)
+    for start in range(0, len(invited_ids), INVITE_BATCH):
+        for u in User.objects.filter(pk__in=invited_ids[start : start + INVITE_BATCH]):
+            items.append(
+                (u, key, _invitation_message(u, cohort=cohort, accept_url=accept_url))
+            )
+    # One message per person and import (`notify_many`: bulk, idempotent);
+    # the result page still offers the WhatsApp links to send by hand.
+    notify_many(
+        kind=Notification.Kind.INVITATION, items=items, cohort=cohort, sender=by
+    )
     return ImportResult(
         created=created,
         added=len(users),
         invited=invited,
         already=len(plan.rows) - len(users) - invited,
     )
+
+
+# People per query when loading the invited accounts of an import.
+INVITE_BATCH = 500
+
+
+def _invitation_message(
+    user: User, *, cohort: Cohort, link: str = "", accept_url: str = ""
+) -> Message:
+    """The invitation of an import, in `user`'s language: with `link`, a
+    new account's set-password link; with `accept_url`, an existing
+    account's invitation to accept after logging in. WhatsApp template
+    `invitation`: {{1}} name, {{2}} cohort, {{3}} the link."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        name = user.get_short_name()
+        values = {"name": name, "cohort": cohort.name, "link": link or accept_url}
+        if link:
+            body = _(
+                "Hello %(name)s, you are registered for %(cohort)s on Sinau. "
+                "Open this link to choose your password: %(link)s"
+            )
+            short = _("Sinau: you joined %(cohort)s. Choose your password: %(link)s")
+        else:
+            body = _(
+                "Hello %(name)s, you are invited to join %(cohort)s on Sinau. "
+                "Log in and accept the invitation: %(link)s"
+            )
+            short = _("Sinau: you are invited to join %(cohort)s. %(link)s")
+        return Message(
+            subject=_("Invitation to %(cohort)s") % values,
+            body=body % values,
+            url=link or accept_url,
+            template="invitation",
+            params=(name, cohort.name, link or accept_url),
+            short=short % values,
+        )
 
 
 def import_template(*, file_format: str) -> bytes:

@@ -217,7 +217,8 @@ ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_FORMS = {
     "login": "lms.accounts.forms.LoginForm",
-    "signup": "lms.accounts.forms.SignupForm",
+    # lms.accounts' form plus the WhatsApp/SMS opt-in (lms/notifications/forms.py)
+    "signup": "lms.notifications.forms.SignupForm",
     "reset_password": "lms.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -357,6 +358,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-practice": {
         "task": "assessments.tasks.practice_sweep_task",
         "schedule": 300.0,
+    },
+    # Practical tasks due within 48 hours and not sent yet: one reminder
+    # per trainee, task and due date (assessments/practice/notify.py).
+    "task-deadlines": {
+        "task": "assessments.tasks.task_deadlines_notify_task",
+        "schedule": 60.0 * 60,
     },
 }
 # A queued job still pending this many seconds after it was requested is

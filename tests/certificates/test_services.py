@@ -5,6 +5,7 @@ correction, each with its audit entry."""
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrollment
@@ -21,12 +22,23 @@ from lms.certificates.services import (
     code_generate,
     code_normalize,
 )
+from lms.notifications.models import Notification
 from tests.factories import program_manager, trainee
 from tests.support.callbacks import tasks_queued
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 from .conftest import backdate, completed_enrollment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
+
 
 Status = Certificate.Status
 
@@ -107,6 +119,18 @@ def test_issue_emails_the_trainee_once(django_capture_on_commit_callbacks):
         certificate = certificate_issue(enrollment_id=enrollment.pk)
     with django_capture_on_commit_callbacks(execute=True):
         certificate_issue(enrollment_id=enrollment.pk)
+    # The notification service carries it (what its worker task runs).
+    assert notifications_deliver_pending() == ["sent"]
+    assert notifications_deliver_pending() == []
+    notification = Notification.objects.get()
+    assert notification.key == f"certificate:{certificate.pk}"
+    assert notification.template == "certificate_issued"
+    assert notification.params == [
+        certificate.recipient_name,
+        certificate.course.title,
+        notification.url,
+    ]
+    assert notification.url.endswith(reverse("courses:my_learning"))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [enrollment.user.email]
@@ -120,7 +144,10 @@ def test_issue_without_email_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         certificate = certificate_issue(enrollment_id=enrollment.pk)
     assert certificate.status == Status.ISSUED
+    notifications_deliver_pending()
     assert mail.outbox == []
+    # ... but it is in Sinau.
+    assert Notification.objects.get(user=enrollment.user).kind == "certificate"
 
 
 def test_sweep_finds_lost_completions_and_stuck_pending_only_after_grace():

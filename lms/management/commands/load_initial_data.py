@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from assessments.demo import demo_attempts_ensure
 from assessments.seed import quizzes_load, tasks_load
@@ -16,9 +17,11 @@ from content.seed.schema import SeedError, load_seed
 from content.services import site_ensure
 from courses.demo import demo_progress_ensure
 from courses.seed import curriculum_load
+from lms.accounts.models import User
 from lms.accounts.roles import ROLE_LABELS
 from lms.accounts.services import demo_accounts_ensure
 from lms.cohorts.demo import demo_cohorts_ensure
+from lms.notifications.demo import demo_notifications_ensure
 
 SEED_DIR = Path(settings.BASE_DIR) / "content" / "seed"
 
@@ -59,7 +62,13 @@ class Command(BaseCommand):
         demo_progress_ensure(trainee=accounts[0][1])
         demo_attempts_ensure(trainee=accounts[0][1])
         self.stdout.write(f"[5/{steps}] demo cohorts")
-        demo_cohorts_ensure(manager=accounts[2][1], trainer=accounts[1][1])
+        cohorts = demo_cohorts_ensure(manager=accounts[2][1], trainer=accounts[1][1])
+        demo_notifications_ensure(
+            trainees=User.objects.filter(
+                Q(pk=accounts[0][1].pk) | Q(cohort_memberships__cohort__in=cohorts)
+            ).distinct(),
+            welcome=accounts[0][1],
+        )
         self.stdout.write("")
         self.stdout.write("Demo accounts (log in with the email or the phone number):")
         for account, _user in accounts:

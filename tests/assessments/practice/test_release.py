@@ -19,14 +19,24 @@ from assessments.practice.notify import (
 from assessments.tasks import task_feedback_notify_task
 from courses.models import Enrollment
 from courses.services import enrollment_create
+from lms.notifications.models import Notification
 from tests.assessments.test_staff_scope import course_trainer
 from tests.factories import trainee
 from tests.factories.courses import course_tree
 from tests.factories.practice import submission
+from tests.support.notifications import (
+    notifications_deliver_pending,
+    quiet_hours_off,
+)
 
 from .test_assess import assess, task_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    quiet_hours_off(settings)
 
 
 @pytest.fixture
@@ -180,10 +190,19 @@ def test_the_trainee_sees_new_feedback_until_they_open_the_task(world, client):
 def test_the_email_is_sent_once_when_the_task_is_delivered_twice(world):
     assessment = assess(world, 2, 2)
     assert task_feedback_notify_task(assessment.pk) is False  # not released yet
-    assert mail.outbox == []
+    assert notifications_deliver_pending() == []
     task_assessments_release(user=world.trainer, assessment_ids=[assessment.pk])
     assert task_feedback_notify_task(assessment.pk) is True
     assert task_feedback_notify_task(assessment.pk) is False
+    assert notifications_deliver_pending() == ["sent"]
+    assert notifications_deliver_pending() == []
+    notification = Notification.objects.get()
+    assert (notification.user, notification.key) == (
+        world.trainee,
+        f"task_feedback:{assessment.pk}",
+    )
+    assert notification.template == "feedback_released"
+    assert notification.params[1:] == ["Tugas daftar produk", notification.url]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [world.trainee.email]
@@ -193,13 +212,19 @@ def test_the_email_is_sent_once_when_the_task_is_delivered_twice(world):
     assert TaskAssessment.objects.get().notified_at is not None
 
 
-def test_no_email_without_an_address_and_none_later(world):
+def test_no_email_without_an_address_but_a_message_in_sinau(world):
     world.trainee.email = ""
-    world.trainee.save(update_fields=["email"])
+    world.trainee.phone = "+6281311119999"
+    world.trainee.save(update_fields=["email", "phone"])
     assessment = assess(world, 0, 0)
     task_assessments_release(user=world.trainer, assessment_ids=[assessment.pk])
+    assert task_feedback_notify(assessment_id=assessment.pk) is True
     assert task_feedback_notify(assessment_id=assessment.pk) is False
+    notifications_deliver_pending()
     assert mail.outbox == []
+    notification = Notification.objects.get(user=world.trainee)
+    assert notification.kind == "task_feedback"
+    assert notification.read_at is None
     Submission.objects.filter(pk=world.submission.pk).update(
         feedback_seen_at=timezone.now()
     )
