@@ -74,14 +74,16 @@ from lms.accounts.models import PasswordLink, User
 from lms.certificates.models import Certificate, CertificateEvent
 from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import (
+    Announcement,
     Cohort,
     CohortExport,
     CohortImport,
     CohortMembership,
     ReminderOptOut,
-    ReminderSent,
+    ReminderRun,
 )
 from lms.cohorts.services import cohort_import_plan
+from lms.notifications.models import Delivery, Notification
 from tests.factories import UserFactory, program_manager, trainee, trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
@@ -142,8 +144,11 @@ SNAPSHOT_MODELS = [
     CohortExport,
     CohortImport,
     PasswordLink,
-    ReminderSent,
+    ReminderRun,
     ReminderOptOut,
+    Announcement,
+    Notification,
+    Delivery,
     Certificate,
     CertificateEvent,
     Submission,
