@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -285,4 +285,125 @@ def cohort_summary_figures(
         "at_risk": len(progress.at_risk),
         "tasks_waiting": sum(t.waiting for t in progress.tasks),
         "essays_waiting": essays,
+    }
+
+
+# -- reads for the staff pages -------------------------------------------------
+
+HISTORY_SHOWN = 100
+STAFF_KINDS = (
+    Notification.Kind.REMINDER,
+    Notification.Kind.ANNOUNCEMENT,
+    Notification.Kind.CERTIFICATE,
+    Notification.Kind.ESSAY_FEEDBACK,
+    Notification.Kind.TASK_FEEDBACK,
+    Notification.Kind.DEADLINE,
+)
+
+
+def cohort_message_history(*, cohort: Cohort) -> list[Notification]:
+    """The newest `HISTORY_SHOWN` messages of `cohort` to its members
+    (never the managers' summaries), with person and deliveries: two
+    queries."""
+    return list(
+        Notification.objects.filter(
+            cohort=cohort,
+            kind__in=STAFF_KINDS,
+            user_id__in=cohort_members(cohort=cohort),
+        )
+        .select_related("user")
+        .prefetch_related("deliveries")
+        .order_by("-created_at", "-pk")[:HISTORY_SHOWN]
+    )
+
+
+@dataclass
+class HandItem:
+    delivery_id: int
+    name: str
+    phone: str
+    subject: str
+    created_at: datetime
+    link: str
+
+
+def cohort_hand_list(*, cohort: Cohort) -> list[HandItem]:
+    """The cohort's by-hand messages still waiting
+    (`lms.notifications.selectors.deliveries_by_hand`), each with a `wa.me`
+    link to the person's phone with the message (and its link) typed in.
+    The caller applies the staff scope to `cohort`."""
+    # late: selectors of notifications are only needed on this page
+    from lms.notifications.selectors import deliveries_by_hand
+
+    items = []
+    for delivery in deliveries_by_hand(cohort=cohort)[:HISTORY_SHOWN]:
+        notification = delivery.notification
+        text = notification.body
+        if notification.url and notification.url not in text:
+            text = f"{text}\n\n{notification.url}"
+        items.append(
+            HandItem(
+                delivery_id=delivery.pk,
+                name=str(notification.user),
+                phone=notification.user.phone or "",
+                subject=notification.subject,
+                created_at=delivery.created_at,
+                link=whatsapp_share_url(phone=notification.user.phone, text=text),
+            )
+        )
+    return items
+
+
+def announcement_statuses(*, announcements) -> dict[int, dict[str, int]]:
+    """announcement id -> {notification status: count} (one query)."""
+    by_key = {f"announcement:{a.pk}": a.pk for a in announcements}
+    result: dict[int, dict[str, int]] = {pk: {} for pk in by_key.values()}
+    if not by_key:
+        return result
+    rows = (
+        Notification.objects.filter(key__in=list(by_key))
+        .values("key", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        result[by_key[row["key"]]][row["status"]] = row["n"]
+    return result
+
+
+def next_reminder_run(*, now: datetime | None = None) -> datetime | None:
+    """When beat next runs the reminders (`CELERY_BEAT_SCHEDULE`
+    "cohort-inactivity-reminders"), or None when it is not scheduled."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("cohort-inactivity-reminders")
+    if not entry:
+        return None
+    now = now or timezone.now()
+    plan = entry["schedule"]
+    if isinstance(plan, int | float):
+        return now + timedelta(seconds=float(plan))
+    # a celery schedule (crontab): its own time zone is CELERY_TIMEZONE
+    due = now + plan.remaining_estimate(now)
+    return due.replace(second=0, microsecond=0) + timedelta(
+        minutes=1 if due.second >= 30 else 0
+    )
+
+
+def estimate_for(*, cohort: Cohort, user_ids, message_of) -> dict:
+    """The cost estimate (`lms.notifications.services.estimate`) of sending
+    `message_of(user)` to `user_ids`: {"channels": {channel: {"count",
+    "cost"}}, "people", "cost"}."""
+    from lms.accounts.models import User
+    from lms.notifications.services import estimate
+
+    users = list(User.objects.filter(pk__in=list(user_ids)))
+    if not users:
+        return {"channels": {}, "people": 0, "cost": 0}
+    channels = estimate(
+        users=users,
+        message=message_of(users[0]),
+        kind=Notification.Kind.REMINDER,
+    )
+    return {
+        "channels": channels,
+        "people": sum(r["count"] for r in channels.values()),
+        "cost": sum(r["cost"] for r in channels.values()),
     }

@@ -22,7 +22,7 @@ def cohort_export_task(self, export_id: int) -> None:
 
 @shared_task(acks_late=True)
 def cohort_reminders_task(cohort_id: int | None = None) -> int:
-    """Beat (every 6 hours): remind the due trainees of every running
+    """Beat (07:00, 13:00, 19:00 WIB): remind the due trainees of every running
     cohort, or of one (`manage.py reminders_send --cohort ID` runs the
     same). Returns how many reminders were recorded."""
     # late: the service imports this task module (task<->service convention)

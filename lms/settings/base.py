@@ -373,11 +373,12 @@ SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
 # served only through views that check access.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 STORAGES["private"] = {"BACKEND": "lms.common.storage.PrivateFileSystemStorage"}
-# Inactivity reminders (through lms.notifications, every 6 hours) and the
-# managers' weekly summary (Monday 07:00 in CELERY_TIMEZONE, WIB).
+# Inactivity reminders (through lms.notifications: 07:00, 13:00 and 19:00,
+# outside quiet hours) and the managers' weekly summary (Monday 07:00), in
+# CELERY_TIMEZONE (WIB). The reminders page shows the next run from here.
 CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
     "task": "lms.cohorts.tasks.cohort_reminders_task",
-    "schedule": 60.0 * 60 * 6,
+    "schedule": crontab(minute=0, hour="7,13,19"),
 }
 CELERY_BEAT_SCHEDULE["cohort-weekly-summary"] = {
     "task": "lms.cohorts.tasks.cohort_summaries_task",

@@ -1,6 +1,6 @@
 """manage.py reminders_send [--cohort ID] [--dry-run] [--deliver]
 
-Runs what beat runs every 6 hours (`cohort_reminders_task`: the due
+Runs what beat runs three times a day (`cohort_reminders_task`: the due
 trainees of every running cohort, or of one, each reminded through the
 notification service) and prints how many reminders went by which channel.
 The sending itself is the worker's (after commit); those it has not sent
