@@ -547,7 +547,12 @@ def cohort_announcements(request: HttpRequest, cohort_id: int) -> HttpResponse:
             (labels.get(key, key), n) for key, n in sorted(counts[item.pk].items())
         ]
         item.channel_rows = _channel_rows(item.estimate or {})
-    context.update({"form": form, "announcements": announcements})
+    waiting = any(
+        item.status in (Announcement.Status.PENDING, Announcement.Status.SENDING)
+        or Notification.Status.PENDING in counts[item.pk]
+        for item in announcements
+    )
+    context.update({"form": form, "announcements": announcements, "waiting": waiting})
     return render(request, "cohorts/cohort_announcements.html", context, status=status)
 
 
