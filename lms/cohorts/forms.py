@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.common.spreadsheets import SpreadsheetError, xlsx_check
 
 from .models import CohortExport
+from .services import MessageRefused, announcement_clean
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -60,9 +61,6 @@ class AnnouncementForm(forms.Form):
     )
 
     def clean_body(self):
-        # late: services import forms' siblings; keep the form light
-        from .services import MessageRefused, announcement_clean
-
         try:
             return announcement_clean(body=self.cleaned_data["body"])
         except MessageRefused as refused:

@@ -25,10 +25,13 @@ from django.utils.translation import gettext as _
 from assessments.kinds import KINDS_MARKED_BY_HAND
 from assessments.models import Attempt, AttemptQuestion
 from courses.models import Enrollment
+from lms.accounts.models import User
 from lms.accounts.services import whatsapp_share_url
 from lms.common.addresses import public_url
 from lms.notifications.channels.base import Message
 from lms.notifications.models import Notification
+from lms.notifications.selectors import deliveries_by_hand
+from lms.notifications.services import estimate
 
 from .models import Cohort, CohortMembership, ReminderOptOut
 from .selectors import cohort_members, cohort_progress
@@ -332,9 +335,6 @@ def cohort_hand_list(*, cohort: Cohort) -> list[HandItem]:
     (`lms.notifications.selectors.deliveries_by_hand`), each with a `wa.me`
     link to the person's phone with the message (and its link) typed in.
     The caller applies the staff scope to `cohort`."""
-    # late: selectors of notifications are only needed on this page
-    from lms.notifications.selectors import deliveries_by_hand
-
     items = []
     for delivery in deliveries_by_hand(cohort=cohort)[:HISTORY_SHOWN]:
         notification = delivery.notification
@@ -391,9 +391,6 @@ def estimate_for(*, cohort: Cohort, user_ids, message_of) -> dict:
     """The cost estimate (`lms.notifications.services.estimate`) of sending
     `message_of(user)` to `user_ids`: {"channels": {channel: {"count",
     "cost"}}, "people", "cost"}."""
-    from lms.accounts.models import User
-    from lms.notifications.services import estimate
-
     users = list(User.objects.filter(pk__in=list(user_ids)))
     if not users:
         return {"channels": {}, "people": 0, "cost": 0}
