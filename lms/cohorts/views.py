@@ -17,13 +17,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.accounts.models import User
+from lms.accounts.services import whatsapp_share_url
 from lms.common.errors import refusal_response
 from lms.notifications.models import Channel, Notification
 from lms.notifications.selectors import last_notifications
 from lms.notifications.services import hand_mark_sent
 
 from .forms import AnnouncementForm, ExportForm, ImportForm
-from .models import Announcement, CohortExport, CohortMembership, ReminderRun
+from .models import (
+    Announcement,
+    CohortExport,
+    CohortMembership,
+    ReminderOptOut,
+    ReminderRun,
+)
 from .reminders import (
     OPT_OUT_SALT,
     announcement_statuses,
@@ -133,12 +140,23 @@ def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def _with_last_messages(cohort, rows):
     """Each row with `last_message` (the newest notification to the
     person, or None) and `wa_url` (the reminder as a wa.me link)."""
-    last = last_notifications(user_ids=[r.user_id for r in rows])
-    users = {u.pk: u for u in User.objects.filter(pk__in=[r.user_id for r in rows])}
+    ids = [r.user_id for r in rows]
+    last = last_notifications(user_ids=ids)
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    stopped = set(
+        ReminderOptOut.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+    )
     for row in rows:
         row.last_message = last.get(row.user_id)
         user = users.get(row.user_id)
-        row.wa_url = user and reminder_whatsapp_url(user=user, cohort=cohort)
+        row.wa_url = (
+            user is not None
+            and user.phone
+            and row.user_id not in stopped
+            and whatsapp_share_url(
+                phone=user.phone, text=reminder_message(user=user, cohort=cohort).body
+            )
+        )
     return rows
 
 
