@@ -351,11 +351,24 @@ class Announcement(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    token = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The confirm step's one-time token: the same confirm posted "
+        "twice (a double tap, a reload) records one announcement.",
+    )
 
     class Meta:
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "token"],
+                condition=~Q(token=""),
+                name="announcement_once_per_confirm",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.cohort} · {self.body[:40]}"

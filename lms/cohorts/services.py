@@ -1103,28 +1103,42 @@ def announcement_estimate(*, cohort: Cohort, body: str, by: User) -> dict:
     }
 
 
-def announcement_create(*, cohort: Cohort, by: User, body: str) -> Announcement:
+def announcement_create(
+    *, cohort: Cohort, by: User, body: str, token: str = ""
+) -> tuple[Announcement, bool]:
     """Record an announcement from `by` (staff of the cohort: the caller
     checks) with the estimate shown at the confirm step, and queue its
-    fan-out (`announcement_send_task`) after commit. Raises MessageRefused
-    for a text `announcement_clean` refuses; nothing is recorded then."""
+    fan-out (`announcement_send_task`) after commit. `token` (≤ 64
+    characters, from the confirm step) makes a second post of the same
+    confirm return the first announcement. Returns (announcement, whether
+    this call recorded it). Raises MessageRefused for a text
+    `announcement_clean` refuses; nothing is recorded then."""
     text = announcement_clean(body=body)
+    token = token[:64]
+    if token:
+        existing = Announcement.objects.filter(cohort=cohort, token=token).first()
+        if existing is not None:
+            return existing, False
     plan = announcement_estimate(cohort=cohort, body=text, by=by)
     task_id = str(uuid.uuid4())
-    with transaction.atomic():
-        announcement = Announcement.objects.create(
-            cohort=cohort,
-            author=by,
-            body=text,
-            estimate=plan["channels"],
-            estimated_cost=plan["cost"],
-            recipients=plan["people"],
-            task_id=task_id,
-        )
-        task_enqueue_on_commit(
-            announcement_send_task, args=(announcement.pk,), task_id=task_id
-        )
-    return announcement
+    try:
+        with transaction.atomic():
+            announcement = Announcement.objects.create(
+                cohort=cohort,
+                author=by,
+                body=text,
+                estimate=plan["channels"],
+                estimated_cost=plan["cost"],
+                recipients=plan["people"],
+                task_id=task_id,
+                token=token,
+            )
+            task_enqueue_on_commit(
+                announcement_send_task, args=(announcement.pk,), task_id=task_id
+            )
+    except IntegrityError:  # the same confirm, posted twice at once
+        return Announcement.objects.get(cohort=cohort, token=token), False
+    return announcement, True
 
 
 def announcement_send(*, announcement_id: int, now=None) -> Announcement:

@@ -4,6 +4,8 @@ trainee or export through the staff-scope selectors (`cohorts_visible_to`,
 whatever id is guessed. Plain server-rendered pages and form posts: no
 JavaScript needed."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -537,17 +539,29 @@ def cohort_announcements(request: HttpRequest, cohort_id: int) -> HttpResponse:
         if form.is_valid():
             body = form.cleaned_data["body"]
             if request.POST.get("confirm") == "1":
-                announcement_create(cohort=cohort, by=request.user, body=body)
-                messages.success(
-                    request,
-                    _("The announcement is queued; the counts below follow it."),
+                _announcement, created = announcement_create(
+                    cohort=cohort,
+                    by=request.user,
+                    body=body,
+                    token=request.POST.get("token", "")[:64],
                 )
+                if created:
+                    messages.success(
+                        request,
+                        _("The announcement is queued; the counts below follow it."),
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("This announcement was already sent; once is enough."),
+                    )
                 return redirect("cohorts:announcements", cohort.pk)
             plan = announcement_estimate(cohort=cohort, body=body, by=request.user)
             context.update(
                 {
                     "confirm": True,
                     "body": body,
+                    "token": uuid.uuid4().hex,
                     "channels": _channel_rows(plan["channels"]),
                     "people": plan["people"],
                     "cost": plan["cost"],

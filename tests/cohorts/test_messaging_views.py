@@ -224,8 +224,13 @@ def test_announcement_confirm_then_send(cohort, django_capture_on_commit_callbac
     assert "Dikirim manual" in html
     assert "Email" in html
     assert not Announcement.objects.exists()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html)[1]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(url, {"body": text, "confirm": "1"})
+        client.post(url, {"body": text, "confirm": "1", "token": token})
+        again = client.post(
+            url, {"body": text, "confirm": "1", "token": token}, follow=True
+        )
+    assert "sudah dikirim" in again.content.decode()
     assert len(callbacks) == 1
     announcement = Announcement.objects.get()
     assert (announcement.body, announcement.recipients) == (text, 2)

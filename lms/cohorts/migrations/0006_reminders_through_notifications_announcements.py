@@ -122,6 +122,14 @@ class Migration(migrations.Migration):
                 ),
                 ("task_id", models.CharField(blank=True, max_length=64)),
                 (
+                    "token",
+                    models.CharField(
+                        blank=True,
+                        help_text="The confirm step's one-time token: the same confirm posted twice (a double tap, a reload) records one announcement.",
+                        max_length=64,
+                    ),
+                ),
+                (
                     "author",
                     models.ForeignKey(
                         null=True,
@@ -144,6 +152,13 @@ class Migration(migrations.Migration):
                 "verbose_name": "announcement",
                 "verbose_name_plural": "announcements",
                 "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("token", ""), _negated=True),
+                        fields=("cohort", "token"),
+                        name="announcement_once_per_confirm",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
