@@ -17,6 +17,8 @@ from lms.common.queue import task_enqueue_on_commit, task_send  # noqa: F401
 # builds from, whose lost messages `queued_jobs_sweep_task` sends again.
 SWEPT_JOBS = (
     ("cohorts.CohortExport", "lms.cohorts.tasks.cohort_export_task", {}),
+    ("cohorts.ReminderRun", "lms.cohorts.tasks.cohort_reminders_run_task", {}),
+    ("cohorts.Announcement", "lms.cohorts.tasks.announcement_send_task", {}),
     ("assessments.RegradeJob", "assessments.tasks.question_regrade_task", {}),
     # Small imports run in the request and have no task id.
     ("assessments.ImportJob", "assessments.tasks.question_import_task", {}),

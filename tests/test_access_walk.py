@@ -74,14 +74,16 @@ from lms.accounts.models import PasswordLink, User
 from lms.certificates.models import Certificate, CertificateEvent
 from lms.certificates.services import certificate_ensure
 from lms.cohorts.models import (
+    Announcement,
     Cohort,
     CohortExport,
     CohortImport,
     CohortMembership,
     ReminderOptOut,
-    ReminderSent,
+    ReminderRun,
 )
 from lms.cohorts.services import cohort_import_plan
+from lms.notifications.models import Delivery, Notification
 from tests.factories import UserFactory, program_manager, trainee, trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
@@ -142,8 +144,11 @@ SNAPSHOT_MODELS = [
     CohortExport,
     CohortImport,
     PasswordLink,
-    ReminderSent,
+    ReminderRun,
     ReminderOptOut,
+    Announcement,
+    Notification,
+    Delivery,
     Certificate,
     CertificateEvent,
     Submission,
@@ -232,6 +237,7 @@ class World:
         self.cohorts = {}
         self.exports = {}
         self.import_tokens = {}
+        self.hand_deliveries = {}
         for code, courses, member in (
             ("A", [self.course], self.trainee_a),
             ("B", [other], self.trainee_b),
@@ -257,6 +263,21 @@ class World:
             self.import_tokens[cohort.pk] = plan.token(cohort=cohort, user=manager)
             self.cohorts[code] = cohort
             self.exports[code] = export
+            # A reminder waiting in the cohort's by-hand list ("Tandai
+            # terkirim" would mark it sent if a check were missing).
+            waiting = Notification.objects.create(
+                user=member,
+                kind="reminder",
+                key=f"reminder:walk-{code}",
+                subject="Pengingat",
+                body="Ayo belajar lagi.",
+                cohort=cohort,
+                status="by_hand",
+                channel="hand",
+            )
+            self.hand_deliveries[cohort.pk] = Delivery.objects.create(
+                notification=waiting, channel="hand", status="waiting"
+            ).pk
         own = cohort_with(
             code="walk-c",
             courses=[other],
@@ -363,6 +384,9 @@ POST_DATA: dict[str, Callable[[World, dict], dict]] = {
     },
     "assessments:task_publish": lambda w, kw: {"public": "1"},
     "cohorts:cohort_exports": lambda w, kw: {"kind": "matrix", "format": "csv"},
+    # Confirmed announcements, by-hand marks: each would write.
+    "cohorts:announcements": lambda w, kw: {"body": "Pengumuman", "confirm": "1"},
+    "cohorts:hand_mark": lambda w, kw: {"delivery": w.hand_deliveries[kw["cohort_id"]]},
     # A token its manager got from the preview: confirming it imports.
     "cohorts:import": lambda w, kw: {"token": w.import_tokens[kw["cohort_id"]]},
 }

@@ -18,6 +18,8 @@ from lms.accounts.models import User
 from lms.accounts.phone import phone_normalize
 from lms.accounts.roles import TRAINEES
 from lms.accounts.services import user_create
+from lms.notifications.models import Channel
+from lms.notifications.services import consent_set
 
 from .models import Cohort, CohortMembership
 from .services import cohort_member_add
@@ -116,6 +118,10 @@ def _cohort(
             password=None, phone=phone, display_name=display_name, role=TRAINEES
         )
         cohort_member_add(cohort=cohort, user=user, village=village)
+        # The demo trainees said yes to WhatsApp and SMS, so `make run` with
+        # a channel configured shows the whole path (issue 21).
+        for channel in (Channel.WHATSAPP, Channel.SMS):
+            consent_set(user=user, channel=channel, allowed=True, source="seed")
         if first is not None:
             _progress(user=user, course=first, stage=stage, trainer=trainer)
     return cohort

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.common.spreadsheets import SpreadsheetError, xlsx_check
 
 from .models import CohortExport
+from .services import MessageRefused, announcement_clean
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -41,3 +42,26 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=CohortExport.Format.XLSX,
     )
+
+
+class AnnouncementForm(forms.Form):
+    """The text of an announcement; the service's rules
+    (`services.announcement_clean`) give the errors."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        help_text=_(
+            "At most 500 characters. Members read it in Sinau and get it by "
+            "WhatsApp, SMS or email where they agreed to."
+        ),
+        widget=forms.Textarea(
+            attrs={"rows": 5, "maxlength": 500, "aria-describedby": "body-help"}
+        ),
+        strip=False,
+    )
+
+    def clean_body(self):
+        try:
+            return announcement_clean(body=self.cleaned_data["body"])
+        except MessageRefused as refused:
+            raise forms.ValidationError(refused.message) from refused

@@ -1,6 +1,7 @@
 """Cohorts (angkatan): a batch of trainees following the same courses with
-their trainers and program managers; membership history; report exports and
-the reminders sent to inactive trainees."""
+their trainers and program managers; membership history; report exports;
+reminder runs, announcements and reminder opt-outs (what was sent to whom is
+the notification history, `lms.notifications.models.Notification`)."""
 
 from django.conf import settings
 from django.db import models
@@ -213,52 +214,6 @@ class CohortExport(models.Model):
         return f"{self.cohort} · {self.get_kind_display()} ({self.format})"
 
 
-class ReminderSent(models.Model):
-    """One reminder per trainee, cohort and period: the unique constraint is
-    what makes a second run of the beat task (or two at once) a no-op."""
-
-    class Status(models.TextChoices):
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("No way to reach")
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    period = models.PositiveIntegerField(_("period"), validators=at_most(INT_MAX))
-    status = models.CharField(max_length=16, choices=Status.choices)
-    sender = models.CharField(max_length=120)
-    sent_at = models.DateTimeField(auto_now_add=True)
-    sent_on = models.DateField(
-        null=True,
-        help_text="The local day it was claimed: one reminder per person a day, "
-        "whatever the number of their cohorts.",
-    )
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cohort", "user", "period"],
-                name="reminder_once_per_period",
-                violation_error_message=_(
-                    "This person was already reminded for this cohort in this period."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["user", "sent_on"],
-                name="reminder_once_per_person_day",
-                violation_error_message=_(
-                    "This person was already sent a reminder on this day."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} · {self.cohort_id} · {self.period}"
-
-
 class CohortImport(models.Model):
     """One uploaded spreadsheet: checked (a preview, writes nothing else)
     and then, at most once, applied. The audit trail of who added whom, and
@@ -317,3 +272,103 @@ class ReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+class ReminderRun(models.Model):
+    """One "send now" of a cohort's reminders, asked for on its reminders
+    page and run by a worker (`cohort_reminders_run_task`): what the page
+    shows while it is queued, running and after."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        RUNNING = "running", _("Sending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="reminder_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reminded = models.PositiveIntegerField(
+        _("reminders recorded"), default=0, validators=at_most(INT_MAX)
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Announcement(models.Model):
+    """A short message from a trainer or manager to a cohort's active
+    members. Each member gets one notification (key `announcement:<id>`),
+    in Sinau and by their channels; `estimate` is what the confirm step
+    showed (channel -> {"count", "cost"} in rupiah)."""
+
+    MAX_CHARS = 500
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="announcements"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=MAX_CHARS)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    recipients = models.PositiveIntegerField(
+        _("recipients"), default=0, validators=at_most(INT_MAX)
+    )
+    estimate = models.JSONField(_("estimate"), default=dict, blank=True)
+    estimated_cost = models.PositiveIntegerField(
+        _("estimated cost (Rp)"), default=0, validators=at_most(INT_MAX)
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    token = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The confirm step's one-time token: the same confirm posted "
+        "twice (a double tap, a reload) records one announcement.",
+    )
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "token"],
+                condition=~Q(token=""),
+                name="announcement_once_per_confirm",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} · {self.body[:40]}"

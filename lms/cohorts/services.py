@@ -16,14 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assessments.models import Submission
 from courses.models import Enrollment
@@ -39,18 +37,36 @@ from lms.common.queue import task_enqueue_on_commit
 from lms.common.spreadsheets import SpreadsheetError, csv_write, table_read, xlsx_write
 from lms.notifications.channels.base import Message
 from lms.notifications.models import Notification
-from lms.notifications.services import notify_many
+from lms.notifications.services import estimate, notify, notify_many
 
 from .models import (
+    Announcement,
     Cohort,
     CohortExport,
     CohortImport,
     CohortMembership,
     ReminderOptOut,
-    ReminderSent,
+    ReminderRun,
 )
-from .selectors import cohort_courses, cohort_progress, quiz_results_rows
-from .tasks import cohort_export_task
+from .reminders import (
+    announcement_message,
+    cohort_summary_figures,
+    reminder_key,
+    reminder_message,
+    reminders_due,
+    summary_message,
+)
+from .selectors import (
+    cohort_courses,
+    cohort_members,
+    cohort_progress,
+    quiz_results_rows,
+)
+from .tasks import (
+    announcement_send_task,
+    cohort_export_task,
+    cohort_reminders_run_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -945,86 +961,317 @@ def _export_file_store(export: CohortExport, filename: str, content: bytes) -> N
     field.name = saved
 
 
-# -- reminders -----------------------------------------------------------------
-
-REMINDER_SUBJECT = gettext_lazy("We miss you in %(cohort)s")
-
-
-def reminder_sender():
-    """The configured sender (`SINAU_REMINDER_SENDER`, a dotted class path)."""
-    from django.conf import settings
-
-    return import_string(settings.SINAU_REMINDER_SENDER)()
+# -- messages: reminders, announcements, summaries -----------------------------
+# Everything goes through the one notification service (lms.notifications):
+# one Notification per person and event key, sent down the person's ladder
+# of channels by a worker; the Notification rows are the history staff see.
 
 
-def cohort_reminders_send(*, cohort: Cohort, now=None) -> int:
-    """Remind the cohort's active members who have done nothing for
-    `cohort.reminder_after_days` days. Once-only rules hold per person, not
-    per cohort: a person in several cohorts (over one course or not) gets
-    at most one reminder a day, and none while a reminder from any cohort
-    is younger than this cohort's period. A claim row (ReminderSent, unique
-    per cohort, person and period and per person and day) is written before
-    sending, so a second run, or two at once, or two cohorts' runs at once,
-    send nothing more. Opted-out trainees, those who finished every course
-    and those with no reachable address are skipped. Returns how many
-    reminders were sent."""
-    days = cohort.reminder_after_days
-    if not days:
-        return 0
+class MessageRefused(errors.Refused):
+    """A reminder or announcement that cannot be sent as asked (empty or
+    too long text, a control character, a person who asked for no
+    reminders); nothing was recorded or sent."""
+
+
+def cohort_reminders_send(
+    *, cohort: Cohort, now=None, sender: User | None = None
+) -> list[Notification]:
+    """Remind the cohort's members who are due (`reminders.reminders_due`:
+    active, inactive for `cohort.reminder_after_days` days, not finished,
+    not opted out, no reminder from any cohort within that period) through
+    `notify` (kind reminder, key `reminder:<local date>`): a person in two
+    cohorts gets one reminder a day, and a second run, or two at once, send
+    nothing more (the key is unique per person). Phone-only trainees are
+    reminded too: in Sinau and by whatever rung of their ladder reaches them
+    (the by-hand list at worst). Returns the notifications recorded by this
+    run (an account not yet taken over gets none)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    if today < cohort.starts_on or (cohort.ends_on and today > cohort.ends_on):
-        return 0
-    period = today.toordinal() // days
-    progress = cohort_progress(cohort=cohort, now=now)
-    limit = now - timezone.timedelta(days=days)
-    candidates = {
-        r.user_id
-        for r in progress.rows
-        if r.status == CohortMembership.Status.ACTIVE
-        and not r.completed_all
-        and (r.last_activity or r.joined_at) < limit
-    }
-    if not candidates:
-        return 0
-    candidates -= set(
-        ReminderOptOut.objects.filter(user_id__in=candidates).values_list(
-            "user_id", flat=True
+    plan = reminders_due(cohort=cohort, now=now)
+    if plan.off or not plan.due:
+        return []
+    key = reminder_key(now=now)
+    recorded = []
+    for user in User.objects.filter(
+        pk__in=[d.user_id for d in plan.due], is_active=True
+    ).order_by("pk"):
+        notification = notify(
+            user=user,
+            kind=Notification.Kind.REMINDER,
+            key=key,
+            message=reminder_message(user=user, cohort=cohort),
+            cohort=cohort,
+            sender=sender,
+            now=now,
         )
+        if notification is not None and notification.cohort_id == cohort.pk:
+            recorded.append(notification)
+    return recorded
+
+
+def cohorts_reminding(*, now=None, cohort_id: int | None = None) -> QuerySet[Cohort]:
+    """The cohorts the beat reminds: started, reminders on (one of them
+    with `cohort_id`). `cohort_reminders_send` skips those that ended."""
+    today = timezone.localdate(now or timezone.now())
+    cohorts = Cohort.objects.filter(starts_on__lte=today, reminder_after_days__gt=0)
+    if cohort_id is not None:
+        cohorts = cohorts.filter(pk=cohort_id)
+    return cohorts.order_by("pk")
+
+
+def trainee_remind(
+    *, cohort: Cohort, user: User, by: User, now=None
+) -> tuple[Notification, bool]:
+    """One reminder to one active member now ("Ingatkan"), through `notify`
+    with the day's reminder key: a second press the same day (or the beat's
+    reminder that day) sends nothing more. Returns (the notification,
+    whether this call recorded it). The caller checks `by` is staff of the
+    cohort and `user` a member. Raises MessageRefused when the person asked
+    for no reminders or has not taken over their account yet."""
+    if ReminderOptOut.objects.filter(user=user).exists():
+        raise MessageRefused(_("This trainee asked for no reminders."))
+    key = reminder_key(now=now)
+    existing = Notification.objects.filter(user=user, key=key).first()
+    if existing is not None:
+        return existing, False
+    notification = notify(
+        user=user,
+        kind=Notification.Kind.REMINDER,
+        key=key,
+        message=reminder_message(user=user, cohort=cohort),
+        cohort=cohort,
+        sender=by,
+        now=now,
     )
-    # Reminded recently by any cohort (or by this one in this period).
-    candidates -= set(
-        ReminderSent.objects.filter(user_id__in=candidates)
-        .filter(Q(sent_at__gt=limit) | Q(cohort=cohort, period=period))
-        .values_list("user_id", flat=True)
-    )
-    sender = reminder_sender()
-    sent = 0
-    for user in User.objects.filter(pk__in=candidates, is_active=True):
-        try:
-            with transaction.atomic():
-                record = ReminderSent.objects.create(
-                    cohort=cohort,
-                    user=user,
-                    period=period,
-                    sent_on=today,
-                    status=ReminderSent.Status.SKIPPED,
-                    sender=type(sender).__name__,
-                )
-        except IntegrityError:
-            continue  # another run, or another cohort, claimed it
-        try:
-            delivered = sender.send(user=user, cohort=cohort)
-        except Exception:
-            record.delete()  # try again on the next run
-            logger.exception("reminder to user %s failed", user.pk)
-            continue
-        if delivered:
-            ReminderSent.objects.filter(pk=record.pk).update(
-                status=ReminderSent.Status.SENT
+    if notification is None:
+        raise MessageRefused(
+            _(
+                "This trainee has not opened their account yet: send them "
+                "their password link instead."
             )
-            sent += 1
-    return sent
+        )
+    return notification, True
+
+
+def cohort_reminders_run_request(*, cohort: Cohort, by: User) -> ReminderRun:
+    """Queue the cohort's reminders now ("Kirim sekarang"): a run row the
+    reminders page shows, sent to a worker after commit
+    (`cohort_reminders_run_task`; the jobs sweep resends a lost message)."""
+    task_id = str(uuid.uuid4())
+    with transaction.atomic():
+        run = ReminderRun.objects.create(
+            cohort=cohort, requested_by=by, task_id=task_id
+        )
+        task_enqueue_on_commit(
+            cohort_reminders_run_task, args=(run.pk,), task_id=task_id
+        )
+    return run
+
+
+def cohort_reminders_run(*, run_id: int, now=None) -> ReminderRun:
+    """Run one queued reminder run: `cohort_reminders_send` for its cohort,
+    by its requester. Idempotent: a finished run is returned unchanged and a
+    redelivered one sends nothing twice (the reminder keys). Failures are
+    recorded on the run and re-raised."""
+    run = ReminderRun.objects.select_related("cohort", "requested_by").get(pk=run_id)
+    if run.status in (ReminderRun.Status.DONE, ReminderRun.Status.FAILED):
+        return run
+    ReminderRun.objects.filter(pk=run.pk).update(status=ReminderRun.Status.RUNNING)
+    try:
+        recorded = cohort_reminders_send(
+            cohort=run.cohort, now=now, sender=run.requested_by
+        )
+    except Exception:
+        ReminderRun.objects.filter(pk=run.pk).update(
+            status=ReminderRun.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    ReminderRun.objects.filter(pk=run.pk).exclude(
+        status=ReminderRun.Status.DONE
+    ).update(
+        status=ReminderRun.Status.DONE,
+        reminded=len(recorded),
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _unsafe_text(value: str) -> bool:
+    """A control character other than a line break or tab (NUL included),
+    or a lone surrogate."""
+    if any(
+        (ord(ch) < 32 and ch not in "\n\r\t") or 127 <= ord(ch) < 160 for ch in value
+    ):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def announcement_clean(*, body: str) -> str:
+    """The announcement's text as it will be sent: surrounding spaces
+    removed, line breaks kept. Raises MessageRefused (field "body") when
+    empty, longer than `Announcement.MAX_CHARS`, or holding a control
+    character."""
+    text = (body or "").replace("\r\n", "\n").strip()
+    if _unsafe_text(text):
+        raise MessageRefused(
+            _("The message has a control character (for example NUL). Remove it."),
+            field="body",
+        )
+    if not text:
+        raise MessageRefused(_("Write the message first."), field="body")
+    if len(text) > Announcement.MAX_CHARS:
+        raise MessageRefused(
+            _("The message is longer than %(max)s characters (it has %(count)s).")
+            % {"max": Announcement.MAX_CHARS, "count": len(text)},
+            field="body",
+        )
+    return text
+
+
+def _announcement_audience(cohort: Cohort) -> QuerySet[User]:
+    return User.objects.filter(
+        pk__in=cohort_members(cohort=cohort, active_only=True), is_active=True
+    ).order_by("pk")
+
+
+def announcement_estimate(*, cohort: Cohort, body: str, by: User) -> dict:
+    """What sending `body` to the cohort's active members would take:
+    {"channels": {channel: {"count", "cost"}}, "people": n, "cost": rupiah}
+    (`lms.notifications.services.estimate`: the first rung each person's
+    ladder reaches). Raises MessageRefused for a text `announcement_clean`
+    refuses."""
+    text = announcement_clean(body=body)
+    people = list(_announcement_audience(cohort))
+    channels = estimate(
+        users=people,
+        message=announcement_message(user=by, cohort=cohort, body=text),
+        kind=Notification.Kind.ANNOUNCEMENT,
+    )
+    return {
+        "channels": channels,
+        "people": sum(row["count"] for row in channels.values()),
+        "cost": sum(row["cost"] for row in channels.values()),
+    }
+
+
+def announcement_create(
+    *, cohort: Cohort, by: User, body: str, token: str = ""
+) -> tuple[Announcement, bool]:
+    """Record an announcement from `by` (staff of the cohort: the caller
+    checks) with the estimate shown at the confirm step, and queue its
+    fan-out (`announcement_send_task`) after commit. `token` (≤ 64
+    characters, from the confirm step) makes a second post of the same
+    confirm return the first announcement. Returns (announcement, whether
+    this call recorded it). Raises MessageRefused for a text
+    `announcement_clean` refuses; nothing is recorded then."""
+    text = announcement_clean(body=body)
+    token = token[:64]
+    if token:
+        existing = Announcement.objects.filter(cohort=cohort, token=token).first()
+        if existing is not None:
+            return existing, False
+    plan = announcement_estimate(cohort=cohort, body=text, by=by)
+    task_id = str(uuid.uuid4())
+    try:
+        with transaction.atomic():
+            announcement = Announcement.objects.create(
+                cohort=cohort,
+                author=by,
+                body=text,
+                estimate=plan["channels"],
+                estimated_cost=plan["cost"],
+                recipients=plan["people"],
+                task_id=task_id,
+                token=token,
+            )
+            task_enqueue_on_commit(
+                announcement_send_task, args=(announcement.pk,), task_id=task_id
+            )
+    except IntegrityError:  # the same confirm, posted twice at once
+        return Announcement.objects.get(cohort=cohort, token=token), False
+    return announcement, True
+
+
+def announcement_send(*, announcement_id: int, now=None) -> Announcement:
+    """Fan an announcement out to the cohort's active members: one
+    `notify` each (kind announcement, key `announcement:<id>`), so a
+    redelivered task or two at once send nothing twice. Members who joined
+    after it was written get it too while it is being sent; a finished one
+    is returned unchanged."""
+    announcement = Announcement.objects.select_related("cohort", "author").get(
+        pk=announcement_id
+    )
+    if announcement.status == Announcement.Status.SENT:
+        return announcement
+    Announcement.objects.filter(pk=announcement.pk).update(
+        status=Announcement.Status.SENDING
+    )
+    cohort = announcement.cohort
+    key = f"announcement:{announcement.pk}"
+    count = 0
+    for user in _announcement_audience(cohort):
+        notification = notify(
+            user=user,
+            kind=Notification.Kind.ANNOUNCEMENT,
+            key=key,
+            message=announcement_message(
+                user=user, cohort=cohort, body=announcement.body
+            ),
+            cohort=cohort,
+            sender=announcement.author,
+            now=now,
+        )
+        count += notification is not None
+    Announcement.objects.filter(pk=announcement.pk).update(
+        status=Announcement.Status.SENT, sent_at=timezone.now(), recipients=count
+    )
+    announcement.refresh_from_db()
+    return announcement
+
+
+def summary_key(*, cohort: Cohort, now=None) -> str:
+    """'summary:<cohort id>:<ISO year>-W<ISO week>' of the local date."""
+    year, week, _day = timezone.localdate(now or timezone.now()).isocalendar()
+    return f"summary:{cohort.pk}:{year}-W{week:02d}"
+
+
+def cohort_summary_send(*, cohort: Cohort, now=None) -> list[Notification]:
+    """The weekly summary (`reminders.cohort_summary_figures`) to each of
+    the cohort's managers, once per ISO week (`summary_key`). Returns the
+    notifications recorded."""
+    managers = list(cohort.managers.filter(is_active=True).order_by("pk"))
+    if not managers:
+        return []
+    figures = cohort_summary_figures(cohort=cohort, now=now)
+    key = summary_key(cohort=cohort, now=now)
+    recorded = []
+    for manager in managers:
+        notification = notify(
+            user=manager,
+            kind=Notification.Kind.SUMMARY,
+            key=key,
+            message=summary_message(user=manager, cohort=cohort, figures=figures),
+            cohort=cohort,
+            now=now,
+        )
+        if notification is not None:
+            recorded.append(notification)
+    return recorded
+
+
+def cohort_summaries_send(*, now=None) -> int:
+    """Beat, Monday 07:00 WIB: the weekly summary of every running cohort
+    (started, not ended more than a week ago) to its managers. Returns how
+    many notifications were recorded (again: none new)."""
+    today = timezone.localdate(now or timezone.now())
+    cohorts = Cohort.objects.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today - timezone.timedelta(days=7))
+    )
+    return sum(len(cohort_summary_send(cohort=c, now=now)) for c in cohorts)
 
 
 def reminder_opt_out(*, user: User) -> None:

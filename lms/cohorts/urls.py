@@ -43,6 +43,26 @@ urlpatterns = [
         name="trainee",
     ),
     path(
+        "angkatan/<id:cohort_id>/pengingat/",
+        views.cohort_reminders,
+        name="reminders",
+    ),
+    path(
+        "angkatan/<id:cohort_id>/pengingat/tandai/",
+        views.hand_mark,
+        name="hand_mark",
+    ),
+    path(
+        "angkatan/<id:cohort_id>/pengumuman/",
+        views.cohort_announcements,
+        name="announcements",
+    ),
+    path(
+        "angkatan/<id:cohort_id>/peserta/<id:user_id>/ingatkan/",
+        views.trainee_remind_view,
+        name="trainee_remind",
+    ),
+    path(
         "angkatan/<id:cohort_id>/peserta/<id:user_id>/keluarkan/",
         views.member_remove,
         name="member_remove",

@@ -4,6 +4,8 @@ trainee or export through the staff-scope selectors (`cohorts_visible_to`,
 whatever id is guessed. Plain server-rendered pages and form posts: no
 JavaScript needed."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +14,36 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.accounts.models import User
+from lms.accounts.services import whatsapp_share_url
+from lms.common.errors import refusal_response
+from lms.notifications.models import Channel, Notification
+from lms.notifications.selectors import last_notifications
+from lms.notifications.services import hand_mark_sent
 
-from .forms import ExportForm, ImportForm
-from .models import CohortExport, CohortMembership
-from .reminders import OPT_OUT_SALT, reminder_whatsapp_url
+from .forms import AnnouncementForm, ExportForm, ImportForm
+from .models import (
+    Announcement,
+    CohortExport,
+    CohortMembership,
+    ReminderOptOut,
+    ReminderRun,
+)
+from .reminders import (
+    OPT_OUT_SALT,
+    announcement_statuses,
+    cohort_hand_list,
+    cohort_message_history,
+    estimate_for,
+    next_reminder_run,
+    reminder_message,
+    reminder_whatsapp_url,
+    reminders_due,
+)
 from .selectors import (
     FILTERS,
     SORTS,
@@ -37,6 +61,9 @@ from .services import (
     MAX_IMPORT_ROWS,
     ImportRefused,
     InvitationInvalid,
+    MessageRefused,
+    announcement_create,
+    announcement_estimate,
     cohort_export_request,
     cohort_import_apply,
     cohort_import_plan,
@@ -44,8 +71,10 @@ from .services import (
     cohort_invitation_accept,
     cohort_invitation_decline,
     cohort_member_remove,
+    cohort_reminders_run_request,
     import_template,
     reminder_opt_out,
+    trainee_remind,
 )
 
 PAGE_SIZE = 50
@@ -105,9 +134,32 @@ def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "sorts": _sort_choices(),
             "query_string": params.urlencode(),
             "can_manage": _can_manage(request, cohort),
-            "at_risk_preview": progress.at_risk[:10],
+            "at_risk_preview": _with_last_messages(cohort, progress.at_risk[:10]),
         },
     )
+
+
+def _with_last_messages(cohort, rows):
+    """Each row with `last_message` (the newest notification to the
+    person, or None) and `wa_url` (the reminder as a wa.me link)."""
+    ids = [r.user_id for r in rows]
+    last = last_notifications(user_ids=ids)
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    stopped = set(
+        ReminderOptOut.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+    )
+    for row in rows:
+        row.last_message = last.get(row.user_id)
+        user = users.get(row.user_id)
+        row.wa_url = (
+            user is not None
+            and user.phone
+            and row.user_id not in stopped
+            and whatsapp_share_url(
+                phone=user.phone, text=reminder_message(user=user, cohort=cohort).body
+            )
+        )
+    return rows
 
 
 def _filter_choices():
@@ -150,6 +202,9 @@ def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpRe
             "can_manage": _can_manage(request, cohort),
             "remind_url": membership.status == CohortMembership.Status.ACTIVE
             and reminder_whatsapp_url(user=membership.user, cohort=cohort),
+            "last_message": last_notifications(user_ids=[membership.user_id]).get(
+                membership.user_id
+            ),
         }
     )
     return render(request, "cohorts/trainee_detail.html", context)
@@ -347,6 +402,190 @@ def reminder_opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
         reminder_opt_out(user=user)
         done = True
     return render(request, "cohorts/reminder_opt_out.html", {"done": done})
+
+
+# -- reminders and announcements (staff) ----------------------------------------
+
+
+def _channel_rows(channels: dict) -> list[dict]:
+    """An estimate's {channel: {"count", "cost"}} as rows with labels, in
+    the ladder's order (Sinau only last)."""
+    labels = dict(Channel.choices)
+    order = [*settings.SINAU_NOTIFICATION_LADDER, "sinau"]
+    return [
+        {"channel": key, "label": labels.get(key, key), **channels[key]}
+        for key in sorted(channels, key=lambda k: order.index(k) if k in order else 99)
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cohort_reminders(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Who the next reminder run reaches and why, its estimated cost per
+    channel, "send now" (queued for a worker), the next scheduled run, the
+    history with delivery status, and the by-hand list. For the cohort's
+    trainers and managers."""
+    cohort = _visible(request, cohort_id)
+    if request.method == "POST":
+        cohort_reminders_run_request(cohort=cohort, by=request.user)
+        messages.success(
+            request,
+            _("The reminders are queued. This page shows when they are sent."),
+        )
+        return redirect("cohorts:reminders", cohort.pk)
+    plan = reminders_due(cohort=cohort)
+    costs = estimate_for(
+        cohort=cohort,
+        user_ids=[d.user_id for d in plan.due],
+        message_of=lambda user: reminder_message(user=user, cohort=cohort),
+    )
+    run = ReminderRun.objects.filter(cohort=cohort).first()
+    waiting = run is not None and run.status in (
+        ReminderRun.Status.PENDING,
+        ReminderRun.Status.RUNNING,
+    )
+    return render(
+        request,
+        "cohorts/cohort_reminders.html",
+        {
+            "cohort": cohort,
+            "can_manage": _can_manage(request, cohort),
+            "plan": plan,
+            "channels": _channel_rows(costs["channels"]),
+            "cost": costs["cost"],
+            "run": run,
+            "waiting": waiting,
+            "next_run": next_reminder_run(),
+            "history": cohort_message_history(cohort=cohort),
+            "hand": cohort_hand_list(cohort=cohort),
+        },
+    )
+
+
+@require_POST
+@login_required
+def hand_mark(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """ "Tandai terkirim": a by-hand message of this cohort was sent from the
+    staff member's own phone. Only a waiting by-hand delivery of this
+    cohort; anything else changes nothing."""
+    cohort = _visible(request, cohort_id)
+    back = reverse("cohorts:reminders", args=[cohort.pk]) + "#by-hand"
+    try:
+        delivery_id = int(request.POST.get("delivery", ""))
+    except ValueError:
+        delivery_id = 0
+    ids = {item.delivery_id for item in cohort_hand_list(cohort=cohort)}
+    if delivery_id not in ids:
+        messages.info(request, _("That message is no longer waiting to be sent."))
+        return redirect(back)
+    hand_mark_sent(delivery_id=delivery_id, by=request.user)
+    messages.success(request, _("Marked as sent."))
+    return redirect(back)
+
+
+REMIND_BACK = {"dashboard": "cohorts:dashboard", "reminders": "cohorts:reminders"}
+
+
+@require_POST
+@login_required
+def trainee_remind_view(
+    request: HttpRequest, cohort_id: int, user_id: int
+) -> HttpResponse:
+    """ "Ingatkan": one reminder to one active member now, through the
+    notification service; a second press the same day sends nothing more."""
+    cohort = _visible(request, cohort_id)
+    membership = get_object_or_404(
+        CohortMembership.objects.active().select_related("user"),
+        cohort=cohort,
+        user_id=user_id,
+    )
+    back_name = REMIND_BACK.get(request.POST.get("back", ""))
+    back = (
+        reverse(back_name, args=[cohort.pk])
+        if back_name
+        else reverse("cohorts:trainee", args=[cohort.pk, user_id])
+    )
+    name = str(membership.user)
+    try:
+        _notification, created = trainee_remind(
+            cohort=cohort, user=membership.user, by=request.user
+        )
+    except MessageRefused as refused:
+        return refusal_response(request, refused, redirect_to=back)
+    if created:
+        messages.success(
+            request, _("A reminder to %(name)s is on its way.") % {"name": name}
+        )
+    else:
+        messages.info(
+            request,
+            _("%(name)s was already reminded today; nothing more was sent.")
+            % {"name": name},
+        )
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cohort_announcements(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Write -> confirm (how many messages by which channel, the estimated
+    cost) -> send (queued for a worker). Past announcements with their
+    delivery counts per status. For the cohort's trainers and managers."""
+    cohort = _visible(request, cohort_id)
+    form = AnnouncementForm(request.POST or None)
+    context = {"cohort": cohort, "can_manage": _can_manage(request, cohort)}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            body = form.cleaned_data["body"]
+            if request.POST.get("confirm") == "1":
+                _announcement, created = announcement_create(
+                    cohort=cohort,
+                    by=request.user,
+                    body=body,
+                    token=request.POST.get("token", "")[:64],
+                )
+                if created:
+                    messages.success(
+                        request,
+                        _("The announcement is queued; the counts below follow it."),
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("This announcement was already sent; once is enough."),
+                    )
+                return redirect("cohorts:announcements", cohort.pk)
+            plan = announcement_estimate(cohort=cohort, body=body, by=request.user)
+            context.update(
+                {
+                    "confirm": True,
+                    "body": body,
+                    "token": uuid.uuid4().hex,
+                    "channels": _channel_rows(plan["channels"]),
+                    "people": plan["people"],
+                    "cost": plan["cost"],
+                }
+            )
+        else:
+            status = 400
+    announcements = list(
+        Announcement.objects.filter(cohort=cohort).select_related("author")[:50]
+    )
+    counts = announcement_statuses(announcements=announcements)
+    labels = dict(Notification.Status.choices)
+    for item in announcements:
+        item.counts = [
+            (labels.get(key, key), n) for key, n in sorted(counts[item.pk].items())
+        ]
+        item.channel_rows = _channel_rows(item.estimate or {})
+    waiting = any(
+        item.status in (Announcement.Status.PENDING, Announcement.Status.SENDING)
+        or Notification.Status.PENDING in counts[item.pk]
+        for item in announcements
+    )
+    context.update({"form": form, "announcements": announcements, "waiting": waiting})
+    return render(request, "cohorts/cohort_announcements.html", context, status=status)
 
 
 # -- invitations (trainees) ----------------------------------------------------

@@ -4,6 +4,7 @@ django-environ; see `.env.example` for every variable."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -376,15 +377,19 @@ SINAU_HELP_LABEL = env("SINAU_HELP_LABEL", default="")
 SINAU_DEMO_PASSWORD = env("SINAU_DEMO_PASSWORD", default="sinau-demo-2026")
 
 # Private storage (lms/common/storage.py): cohort exports and certificate files,
-# served only through views that check access; reminders go through a pluggable sender.
+# served only through views that check access.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 STORAGES["private"] = {"BACKEND": "lms.common.storage.PrivateFileSystemStorage"}
-SINAU_REMINDER_SENDER = env(
-    "SINAU_REMINDER_SENDER", default="lms.cohorts.reminders.EmailSender"
-)
+# Inactivity reminders (through lms.notifications: 07:00, 13:00 and 19:00,
+# outside quiet hours) and the managers' weekly summary (Monday 07:00), in
+# CELERY_TIMEZONE (WIB). The reminders page shows the next run from here.
 CELERY_BEAT_SCHEDULE["cohort-inactivity-reminders"] = {
     "task": "lms.cohorts.tasks.cohort_reminders_task",
-    "schedule": 60.0 * 60 * 6,
+    "schedule": crontab(minute=0, hour="7,13,19"),
+}
+CELERY_BEAT_SCHEDULE["cohort-weekly-summary"] = {
+    "task": "lms.cohorts.tasks.cohort_summaries_task",
+    "schedule": crontab(minute=0, hour=7, day_of_week=1),
 }
 # The address every public link starts with (QR codes, WhatsApp shares,
 # set-password and email links, the credential issuer's did:web). Unset:

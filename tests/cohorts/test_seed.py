@@ -26,3 +26,17 @@ def test_seed_builds_two_demo_cohorts_once_with_varied_stages(settings):
     reasons = {r.name: r.reasons for r in progress.at_risk}
     assert "Slamet Riyadi" in reasons
     assert any("kuis wajib" in why or "quiz" in why for why in reasons["Wulan Sari"])
+
+
+def test_seed_trainees_said_yes_to_whatsapp_and_sms(settings):
+    from lms.notifications.models import ChannelConsent
+
+    settings.DEBUG = True
+    call_command("load_initial_data")
+    members = CohortMembership.objects.values("user_id").distinct().count()
+    consents = ChannelConsent.objects.filter(allowed=True, source="seed")
+    assert sorted(set(consents.values_list("channel", flat=True))) == [
+        "sms",
+        "whatsapp",
+    ]
+    assert consents.values("user_id").distinct().count() == members

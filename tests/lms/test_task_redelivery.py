@@ -4,8 +4,8 @@ or two at once (a real worker with two processes runs both copies).
 
 Tasks (grep `shared_task`): question_regrade_task, attempts_close_expired_task,
 question_import_task (status-guard claim: tests/assessments/importers/test_jobs),
-cohort_export_task, cohort_reminders_task (unique ReminderSent claim:
-tests/cohorts/test_reminders), certificate_issue_task and the sweep
+cohort_export_task, cohort_reminders_task (unique notification key per
+person and day: tests/cohorts/test_reminders), certificate_issue_task and the sweep
 (tests/certificates/test_issue_worker), lms.ping (no state)."""
 
 from pathlib import Path
