@@ -9,6 +9,7 @@ enrolment, a finished course and a withdrawn member. A change that makes
 the bulk reads faster must not change what they return."""
 
 import datetime as dt
+import gc
 import random
 from decimal import Decimal
 
@@ -234,3 +235,19 @@ def test_plain_rows_are_the_querysets_rows():
     assert plain_rows(Attempt.objects.filter(pk__in=[]).values_list("pk")) == []
     with pytest.raises(ValueError, match="SQL order"):
         plain_rows(query.values_list("n", "user_id"))
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    """The dashboard pauses the cyclic collector while it builds its rows;
+    afterwards it runs again (or stays off when it was off)."""
+    cohort = cohort_with()
+    trainees_bulk(cohort, 3, done_lessons=1)
+    assert gc.isenabled()
+    cohort_progress(cohort=cohort)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cohort_progress(cohort=cohort)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
