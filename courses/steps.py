@@ -13,8 +13,8 @@ the cohort dashboard, its exports and the staff start page
 bulk read. So a new step type is counted everywhere once its page model
 implements `step_work()`.
 
-This module imports nothing else of Sinau: `courses.models` and the step
-types' own apps build on it, never the other way round. `steps_done` and
+This module imports nothing else of Sinau but `lms.common`: `courses.models`
+and the step types' own apps build on it, never the other way round. `steps_done` and
 `steps_waiting` run one UNION query; the bulk reads one query per step type
 asked about (none for a type with no page given), whatever the number of
 trainees and pages."""
@@ -28,6 +28,8 @@ from functools import cache
 
 from django.db.models import Count, Max, Q, QuerySet
 from wagtail.models import Page, get_page_models
+
+from lms.common.rows import plain_rows
 
 
 @dataclass(frozen=True)
@@ -225,19 +227,22 @@ def step_done_counts(user_ids, groups: Mapping[Hashable, Iterable]) -> StepCount
             if (required := [s.id for s in by_key[key] if s.required])
         }
         pages = [s.id for steps in by_key.values() for s in steps]
-        for row in (
+        done_keys = [keys[int(alias[1:])] for alias in finished]
+        last_of, done = counts.last, counts.done
+        # The driver's tuples (`plain_rows`), not dicts: 2,000 trainees x 3
+        # step types is 6,000 rows of up to a dozen columns.
+        for user_id, last, *numbers in plain_rows(
             work.of(user_ids=user_ids, page_ids=pages)
             .values(work.user)
             .annotate(last=Max(work.at), **finished)
-            .values(work.user, "last", *finished)
+            .values_list(work.user, "last", *finished),
+            convert=["last"],
         ):
-            user_id, last = row[work.user], row["last"]
-            if last and (user_id not in counts.last or last > counts.last[user_id]):
-                counts.last[user_id] = last
-            for alias in finished:
-                if row[alias]:
-                    done_key = (user_id, keys[int(alias[1:])])
-                    counts.done[done_key] = counts.done.get(done_key, 0) + row[alias]
+            if last and (user_id not in last_of or last > last_of[user_id]):
+                last_of[user_id] = last
+            for key, n in zip(done_keys, numbers, strict=True):
+                if n:
+                    done[user_id, key] = done.get((user_id, key), 0) + n
     return counts
 
 

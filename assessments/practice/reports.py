@@ -33,6 +33,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber
 
+from lms.common.rows import plain_rows
+
 from ..models import (
     Attempt,
     CriterionResult,
@@ -111,7 +113,9 @@ def task_latest_states(*, user_ids, task_ids) -> dict[tuple[int, int], TaskState
     )
     return {
         (user_id, task_id): TaskState(status, number, int(revisions or 0), feedback_at)
-        for user_id, task_id, status, number, revisions, feedback_at in rows
+        for user_id, task_id, status, number, revisions, feedback_at in plain_rows(
+            rows, convert=["feedback_at"]
+        )
     }
 
 
@@ -206,10 +210,10 @@ def feedback_medians(*, user_ids, task_ids) -> list[TrainerFeedback]:
 # -- pre-test and post-test ---------------------------------------------------------
 
 
-def pre_post_percents(
+def pre_post_rows(
     *, user_ids, quizzes: dict[int, int]
-) -> dict[tuple[int, int], tuple[float | None, float | None]]:
-    """(user id, group) -> (pre-test percent, post-test percent) for the
+) -> list[tuple[int, int, float | None, float | None]]:
+    """(user id, group, pre-test percent, post-test percent) for the
     quizzes of `quizzes` (quiz id -> a group, e.g. its course id) marked
     pre-test or post-test (`QuizPage.test_role`): a pre-test's first
     submitted attempt (by number; None while it waits for marking), a
@@ -218,7 +222,7 @@ def pre_post_percents(
     are floats 0-100 rounded to one decimal. One query, aggregated per
     trainee and group (no row per attempt); none for no quizzes."""
     if not quizzes:
-        return {}
+        return []
     by_group: dict[int, list[int]] = {}
     for quiz_id, group in quizzes.items():
         by_group.setdefault(group, []).append(quiz_id)
@@ -243,7 +247,10 @@ def pre_post_percents(
         .exclude(status=Attempt.Status.IN_PROGRESS)
         .filter(
             Q(quiz__test_role=TestRole.POST, status=Attempt.Status.GRADED)
-            | Q(Q(quiz__test_role=TestRole.PRE), ~Exists(earlier))
+            # Attempt numbers start at 1 (services/attempts.py): the first
+            # needs no look for an earlier one (most rows, and the look is an
+            # index probe per row).
+            | Q(Q(quiz__test_role=TestRole.PRE), Q(number__lte=1) | ~Exists(earlier))
         )
         .annotate(group=group)
         .values("user_id", "group")
@@ -264,13 +271,16 @@ def pre_post_percents(
         .values_list("user_id", "group", "pre", "post")
         .order_by()
     )
-    return {
-        (user_id, key): (
+    return [
+        (
+            user_id,
+            key,
             None if pre is None else round(pre, 1),
             None if post is None else round(post, 1),
         )
-        for user_id, key, pre, post in rows
-    }
+        # ints and floats: the driver's tuples (one a trainee and group)
+        for user_id, key, pre, post in plain_rows(rows)
+    ]
 
 
 # -- criterion heatmap --------------------------------------------------------------
