@@ -367,6 +367,7 @@ class Announcement(models.Model):
                 fields=["cohort", "token"],
                 condition=~Q(token=""),
                 name="announcement_once_per_confirm",
+                violation_error_message=_("This announcement was already sent."),
             )
         ]
 

@@ -36,7 +36,7 @@ def demo_notifications_ensure(*, trainees, welcome) -> Notification | None:
             body=body,
             url=url,
             template="announcement",
-            params=(name, "Sinau", body),
+            params=("Sinau", body[:200], url),
             short=body[:320],
         )
     return notify(

@@ -114,7 +114,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "key"], name="notification_once_per_event"
+                fields=["user", "key"],
+                name="notification_once_per_event",
+                violation_error_message=_("This person already has this notification."),
             )
         ]
         indexes = [
@@ -165,7 +167,11 @@ class Delivery(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["notification", "channel"], name="delivery_once_per_channel"
+                fields=["notification", "channel"],
+                name="delivery_once_per_channel",
+                violation_error_message=_(
+                    "This notification was already sent on this channel."
+                ),
             )
         ]
 
@@ -197,7 +203,11 @@ class ChannelConsent(models.Model):
         verbose_name_plural = _("channel consents")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "channel"], name="consent_once_per_channel"
+                fields=["user", "channel"],
+                name="consent_once_per_channel",
+                violation_error_message=_(
+                    "This person already has a choice for this channel."
+                ),
             )
         ]
 
@@ -214,7 +224,7 @@ class PushSubscription(models.Model):
         on_delete=models.CASCADE,
         related_name="push_subscriptions",
     )
-    endpoint = models.URLField(max_length=1000, unique=True)
+    endpoint = models.URLField(max_length=1000, unique=True, editable=False)
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,7 @@ Send (Cloud API "Send messages", template type):
     Authorization: Bearer {SINAU_WHATSAPP_TOKEN}
     {"messaging_product": "whatsapp", "recipient_type": "individual",
      "to": "6281311112222", "type": "template",
-     "template": {"name": "pengingat_belajar", "language": {"code": "id"},
+     "template": {"name": "reminder_inactive", "language": {"code": "id"},
                   "components": [{"type": "body", "parameters": [
                       {"type": "text", "text": "Slamet"}, ...]}]}}
 
