@@ -49,5 +49,6 @@ SINAU_CREDENTIAL_KEY_GENERATE = True
 SINAU_PUBLIC_URL = env("SINAU_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # No quiet hours by default, so a test's result never depends on the hour
-# it runs at; the quiet-hours tests turn them on (21-06 WIB).
-SINAU_QUIET_HOURS = (0, 0)
+# it runs at; the quiet-hours tests turn them on (21-06 WIB), and a test's
+# worker process takes them from its environment.
+SINAU_QUIET_HOURS = tuple(env.list("SINAU_QUIET_HOURS", cast=int, default=[0, 0]))

@@ -20,7 +20,7 @@ from django.utils import timezone
 from courses.models import Enrollment
 from lms.certificates import credentials
 from lms.certificates.services import certificate_ensure, certificate_verify_url
-from lms.cohorts.reminders import reminder_text
+from lms.cohorts.reminders import reminder_message
 from lms.common import addresses
 from lms.models import ServedAddress
 from tests.factories import trainer
@@ -131,7 +131,7 @@ def test_the_whatsapp_share_of_a_certificate_points_where_it_was_opened(
 def test_reminder_links_point_where_browsers_reach_sinau(a_trainee, home):
     staff_visit()
     cohort = cohort_with()
-    _subject, body = reminder_text(user=a_trainee, cohort=cohort)
+    body = reminder_message(user=a_trainee, cohort=cohort).body
     urls = re.findall(r"https?://\S+", body)
     assert len(urls) == 2
     assert all(url.startswith(f"{SERVED}/") for url in urls)
