@@ -4,8 +4,8 @@ worker fans it out through the notification service), and sees the
 delivery statuses on the announcements and reminders pages; the by-hand
 message is marked sent. 360 px wide, axe-checked on every page.
 
-The trainee's reading of it in Sinau (/pesan/) is the trainee side's page:
-here the Notification rows each member's list shows are asserted."""
+Then the phone-only member signs in on the same 360 px phone, sees the
+unread count in the header and reads the announcement at /pesan/."""
 
 import re
 
@@ -96,3 +96,14 @@ def test_manager_announces_sees_the_cost_and_the_delivery_statuses(page, setting
     page.axe.check("reminders page after marking")
     delivery = Delivery.objects.get(notification__user=phone_only)
     assert (delivery.status, delivery.marked_by_id) == ("sent", manager.pk)
+
+    # The phone-only member reads it in Sinau.
+    phone_only.set_password(PASSWORD)
+    phone_only.save(update_fields=["password"])
+    page.context.clear_cookies()
+    log_in(page, "0" + phone_only.phone.removeprefix("+62"), PASSWORD)
+    page.get_by_role("link", name="Pesan (1 belum dibaca)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pesan")
+    expect(page.get_by_text(TEXT)).to_be_visible()
+    page.axe.check("the trainee reads the announcement")
+    assert Notification.objects.get(user=phone_only).read_at is not None
