@@ -31,7 +31,7 @@ from lms.common.addresses import public_url
 from lms.notifications.channels.base import Message
 from lms.notifications.models import Notification
 from lms.notifications.selectors import deliveries_by_hand
-from lms.notifications.services import estimate
+from lms.notifications.services import by_hand_reachable, estimate
 
 from .models import Cohort, CohortMembership, ReminderOptOut
 from .selectors import cohort_members, cohort_progress
@@ -94,9 +94,12 @@ def reminder_message(*, user, cohort: Cohort) -> Message:
 def reminder_whatsapp_url(*, user, cohort) -> str | None:
     """A `https://wa.me/` link that opens WhatsApp to `user`'s phone with
     the reminder (`reminder_message`, opt-out link included) typed in, for a
-    trainer or manager to send by hand; None when `user` has no phone or
-    opted out of reminders."""
-    if not user.phone or ReminderOptOut.objects.filter(user=user).exists():
+    trainer or manager to send by hand; None when `user` opted out of
+    reminders or may not be messaged by hand (`by_hand_reachable`: no
+    phone, inactive, or stopped WhatsApp)."""
+    if ReminderOptOut.objects.filter(user=user).exists():
+        return None
+    if user.pk not in by_hand_reachable(user_ids=[user.pk]):
         return None
     return whatsapp_share_url(
         phone=user.phone, text=reminder_message(user=user, cohort=cohort).body
@@ -333,11 +336,22 @@ class HandItem:
 def cohort_hand_list(*, cohort: Cohort) -> list[HandItem]:
     """The cohort's by-hand messages still waiting
     (`lms.notifications.selectors.deliveries_by_hand`), each with a `wa.me`
-    link to the person's phone with the message (and its link) typed in.
+    link to the person's phone with the message (and its link) typed in;
+    never for someone no longer an active member or who stopped WhatsApp.
     The caller applies the staff scope to `cohort`."""
+    waiting = list(deliveries_by_hand(cohort=cohort)[:HISTORY_SHOWN])
+    people = {d.notification.user_id for d in waiting}
+    members = set(
+        CohortMembership.objects.active()
+        .filter(cohort=cohort, user_id__in=people)
+        .values_list("user_id", flat=True)
+    )
+    reachable = by_hand_reachable(user_ids=members)
     items = []
-    for delivery in deliveries_by_hand(cohort=cohort)[:HISTORY_SHOWN]:
+    for delivery in waiting:
         notification = delivery.notification
+        if notification.user_id not in reachable:
+            continue  # withdrawn, or stopped WhatsApp since it was queued
         text = notification.body
         if notification.url and notification.url not in text:
             text = f"{text}\n\n{notification.url}"

@@ -23,7 +23,7 @@ from lms.accounts.services import whatsapp_share_url
 from lms.common.errors import refusal_response
 from lms.notifications.models import Channel, Notification
 from lms.notifications.selectors import last_notifications
-from lms.notifications.services import hand_mark_sent
+from lms.notifications.services import by_hand_reachable, hand_mark_sent
 
 from .forms import AnnouncementForm, ExportForm, ImportForm
 from .models import (
@@ -143,7 +143,8 @@ def _with_last_messages(cohort, rows):
     """Each row with `last_message` (the newest notification to the
     person, or None) and `wa_url` (the reminder as a wa.me link)."""
     ids = [r.user_id for r in rows]
-    last = last_notifications(user_ids=ids)
+    last = last_notifications(user_ids=ids, cohort=cohort)
+    reachable = by_hand_reachable(user_ids=ids)
     users = {u.pk: u for u in User.objects.filter(pk__in=ids)}
     stopped = set(
         ReminderOptOut.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
@@ -153,7 +154,7 @@ def _with_last_messages(cohort, rows):
         user = users.get(row.user_id)
         row.wa_url = (
             user is not None
-            and user.phone
+            and row.user_id in reachable
             and row.user_id not in stopped
             and whatsapp_share_url(
                 phone=user.phone, text=reminder_message(user=user, cohort=cohort).body
@@ -202,9 +203,9 @@ def trainee_detail(request: HttpRequest, cohort_id: int, user_id: int) -> HttpRe
             "can_manage": _can_manage(request, cohort),
             "remind_url": membership.status == CohortMembership.Status.ACTIVE
             and reminder_whatsapp_url(user=membership.user, cohort=cohort),
-            "last_message": last_notifications(user_ids=[membership.user_id]).get(
-                membership.user_id
-            ),
+            "last_message": last_notifications(
+                user_ids=[membership.user_id], cohort=cohort
+            ).get(membership.user_id),
         }
     )
     return render(request, "cohorts/trainee_detail.html", context)
@@ -538,12 +539,13 @@ def cohort_announcements(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             body = form.cleaned_data["body"]
-            if request.POST.get("confirm") == "1":
+            token = request.POST.get("token", "")[:64]
+            if request.POST.get("confirm") == "1" and token:
                 _announcement, created = announcement_create(
                     cohort=cohort,
                     by=request.user,
                     body=body,
-                    token=request.POST.get("token", "")[:64],
+                    token=token,
                 )
                 if created:
                     messages.success(

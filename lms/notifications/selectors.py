@@ -33,12 +33,16 @@ def deliveries_by_hand(*, cohort) -> QuerySet[Delivery]:
     )
 
 
-def last_notifications(*, user_ids, kinds=None) -> dict[int, Notification]:
+def last_notifications(*, user_ids, cohort=None, kinds=None) -> dict[int, Notification]:
     """The newest notification per person of `user_ids` (optionally of
-    `kinds`): user id -> Notification, deliveries prefetched. Two queries."""
+    `kinds`), only of `cohort` when given (staff of a cohort see its
+    messages, never another cohort's or a person's own): user id ->
+    Notification, deliveries prefetched. Two queries."""
     from django.db.models import Max
 
     rows = Notification.objects.filter(user_id__in=list(user_ids))
+    if cohort is not None:
+        rows = rows.filter(cohort=cohort)
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
     newest = rows.values("user_id").annotate(newest=Max("pk")).values("newest")

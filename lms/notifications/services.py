@@ -412,10 +412,38 @@ def delivery_receipt(
     return True
 
 
+def by_hand_reachable(*, user_ids) -> set[int]:
+    """Of `user_ids`, those a trainer or manager may message by hand from
+    their own WhatsApp (a `wa.me` link): active accounts with a phone who
+    have not stopped WhatsApp or by-hand messages. The one rule behind the
+    ladder's by-hand rung, the reminder links and the by-hand list."""
+    from django.contrib.auth import get_user_model
+
+    ids = set(
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids), is_active=True, phone__isnull=False)
+        .exclude(phone="")
+        .values_list("pk", flat=True)
+    )
+    stopped = ChannelConsent.objects.filter(
+        user_id__in=ids,
+        channel__in=[Channel.WHATSAPP, Channel.HAND],
+        allowed=False,
+    ).values_list("user_id", flat=True)
+    return ids - set(stopped)
+
+
 def hand_mark_sent(*, delivery_id: int, by) -> bool:
     """A trainer or manager sent a by-hand message from their own phone.
     Returns False when it was already marked (idempotent). The caller
     checks `by` may see the notification's cohort."""
+    owner = (
+        Delivery.objects.filter(pk=delivery_id)
+        .values_list("notification__user_id", flat=True)
+        .first()
+    )
+    if owner is None or not by_hand_reachable(user_ids=[owner]):
+        return False  # the person stopped WhatsApp since: never send it
     with transaction.atomic():
         marked = Delivery.objects.filter(
             pk=delivery_id, channel=Channel.HAND, status=Delivery.Status.WAITING

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # certificates issued): test_dashboard.py's budget plus the task step count,
 # the tasks' latest states, the feedback medians and the pre/post-test
 # scores.
-DASHBOARD_QUERIES = 17
+DASHBOARD_QUERIES = 18  # 17 + the header's unread-message count
 
 NOW = timezone.now()
 
