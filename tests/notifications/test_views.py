@@ -14,7 +14,10 @@ from lms.notifications import services
 from lms.notifications.channels.base import Message
 from lms.notifications.models import ChannelConsent, Notification
 from tests.factories import trainee
+from tests.notifications.fakes import fake_push, fake_server
 from tests.support.notifications import quiet_hours_off
+
+__all__ = ["fake_push", "fake_server"]
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +304,20 @@ def test_the_profile_page_links_to_the_choices(client):
     assert (
         f'<a href="{CHANNELS}">Pilih cara Sinau mengirim pesan kepada Anda</a>' in html
     )
+
+
+def test_the_channel_page_offers_phone_notifications_when_push_is_on(
+    client, settings, fake_push
+):
+    from lms.notifications.channels import senders_reset
+    from tests.factories import trainee as make_trainee
+
+    client.force_login(make_trainee(phone="+6281300001111"))
+    page = client.get(reverse("notifications:channels")).content.decode()
+    assert f'data-push-key="{settings.SINAU_VAPID_PUBLIC_KEY}"' in page
+    assert 'data-push-offer="always"' in page
+    assert "js/push.js" in page
+    settings.SINAU_VAPID_PUBLIC_KEY = ""
+    senders_reset()
+    page = client.get(reverse("notifications:channels")).content.decode()
+    assert "push-offer" not in page
