@@ -1029,6 +1029,10 @@ def trainee_remind(
     for no reminders or has not taken over their account yet."""
     if ReminderOptOut.objects.filter(user=user).exists():
         raise MessageRefused(_("This trainee asked for no reminders."))
+    if not user.is_active:
+        raise MessageRefused(
+            _("This account is switched off: nothing can be sent to it.")
+        )
     key = reminder_key(now=now)
     existing = Notification.objects.filter(user=user, key=key).first()
     if existing is not None:
@@ -1055,9 +1059,18 @@ def trainee_remind(
 def cohort_reminders_run_request(*, cohort: Cohort, by: User) -> ReminderRun:
     """Queue the cohort's reminders now ("Kirim sekarang"): a run row the
     reminders page shows, sent to a worker after commit
-    (`cohort_reminders_run_task`; the jobs sweep resends a lost message)."""
+    (`cohort_reminders_run_task`; the jobs sweep resends a lost message).
+    A run of the cohort still queued or sending is returned instead of a
+    new one, so pressing twice queues one run."""
     task_id = str(uuid.uuid4())
     with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        waiting = ReminderRun.objects.filter(
+            cohort=cohort,
+            status__in=[ReminderRun.Status.PENDING, ReminderRun.Status.RUNNING],
+        ).first()
+        if waiting is not None:
+            return waiting
         run = ReminderRun.objects.create(
             cohort=cohort, requested_by=by, task_id=task_id
         )

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lms.accounts.models import User
 from lms.accounts.services import whatsapp_share_url
 from lms.common.errors import refusal_response
+from lms.notifications.channels.base import Message
 from lms.notifications.models import Channel, Notification
 from lms.notifications.selectors import last_notifications
-from lms.notifications.services import by_hand_reachable, hand_mark_sent
+from lms.notifications.services import by_hand_reachable, estimate, hand_mark_sent
 
 from .forms import AnnouncementForm, ExportForm, ImportForm
 from .models import (
@@ -513,7 +514,21 @@ def trainee_remind_view(
         )
     except MessageRefused as refused:
         return refusal_response(request, refused, redirect_to=back)
-    if created:
+    reach = estimate(
+        users=[membership.user],
+        message=Message(subject="", body="", template="reminder_inactive"),
+        kind=Notification.Kind.REMINDER,
+    )
+    if created and set(reach) == {"sinau"}:
+        messages.info(
+            request,
+            _(
+                "%(name)s will see the reminder in Sinau only: they have no "
+                "phone or email Sinau may use, or they stopped every channel."
+            )
+            % {"name": name},
+        )
+    elif created:
         messages.success(
             request, _("A reminder to %(name)s is on its way.") % {"name": name}
         )

@@ -111,3 +111,30 @@ def test_an_announcement_is_sent_only_from_its_confirm_step(client, world):
     for _ in range(2):
         client.post(url, {"body": "Halo semua", "confirm": "1", "token": token})
     assert Announcement.objects.count() == 1
+
+
+def test_ingatkan_says_when_only_sinau_reaches_and_refuses_a_switched_off_account(
+    client, world
+):
+    from lms.notifications.services import consent_set
+
+    x, _y, sri = world
+    for channel in ("whatsapp", "sms", "email", "push", "hand"):
+        consent_set(user=sri, channel=channel, allowed=False, source="test")
+    client.force_login(x.managers.get())
+    url = reverse("cohorts:trainee_remind", args=[x.pk, sri.pk])
+    page = client.post(url, follow=True).content.decode()
+    assert "hanya akan melihat pengingat ini di Sinau" in page
+    type(sri).objects.filter(pk=sri.pk).update(is_active=False)
+    page = client.post(url, follow=True).content.decode()
+    assert "Akun ini dinonaktifkan" in page
+
+
+def test_pressing_send_now_twice_queues_one_run(client, world):
+    from lms.cohorts.models import ReminderRun
+
+    x, _y, _sri = world
+    client.force_login(x.managers.get())
+    for _ in range(3):
+        client.post(reverse("cohorts:reminders", args=[x.pk]))
+    assert ReminderRun.objects.filter(cohort=x).count() == 1
