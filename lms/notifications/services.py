@@ -213,7 +213,7 @@ def stop_token_read(*, token: str):
         pk, channel = signing.loads(token, salt=STOP_SALT)
     except (TypeError, ValueError) as exc:  # signed, but not [pk, channel]
         raise signing.BadSignature("malformed") from exc
-    if channel not in Channel.values or not isinstance(pk, int):
+    if channel not in Channel.values or type(pk) is not int:
         raise signing.BadSignature("no such channel")
     user = get_user_model().objects.filter(pk=pk).first()
     if user is None:

@@ -291,3 +291,11 @@ def test_a_rung_being_sent_by_another_worker_is_left_to_it():
 def test_tests_run_without_quiet_hours_whatever_the_hour():
     # The test settings turn them off; the tests above turn them on.
     assert services.quiet_until(NIGHT_WIB) is None
+
+
+@pytest.mark.parametrize("pk", [True, 1.0, "1", None, [1]])
+def test_a_signed_stop_token_naming_no_integer_id_is_refused(pk):
+    trainee(email="satu@example.com")
+    token = signing.dumps([pk, "email"], salt=services.STOP_SALT)
+    with pytest.raises(signing.BadSignature):
+        services.stop_by_token(token=token)
