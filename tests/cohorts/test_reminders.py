@@ -22,9 +22,9 @@ from lms.cohorts.services import (
 from lms.cohorts.tasks import cohort_reminders_task
 from lms.notifications.channels import senders_reset
 from lms.notifications.models import Delivery, Notification
-from lms.notifications.services import notification_deliver
 from tests.factories.cohorts import cohort_with, trainees_bulk
 from tests.factories.courses import course_tree
+from tests.support.notifications import notifications_deliver_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,7 @@ def _daytime(settings):
 
 def deliver_all() -> None:
     """What the worker does after commit, in this process."""
-    for pk in Notification.objects.filter(status="pending").values_list(
-        "pk", flat=True
-    ):
-        notification_deliver(notification_id=pk)
+    notifications_deliver_pending()
 
 
 @pytest.fixture
