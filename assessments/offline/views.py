@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.access import access_response, step_access
 from lms.accounts.selectors import offline_user_key
+from lms.common.http import whole_number
 
 from ..errors import Refused
 from ..models import Attempt, QuizPage, SyncItem
@@ -175,9 +176,10 @@ def submit_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
         ],
         "submitted_at": timezone.now().isoformat(),
     }
-    elapsed = request.POST.get("elapsed_seconds", "")
-    if elapsed.isdigit() and len(elapsed) < 9:
-        raw["elapsed_seconds"] = int(elapsed)
+    # ASCII digits only: "²".isdigit() is true and int("²") raises.
+    elapsed = whole_number(request.POST.get("elapsed_seconds"), limit=99_999_999)
+    if elapsed is not None:
+        raw["elapsed_seconds"] = elapsed
     result = sync_item_apply(request=request, raw=raw)
     level = messages.SUCCESS if result.outcome == "counted" else messages.WARNING
     messages.add_message(request, level, result.message)
