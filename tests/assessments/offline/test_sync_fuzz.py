@@ -5,7 +5,8 @@ NUL bytes or lone surrogates, huge strings, nested junk), `PrefixedFields`
 and `answers_read` against the snapshot of every question kind, the JSON
 endpoint and the whole-quiz form endpoint (/kuis/percobaan/<id>/kirim-semua/)
 through the test client. Never a 500; bad input gets a 400 with a message,
-or an item outcome with a message, and changes nothing. Uses the normal db
+or an item outcome with a message (in Indonesian, the default language),
+and changes nothing. Uses the normal db
 fixtures, so it also runs in CI's PostgreSQL pass (which refuses NUL and
 lone surrogates in text and jsonb, and years past 9999)."""
 
@@ -19,6 +20,7 @@ from urllib.parse import quote
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +37,7 @@ from assessments.offline.services import (
     SyncInvalid,
     answers_read,
     package_make,
+    sync_item_message,
     sync_items_read,
 )
 from assessments.text import text_storable
@@ -52,6 +55,12 @@ BOUNDED = settings(
 )
 SYNC = "assessments:offline_sync"
 OUTCOMES = {"counted", "not_counted", "review", "refused", "invalid"}
+REFUSALS_EN = {
+    "This is not a sync from Sinau.",
+    f"Send at most {ITEMS_MAX} items at a time.",
+    "This sync is too large. Send fewer items at a time.",
+}
+INVALID_EN = "This piece of offline work has no valid id."
 
 # -- strategies ----------------------------------------------------------------
 
@@ -225,6 +234,7 @@ def _check_answer(response, sent: list, before: dict, user) -> dict:
     if response.status_code == 400:
         assert isinstance(data["message"], str)
         assert data["message"]
+        assert data["message"] not in REFUSALS_EN  # in Indonesian
         assert _state(user) == before
         return data
     assert len(data["items"]) == len(sent)
@@ -237,6 +247,13 @@ def _check_answer(response, sent: list, before: dict, user) -> dict:
         sent_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(sent_id, str) and len(sent_id) <= 36:
             assert result["id"] == sent_id  # the phone can match its queue
+        # In Indonesian (the default language), not the English source.
+        if result["outcome"] == "invalid":
+            assert result["message"] != INVALID_EN
+        else:
+            row = SyncItem.objects.get(user=user, client_id=uuid.UUID(sent_id))
+            with translation.override("en"):
+                assert result["message"] != sync_item_message(row)
     return data
 
 
