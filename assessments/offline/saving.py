@@ -11,7 +11,9 @@ gzipped:
 - a lesson (and the course page that shows the module): its page rendered
   for this trainee through the page's own `serve`, gzipped; kept in the
   content cache per page, live revision and language (content/cache.py),
-  with the image renditions the rendered page shows and their file sizes;
+  with the image renditions the rendered page shows and their file sizes
+  (an image is downloaded once, in its smallest width; its other srcset
+  widths are listed as aliases of it, `also`);
 - the shell: the static files every page needs (sizes gzipped from disk)
   and the offline pages;
 - a quiz: its package page is made only when the phone saves it (it is an
@@ -70,10 +72,11 @@ SHELL_PAGES = (
     "notification_channels:manifest",
 )
 # A quiz package's estimated size, gzipped: the page around the questions
-# and each question (measured on a 20-question package of single-choice
-# questions, tests/assessments/offline/test_saving.py).
-PACKAGE_BASE_BYTES = 4_000
-PACKAGE_QUESTION_BYTES = 400
+# and each question (a 20-question package of short single-choice questions
+# weighs about 4.5 KB, tests/assessments/offline/test_save_budget.py; longer
+# questions weigh more, so this errs on the heavy side for those).
+PACKAGE_BASE_BYTES = 2_500
+PACKAGE_QUESTION_BYTES = 150
 
 _TAG = re.compile(r"<(?:img|source)\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""\b(src|srcset)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -82,13 +85,22 @@ _ATTR = re.compile(r"""\b(src|srcset)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re
 @dataclass
 class SavedFile:
     """One URL the phone keeps: `url` (a path on this site), `bytes` (as
-    sent, gzipped where the server compresses)."""
+    sent, gzipped where the server compresses) and `also`, the URLs the
+    phone should answer with the same response: for an image, the other
+    widths of its srcset, so that a phone downloads one small rendition
+    (the smallest) and the browser, offline, finds an image whichever
+    width it asks for."""
 
     url: str
     bytes: int
+    # Other URLs the same response answers (an image's other srcset widths).
+    also: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"url": self.url, "bytes": self.bytes}
+        data = {"url": self.url, "bytes": self.bytes}
+        if self.also:
+            data["also"] = self.also
+        return data
 
 
 @dataclass
@@ -321,9 +333,10 @@ def module_outline(*, request: HttpRequest, module: ModulePage) -> ModuleSave:
 def module_save(*, request: HttpRequest, module: ModulePage) -> ModuleSave:
     """`module_outline` with every URL the phone keeps and its size: the
     course page, the lessons and the image renditions they show, the
-    shell. An image tag's renditions over IMAGE_MAX_BYTES are left out
-    when a smaller one of the same tag fits; when none fits, the smallest
-    is listed and named in `oversized`. The caller checks access first
+    shell. Of an image tag's renditions (src and srcset) the smallest is
+    listed, the others as its `also`; one over IMAGE_MAX_BYTES is still
+    listed (the lesson shows it) and named in `oversized`, with a warning
+    in the log. The caller checks access first
     (step_access with action=True). Queries, with the pages' renders
     cached: a fixed number, whatever the number of lessons (one for the
     pages' live revisions, the outline's, the shell pages')."""
@@ -341,21 +354,20 @@ def module_save(*, request: HttpRequest, module: ModulePage) -> ModuleSave:
         entry = _page_entry(request, pk, revisions.get(pk))
         save.urls.append(SavedFile(url=url, bytes=entry["bytes"]))
         for group in entry["images"]:
-            fitting = [(u, b) for u, b in group if b <= IMAGE_MAX_BYTES]
-            if not fitting:
-                smallest = min(group, key=lambda pair: pair[1])
-                fitting = [smallest]
-                save.oversized.append(smallest[0])
+            chosen_url, size = min(group, key=lambda pair: pair[1])
+            if size > IMAGE_MAX_BYTES:
+                save.oversized.append(chosen_url)
                 logger.warning(
                     "Offline save of module %s: image %s is %s bytes (over %s)",
                     module.pk,
-                    smallest[0],
-                    smallest[1],
+                    chosen_url,
+                    size,
                     IMAGE_MAX_BYTES,
                 )
-            for image_url, size in fitting:
-                if image_url not in seen:
-                    seen.add(image_url)
-                    save.urls.append(SavedFile(url=image_url, bytes=size))
+            if chosen_url in seen:
+                continue
+            seen.add(chosen_url)
+            also = [u for u, _b in group if u != chosen_url]
+            save.urls.append(SavedFile(url=chosen_url, bytes=size, also=also))
     save.shell = shell_files(request=request)
     return save
