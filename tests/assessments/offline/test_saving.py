@@ -324,3 +324,31 @@ def test_gzip_size_is_the_gzipped_length():
     content = b"Sinau " * 1000
     assert gzip_size(content) == len(gzip.compress(content, 6, mtime=0))
     assert gzip_size(content) < len(content)
+
+
+# Links -------------------------------------------------------------------
+
+
+def test_the_course_outline_links_each_module_to_its_save_page_for_enrolees(
+    client, client_in, course, module
+):
+    link = f'href="{page_url(module)}"'
+    assert link in client_in.get(course.url).content.decode()
+    client.force_login(trainee())  # not enrolled: the same course page
+    assert link not in client.get(course.url).content.decode()
+
+
+def test_a_lesson_links_its_module_to_the_save_page_for_enrolees(
+    client, client_in, course, module
+):
+    lesson = lessons_of(course)[0]
+    link = f'href="{page_url(module)}"'
+    assert link in client_in.get(lesson.url).content.decode()
+    client.force_login(trainee())
+    assert link not in client.get(lesson.url).content.decode()
+
+
+def test_a_withdrawn_trainee_sees_no_save_link(client_in, learner, course, module):
+    client_in.get(course.url)  # the enrolled outline is cached first
+    enrollment_withdraw(user=learner, course=course)
+    assert page_url(module) not in client_in.get(course.url).content.decode()
