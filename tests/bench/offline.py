@@ -8,8 +8,8 @@
    curriculum, made three lessons (its two and a copy of the next seed
    lesson), each lesson given a product photo (a 1600 x 1200 JPEG of
    about 440 KB, smooth light with fine noise, which compresses worse than
-   most photos), and a quiz of 20 questions (every
-   auto-graded kind) in it. Counted as a save fetches them, gzipped as
+   most photos), and a quiz of 20 questions (every auto-graded kind) in
+   place of the seed's quiz (unpublished). Counted as a save fetches them, gzipped as
    served (Django's GZip middleware for pages and JSON; WhiteNoise's gzip -9
    copies for static files; images as stored): the module's section of
    the course page (where the module page redirects), the three
@@ -20,7 +20,9 @@
    first save and with the shell already cached. Budgets: <= 150 KB first
    save, <= 60 KB with the shell cached; the package page <= 40 KB. When
    the save manifest (GET /luring/modul/<id>/daftar.json) exists, its URLs
-   are the list instead.
+   are the list instead (each fetched and measured as above, plus /sw.js,
+   which the browser fetches to install the service worker, the package
+   and its page), and its own estimate is printed beside.
 2. Sync under load: BENCH_TRAINEES (600) trainees, each with a downloaded
    attempt at the 20-question quiz, over 4 wrk connections
    (tests/bench/wrk/syncs.lua): one POST /luring/sinkron/ each, carrying
@@ -92,7 +94,7 @@ def photo(seed: int) -> bytes:
 
 def prepare_module():
     """The first seed module, with three lessons: a photo in each, and a
-    20-question quiz in it. Returns
+    20-question quiz in it in place of the seed's. Returns
     (module, lessons, quiz)."""
     from django.core.files.images import ImageFile
     from wagtail.images import get_image_model
@@ -130,6 +132,9 @@ def prepare_module():
             )
         )
         lesson.save_revision().publish()
+    # The module's one quiz is the bench's: the seed's quizzes in it go.
+    for seed_quiz in QuizPage.objects.child_of(module).live():
+        seed_quiz.unpublish()
     quiz = QuizPage(
         title="Kuis luring",
         slug="kuis-luring-bench",
@@ -202,6 +207,15 @@ def save_bytes(module, lessons, quiz, user) -> dict:
             body = gzip.decompress(body)
         return body.decode()
 
+    def fetch(url: str, part: str) -> None:
+        path = urlsplit(url).path
+        if path.startswith(settings.STATIC_URL):
+            rows.append((part, path, _static_bytes(path)))
+        elif path.startswith(settings.MEDIA_URL):
+            rows.append((part, path, _media_bytes(path)))
+        else:
+            page(path, part)
+
     manifest = client.get(f"/luring/modul/{module.pk}/daftar.json")
     if manifest.status_code == 200:
         data = json.loads(
@@ -209,12 +223,20 @@ def save_bytes(module, lessons, quiz, user) -> dict:
             if manifest.get("Content-Encoding") == "gzip"
             else manifest.content
         )
-        rows += [("content", row["url"], row["bytes"]) for row in data["urls"]]
-        rows += [("shell", row["url"], row["bytes"]) for row in data["shell"]]
+        for row in data["urls"]:
+            fetch(row["url"], "content")
+        for row in data["shell"]:
+            fetch(row["url"], "shell")
+        # The browser fetches the service worker's script to install it.
+        page("/sw.js", "shell")
         for entry in data["quizzes"]:
             package = json.loads(page(entry["package"], "content", method="post"))
             page(package["url"], "package page")
-        return {"rows": rows, "source": "the save manifest"}
+        return {
+            "rows": rows,
+            "source": "the save manifest's URLs, each fetched",
+            "estimate": data["bytes"],
+        }
     # A module page redirects to its course page's section: that is saved.
     htmls = [page(module.get_parent().url, "content")]
     htmls += [page(lesson.url, "content") for lesson in lessons]
@@ -391,7 +413,12 @@ def main() -> int:
     images = sum(n for _part, url, n in rows if url.startswith("/media/"))
     print(
         f"  1. saving {module.title!r} (3 lessons with a photo each, a quiz of"
-        f" {QUESTIONS} questions), from {saved['source']}:"
+        f" {QUESTIONS} questions), from {saved['source']}"
+        + (
+            f" (the manifest estimates {saved['estimate']} B):"
+            if "estimate" in saved
+            else ":"
+        )
     )
     for part, url, size in rows:
         print(f"     {part:13} {size:7} B  {url}")
