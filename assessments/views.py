@@ -22,6 +22,12 @@ from lms.common.http import whole_number
 
 from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage
+from .offline.review import (
+    attempt_review_decide,
+    attempts_reviewable_by,
+    attempts_to_review,
+    offline_not_counted,
+)
 from .practice.queue import task_queue, tasks_assessed, tasks_unreleased
 from .selectors import (
     answers_markable_by,
@@ -262,6 +268,14 @@ def _published_only(items: list[AttemptQuestion]) -> list[AttemptQuestion]:
     return [item for item in items if item.attempt.quiz_id in shown]
 
 
+def _published_rows(rows: list) -> list:
+    """`_published_only` for rows with an `attempt` (review rows, sync
+    items)."""
+    quizzes = {row.attempt.quiz.pk: row.attempt.quiz for row in rows}
+    shown = visible_page_ids(request=None, pages=quizzes.values())
+    return [row for row in rows if row.attempt.quiz_id in shown]
+
+
 def _trainee_group(request) -> tuple[dict | None, object]:
     """The `?cohort=` filter offered by apps that group trainees (lms.cohorts,
     through the `sinau_trainee_groups` hook, so this app never imports it):
@@ -289,7 +303,7 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     group, trainees = _trainee_group(request)
     tab = request.GET.get("tab")
-    if tab not in ("marked", "release", "assessed"):
+    if tab not in ("marked", "release", "assessed", "offline"):
         tab = "waiting"
     context = {
         "tab": tab,
@@ -297,9 +311,15 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         "marked": [],
         "elsewhere": [],
         "tasks": [],
+        "reviews": [],
+        "not_counted": [],
         "group": group,
     }
-    if tab == "marked":
+    if tab == "offline":
+        context["not_counted"] = _published_rows(
+            offline_not_counted(user=request.user, trainees=trainees)
+        )
+    elif tab == "marked":
         context["marked"] = [
             (item, _marked_blank(item))
             for item in _published_only(marked_answers(user=request.user))
@@ -310,12 +330,49 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         context["tasks"] = tasks_assessed(user=request.user, trainees=trainees)
     else:
         context["tasks"] = task_queue(user=request.user, trainees=trainees)
+        context["reviews"] = _published_rows(
+            attempts_to_review(user=request.user, trainees=trainees)
+        )
         context["items"] = _published_only(
             marking_queue(user=request.user, trainees=trainees)
         )
         if not context["items"]:
             context["elsewhere"] = essays_waiting_elsewhere(user=request.user)
     return render(request, "assessments/marking_queue.html", context)
+
+
+@require_POST
+@login_required
+def offline_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Accept (`decision=accept`) or refuse (`decision=refuse`) an offline
+    attempt waiting for a review (`attempt_review_decide`), then back to
+    the queue. An attempt outside the person's review scope, or under an
+    unpublished page, is a 404."""
+    attempt = get_object_or_404(
+        attempts_reviewable_by(user=request.user).select_related("quiz"),
+        pk=attempt_id,
+    )
+    if not page_published(page=attempt.quiz):
+        raise Http404
+    decision = request.POST.get("decision")
+    back = HttpResponseRedirect(reverse("assessments:marking"))
+    if decision not in ("accept", "refuse"):
+        messages.error(request, _("Choose to accept or refuse the attempt."))
+        return back
+    try:
+        attempt_review_decide(
+            reviewer=request.user, attempt_id=attempt.pk, accept=decision == "accept"
+        )
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return back
+    messages.success(
+        request,
+        _("The attempt counts.")
+        if decision == "accept"
+        else _("The attempt is kept and does not count."),
+    )
+    return back
 
 
 def _marked_blank(item: AttemptQuestion) -> bool:
