@@ -23,6 +23,7 @@ from lms.common.http import whole_number
 from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage
 from .offline.review import (
+    attempt_offline_notes,
     attempt_review_decide,
     attempts_reviewable_by,
     attempts_to_review,
@@ -31,6 +32,7 @@ from .offline.review import (
 from .practice.queue import task_queue, tasks_assessed, tasks_unreleased
 from .selectors import (
     answers_markable_by,
+    attempt_points,
     attempt_review,
     can_mark,
     essays_waiting_elsewhere,
@@ -104,6 +106,15 @@ def _question_url(attempt: Attempt, order: int) -> str:
     return reverse("assessments:question", args=[attempt.pk, order])
 
 
+def _package_redirect(attempt: Attempt) -> HttpResponse:
+    """An attempt saved for offline is answered on its package page (all
+    questions in one form, which also works online); the quiz page's
+    "Continue online" (`quiz_start`) turns it into an online attempt."""
+    return HttpResponseRedirect(
+        reverse("assessments:offline_attempt", args=[attempt.pk])
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpResponse:
@@ -112,6 +123,8 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
     attempt, refused = _attempt_for(request, attempt_id)
     if refused is not None:
         return refused
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        return _package_redirect(attempt)
     if attempt.status != Attempt.Status.IN_PROGRESS or attempt.is_expired:
         if request.method == "POST":
             messages.error(
@@ -186,6 +199,8 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt, refused = _attempt_for(request, attempt_id)
     if refused is not None:
         return refused
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        return _package_redirect(attempt)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:result", args=[attempt.pk]))
     items = list(attempt.items.order_by("order"))
@@ -226,6 +241,8 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        return _package_redirect(attempt)
     items = list(attempt.items.order_by("order"))
     course = course_of(step=attempt.quiz)
     review = attempt_review(attempt=attempt)
@@ -248,8 +265,12 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "other_open": Attempt.objects.filter(
                 user=request.user,
                 quiz=attempt.quiz,
-                status=Attempt.Status.IN_PROGRESS,
+                status__in=Attempt.OPEN,
             ).exists(),
+            # Held for review or kept without counting: no score on the
+            # attempt, the items' points are the server's grading.
+            "server_points": attempt_points(items=items),
+            "offline_notes": attempt_offline_notes(attempt=attempt),
             "course_url": course.get_url(request),
             "next_step": course_progress(
                 course=course, user=request.user, request=request

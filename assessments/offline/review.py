@@ -30,6 +30,7 @@ from ..errors import Refused
 from ..models import Attempt, AttemptQuestion, SyncItem
 from ..selectors import quizzes_markable_by
 from ..services.attempts import attempt_completion, attempt_total
+from .services import sync_item_message
 
 # How many not-counted offline submissions the staff list shows.
 NOT_COUNTED_SHOWN = 100
@@ -236,3 +237,25 @@ def offline_not_counted(*, user, trainees=None) -> list[SyncItem]:
             "-received_at", "-pk"
         )[:NOT_COUNTED_SHOWN]
     )
+
+
+# -- what the trainee sees -----------------------------------------------------
+
+
+def attempt_offline_notes(*, attempt: Attempt) -> list[str]:
+    """Answers to `attempt` sent from a phone after it had been submitted
+    (online, another tab): kept without counting. Oldest first, each as the
+    message the trainee was given (`sync_item_message`), in the request's
+    language. One query (none for an open attempt)."""
+    if attempt.status in Attempt.OPEN:
+        return []
+    rows = SyncItem.objects.filter(
+        attempt=attempt,
+        outcome=SyncItem.Outcome.NOT_COUNTED,
+        reason=SyncItem.Reason.ALREADY_SUBMITTED,
+    ).order_by("received_at", "pk")
+    notes = []
+    for row in rows:
+        row.attempt = attempt  # its quiz loaded: no query per row
+        notes.append(sync_item_message(row))
+    return notes
