@@ -604,10 +604,12 @@ MARKED_SHOWN = 100
 
 def marked_answers(*, user) -> list[AttemptQuestion]:
     """Essay answers in `user`'s marking scope that have a mark (by a
-    trainer, or 0 automatically for a blank answer), newest first, at most
-    MARKED_SHOWN (one query). Each can be marked again."""
+    trainer, or 0 automatically for a blank answer), in attempts that count
+    (`Attempt.COUNTED`: not one held for review or kept without counting,
+    which cannot be marked), newest first, at most MARKED_SHOWN (one
+    query). Each can be marked again."""
     items = answers_markable_by(user=user).filter(
-        points__isnull=False, attempt__submitted_at__isnull=False
+        points__isnull=False, attempt__status__in=Attempt.COUNTED
     )
     return list(
         items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
