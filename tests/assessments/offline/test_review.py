@@ -258,3 +258,65 @@ def test_the_queue_reads_a_fixed_number_of_queries(client, course, quiz, reviewe
     three, queries_three = _count_queries(reviewer)
     assert (one, three) == (1, 3)
     assert queries_three == queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_at_once_make_one(client):
+    """Trainer A accepts while trainer B refuses: B's decision waits for
+    A's row lock, then finds the attempt decided and is refused. Needs real
+    row locks: PostgreSQL (DATABASE_URL)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL (set DATABASE_URL)")
+    course = course_tree(modules=1, lessons=1)
+    quiz = quiz_in(course, [question("single"), question("true_false")])
+    learner = trainee()
+    enrollment_create(user=learner, course=course)
+    attempt = _held(client, learner, quiz)
+    first, second = course_trainer(course), course_trainer(course)
+    holding, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def accept_and_hold():
+        try:
+            with transaction.atomic():
+                attempt_review_decide(
+                    reviewer=first, attempt_id=attempt.pk, accept=True
+                )
+                holding.set()
+                release.wait(timeout=20)
+            results["first"] = "accepted"
+        except Exception as exc:
+            results["first"] = exc
+            holding.set()
+        finally:
+            connections.close_all()
+
+    def refuse():
+        try:
+            attempt_review_decide(reviewer=second, attempt_id=attempt.pk, accept=False)
+            results["second"] = "refused it"
+        except Refused as refused:
+            results["second"] = refused.message
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=accept_and_hold)
+    one.start()
+    assert holding.wait(timeout=10)
+    two = threading.Thread(target=refuse)
+    two.start()
+    two.join(timeout=1)
+    assert two.is_alive()  # waiting for the row lock
+    release.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+    assert results["first"] == "accepted"
+    assert results["second"] != "refused it"
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED
+    assert attempt.reviewed_by == first
+    assert Notification.objects.filter(key=f"review:{attempt.pk}").count() == 1
