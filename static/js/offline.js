@@ -258,7 +258,7 @@
       manifest = data;
       var files = data.urls.concat(data.shell);
       return Promise.all(files.map(function (file) {
-        return caches.match(file.url).then(function (hit) {
+        return caches.match(file.url, { ignoreVary: true }).then(function (hit) {
           return hit ? 0 : file.bytes || 0;
         });
       }));

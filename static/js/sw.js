@@ -164,7 +164,7 @@ function learn(request, response) {
       }
       return caches.has(USER_CACHE + key).then(function (has) {
         return has && caches.open(USER_CACHE + key).then(function (cache) {
-          return cache.match(request.url).then(function (old) {
+          return cache.match(request.url, { ignoreVary: true }).then(function (old) {
             if (old) {
               return cache.put(request.url, new Response(text, { headers: response.headers }));
             }
@@ -179,11 +179,11 @@ function offlineAnswer(request) {
   return currentUser().then(function (key) {
     return key ? caches.has(USER_CACHE + key).then(function (has) {
       return has && caches.open(USER_CACHE + key).then(function (cache) {
-        return cache.match(request.url);
+        return cache.match(request.url, { ignoreVary: true });
       });
     }) : null;
   }).then(function (saved) {
-    return saved || caches.match(OFFLINE_PAGE, { cacheName: SHELL }).then(function (page) {
+    return saved || caches.match(OFFLINE_PAGE, { cacheName: SHELL, ignoreVary: true }).then(function (page) {
       return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
     });
   });
@@ -208,11 +208,11 @@ function asset(request) {
     return currentUser().then(function (key) {
       return key ? caches.has(USER_CACHE + key).then(function (has) {
         return has && caches.open(USER_CACHE + key).then(function (cache) {
-          return cache.match(request.url);
+          return cache.match(request.url, { ignoreVary: true });
         });
       }) : null;
     }).then(function (saved) {
-      return saved || caches.match(request.url, { cacheName: SHELL });
+      return saved || caches.match(request.url, { cacheName: SHELL, ignoreVary: true });
     }).then(function (found) {
       if (!found) {
         throw error;
@@ -435,7 +435,7 @@ self.addEventListener("message", function (event) {
     event.waitUntil(caches.open(SHELL).then(function (cache) {
       var bytes = 0;
       return Promise.all((data.urls || []).map(function (url) {
-        return cache.match(url).then(function (hit) {
+        return cache.match(url, { ignoreVary: true }).then(function (hit) {
           return hit || fetch(url, { credentials: "same-origin" }).then(function (response) {
             if (!storable(response)) {
               throw new Error(url);
