@@ -175,6 +175,12 @@ function learn(request, response) {
   });
 }
 
+function offlinePage() {
+  return caches.match(OFFLINE_PAGE, { cacheName: SHELL, ignoreVary: true }).then(function (page) {
+    return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  });
+}
+
 function offlineAnswer(request) {
   return currentUser().then(function (key) {
     return key ? caches.has(USER_CACHE + key).then(function (has) {
@@ -183,21 +189,21 @@ function offlineAnswer(request) {
       });
     }) : null;
   }).then(function (saved) {
-    return saved || caches.match(OFFLINE_PAGE, { cacheName: SHELL, ignoreVary: true }).then(function (page) {
-      return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
-    });
+    return saved || offlinePage();
   });
 }
 
-function navigate(event) {
+/* Staff and admin pages (`never`) are only ever fetched: offline, the
+   offline page stands in for them. */
+function navigate(event, never) {
   var request = event.request;
   return fetch(request).then(function (response) {
-    if (storable(response)) {
+    if (!never && storable(response)) {
       event.waitUntil(learn(request, response.clone()).catch(function () {}));
     }
     return response;
   }, function () {
-    return offlineAnswer(request);
+    return never ? offlinePage() : offlineAnswer(request);
   });
 }
 
@@ -289,7 +295,8 @@ function postOrQueue(request, match) {
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (url.origin !== self.location.origin || NEVER.test(url.pathname) || url.pathname === "/sw.js") {
+  var never = NEVER.test(url.pathname);
+  if (url.origin !== self.location.origin || url.pathname === "/sw.js") {
     return;
   }
   if (request.method === "POST" && request.mode === "navigate") {
@@ -299,8 +306,8 @@ self.addEventListener("fetch", function (event) {
     }
   } else if (request.method === "GET") {
     if (request.mode === "navigate") {
-      event.respondWith(navigate(event));
-    } else if (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/media/") === 0) {
+      event.respondWith(navigate(event, never));
+    } else if (!never && (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/media/") === 0)) {
       event.respondWith(asset(request));
     }
   }
