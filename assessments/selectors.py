@@ -101,10 +101,15 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
         attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
     accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
-    open_attempt = next(
-        (a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None
-    )
-    left = None if allowed is None else max(0, allowed - len(attempts))
+    open_attempt = next((a for a in attempts if a.status in Attempt.OPEN), None)
+    # A package saved for offline and an attempt kept without counting use
+    # up no attempt.
+    using = [
+        a
+        for a in attempts
+        if a.status not in (Attempt.Status.DOWNLOADED, Attempt.Status.NOT_COUNTED)
+    ]
+    left = None if allowed is None else max(0, allowed - len(using))
     time_limit = time_limit_for(quiz=quiz, accommodation=accommodation)
     context.update(
         {
@@ -148,11 +153,7 @@ def review_allowed(
     every policy nothing is revealed while an attempt is open, since the
     answers could be copied into it."""
     policy = attempt.quiz.review_policy
-    if (
-        attempt.status == Attempt.Status.IN_PROGRESS
-        or open_any
-        or policy == ReviewPolicy.NEVER
-    ):
+    if attempt.status in Attempt.OPEN or open_any or policy == ReviewPolicy.NEVER:
         return False
     if policy == ReviewPolicy.AFTER_SUBMIT:
         return True
@@ -180,7 +181,7 @@ def outcomes_allowed(*, attempt: Attempt, open_any: bool) -> bool:
     partly right or wrong (no answer key)? Not while it or another attempt
     of theirs on the quiz is open, nor under the "never" policy."""
     return (
-        attempt.status != Attempt.Status.IN_PROGRESS
+        attempt.status not in Attempt.OPEN
         and not open_any
         and attempt.quiz.review_policy != ReviewPolicy.NEVER
     )
@@ -191,17 +192,20 @@ def attempt_review(*, attempt: Attempt) -> Review:
     queries at most). Only submitted attempts count as used; an open
     attempt of the same trainee on the same quiz hides every answer and
     every outcome."""
-    if attempt.status == Attempt.Status.IN_PROGRESS:
+    if attempt.status in Attempt.OPEN:
         return Review(answers=False, outcomes=False)
     # Past its deadline an open attempt takes no more answers (the beat job
-    # submits it): it is used up, not open.
-    in_progress = Q(status=Attempt.Status.IN_PROGRESS) & (
-        Q(deadline_at__isnull=True) | Q(deadline_at__gt=timezone.now())
+    # submits it): it is used up, not open. A package saved for offline is
+    # open (its answers could be copied into it) but uses up nothing.
+    in_progress = Q(status=Attempt.Status.DOWNLOADED) | (
+        Q(status=Attempt.Status.IN_PROGRESS)
+        & (Q(deadline_at__isnull=True) | Q(deadline_at__gt=timezone.now()))
     )
+    uncounted = Q(status=Attempt.Status.NOT_COUNTED)
     totals = Attempt.objects.filter(
         user_id=attempt.user_id, quiz=attempt.quiz
     ).aggregate(
-        used=Count("pk", filter=~in_progress),
+        used=Count("pk", filter=~in_progress & ~uncounted),
         open=Count("pk", filter=in_progress),
         passed=Count("pk", filter=Q(passed=True)),
     )
@@ -646,7 +650,7 @@ def quiz_item_stats(*, quiz: QuizPage, trainees=None) -> list[ItemStats]:
     if trainees is not None:
         items = items.filter(attempt__user_id__in=trainees)
     rows = (
-        items.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        items.filter(attempt__status__in=Attempt.COUNTED)
         .exclude(question__kind__in=KINDS_ASKING_NOTHING)
         .values("question_id", "question__text", "question__kind")
         .annotate(
@@ -693,7 +697,7 @@ def quizzes_with_hard_questions(*, user, limit: int = 5) -> list[HardQuiz]:
             attempt__quiz__in=quizzes_markable_by(user=user).values("pk"),
             question__isnull=False,
         )
-        .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+        .filter(attempt__status__in=Attempt.COUNTED)
         .exclude(question__kind__in=KINDS_ASKING_NOTHING)
         .values("attempt__quiz_id", "question_id", "question__text", "question__kind")
         .annotate(

@@ -3,6 +3,7 @@ from django.urls import path
 import lms.common.converters  # noqa: F401  (registers <id:...>)
 
 from . import views
+from .offline import views as offline_views
 from .practice import marking_views
 from .practice import views as practice_views
 
@@ -52,5 +53,26 @@ urlpatterns += [
         "aksi/tugas/kiriman/<id:submission_id>/portofolio/",
         practice_views.task_publish,
         name="task_publish",
+    ),
+]
+
+# Offline (assessments/offline/views.py).
+urlpatterns += [
+    path("luring/", offline_views.saved, name="offline_saved"),
+    path("luring/sinkron/", offline_views.sync, name="offline_sync"),
+    path(
+        "aksi/luring/kuis/<id:quiz_id>/paket/",
+        offline_views.package,
+        name="offline_package",
+    ),
+    path(
+        "kuis/percobaan/<id:attempt_id>/luring/",
+        offline_views.attempt_package,
+        name="offline_attempt",
+    ),
+    path(
+        "kuis/percobaan/<id:attempt_id>/kirim-semua/",
+        offline_views.submit_all,
+        name="offline_submit",
     ),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from content.cache import cached, content_version
 from courses.models import CourseIndexPage
+from lms.accounts.selectors import offline_user_key
 from lms.common.http import reaches_admin
 from lms.notifications.selectors import unread_count
 
@@ -78,4 +79,11 @@ def site(request) -> dict:
         "nav_current": SimpleLazyObject(lambda: nav_current(request)),
         "language_next": SimpleLazyObject(lambda: language_next(request)),
         "unread_count": SimpleLazyObject(lambda: unread_count(user=request.user)),
+        "offline_user_key": SimpleLazyObject(
+            lambda: (
+                offline_user_key(user=request.user)
+                if request.user.is_authenticated
+                else ""
+            )
+        ),
     }

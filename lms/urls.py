@@ -46,6 +46,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_profile"),
         name="account_email",
     ),
+    # Sign-out also clears the phone's offline data (Clear-Site-Data).
+    path("akun/logout/", account_views.logout, name="account_logout"),
     path("akun/", include("allauth.urls")),
     path("bahasa/", views.language_set, name="language_set"),
     path("health/", views.health, name="health"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from lms.common.errors import Refused, refusal_response
 
-from ..models import Question, RegradeJob
+from ..models import Attempt, Question, RegradeJob
 from ..services import regrade_request
 from .permissions import QUESTION_POLICY
 
@@ -49,7 +49,7 @@ def regrade(request, question_id: int):
         {
             "question": question,
             "answered": question.attempt_items.exclude(
-                attempt__status="in_progress"
+                attempt__status__in=Attempt.OPEN
             ).count(),
             "recent": RegradeJob.objects.filter(question=question)[:5],
             "header_title": _("Regrade"),

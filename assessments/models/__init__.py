@@ -8,7 +8,8 @@ One module per part, every name re-exported here (as Wagtail does), so
 `from assessments.models import X` works for all of them: bank.py (the
 question bank), quizzes.py (quiz pages and accommodations), attempts.py
 (attempts and the questions they asked), jobs.py (regrade and import
-jobs), practice.py (practical tasks, rubrics, submissions, assessments).
+jobs), offline.py (work synced from offline), practice.py (practical
+tasks, rubrics, submissions, assessments).
 The models import no admin code, selectors, services or views: the admin
 forms are attached in AssessmentsConfig.ready()."""
 
@@ -30,6 +31,7 @@ from .bank import (
     question_panels,
 )
 from .jobs import ImportJob, RegradeJob, RegradeJobItem
+from .offline import SyncItem
 from .practice import (
     CriterionResult,
     Rubric,
@@ -76,6 +78,7 @@ __all__ = [
     "RubricCriterion",
     "Submission",
     "SubmissionFile",
+    "SyncItem",
     "TaskAssessment",
     "TaskExemplar",
     "TaskPage",

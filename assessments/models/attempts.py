@@ -19,10 +19,34 @@ from .bank import Question, QuestionCategory
 
 
 class Attempt(models.Model):
+    """A trainee's sitting of a quiz.
+
+    Online, an attempt starts `in_progress` and is submitted into `marking`
+    (an essay waits for a trainer) or `graded`. Saved for offline
+    (assessments/offline, docs/decisions/0027-offline.md), it starts
+    `downloaded`: a package on the trainee's phone that counts towards no
+    limit until its answers arrive; a submission whose answering time the
+    server cannot prove was within the time limit is held in `review` for a
+    trainer to accept or refuse, and one that may not count (the quiz
+    closed before it could have been answered) is kept as `not_counted`.
+    Only `marking` and `graded` attempts count (`COUNTED`): for limits,
+    scores, completion and every report."""
+
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
+        DOWNLOADED = "downloaded", _("Saved for offline")
         MARKING = "marking", _("Waiting for marking")
         GRADED = "graded", _("Graded")
+        REVIEW = "review", _("Waiting for a trainer's review")
+        NOT_COUNTED = "not_counted", _("Not counted")
+
+    class Flag(models.TextChoices):
+        """Why staff should look at an offline attempt (it may still count)."""
+
+        NONE = "", _("none")
+        AFTER_CLOSE = "after_close", _("Synced after the quiz closed")
+        TIME_UNPROVEN = "time_unproven", _("Answering time could not be proven")
+        CLOSED = "closed", _("Answered after the quiz closed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
@@ -45,6 +69,29 @@ class Attempt(models.Model):
     )
     max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(
+        _("saved for offline at"), null=True, blank=True
+    )
+    flag = models.CharField(
+        _("flag"), max_length=16, choices=Flag.choices, default="", blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    # The statuses that count: for attempt limits, scores, completion and
+    # reports. Every other status is an attempt not (yet) submitted, or one
+    # kept but not counted.
+    COUNTED = (Status.MARKING, Status.GRADED)
+    # The statuses of an attempt that is still open: at most one per trainee
+    # and quiz (the constraint below).
+    OPEN = (Status.IN_PROGRESS, Status.DOWNLOADED)
 
     class Meta:
         verbose_name = _("attempt")
@@ -60,7 +107,7 @@ class Attempt(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "quiz"],
-                condition=Q(status="in_progress"),
+                condition=Q(status__in=["in_progress", "downloaded"]),
                 name="attempt_one_open",
                 violation_error_message=_(
                     "This trainee already has an attempt in progress on this quiz."

@@ -62,6 +62,16 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
         blank=True,
         help_text=_("Leave empty for unlimited attempts."),
     )
+    closes_at = models.DateTimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to keep the quiz open. After this time no attempt "
+            "starts, and answers saved offline count only when the trainee "
+            "provably answered before it."
+        ),
+    )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
     shuffle_choices = models.BooleanField(
         _("shuffle choices"),
@@ -131,6 +141,7 @@ class QuizPage(OneQueryViewRestrictions, CompletionStep, Page):
                 FieldPanel("pass_mark"),
                 FieldPanel("time_limit_minutes"),
                 FieldPanel("max_attempts"),
+                FieldPanel("closes_at"),
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_choices"),
                 FieldPanel("review_policy"),

@@ -236,7 +236,7 @@ def pre_post_rows(
         user_id=OuterRef("user_id"),
         quiz_id=OuterRef("quiz_id"),
         number__lt=OuterRef("number"),
-    ).exclude(status=Attempt.Status.IN_PROGRESS)
+    ).filter(status__in=Attempt.COUNTED)
     rows = (
         Attempt.objects.filter(
             user_id__in=user_ids,
@@ -244,7 +244,7 @@ def pre_post_rows(
                 pk__in=list(quizzes), test_role__in=(TestRole.PRE, TestRole.POST)
             ).values("pk"),
         )
-        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .filter(status__in=Attempt.COUNTED)
         .filter(
             Q(quiz__test_role=TestRole.POST, status=Attempt.Status.GRADED)
             # Attempt numbers start at 1 (services/attempts.py): the first

@@ -9,7 +9,7 @@ import random
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, When, Window
+from django.db.models import Case, Count, IntegerField, Sum, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,49 +60,86 @@ def _questions_for(quiz: QuizPage, rng: random.Random) -> list[Question]:
     return questions
 
 
+def quiz_closed(quiz: QuizPage, *, at=None) -> bool:
+    """Has `quiz` closed (its `closes_at` is at or before `at`, default now)?"""
+    return quiz.closes_at is not None and quiz.closes_at <= (at or timezone.now())
+
+
 def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     """Start an attempt, or return the trainee's unfinished one (resume).
 
-    Refused when the quiz or an ancestor is not published, when the trainee
-    is not (or no longer) enrolled in the quiz's course, also for resuming,
-    or has used every attempt (the quiz's maximum plus any accommodation).
-    Freezes the questions, their order and their choices. View restrictions
-    are the view's to check (courses/access.py)."""
+    Refused when the quiz or an ancestor is not published, when the quiz has
+    closed (`closes_at`), when the trainee is not (or no longer) enrolled in
+    the quiz's course, also for resuming, or has used every attempt (the
+    quiz's maximum plus any accommodation). Freezes the questions, their
+    order and their choices. An attempt saved for offline (`downloaded`)
+    is resumed online: it becomes `in_progress`, and a timed quiz's clock
+    starts now. The deadline is the time limit's end or the quiz's close,
+    whichever comes first. View restrictions are the view's to check
+    (courses/access.py)."""
+    return attempt_make(user=user, quiz=quiz, offline=False)
+
+
+def attempt_make(*, user, quiz: QuizPage, offline: bool) -> Attempt:
+    """`attempt_start`, or with `offline=True` the attempt of an offline
+    package (assessments/offline): a new one is `downloaded`, with no
+    deadline (the time limit is checked when its answers arrive) and
+    `downloaded_at` now; an open one is returned as it is, noting when it
+    was first saved for offline. Raises Refused (see `attempt_start`)."""
     if not page_published(page=quiz):
         raise Refused(_("This quiz is not published."))
+    if quiz_closed(quiz):
+        raise Refused(_("This quiz has closed."))
     enrollment = enrollment_for(user=user, course=quiz_course(quiz))
     if enrollment is None or not enrollment.is_active:
         raise Refused(_("Enrol in the course to take its quizzes."))
     # One read for both: the open attempt if there is one (sorted first),
-    # else any, each row carrying the number of attempts used.
+    # else any, each row carrying the number of attempts made and of those
+    # kept without counting (they use up no attempt).
     mine = (
         Attempt.objects.filter(user=user, quiz=quiz)
-        .annotate(used=Window(Count("pk")))
-        .order_by(Case(When(status=Attempt.Status.IN_PROGRESS, then=0), default=1))
+        .annotate(
+            made=Window(Count("pk")),
+            uncounted=Window(
+                Sum(
+                    Case(
+                        When(status=Attempt.Status.NOT_COUNTED, then=1),
+                        default=0,
+                        output_field=IntegerField(),
+                    )
+                )
+            ),
+        )
+        .order_by(Case(When(status__in=Attempt.OPEN, then=0), default=1))
         .first()
     )
-    if mine is not None and mine.status == Attempt.Status.IN_PROGRESS:
-        return mine
+    now = timezone.now()
     accommodation = accommodation_for(user=user, quiz=quiz)
+    minutes = time_limit_for(quiz=quiz, accommodation=accommodation)
+    if mine is not None and mine.status in Attempt.OPEN:
+        mine.quiz = quiz
+        return _attempt_resume(mine, offline=offline, minutes=minutes, now=now)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
-    used = mine.used if mine is not None else 0
+    made = mine.made if mine is not None else 0
+    used = made - (mine.uncounted if mine is not None else 0)
     if allowed is not None and used >= allowed:
         raise Refused(_("You have used all your attempts for this quiz."))
     rng = random.Random()  # noqa: S311 - shuffling questions, not security
     questions = _questions_for(quiz, rng)
     if not questions:
         raise Refused(_("This quiz has no questions yet."))
-    now = timezone.now()
-    minutes = time_limit_for(quiz=quiz, accommodation=accommodation)
-    deadline = now + timezone.timedelta(minutes=minutes) if minutes else None
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 user=user,
                 quiz=quiz,
-                number=used + 1,
+                number=made + 1,
+                status=(
+                    Attempt.Status.DOWNLOADED if offline else Attempt.Status.IN_PROGRESS
+                ),
                 started_at=now,
-                deadline_at=deadline,
+                downloaded_at=now if offline else None,
+                deadline_at=None if offline else _deadline(quiz, minutes, now),
                 max_score=sum(Decimal(q.points) for q in questions),
             )
             AttemptQuestion.objects.bulk_create(
@@ -120,9 +157,37 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
             )
     except IntegrityError:
         # Another request started it at the same moment: resume that one.
-        return Attempt.objects.get(
-            user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS
+        return Attempt.objects.get(user=user, quiz=quiz, status__in=Attempt.OPEN)
+    return attempt
+
+
+def _deadline(quiz: QuizPage, minutes: int | None, now):
+    """When an attempt started online at `now` ends: the time limit's end or
+    the quiz's close, whichever comes first (None: neither)."""
+    ends = [now + timezone.timedelta(minutes=minutes)] if minutes else []
+    if quiz.closes_at is not None:
+        ends.append(quiz.closes_at)
+    return min(ends) if ends else None
+
+
+def _attempt_resume(attempt: Attempt, *, offline: bool, minutes, now) -> Attempt:
+    """The open `attempt`, for the page asking: offline, it is noted as saved
+    for offline (once); online, a `downloaded` one becomes `in_progress`
+    with its clock starting now (only if still downloaded: two requests at
+    once change it once)."""
+    if offline:
+        if attempt.downloaded_at is None:
+            Attempt.objects.filter(pk=attempt.pk, downloaded_at__isnull=True).update(
+                downloaded_at=now
+            )
+            attempt.downloaded_at = now
+        return attempt
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        deadline = _deadline(attempt.quiz, minutes, now)
+        Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.DOWNLOADED).update(
+            status=Attempt.Status.IN_PROGRESS, deadline_at=deadline
         )
+        attempt.refresh_from_db()
     return attempt
 
 
@@ -169,21 +234,13 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
         if attempt is None:
             raise Refused(_("This attempt does not exist or is not yours."))
         if attempt.status != Attempt.Status.IN_PROGRESS:
+            # Submitted already, or saved for offline: its answers arrive
+            # with the phone's sync (assessments/offline).
             return attempt
         attempt.user = user
         items = list(AttemptQuestion.objects.filter(attempt=attempt))
         now = timezone.now()
-        for item in items:
-            item.points, item.is_correct = grade(item.snapshot, item.response)
-            kind = kind_for(item.snapshot.get("kind"))
-            if kind.marked_by_hand and kind.answer_blank(item.response):
-                # Nothing to read: scored 0 now, not queued for a trainer
-                # (docs/decisions/0016-marking-queue.md). marked_by stays empty: nobody
-                # marked it.
-                item.points, item.is_correct, item.marked_at = Decimal(0), False, now
-        AttemptQuestion.objects.bulk_update(
-            items, ["points", "is_correct", "marked_at"]
-        )
+        attempt_items_grade(items, now=now)
         # Past its deadline the attempt ended at the deadline, whenever the
         # trainee or the sweep gets round to closing it.
         attempt.submitted_at = (
@@ -197,8 +254,27 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
     return attempt
 
 
+def attempt_items_grade(items: list[AttemptQuestion], *, now) -> None:
+    """Grade each item's response against its own snapshot and save points
+    and correctness (one UPDATE for all). A hand-marked answer left blank
+    scores 0 at once instead of waiting for a trainer."""
+    for item in items:
+        item.points, item.is_correct = grade(item.snapshot, item.response)
+        kind = kind_for(item.snapshot.get("kind"))
+        if kind.marked_by_hand and kind.answer_blank(item.response):
+            # Nothing to read: scored 0 now, not queued for a trainer
+            # (docs/decisions/0016-marking-queue.md). marked_by stays empty: nobody
+            # marked it.
+            item.points, item.is_correct, item.marked_at = Decimal(0), False, now
+    AttemptQuestion.objects.bulk_update(items, ["points", "is_correct", "marked_at"])
+
+
 def attempt_total(attempt: Attempt, items: list[AttemptQuestion]) -> None:
-    """Score, status and pass/fail from the items (essays may be pending)."""
+    """Score, status and pass/fail from the items (essays may be pending).
+    An attempt held for review or kept without counting keeps its status,
+    no score and no result: its items carry the points."""
+    if attempt.status in (Attempt.Status.REVIEW, Attempt.Status.NOT_COUNTED):
+        return
     if any(item.points is None for item in items):
         attempt.status = Attempt.Status.MARKING
         attempt.score = None

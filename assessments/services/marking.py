@@ -46,8 +46,12 @@ def essay_mark(*, marker, item_id: int, points, feedback: str) -> AttemptQuestio
             raise Refused(_("Nobody may mark their own answers."))
         if not answers_markable_by(user=marker).filter(pk=item.pk).exists():
             raise Refused(_("Only trainers of this course may mark its answers."))
-        if attempt.status == Attempt.Status.IN_PROGRESS:
+        if attempt.status in Attempt.OPEN:
             raise Refused(_("The trainee has not submitted this attempt yet."))
+        if attempt.status not in Attempt.COUNTED:
+            raise Refused(
+                _("This attempt does not count: accept it in the review first.")
+            )
         if isinstance(points, Decimal):  # read by the marking form (MarkForm)
             value = points
         else:

@@ -68,7 +68,7 @@ def question_regrade(*, job_id: int) -> RegradeJob:
                 continue
             item = AttemptQuestion.objects.get(pk=item_id)
             snapshot = snapshot_corrected(item.snapshot, question)
-            if attempt.status == Attempt.Status.IN_PROGRESS:
+            if attempt.status in Attempt.OPEN:
                 if snapshot == item.snapshot and item.max_points == question.points:
                     RegradeJobItem.objects.create(
                         job=job, item_id=item_id, outcome=Outcome.UNCHANGED

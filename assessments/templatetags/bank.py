@@ -3,6 +3,7 @@
 import re
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from wagtail.images import get_image_model
 
@@ -83,3 +84,14 @@ def says_choose_all(value) -> bool:
     right? The answer's legend then leaves the instruction out, so it is
     not shown twice."""
     return bool(CHOOSE_ALL.search(html_to_text(str(value or ""))))
+
+
+@register.simple_tag(takes_context=True)
+def question_form(context, form: dict) -> str:
+    """One question's answer form (templates/assessments/includes/
+    question_body.html) from `form`: `snapshots.answer_form_context` plus
+    the `prefix` of its field names and ids, for a page with several
+    questions in one form (the offline package)."""
+    return render_to_string(
+        "assessments/includes/question_body.html", {**context.flatten(), **form}
+    )

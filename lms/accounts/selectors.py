@@ -3,6 +3,7 @@
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.utils.crypto import salted_hmac
 from wagtail import hooks
 
 from .models import User
@@ -94,3 +95,11 @@ def trainees_password_linkable_by(*, user) -> QuerySet[User]:
         .distinct()
         .order_by("display_name", "phone", "email")
     )
+
+
+def offline_user_key(*, user) -> str:
+    """An opaque key for a signed-in person (20 hex characters), the same on
+    every page: the service worker (static/js/sw.js) keeps each trainee's
+    saved pages under it, so a phone shared by two trainees never shows one
+    the other's. Not the user id, and useless without SECRET_KEY."""
+    return salted_hmac("sinau.offline.user", str(user.pk)).hexdigest()[:20]

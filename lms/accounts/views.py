@@ -8,6 +8,7 @@ counted per client IP and per restriction (`lms.accounts.throttle`)."""
 
 from __future__ import annotations
 
+from allauth.account.views import LogoutView as AllauthLogoutView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -242,3 +243,20 @@ def password_link_use(request: HttpRequest, token: str) -> HttpResponse:
         {"form": form, "person": link.user},
         status=400 if form.errors else 200,
     )
+
+
+class LogoutView(AllauthLogoutView):
+    """allauth's sign-out, which also tells the browser to forget what Sinau
+    stored on it (`Clear-Site-Data: "cache", "storage"`, W3C Clear Site
+    Data): the service worker's saved pages and the offline queue of the
+    person leaving, so the next person on a shared phone sees none of it.
+    The page script warns first when offline work has not been sent."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "POST":
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+logout = LogoutView.as_view()

@@ -1191,7 +1191,7 @@ def _trainee_gains(
     (`attempts`, their quiz loaded): {course, pre, post, gain} by the
     dashboard's rule (the pre-test's first submitted attempt, the
     post-test's best graded one), percents or None."""
-    done = [a for a in attempts if a.status != Attempt.Status.IN_PROGRESS]
+    done = [a for a in attempts if a.status in Attempt.COUNTED]
     lines = []
     for course in courses:
         quiz_ids = [
@@ -1253,7 +1253,7 @@ def quiz_results_rows(*, cohort: Cohort):
             user_id__in=cohort_members(cohort=cohort, active_only=True),
             quiz_id__in=list(quiz_course),
         )
-        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .filter(status__in=Attempt.COUNTED)
         .order_by("user__display_name", "user_id", "quiz__path", "number")
         .values(
             "user_id",

@@ -491,6 +491,14 @@ SINAU_NOTIFICATION_RETRY_BACKOFF = env.float(
     "SINAU_NOTIFICATION_RETRY_BACKOFF", default=30.0
 )
 SINAU_NOTIFICATION_SWEEP_AFTER = env.int("SINAU_NOTIFICATION_SWEEP_AFTER", default=600)
+# Offline quiz answers (assessments/offline): how much longer than the time
+# limit the time from saving a quiz to its sync may be and still count as
+# provably in time, in seconds.
+SINAU_OFFLINE_GRACE_SECONDS = env.int("SINAU_OFFLINE_GRACE_SECONDS", default=120)
+# The largest offline sync body accepted, in bytes.
+SINAU_OFFLINE_SYNC_MAX_BYTES = env.int(
+    "SINAU_OFFLINE_SYNC_MAX_BYTES", default=1_048_576
+)
 CELERY_BEAT_SCHEDULE["sweep-notifications"] = {
     "task": "lms.notifications.tasks.notifications_sweep_task",
     "schedule": 300.0,

@@ -1,0 +1,543 @@
+"""Offline work: the attempt package a phone takes away, and applying what
+it sends back, exactly once, under the conflict rules of
+docs/decisions/0027-offline.md.
+
+A sync item is JSON the phone made (static/js/sw.js):
+
+    {"id": "<uuid4>", "type": "lesson_done", "lesson": <page id>,
+     "at": "<ISO 8601>"}
+    {"id": "<uuid4>", "type": "attempt_submit", "attempt": <attempt id>,
+     "fields": [["q1-choice", "k3"], ["q2-text", "..."], ...],
+     "submitted_at": "<ISO 8601, phone clock>", "elapsed_seconds": <int>}
+
+Each is stored as a `SyncItem` under (trainee, id) before anything is
+applied: the unique row makes a replay, or a twin sync from another tab
+running at the same moment, return the first one's outcome and apply
+nothing. Everything a phone sends is kept, whatever its outcome."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from courses.access import step_access
+from courses.models import LessonPage
+from courses.services import enrollment_touch, lesson_complete
+
+from ..errors import Refused
+from ..grading import grade
+from ..kinds import kind_for
+from ..models import Attempt, AttemptQuestion, QuizPage, SyncItem
+from ..models.offline import ELAPSED_SECONDS_MAX
+from ..selectors import accommodation_for, time_limit_for
+from ..services.attempts import (
+    attempt_completion,
+    attempt_items_grade,
+    attempt_make,
+    attempt_total,
+    quiz_closed,
+    quiz_course,
+)
+
+# What one sync may carry: items per request, form fields per attempt, the
+# length of a field's name and of its value (an essay), in characters.
+ITEMS_MAX = 50
+FIELDS_MAX = 1000
+NAME_MAX = 100
+VALUE_MAX = 20_000
+
+Outcome = SyncItem.Outcome
+Reason = SyncItem.Reason
+
+
+class SyncInvalid(Refused):
+    """A sync body or item that is not what static/js/sw.js sends."""
+
+
+# -- packages ------------------------------------------------------------------
+
+
+def package_make(*, user, quiz: QuizPage) -> Attempt:
+    """The attempt a phone takes away for `quiz`: a new `downloaded` one, or
+    the trainee's open one. It uses up no attempt until its answers arrive.
+    Raises Refused like `attempt_start` (unpublished, closed, not enrolled,
+    every attempt used, no questions)."""
+    return attempt_make(user=user, quiz=quiz, offline=True)
+
+
+class PrefixedFields:
+    """The posted fields of one question of a whole-quiz form: the names
+    `q<order>-<name>` read as `<name>`, so each kind reads its answer
+    (kinds/<kind>.py `response_parse`) as from its own one-question form.
+    Takes a list of (name, value) pairs; answers `get`, `getlist`, `in`,
+    `keys` and `items` like a QueryDict."""
+
+    def __init__(self, pairs: list[tuple[str, str]], prefix: str):
+        self._values: dict[str, list[str]] = {}
+        for name, value in pairs:
+            if name.startswith(prefix):
+                self._values.setdefault(name[len(prefix) :], []).append(value)
+
+    def get(self, name, default=None):
+        values = self._values.get(name)
+        return values[-1] if values else default
+
+    def getlist(self, name, default=None):
+        return list(self._values.get(name, default or []))
+
+    def __contains__(self, name) -> bool:
+        return name in self._values
+
+    def __getitem__(self, name):
+        return self._values[name][-1]
+
+    def keys(self):
+        return self._values.keys()
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def items(self):
+        return ((name, values[-1]) for name, values in self._values.items())
+
+    def lists(self):
+        return self._values.items()
+
+
+def answers_read(
+    items: list[AttemptQuestion], pairs: list[tuple[str, str]]
+) -> tuple[dict[int, dict], int]:
+    """Read the whole-quiz form `pairs` into a response per question order
+    (only the questions given an answer) and how many answers could not be
+    read (a number that is not one, a choice that is not offered): those
+    count as not answered, and the pairs stay in the sync item."""
+    responses: dict[int, dict] = {}
+    unreadable = 0
+    for item in items:
+        kind = kind_for(item.snapshot.get("kind"))
+        if not kind.asks:
+            continue
+        data = PrefixedFields(pairs, f"q{item.order}-")
+        if not data.keys():
+            continue
+        try:
+            if kind.response_blank(item.snapshot, data):
+                continue
+            responses[item.order] = kind.response_parse(item.snapshot, data)
+        except Refused:
+            unreadable += 1
+    return responses, unreadable
+
+
+# -- reading a sync ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What the phone is told about one item: its id, outcome (a
+    `SyncItem.Outcome`, or "invalid" for an item that could not be stored),
+    a message for the trainee and the page to see the result on."""
+
+    id: str
+    outcome: str
+    message: str
+    url: str | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "outcome": self.outcome,
+            "message": self.message,
+            "url": self.url,
+        }
+
+
+def _no_nul(value):
+    """`value` (parsed JSON) without NUL characters, which no database text
+    column takes (PostgreSQL refuses them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    return value
+
+
+def _id_read(raw) -> uuid.UUID | None:
+    value = raw.get("id") if isinstance(raw, dict) else None
+    if not isinstance(value, str) or len(value) > 36:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _whole(value, *, limit: int) -> int | None:
+    """A whole number 0..limit from JSON (not a bool, a float or a string)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= limit else None
+
+
+def _time_read(value) -> datetime | None:
+    """An ISO 8601 time from the phone (naive: UTC), or None."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=timezone.UTC)
+    return parsed
+
+
+def _fields_read(value) -> list[tuple[str, str]] | None:
+    if not isinstance(value, list) or len(value) > FIELDS_MAX:
+        return None
+    pairs = []
+    for pair in value:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(part, str) for part in pair)
+            or len(pair[0]) > NAME_MAX
+            or len(pair[1]) > VALUE_MAX
+        ):
+            return None
+        pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+def sync_items_read(data) -> list:
+    """The items of a parsed sync body `{"items": [...]}`. Raises
+    SyncInvalid for anything else, or more than ITEMS_MAX items."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise SyncInvalid(_("This is not a sync from Sinau."))
+    if len(data["items"]) > ITEMS_MAX:
+        raise SyncInvalid(
+            _("Send at most %(count)s items at a time.") % {"count": ITEMS_MAX}
+        )
+    return data["items"]
+
+
+# -- applying ------------------------------------------------------------------
+
+
+def sync_apply(*, request: HttpRequest, items: list) -> list[ItemResult]:
+    """Apply each item for the signed-in trainee, in order, each in its own
+    transaction; returns one ItemResult per item. An item whose id was seen
+    before returns the stored outcome and changes nothing."""
+    return [sync_item_apply(request=request, raw=raw) for raw in items]
+
+
+def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
+    """Apply one raw item (see the module docstring). Never raises for bad
+    input: an item without a usable id is answered "invalid" and not
+    stored; one with an id but unusable content is stored as refused."""
+    user = request.user
+    client_id = _id_read(raw)
+    if client_id is None:
+        return ItemResult(
+            id=str(raw.get("id"))[:36] if isinstance(raw, dict) else "",
+            outcome="invalid",
+            message=_("This piece of offline work has no valid id."),
+        )
+    stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
+    if stored is not None:
+        return item_result(stored)
+    kind = raw.get("type")
+    try:
+        with transaction.atomic():
+            # Stored first: a twin of this item (another tab, a retried
+            # request) waits here for this transaction and then fails the
+            # unique constraint, so only one of them applies anything.
+            row = SyncItem.objects.create(
+                user=user,
+                client_id=client_id,
+                kind=kind if kind in SyncItem.Kind.values else "",
+                payload=_no_nul(raw),
+                outcome=Outcome.REFUSED,
+                reason=Reason.INVALID,
+            )
+            if kind == SyncItem.Kind.LESSON_DONE:
+                _lesson_done_apply(request, row, raw)
+            elif kind == SyncItem.Kind.ATTEMPT_SUBMIT:
+                _attempt_submit_apply(request, row, raw)
+            row.save()
+    except IntegrityError:
+        stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
+        if stored is None:
+            raise
+        return item_result(stored)
+    return item_result(row)
+
+
+def _refuse(row: SyncItem, reason: str) -> None:
+    row.outcome, row.reason = Outcome.REFUSED, reason
+
+
+def _access_reason(access) -> str:
+    return (
+        Reason.WITHDRAWN
+        if access.reason in ("withdrawn", "not_enrolled")
+        else Reason.UNAVAILABLE
+    )
+
+
+def _lesson_done_apply(request: HttpRequest, row: SyncItem, raw: dict) -> None:
+    lesson_id = _whole(raw.get("lesson"), limit=2**31 - 1)
+    row.client_at = _time_read(raw.get("at"))
+    lesson = (
+        LessonPage.objects.defer("body").filter(pk=lesson_id).first()
+        if lesson_id
+        else None
+    )
+    if lesson is None:
+        return _refuse(row, Reason.NOT_FOUND if lesson_id else Reason.INVALID)
+    row.lesson_id = lesson.pk
+    access = step_access(request=request, page=lesson, action=True)
+    if not access.allowed:
+        return _refuse(row, _access_reason(access))
+    try:
+        lesson_complete(user=request.user, lesson=lesson)
+    except PermissionDenied:
+        return _refuse(row, Reason.WITHDRAWN)
+    row.outcome, row.reason = Outcome.COUNTED, Reason.NONE
+    return None
+
+
+def _attempt_submit_apply(request: HttpRequest, row: SyncItem, raw: dict) -> None:
+    user = request.user
+    attempt_id = _whole(raw.get("attempt"), limit=2**31 - 1)
+    pairs = _fields_read(raw.get("fields"))
+    row.client_at = _time_read(raw.get("submitted_at"))
+    row.elapsed_seconds = _whole(raw.get("elapsed_seconds"), limit=ELAPSED_SECONDS_MAX)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .filter(pk=attempt_id, user=user)
+        .first()
+        if attempt_id
+        else None
+    )
+    if attempt is None:
+        return _refuse(row, Reason.NOT_FOUND if attempt_id else Reason.INVALID)
+    row.attempt = attempt
+    if pairs is None:
+        return _refuse(row, Reason.INVALID)
+    quiz = attempt.quiz
+    access = step_access(request=request, page=quiz, action=True)
+    if not access.allowed:
+        return _refuse(row, _access_reason(access))
+    items = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("order"))
+    responses, _unreadable = answers_read(items, pairs)
+    row.max_score = attempt.max_score
+    now = timezone.now()
+    if attempt.status not in Attempt.OPEN:
+        # The first submission counts (docs/decisions/0027-offline.md): this
+        # one is kept, graded for the trainee to see, and not counted.
+        row.score = _score_of(items, responses)
+        row.outcome, row.reason = Outcome.NOT_COUNTED, Reason.ALREADY_SUBMITTED
+        return None
+    outcome, reason = _attempt_rule(attempt, quiz, row, now=now)
+    replaced = {}
+    for item in items:
+        if item.order in responses:
+            if item.response is not None and item.response != responses[item.order]:
+                replaced[str(item.order)] = item.response
+            item.response, item.answered_at = responses[item.order], now
+    if replaced:
+        # Answers saved online in this attempt before the phone's arrived:
+        # kept beside what the phone sent.
+        row.payload = {**row.payload, "replaced": replaced}
+    AttemptQuestion.objects.bulk_update(items, ["response", "answered_at"])
+    attempt_items_grade(items, now=now)
+    attempt.submitted_at = now
+    attempt.flag = _FLAGS.get(reason, "")
+    if outcome == Outcome.REVIEW:
+        attempt.status = Attempt.Status.REVIEW
+    elif outcome == Outcome.NOT_COUNTED:
+        attempt.status = Attempt.Status.NOT_COUNTED
+    else:
+        attempt.status = Attempt.Status.GRADED  # attempt_total decides
+    attempt.score = attempt.passed = None
+    attempt.user = user
+    attempt_total(attempt, items)
+    attempt.save(update_fields=["submitted_at", "status", "score", "passed", "flag"])
+    if outcome == Outcome.COUNTED:
+        attempt_completion(attempt)
+    else:
+        enrollment_touch(user=user, course=quiz_course(quiz))
+    row.score = _points_total(items)
+    row.outcome, row.reason = outcome, reason
+    return None
+
+
+_FLAGS = {
+    Reason.AFTER_CLOSE: Attempt.Flag.AFTER_CLOSE,
+    Reason.QUIZ_CLOSED: Attempt.Flag.CLOSED,
+    Reason.TIME_UNPROVEN: Attempt.Flag.TIME_UNPROVEN,
+}
+
+
+def _attempt_rule(attempt: Attempt, quiz: QuizPage, row: SyncItem, *, now):
+    """(outcome, reason) for answers to the open `attempt` arriving `now`:
+
+    - The quiz closed before they arrived: counted (and flagged for staff)
+      only when the answering provably happened before the close: the
+      package was made before it and the phone's submit time is not after
+      it (nor before the package); otherwise kept, not counted.
+    - A time limit: counted when the whole time from the package to the
+      sync fits the limit plus `SINAU_OFFLINE_GRACE_SECONDS` (provably in
+      time); otherwise held for a trainer's review."""
+    began = attempt.downloaded_at or attempt.started_at
+    if quiz_closed(quiz, at=now):
+        submitted = row.client_at
+        provable = (
+            began < quiz.closes_at
+            and submitted is not None
+            and began <= submitted <= quiz.closes_at
+        )
+        if not provable:
+            return Outcome.NOT_COUNTED, Reason.QUIZ_CLOSED
+        closed_reason = Reason.AFTER_CLOSE
+    else:
+        closed_reason = Reason.NONE
+    minutes = time_limit_for(
+        quiz=quiz, accommodation=accommodation_for(user=attempt.user, quiz=quiz)
+    )
+    if minutes:
+        allowed = timedelta(minutes=minutes) + timedelta(
+            seconds=settings.SINAU_OFFLINE_GRACE_SECONDS
+        )
+        if now - began > allowed:
+            return Outcome.REVIEW, Reason.TIME_UNPROVEN
+    return Outcome.COUNTED, closed_reason
+
+
+def _points_total(items: list[AttemptQuestion]) -> Decimal | None:
+    """The items' points added up (None while one waits for marking)."""
+    if any(item.points is None for item in items):
+        return None
+    return sum((item.points for item in items), Decimal(0))
+
+
+def _score_of(items: list[AttemptQuestion], responses: dict[int, dict]):
+    """What `responses` would score against the items' snapshots, without
+    saving anything (None if a hand-marked answer would need a trainer)."""
+    total = Decimal(0)
+    for item in items:
+        points, _correct = grade(item.snapshot, responses.get(item.order))
+        kind = kind_for(item.snapshot.get("kind"))
+        if points is None:
+            if kind.marked_by_hand and kind.answer_blank(responses.get(item.order)):
+                continue
+            return None
+        total += points
+    return total
+
+
+# -- telling the trainee -------------------------------------------------------
+
+
+def item_result(row: SyncItem) -> ItemResult:
+    """The phone's answer for a stored item, in the request's language."""
+    return ItemResult(
+        id=str(row.client_id),
+        outcome=row.outcome,
+        message=sync_item_message(row),
+        url=sync_item_url(row),
+    )
+
+
+def sync_item_url(row: SyncItem) -> str | None:
+    if row.attempt_id and row.outcome != Outcome.REFUSED:
+        return reverse("assessments:result", args=[row.attempt_id])
+    if row.lesson_id and row.outcome == Outcome.COUNTED and row.lesson is not None:
+        return row.lesson.url
+    return None
+
+
+def _score_text(row: SyncItem) -> str:
+    if row.score is None or not row.max_score:
+        return _("waiting for a trainer to mark it")
+    return _("%(score)s of %(max)s points") % {
+        "score": number_format(row.score.normalize()),
+        "max": number_format(row.max_score.normalize()),
+    }
+
+
+def sync_item_message(row: SyncItem) -> str:
+    """What happened to this piece of offline work, for the trainee, in
+    the request's language."""
+    what = _subject(row)
+    reason = row.reason
+    if row.outcome == Outcome.COUNTED:
+        if row.kind == SyncItem.Kind.LESSON_DONE:
+            return _("%(what)s is marked as done.") % {"what": what}
+        text = _("Your answers to %(what)s were received: %(score)s.") % {
+            "what": what,
+            "score": _score_text(row),
+        }
+        if reason == Reason.AFTER_CLOSE:
+            text += " " + _(
+                "They arrived after the quiz closed but were answered before it, "
+                "so they count; your trainer can see this."
+            )
+        return text
+    if row.outcome == Outcome.REVIEW:
+        return _(
+            "Your answers to %(what)s were received (%(score)s) and wait for your "
+            "trainer: the time limit cannot be checked for answers sent this late."
+        ) % {"what": what, "score": _score_text(row)}
+    if row.outcome == Outcome.NOT_COUNTED:
+        if reason == Reason.ALREADY_SUBMITTED:
+            return _(
+                "Your answers to %(what)s were not counted: this attempt was "
+                "already submitted elsewhere first. They are kept (%(score)s) and "
+                "your trainer can see them."
+            ) % {"what": what, "score": _score_text(row)}
+        return _(
+            "Your answers to %(what)s were not counted: the quiz closed before "
+            "they could be shown to have been answered. They are kept and your "
+            "trainer can see them."
+        ) % {"what": what}
+    messages = {
+        Reason.WITHDRAWN: _(
+            "%(what)s was not applied: you are no longer enrolled in its course."
+        ),
+        Reason.UNAVAILABLE: _(
+            "%(what)s was not applied: the course or page is no longer available."
+        ),
+        Reason.NOT_FOUND: _("%(what)s was not applied: it no longer exists."),
+    }
+    return messages.get(
+        reason, _("%(what)s was not applied: it could not be read.")
+    ) % {"what": what}
+
+
+def _subject(row: SyncItem) -> str:
+    if row.kind == SyncItem.Kind.LESSON_DONE:
+        if row.lesson is not None:
+            return f"“{row.lesson.title}”"
+        return _("A lesson")
+    if row.attempt is not None:
+        return f"“{row.attempt.quiz.title}”"
+    return _("Offline work")

@@ -1,0 +1,262 @@
+"""Offline sync (assessments/offline): packages, exactly-once application,
+grading on the server, and every conflict rule of
+docs/decisions/0027-offline.md."""
+
+import json
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Attempt, SyncItem
+from courses.models import LessonCompletion
+from courses.services import enrollment_withdraw
+from tests.assessments.offline.conftest import sync_post
+from tests.support.offline import lesson_item, submit_item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_package_is_a_downloaded_attempt_that_uses_up_nothing(client_in, quiz):
+    quiz.max_attempts = 1
+    quiz.save()
+    response = client_in.post(reverse("assessments:offline_package", args=[quiz.pk]))
+    assert response.status_code == 200
+    data = response.json()
+    attempt = Attempt.objects.get(pk=data["attempt"])
+    assert attempt.status == Attempt.Status.DOWNLOADED
+    assert attempt.downloaded_at is not None
+    assert data["questions"] == 4
+    # Asking again returns the same package.
+    again = client_in.post(reverse("assessments:offline_package", args=[quiz.pk]))
+    assert again.json()["attempt"] == attempt.pk
+    # The quiz page still offers the one attempt allowed.
+    page = client_in.get(quiz.url)
+    assert page.context["attempts_left"] == 1
+
+
+def test_sync_grades_on_the_server_and_replays_apply_nothing(
+    client_in, learner, quiz, package
+):
+    item = submit_item(package, right=True)
+    first = sync_post(client_in, [item])
+    assert first["items"][0]["outcome"] == "counted"
+    for _ in range(100):
+        again = sync_post(client_in, [item])
+        assert again["items"][0]["outcome"] == "counted"
+    package.refresh_from_db()
+    assert package.status == Attempt.Status.GRADED
+    assert package.score == package.max_score
+    assert package.passed is True
+    assert SyncItem.objects.filter(user=learner).count() == 1
+    assert Attempt.objects.filter(user=learner, quiz=quiz).count() == 1
+
+
+def test_the_client_cannot_claim_a_score(client_in, package):
+    """Only the fields are read: a "score" or "correct" the phone adds is
+    ignored, and wrong answers score 0."""
+    item = submit_item(package, right=False)
+    item["score"] = 999
+    item["correct"] = True
+    sync_post(client_in, [item])
+    package.refresh_from_db()
+    assert package.score == 0
+    assert package.passed is False
+
+
+def test_the_same_attempt_submitted_twice_counts_the_first(client_in, package):
+    first = submit_item(package, right=True)
+    second = submit_item(package, right=False)
+    results = sync_post(client_in, [first, second])["items"]
+    assert [r["outcome"] for r in results] == ["counted", "not_counted"]
+    package.refresh_from_db()
+    assert package.passed is True
+    kept = SyncItem.objects.get(client_id=second["id"])
+    assert kept.reason == SyncItem.Reason.ALREADY_SUBMITTED
+    assert kept.score == 0  # graded for the trainee to see
+    assert kept.payload["fields"] == second["fields"]
+
+
+def test_online_submission_first_keeps_the_phone_answers_not_counted(
+    client_in, learner, quiz, package
+):
+    from assessments.services import attempt_start, attempt_submit
+
+    online = attempt_start(user=learner, quiz=quiz)
+    assert online.pk == package.pk  # the online page resumes the package
+    attempt_submit(user=learner, attempt_id=online.pk)
+    result = sync_post(client_in, [submit_item(package, right=True)])["items"][0]
+    assert result["outcome"] == "not_counted"
+    assert "sudah dikumpulkan" in result["message"] or "already" in result["message"]
+
+
+def test_a_lesson_done_offline_completes_once(client_in, learner, course):
+    from tests.factories.courses import lessons_of
+
+    lesson = lessons_of(course)[0]
+    item = lesson_item(lesson)
+    for _ in range(5):
+        assert sync_post(client_in, [item])["items"][0]["outcome"] == "counted"
+    other = lesson_item(lesson)  # another tap, its own id
+    assert sync_post(client_in, [other])["items"][0]["outcome"] == "counted"
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
+
+
+def test_closed_quiz_counts_when_provably_answered_before(client_in, quiz, package):
+    answered = timezone.now()
+    quiz.closes_at = answered + timedelta(seconds=1)
+    quiz.save()
+    Attempt.objects.filter(pk=package.pk).update(
+        downloaded_at=answered - timedelta(minutes=5)
+    )
+    quiz.closes_at = timezone.now() - timedelta(seconds=1)
+    quiz.save()
+    result = sync_post(
+        client_in,
+        [submit_item(package, submitted_at=answered - timedelta(minutes=1))],
+    )["items"][0]
+    assert result["outcome"] == "counted"
+    package.refresh_from_db()
+    assert package.flag == Attempt.Flag.AFTER_CLOSE
+    assert package.status == Attempt.Status.GRADED
+
+
+def test_closed_quiz_keeps_unprovable_answers_not_counted(client_in, quiz, package):
+    quiz.closes_at = timezone.now() - timedelta(minutes=1)
+    quiz.save()
+    result = sync_post(client_in, [submit_item(package)])["items"][0]
+    assert result["outcome"] == "not_counted"
+    package.refresh_from_db()
+    assert package.status == Attempt.Status.NOT_COUNTED
+    assert package.score is None
+    assert package.passed is None
+    assert package.items.exclude(response=None).exists()  # kept
+
+
+def test_timed_quiz_in_time_counts_late_waits_for_review(client_in, quiz, package):
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    Attempt.objects.filter(pk=package.pk).update(
+        downloaded_at=timezone.now() - timedelta(hours=3)
+    )
+    result = sync_post(client_in, [submit_item(package)])["items"][0]
+    assert result["outcome"] == "review"
+    package.refresh_from_db()
+    assert package.status == Attempt.Status.REVIEW
+    assert package.flag == Attempt.Flag.TIME_UNPROVEN
+    assert package.passed is None
+
+
+def test_timed_quiz_synced_within_the_limit_counts(client_in, quiz, package):
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    result = sync_post(client_in, [submit_item(package)])["items"][0]
+    assert result["outcome"] == "counted"
+
+
+def test_withdrawn_trainee_gets_nothing_applied(client_in, learner, course, package):
+    from tests.factories.courses import lessons_of
+
+    enrollment_withdraw(user=learner, course=course)
+    results = sync_post(
+        client_in, [submit_item(package), lesson_item(lessons_of(course)[0])]
+    )["items"]
+    assert [r["outcome"] for r in results] == ["refused", "refused"]
+    assert all(
+        "enrolled" in r["message"] or "terdaftar" in r["message"] for r in results
+    )
+    package.refresh_from_db()
+    assert package.status == Attempt.Status.DOWNLOADED
+    assert not LessonCompletion.objects.filter(user=learner).exists()
+
+
+def test_someone_elses_attempt_is_not_found(
+    client_in, quiz, package, django_user_model
+):
+    from courses.services import enrollment_create
+    from tests.factories import trainee
+
+    other = trainee()
+    enrollment_create(user=other, course=quiz.get_parent().get_parent().specific)
+    client_in.force_login(other)
+    result = sync_post(client_in, [submit_item(package)])["items"][0]
+    assert result["outcome"] == "refused"
+    package.refresh_from_db()
+    assert package.status == Attempt.Status.DOWNLOADED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"[]", b"{", b'{"items": 3}', json.dumps({"items": [{}] * 51}).encode()],
+)
+def test_a_body_that_is_not_a_sync_is_refused(client_in, body):
+    response = client_in.post(
+        reverse("assessments:offline_sync"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["message"]
+
+
+def test_signed_out_sync_is_401_json(client):
+    response = client.post(
+        reverse("assessments:offline_sync"), b"{}", content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response.json()["message"]
+
+
+def test_items_without_an_id_or_with_nul_bytes_change_nothing(client_in, package):
+    bad = submit_item(package)
+    bad["fields"] = [["q1-choice\x00", "x\x00"]]
+    results = sync_post(
+        client_in, [{"type": "lesson_done"}, {"id": "not-a-uuid"}, bad]
+    )["items"]
+    assert [r["outcome"] for r in results[:2]] == ["invalid", "invalid"]
+    package.refresh_from_db()
+    assert SyncItem.objects.filter(client_id=uuid.UUID(bad["id"])).exists()
+
+
+def test_the_package_page_carries_no_answer_key(client_in, course, learner):
+    """Every kind, its page built from the frozen snapshot: no bank ids,
+    no explanation, no feedback, no answer; fields named per question."""
+    from assessments.models import Choice
+    from assessments.offline.services import package_make
+    from tests.factories.assessments import question, quiz_in
+
+    kinds = ["single", "multiple", "true_false", "numeric", "ordering", "matching"]
+    kinds += ["short_answer", "essay"]
+    questions = [question(k) for k in kinds]
+    quiz = quiz_in(course, questions, slug="semua")
+    attempt = package_make(user=learner, quiz=quiz)
+    body = client_in.get(
+        reverse("assessments:offline_attempt", args=[attempt.pk])
+    ).content.decode()
+    assert "Penjelasan" not in body
+    assert "Umpan balik" not in body
+    keys = {
+        row["key"]
+        for item in attempt.items.all()
+        for row in [
+            *item.snapshot.get("choices", []),
+            *item.snapshot.get("options", []),
+        ]
+    }
+    picked = re.findall(
+        r'type="(?:radio|checkbox)" name="[^"]*" id="[^"]*" value="([^"]*)"', body
+    )
+    assert picked
+    assert set(picked) - keys <= set(
+        attempt.items.get(snapshot__kind="true_false").snapshot["value_keys"].values()
+    )
+    assert not {str(c.pk) for c in Choice.objects.filter(question__in=questions)} & set(
+        picked
+    )
+    assert "Jakarta" not in body
+    assert "Batavia" not in body
+    assert "2.5" not in body
+    for order in range(1, len(kinds) + 1):
+        assert f'name="q{order}-' in body
+    assert 'name="choice"' not in body
