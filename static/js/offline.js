@@ -343,8 +343,10 @@
           }).then(function (made) {
             return fetch(made.url, { credentials: "same-origin" }).then(ok).then(function (response) {
               quizzes.push({ quiz: quiz.quiz, title: quiz.title, attempt: made.attempt, url: made.url });
-              var alias = quiz.page ? cache.put(quiz.page, response.clone()).then(function () {
-                urls.push(quiz.page);
+              // Offline, the quiz's own page shows the package.
+              var page = made.page || quiz.page;
+              var alias = page ? cache.put(page, response.clone()).then(function () {
+                urls.push(page);
               }) : null;
               return Promise.all([alias, keep(made.url, response)]);
             });
