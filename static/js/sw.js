@@ -126,8 +126,26 @@ function tell(message) {
   });
 }
 
-self.addEventListener("install", function () {
+/* At install only the offline page and the files it uses (its CSS and
+   offline.js, usually already in the browser's cache), so a phone with
+   nothing saved still says it is offline, in the person's language; the
+   rest of the shell waits until a save asks for it. */
+self.addEventListener("install", function (event) {
   self.skipWaiting();
+  event.waitUntil(caches.open(SHELL).then(function (cache) {
+    return fetch(OFFLINE_PAGE, { credentials: "same-origin" }).then(function (response) {
+      if (!storable(response)) {
+        throw new Error(OFFLINE_PAGE);
+      }
+      return response.clone().text().then(function (text) {
+        var files = [];
+        text.replace(/(?:src|href)="(\/static\/[^"]+\.(?:js|css))"/g, function (all, url) {
+          files.push(url);
+        });
+        return Promise.all([cache.put(OFFLINE_PAGE, response), cache.addAll(files)]);
+      });
+    });
+  }));
 });
 
 self.addEventListener("activate", function (event) {
@@ -177,7 +195,10 @@ function learn(request, response) {
 
 function offlinePage() {
   return caches.match(OFFLINE_PAGE, { cacheName: SHELL, ignoreVary: true }).then(function (page) {
-    return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+    return page || new Response('<!DOCTYPE html><html lang="id"><title>Sinau</title><h1>Offline</h1></html>', {
+      status: 503,
+      headers: { "Content-Type": "text/html; charset=utf-8" }
+    });
   });
 }
 

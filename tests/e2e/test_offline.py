@@ -154,7 +154,7 @@ def test_learn_offline_then_sync_once(page, offline_course, capsys):
     page.axe.check("quiz package, reloaded offline")
     expect(page.get_by_label("Satu (benar)").first).to_be_checked()
     expect(page.get_by_label("Benar", exact=True)).to_be_checked()
-    page.get_by_role("button", name=re.compile("Kirim")).click()
+    page.get_by_role("button", name="Kumpulkan jawaban saya").click()
     expect(
         page.get_by_text(
             "Jawaban Anda tersimpan di HP ini. Akan dikirim saat Anda online."
