@@ -163,6 +163,17 @@ def test_learn_offline_then_sync_once(page, offline_course, capsys):
     page.axe.check("quiz queued on the phone")
     assert page.evaluate(QUEUE_SIZE) == 4
     assert LessonCompletion.objects.filter(user=a).count() == 0
+    # Logging out now would lose the queue: the page asks first.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    with page.expect_event("dialog"):
+        page.get_by_role("button", name="Keluar akun").click()
+    expect(page.get_by_role("button", name="Keluar akun")).to_be_visible()
+    assert asked == [
+        "Ada pekerjaan di HP ini yang belum terkirim. Jika Anda keluar sekarang,"
+        " pekerjaan itu akan hilang. Tetap keluar?"
+    ]
+    assert page.evaluate(QUEUE_SIZE) == 4
     attempt.refresh_from_db()
     assert attempt.status == "downloaded"
     context = page.context
