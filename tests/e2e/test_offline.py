@@ -89,9 +89,7 @@ def _save_module(page: Page, course, *, label: str) -> int:
         timeout=30_000
     )
     page.axe.check(f"saved, {label}")
-    return int(
-        page.locator("[data-offline-bytes]").get_attribute("data-offline-bytes")
-    )
+    return int(page.locator("[data-offline-bytes]").get_attribute("data-offline-bytes"))
 
 
 def _sum_bytes(requests: list) -> int:
@@ -219,11 +217,11 @@ def test_the_next_trainee_on_the_phone_sees_nothing_saved(page, offline_course):
     page.context.set_offline(True)
     page.goto(lesson.url)
     page.axe.check("B offline, lesson A saved")
-    expect(page.get_by_role("heading", level=1, name="Anda sedang offline")).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Anda sedang offline")
+    ).to_be_visible()
     expect(page.get_by_text("Belum ada yang tersimpan di HP ini.")).to_be_visible()
-    assert not any(
-        lesson.url in urls for urls in page.evaluate(CACHED_URLS).values()
-    )
+    assert not any(lesson.url in urls for urls in page.evaluate(CACHED_URLS).values())
 
 
 def test_staff_pages_are_never_cached(page, offline_course):
@@ -246,4 +244,6 @@ def test_staff_pages_are_never_cached(page, offline_course):
     page.context.set_offline(True)
     page.goto("/angkatan/")
     page.axe.check("staff page offline")
-    expect(page.get_by_role("heading", level=1, name="Anda sedang offline")).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Anda sedang offline")
+    ).to_be_visible()
