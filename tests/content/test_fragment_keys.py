@@ -23,7 +23,7 @@ ROOT = Path(settings.BASE_DIR) / "templates"
 # link is the page shown, where the language switch returns to).
 PER_REQUEST = re.compile(
     r"(?<![\w.])(?:request|user|csrf_token|messages|perms|form|marking_link"
-    r"|nav_current|language_next|unread_count)\b(?:\.\w+)*"
+    r"|nav_current|language_next|unread_count|offline_user_key)\b(?:\.\w+)*"
 )
 
 
