@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.access import page_published
 from courses.models import CoursePage
+from courses.progress import progress_changed
 from courses.selectors import course_of, enrollment_for
 from courses.services import enrollment_refresh_completion, enrollment_touch
 
@@ -181,6 +182,7 @@ def _attempt_resume(attempt: Attempt, *, offline: bool, minutes, now) -> Attempt
                 downloaded_at=now
             )
             attempt.downloaded_at = now
+            progress_changed(attempt.user_id)
         return attempt
     if attempt.status == Attempt.Status.DOWNLOADED:
         deadline = _deadline(attempt.quiz, minutes, now)

@@ -261,3 +261,25 @@ def test_the_package_page_carries_no_answer_key(client_in, course, learner):
     for order in range(1, len(kinds) + 1):
         assert f'name="q{order}-' in body
     assert 'name="choice"' not in body
+
+
+def test_every_kind_is_read_from_the_whole_quiz_form(client_in, course, learner):
+    """Each kind reads its answer from the `q<order>-` fields as from its own
+    one-question form: every question answered right scores full marks
+    (the essay waits for a trainer)."""
+    from assessments.offline.services import package_make
+    from tests.factories.assessments import question, quiz_in
+
+    kinds = ["single", "multiple", "true_false", "numeric", "ordering", "matching"]
+    kinds += ["short_answer", "essay"]
+    quiz = quiz_in(course, [question(k) for k in kinds], slug="semua-jenis")
+    attempt = package_make(user=learner, quiz=quiz)
+    result = sync_post(client_in, [submit_item(attempt, right=True)])["items"][0]
+    assert result["outcome"] == "counted"
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.MARKING
+    items = {i.snapshot["kind"]: i for i in attempt.items.all()}
+    for kind in kinds[:-1]:
+        assert items[kind].points == items[kind].max_points, kind
+    assert items["essay"].response["text"]
+    assert items["essay"].points is None
