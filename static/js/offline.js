@@ -146,7 +146,7 @@
           parts.push(say(status, "signin"));
         }
       }
-      if (last.at && !last.error) {
+      if (last.at) {
         parts.push(say(status, "sent", { time: clock(last.at) }));
       }
       status.textContent = parts.join(" · ");

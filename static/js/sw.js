@@ -403,10 +403,16 @@ function runSync() {
     }
     return fetch(SYNC_URL, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } }).then(function (response) {
       if (response.status === 401) {
+        // Signed out: keep everything and ask the person to sign in.
         return currentUser().then(function (user) {
-          return record(user, { error: "signin", at: Date.now() }).then(function () {
-            return null;
+          return idb("kv", "readonly", function (s) {
+            return s.get("sync:" + user);
+          }).then(function (old) {
+            old = old || {};
+            return record(user, { at: old.at, items: old.items || [], error: "signin" });
           });
+        }).then(function () {
+          return null;
         });
       }
       if (!response.ok) {
@@ -432,9 +438,21 @@ function runSync() {
   });
 }
 
+/* Web Locks (where they exist) also keep a worker being replaced by a
+   new version from sending at the same time; the server is idempotent
+   anyway. */
+function lockedSync() {
+  if (!self.navigator || !navigator.locks) {
+    return runSync();
+  }
+  return navigator.locks.request("sinau-sync", { ifAvailable: true }, function (lock) {
+    return lock ? runSync() : null;
+  });
+}
+
 function sync() {
   if (!syncing) {
-    syncing = runSync().catch(function () {}).then(function () {
+    syncing = lockedSync().catch(function () {}).then(function () {
       syncing = null;
       return tell({ type: "synced" });
     });
