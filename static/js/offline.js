@@ -22,6 +22,7 @@
   var lang = document.documentElement.lang || "id";
   var SYNC_URL = "/luring/sinkron/";
   var HIDDEN = ["csrfmiddlewaretoken", "client_id", "elapsed_seconds"];
+  var waitingCount = 0;
 
   /* The IndexedDB helper, the same in static/js/sw.js. */
   function idb(store, mode, work) {
@@ -139,6 +140,7 @@
     })]).then(function (got) {
       var waiting = got[0];
       var last = got[1] || {};
+      waitingCount = waiting.length;
       var parts = [];
       if (waiting.length) {
         parts.push(say(status, "waiting", { n: waiting.length }));
@@ -221,21 +223,16 @@
     });
   }
 
+  /* Synchronous, so the sign-out starts at once (confirm() blocks): the
+     count is the one the status line last read. */
   function guardLogout(form) {
     form.addEventListener("submit", function (event) {
-      if (form.getAttribute("data-offline-checked")) {
+      if (waitingCount && !window.confirm(say(status, "logout"))) {
+        event.preventDefault();
         return;
       }
-      event.preventDefault();
-      mine("queue").then(function (waiting) {
-        if (waiting.length && !window.confirm(say(status, "logout"))) {
-          return;
-        }
-        return forget().catch(function () {}).then(function () {
-          form.setAttribute("data-offline-checked", "1");
-          form.submit();
-        });
-      });
+      // Best effort: the sign-out's Clear-Site-Data removes it all anyway.
+      forget().catch(function () {});
     });
   }
 
