@@ -253,3 +253,28 @@ def test_staff_pages_are_never_cached(page, offline_course):
     expect(
         page.get_by_role("heading", level=1, name="Anda sedang offline")
     ).to_be_visible()
+
+
+def test_a_session_ended_without_logout_does_not_hand_over_saved_pages(
+    page, offline_course
+):
+    """The first trainee's session simply ends (no sign-out, so nothing is
+    cleared): their saved pages stay on the phone, under their key, and the
+    next trainee offline still gets none of them."""
+    _a, _b, course, _quiz = offline_course
+    lesson = lessons_of(course)[0]
+    log_in(page, PHONE_A, PASSWORD)
+    _save_module(page, course, label="trainee A")
+    page.context.clear_cookies()
+    log_in(page, PHONE_B, PASSWORD)
+    _ready(page)
+    names = page.evaluate("caches.keys()")
+    assert len([name for name in names if name.startswith("sinau-user-")]) == 1
+    page.context.set_offline(True)
+    page.goto(lesson.url)
+    page.axe.check("B offline, A's lesson still on the phone")
+    expect(
+        page.get_by_role("heading", level=1, name="Anda sedang offline")
+    ).to_be_visible()
+    expect(page.get_by_text("Belum ada yang tersimpan di HP ini.")).to_be_visible()
+    expect(page.get_by_text(lesson.title)).to_have_count(0)
