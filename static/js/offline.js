@@ -373,7 +373,11 @@
       button.setAttribute("data-offline-bytes", String(bytes));
       out.textContent = [say(button, "saved", { size: size(bytes) })].concat(notes).join(" ");
     }, function () {
+      // Nothing half-saved stays behind, unlisted.
       out.textContent = say(button, "failed");
+      return cache && Promise.all(urls.map(function (url) {
+        return cache.delete(url);
+      }));
     });
   }
 
