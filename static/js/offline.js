@@ -375,9 +375,19 @@
     }, function () {
       // Nothing half-saved stays behind, unlisted.
       out.textContent = say(button, "failed");
-      return cache && Promise.all(urls.map(function (url) {
-        return cache.delete(url);
-      }));
+      return cache && mine("modules").then(function (modules) {
+        var listed = {};
+        modules.forEach(function (module) {
+          module.urls.forEach(function (url) {
+            listed[url] = true;
+          });
+        });
+        return Promise.all(urls.filter(function (url) {
+          return !listed[url];
+        }).map(function (url) {
+          return cache.delete(url);
+        }));
+      });
     });
   }
 
