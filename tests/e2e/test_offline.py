@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from assessments.models import Attempt
+from assessments.models import Attempt, SyncItem
 from courses.models import LessonCompletion
 from courses.services import enrollment_create
-from tests.e2e.conftest import Axe, log_in
+from tests.e2e.conftest import Axe, checked_page, log_in
 from tests.factories import PASSWORD, trainee, trainer
 from tests.factories.assessments import question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
@@ -278,3 +278,60 @@ def test_a_session_ended_without_logout_does_not_hand_over_saved_pages(
     ).to_be_visible()
     expect(page.get_by_text("Belum ada yang tersimpan di HP ini.")).to_be_visible()
     expect(page.get_by_text(lesson.title)).to_have_count(0)
+
+
+def test_a_quiz_sent_first_elsewhere_is_shown_not_counted_on_the_phone(
+    page, browser, live_server, offline_course
+):
+    """The phone's answers wait offline while the same attempt is submitted
+    online on another device: back online, the phone sends them, they are
+    kept as "not counted" (the first submission counts), and the trainee is
+    shown so on the phone. Nothing is silently dropped."""
+    a, _b, course, quiz = offline_course
+    log_in(page, PHONE_A, PASSWORD)
+    _save_module(page, course, label="phone")
+    attempt = Attempt.objects.get(user=a, quiz=quiz)
+    page.context.set_offline(True)
+    page.goto(quiz.url)
+    page.axe.check("package on the phone, offline")
+    page.get_by_label("Satu (benar)").first.check()
+    page.get_by_label("Benar", exact=True).check()
+    page.get_by_label("Satu (benar)").last.check()
+    page.get_by_role("button", name="Kumpulkan jawaban saya").click()
+    expect(
+        page.get_by_text(re.compile("^Jawaban Anda tersimpan di HP ini"))
+    ).to_be_visible()
+    page.axe.check("queued on the phone")
+
+    with checked_page(browser, live_server.url, service_workers="block") as other:
+        log_in(other, PHONE_A, PASSWORD)
+        other.goto(f"/kuis/percobaan/{attempt.pk}/luring/")
+        other.axe.check("package on another device, online")
+        other.get_by_label("Dua").first.check()
+        other.get_by_role("button", name="Kumpulkan jawaban saya").click()
+        other.wait_for_url(re.compile(r"/hasil/"))
+        other.axe.check("result on the other device")
+    attempt.refresh_from_db()
+    first_score = attempt.score
+    assert attempt.status == "graded"
+
+    page.context.set_offline(False)
+    page.goto("/")
+    page.axe.check("home, back online")
+    status = page.locator("#offline-status")
+    expect(status).to_contain_text("Terakhir terkirim")
+    status.get_by_role("link", name="Lihat yang terkirim").click()
+    page.wait_for_url(re.compile(r"/luring/$"))
+    page.axe.check("what was sent")
+    expect(page.get_by_text("Tidak dihitung")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("sudah dikumpulkan lebih dulu di tempat lain"))
+    ).to_be_visible()
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == ("graded", first_score)
+    # The other device's submission counted; the phone's is kept, not counted.
+    outcomes = SyncItem.objects.filter(user=a, kind="attempt_submit")
+    assert sorted(outcomes.values_list("outcome", flat=True)) == [
+        "counted",
+        "not_counted",
+    ]
