@@ -61,6 +61,16 @@ urlpatterns += [
     path("luring/", offline_views.saved, name="offline_saved"),
     path("luring/sinkron/", offline_views.sync, name="offline_sync"),
     path(
+        "luring/modul/<id:module_id>/",
+        offline_views.module_page,
+        name="offline_module",
+    ),
+    path(
+        "luring/modul/<id:module_id>/daftar.json",
+        offline_views.module_manifest,
+        name="offline_manifest",
+    ),
+    path(
         "aksi/luring/kuis/<id:quiz_id>/paket/",
         offline_views.package,
         name="offline_package",

@@ -337,6 +337,8 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     # An unpublished module leaves its course open: no closed course then.
     "course_id": lambda w: [w.course.pk] if w.course_closed else [],
     "lesson_id": lambda w: [w.lesson.pk],
+    # "Simpan untuk offline" and its manifest.
+    "module_id": lambda w: [w.module.pk],
     "quiz_id": lambda w: [w.quiz.pk],
     "attempt_id": lambda w: [w.open_attempt.pk, w.marking.pk],
     "order": lambda w: [1],

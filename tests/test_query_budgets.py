@@ -41,6 +41,12 @@ PINNED = {
     # The start page leads with the trainee's courses (Belajarku's selector).
     "home page": 2 + 1,
     "catalogue": 2 + 1,
+    # "Simpan untuk offline" and its manifest, the lessons' renders cached
+    # (assessments/offline/saving.py): the module, the pages' live
+    # revisions, and the trainee's "Tersimpan offline" page rendered to
+    # weigh the shell (its packages, its sync history, its header's count).
+    "offline save page": 2 + 2 + 3 + 1,
+    "offline manifest": 2 + 2 + 3,
     "quiz start POST": 14,
     "answer POST": 6,
     "answer POST again": 6,
@@ -96,12 +102,15 @@ def _counts(client, *, modules, lessons, questions, others) -> dict[str, int]:
     client.force_login(user)
     counts = {}
     lesson = steps[1]
+    module = lesson.get_parent().pk
     for label, url in (
         ("lesson page", lesson.url),
         ("course page", course.url),
         ("Belajarku", reverse("courses:my_learning")),
         ("home page", "/"),
         ("catalogue", course.get_parent().url),
+        ("offline save page", reverse("assessments:offline_module", args=[module])),
+        ("offline manifest", reverse("assessments:offline_manifest", args=[module])),
     ):
         client.get(url)
         counts[label] = _count(client, "GET", url, status=200)

@@ -7,6 +7,8 @@ contract is in docs/architecture.md, "Offline"):
   by it (or, online without JavaScript, by the browser) to `submit_all`.
 - `sync`: GET a fresh CSRF token; POST the phone's queued work (JSON).
 - `saved`: what the trainee has offline and what became of it.
+- `module_page`, `module_manifest`: "Simpan untuk offline" for a module,
+  and the list of what the phone downloads for it (saving.py).
 
 JSON endpoints answer JSON, also when they refuse (with a translated
 "message"), never an HTML page."""
@@ -21,6 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -34,13 +37,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.access import access_response, step_access
+from courses.access import Outcome, access_response, step_access
+from courses.models import ModulePage
 from lms.accounts.selectors import offline_user_key
 
 from ..errors import Refused
 from ..models import Attempt, QuizPage, SyncItem
 from ..selectors import accommodation_for, quiz_cached, time_limit_for
 from ..snapshots import answer_form_context
+from .saving import module_save
 from .selectors import offline_state
 from .services import (
     SyncInvalid,
@@ -246,3 +251,56 @@ def saved(request: HttpRequest) -> HttpResponse:
         "assessments/offline_saved.html",
         offline_state(user=request.user),
     )
+
+
+def _module_of(module_id: int) -> ModulePage | None:
+    return ModulePage.objects.filter(pk=module_id).first()
+
+
+@never_cache
+@require_GET
+def module_page(request: HttpRequest, module_id: int) -> HttpResponse:
+    """ "Simpan untuk offline": the module's lessons and quizzes the trainee
+    may open, the estimated download, and the button static/js/offline.js
+    enhances (hidden until it does). Only for active enrolees; others get
+    the access rule's answer (log in, enrol first, 403, 404)."""
+    module = _module_of(module_id)
+    if module is None:
+        raise Http404
+    access = step_access(request=request, page=module, action=True)
+    if not access.allowed:
+        return access_response(request=request, access=access)
+    save = module_save(request=request, module=module)
+    return render(
+        request,
+        "assessments/offline_module.html",
+        {
+            "save": save,
+            "module": module,
+            "course": save.course,
+            "manifest_url": reverse("assessments:offline_manifest", args=[module.pk]),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def module_manifest(request: HttpRequest, module_id: int) -> JsonResponse:
+    """The save manifest (the offline contract, §1): JSON {module, title,
+    url, user, bytes, urls, shell, quizzes} (assessments/offline/saving.py).
+    401 signed out; 404 no such module or unpublished; 403 when the access
+    rule refuses (not enrolled, withdrawn, restricted), with a message."""
+    if not request.user.is_authenticated:
+        return _signed_out_save()
+    module = _module_of(module_id)
+    if module is None:
+        return _refuse(_("This module does not exist."), status=404)
+    access = step_access(request=request, page=module, action=True)
+    if not access.allowed:
+        status = 404 if access.outcome == Outcome.NOT_FOUND else 403
+        return _refuse(access.message, status=status)
+    return JsonResponse(module_save(request=request, module=module).as_json())
+
+
+def _signed_out_save() -> JsonResponse:
+    return _refuse(_("Please log in again to save this module."), status=401)
