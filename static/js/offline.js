@@ -279,8 +279,18 @@
     });
   }
 
+  /* Shell files every person may share (the worker's SHELL cache); any
+     other page the shell lists (such as /luring/, which shows this
+     person's work) goes in this person's own cache. */
+  function shared(url) {
+    return url.indexOf("/static/") === 0 || url === "/luring/offline/" || url === "/manifest.webmanifest";
+  }
+
   function save(manifest, button, out) {
-    var total = manifest.urls.length + manifest.quizzes.length + 1;
+    var pages = manifest.urls.concat(manifest.shell.filter(function (file) {
+      return !shared(file.url);
+    }));
+    var total = pages.length + manifest.quizzes.length + 1;
     var done = 0;
     var bytes = 0;
     var notes = [];
@@ -304,7 +314,9 @@
       out.textContent = say(button, "failed");
       return Promise.resolve();
     }
-    return ask({ type: "shell", urls: manifest.shell.map(function (file) {
+    return ask({ type: "shell", urls: manifest.shell.filter(function (file) {
+      return shared(file.url);
+    }).map(function (file) {
       return file.url;
     }) }).then(function (answer) {
       if (!answer.ok) {
@@ -315,10 +327,17 @@
       return caches.open("sinau-user-" + user);
     }).then(function (opened) {
       cache = opened;
-      return manifest.urls.reduce(function (chain, file) {
+      return pages.reduce(function (chain, file) {
         return chain.then(function () {
           return fetch(file.url, { credentials: "same-origin" }).then(ok).then(function (response) {
-            return keep(file.url, response);
+            // The same answer for the other URLs it stands for (an image's
+            // other srcset widths).
+            return Promise.all((file.also || []).map(function (alias) {
+              urls.push(alias);
+              return cache.put(alias, response.clone());
+            })).then(function () {
+              return keep(file.url, response);
+            });
           }).then(step);
         });
       }, Promise.resolve());
