@@ -363,9 +363,9 @@
             return response.json();
           }).then(function (made) {
             return fetch(made.url, { credentials: "same-origin" }).then(ok).then(function (response) {
-              quizzes.push({ quiz: quiz.quiz, title: quiz.title, attempt: made.attempt, url: made.url });
               // Offline, the quiz's own page shows the package.
               var page = made.page || quiz.page;
+              quizzes.push({ quiz: quiz.quiz, title: quiz.title, attempt: made.attempt, url: made.url, page: page });
               var alias = page ? cache.put(page, response.clone()).then(function () {
                 urls.push(page);
               }) : null;

@@ -387,9 +387,56 @@ function sendBatch(info, mine, sent) {
         });
       });
     }).then(function () {
+      return forgetPackages(info.user, batch.filter(function (item) {
+        return done[item.id] && item.type === "attempt_submit";
+      }).map(function (item) {
+        return item.attempt;
+      }));
+    }).then(function () {
       sent = sent.concat(outcomes);
       var rest = mine.slice(50);
       return rest.length ? sendBatch(info, rest, sent) : sent;
+    });
+  });
+}
+
+/* A package sent and answered is done with: its page (and the quiz page
+   showing it) leave the person's cache, so it is not offered again. */
+function forgetPackages(user, attempts) {
+  if (!attempts.length) {
+    return Promise.resolve();
+  }
+  return idb("modules", "readonly", function (s) {
+    return s.getAll();
+  }).then(function (modules) {
+    var gone = [];
+    var changed = modules.filter(function (module) {
+      if (module.user !== user) {
+        return false;
+      }
+      var before = (module.quizzes || []).length;
+      module.quizzes = (module.quizzes || []).filter(function (quiz) {
+        if (attempts.indexOf(quiz.attempt) < 0) {
+          return true;
+        }
+        gone.push(quiz.url, quiz.page);
+        return false;
+      });
+      module.urls = module.urls.filter(function (url) {
+        return gone.indexOf(url) < 0;
+      });
+      return module.quizzes.length !== before;
+    });
+    return idb("modules", "readwrite", function (s) {
+      changed.forEach(function (module) {
+        s.put(module);
+      });
+    }).then(function () {
+      return caches.open(USER_CACHE + user);
+    }).then(function (cache) {
+      return Promise.all(gone.filter(Boolean).map(function (url) {
+        return cache.delete(url);
+      }));
     });
   });
 }

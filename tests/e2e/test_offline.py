@@ -197,6 +197,12 @@ def test_learn_offline_then_sync_once(page, offline_course, capsys):
     assert Attempt.objects.filter(user=a, quiz=quiz).count() == 1
     assert attempt.status == "graded"
     assert (attempt.score, attempt.max_score) == (2, 3)
+    # The package, answered and sent, is no longer on the phone; the
+    # lessons are.
+    cached = [url for urls in online.evaluate(CACHED_URLS).values() for url in urls]
+    assert f"/kuis/percobaan/{attempt.pk}/luring/" not in cached
+    assert quiz.url not in cached
+    assert all(lesson.url in cached for lesson in lessons)
     # A second load (another sync attempt) changes nothing.
     online.reload()
     online.axe.check("after sync, reloaded")
