@@ -466,6 +466,14 @@
       var used = document.createElement("p");
       used.textContent = say(box, "used", { size: size(total) });
       box.appendChild(used);
+      // What the browser counts for Sinau on this phone, when it says.
+      if (navigator.storage && navigator.storage.estimate) {
+        navigator.storage.estimate().then(function (estimate) {
+          if (estimate.usage > total) {
+            used.textContent = say(box, "used", { size: size(estimate.usage) });
+          }
+        });
+      }
     });
   }
 

@@ -183,7 +183,8 @@ function learn(request, response) {
       return caches.has(USER_CACHE + key).then(function (has) {
         return has && caches.open(USER_CACHE + key).then(function (cache) {
           return cache.match(request.url, { ignoreVary: true }).then(function (old) {
-            if (old) {
+            // Not an alias (a quiz page keeping its package): that stays.
+            if (old && (!old.url || old.url.split("#")[0] === request.url.split("#")[0])) {
               return cache.put(request.url, new Response(text, { headers: response.headers }));
             }
           });

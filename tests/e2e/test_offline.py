@@ -133,6 +133,12 @@ def test_learn_offline_then_sync_once(page, offline_course, capsys):
         )
     assert Attempt.objects.filter(user=a, quiz=quiz).count() == 1
 
+    # Online, the quiz's page is the server's; the saved package stays
+    # behind it for offline.
+    page.goto(quiz.url)
+    page.axe.check("quiz page, online")
+    expect(page.locator("form[data-offline-attempt]")).to_have_count(0)
+
     page.context.set_offline(True)
     for number, lesson in enumerate(lessons, start=1):
         page.goto(lesson.url)
