@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,7 +98,26 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
     context = step_detail(lesson=quiz, user=user, request=request)
     attempts: list[Attempt] = []
     if user.is_authenticated:
-        attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+        attempts = list(
+            Attempt.objects.filter(user=user, quiz=quiz)
+            .annotate(
+                points_sum=Sum("items__points"),
+                pending=Count("items", filter=Q(items__points__isnull=True)),
+            )
+            .order_by("number")
+        )
+    held = (Attempt.Status.REVIEW, Attempt.Status.NOT_COUNTED)
+    for a in attempts:
+        # Held for review or kept without counting, an attempt has no score
+        # of its own: the server's grading is in its items' points.
+        a.server_points = (
+            (a.points_sum or Decimal(0)) if a.status in held and not a.pending else None
+        )
+        a.server_percent = (
+            int(a.server_points * 100 / a.max_score)
+            if a.server_points is not None and a.max_score
+            else None
+        )
     accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
     open_attempt = next((a for a in attempts if a.status in Attempt.OPEN), None)
@@ -124,6 +143,8 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
             "waiting": open_attempt is None
             and not any(a.passed for a in attempts)
             and any(a.status == Attempt.Status.MARKING for a in attempts),
+            # Answers sent from offline that wait for a trainer's review.
+            "in_review": any(a.status == Attempt.Status.REVIEW for a in attempts),
             "time_limit": time_limit,
             "question_count": quiz_question_count(quiz=quiz),
             "can_mark": can_mark(user=user, quiz=quiz),
@@ -131,6 +152,16 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
         }
     )
     return context
+
+
+def attempt_points(*, items: list[AttemptQuestion]) -> Decimal | None:
+    """The points of `items` (an attempt's) added up: the server's grading,
+    also for an attempt held for review or kept without counting, whose own
+    score stays empty. None while an answer waits for marking (or the
+    attempt is open)."""
+    if any(item.points is None for item in items):
+        return None
+    return sum((item.points for item in items), Decimal(0))
 
 
 def review_allowed(
@@ -201,7 +232,9 @@ def attempt_review(*, attempt: Attempt) -> Review:
         Q(status=Attempt.Status.IN_PROGRESS)
         & (Q(deadline_at__isnull=True) | Q(deadline_at__gt=timezone.now()))
     )
-    uncounted = Q(status=Attempt.Status.NOT_COUNTED)
+    # Kept without counting uses up nothing; held for review it may yet not
+    # count, so it does not reveal the answers as the last attempt either.
+    uncounted = Q(status__in=(Attempt.Status.NOT_COUNTED, Attempt.Status.REVIEW))
     totals = Attempt.objects.filter(
         user_id=attempt.user_id, quiz=attempt.quiz
     ).aggregate(
@@ -571,10 +604,12 @@ MARKED_SHOWN = 100
 
 def marked_answers(*, user) -> list[AttemptQuestion]:
     """Essay answers in `user`'s marking scope that have a mark (by a
-    trainer, or 0 automatically for a blank answer), newest first, at most
-    MARKED_SHOWN (one query). Each can be marked again."""
+    trainer, or 0 automatically for a blank answer), in attempts that count
+    (`Attempt.COUNTED`: not one held for review or kept without counting,
+    which cannot be marked), newest first, at most MARKED_SHOWN (one
+    query). Each can be marked again."""
     items = answers_markable_by(user=user).filter(
-        points__isnull=False, attempt__submitted_at__isnull=False
+        points__isnull=False, attempt__status__in=Attempt.COUNTED
     )
     return list(
         items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(

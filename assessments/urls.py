@@ -27,6 +27,11 @@ urlpatterns = [
     path("penilaian/jawaban/<id:item_id>/", views.marking_form, name="mark"),
     path("penilaian/kuis/<id:quiz_id>/statistik/", views.quiz_stats, name="stats"),
     path(
+        "penilaian/luring/<id:attempt_id>/tinjau/",
+        views.offline_review,
+        name="offline_review",
+    ),
+    path(
         "penilaian/tugas/<id:submission_id>/",
         marking_views.task_assess_view,
         name="task_assess",

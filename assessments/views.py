@@ -22,9 +22,17 @@ from lms.common.http import whole_number
 
 from .forms import MarkForm
 from .models import Attempt, AttemptQuestion, QuizPage
+from .offline.review import (
+    attempt_offline_notes,
+    attempt_review_decide,
+    attempts_reviewable_by,
+    attempts_to_review,
+    offline_not_counted,
+)
 from .practice.queue import task_queue, tasks_assessed, tasks_unreleased
 from .selectors import (
     answers_markable_by,
+    attempt_points,
     attempt_review,
     can_mark,
     essays_waiting_elsewhere,
@@ -98,6 +106,15 @@ def _question_url(attempt: Attempt, order: int) -> str:
     return reverse("assessments:question", args=[attempt.pk, order])
 
 
+def _package_redirect(attempt: Attempt) -> HttpResponse:
+    """An attempt saved for offline is answered on its package page (all
+    questions in one form, which also works online); the quiz page's
+    "Continue online" (`quiz_start`) turns it into an online attempt."""
+    return HttpResponseRedirect(
+        reverse("assessments:offline_attempt", args=[attempt.pk])
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpResponse:
@@ -106,6 +123,8 @@ def attempt_question(request: HttpRequest, attempt_id: int, order: int) -> HttpR
     attempt, refused = _attempt_for(request, attempt_id)
     if refused is not None:
         return refused
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        return _package_redirect(attempt)
     if attempt.status != Attempt.Status.IN_PROGRESS or attempt.is_expired:
         if request.method == "POST":
             messages.error(
@@ -180,6 +199,8 @@ def attempt_overview(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt, refused = _attempt_for(request, attempt_id)
     if refused is not None:
         return refused
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        return _package_redirect(attempt)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:result", args=[attempt.pk]))
     items = list(attempt.items.order_by("order"))
@@ -220,6 +241,8 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         attempt = attempt_submit(user=request.user, attempt_id=attempt.pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return HttpResponseRedirect(reverse("assessments:overview", args=[attempt.pk]))
+    if attempt.status == Attempt.Status.DOWNLOADED:
+        return _package_redirect(attempt)
     items = list(attempt.items.order_by("order"))
     course = course_of(step=attempt.quiz)
     review = attempt_review(attempt=attempt)
@@ -242,8 +265,12 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "other_open": Attempt.objects.filter(
                 user=request.user,
                 quiz=attempt.quiz,
-                status=Attempt.Status.IN_PROGRESS,
+                status__in=Attempt.OPEN,
             ).exists(),
+            # Held for review or kept without counting: no score on the
+            # attempt, the items' points are the server's grading.
+            "server_points": attempt_points(items=items),
+            "offline_notes": attempt_offline_notes(attempt=attempt),
             "course_url": course.get_url(request),
             "next_step": course_progress(
                 course=course, user=request.user, request=request
@@ -260,6 +287,14 @@ def _published_only(items: list[AttemptQuestion]) -> list[AttemptQuestion]:
     quizzes = {item.attempt.quiz.pk: item.attempt.quiz for item in items}
     shown = visible_page_ids(request=None, pages=quizzes.values())
     return [item for item in items if item.attempt.quiz_id in shown]
+
+
+def _published_rows(rows: list) -> list:
+    """`_published_only` for rows with an `attempt` (review rows, sync
+    items)."""
+    quizzes = {row.attempt.quiz.pk: row.attempt.quiz for row in rows}
+    shown = visible_page_ids(request=None, pages=quizzes.values())
+    return [row for row in rows if row.attempt.quiz_id in shown]
 
 
 def _trainee_group(request) -> tuple[dict | None, object]:
@@ -289,7 +324,7 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     group, trainees = _trainee_group(request)
     tab = request.GET.get("tab")
-    if tab not in ("marked", "release", "assessed"):
+    if tab not in ("marked", "release", "assessed", "offline"):
         tab = "waiting"
     context = {
         "tab": tab,
@@ -297,9 +332,15 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         "marked": [],
         "elsewhere": [],
         "tasks": [],
+        "reviews": [],
+        "not_counted": [],
         "group": group,
     }
-    if tab == "marked":
+    if tab == "offline":
+        context["not_counted"] = _published_rows(
+            offline_not_counted(user=request.user, trainees=trainees)
+        )
+    elif tab == "marked":
         context["marked"] = [
             (item, _marked_blank(item))
             for item in _published_only(marked_answers(user=request.user))
@@ -310,12 +351,49 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         context["tasks"] = tasks_assessed(user=request.user, trainees=trainees)
     else:
         context["tasks"] = task_queue(user=request.user, trainees=trainees)
+        context["reviews"] = _published_rows(
+            attempts_to_review(user=request.user, trainees=trainees)
+        )
         context["items"] = _published_only(
             marking_queue(user=request.user, trainees=trainees)
         )
         if not context["items"]:
             context["elsewhere"] = essays_waiting_elsewhere(user=request.user)
     return render(request, "assessments/marking_queue.html", context)
+
+
+@require_POST
+@login_required
+def offline_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Accept (`decision=accept`) or refuse (`decision=refuse`) an offline
+    attempt waiting for a review (`attempt_review_decide`), then back to
+    the queue. An attempt outside the person's review scope, or under an
+    unpublished page, is a 404."""
+    attempt = get_object_or_404(
+        attempts_reviewable_by(user=request.user).select_related("quiz"),
+        pk=attempt_id,
+    )
+    if not page_published(page=attempt.quiz):
+        raise Http404
+    decision = request.POST.get("decision")
+    back = HttpResponseRedirect(reverse("assessments:marking"))
+    if decision not in ("accept", "refuse"):
+        messages.error(request, _("Choose to accept or refuse the attempt."))
+        return back
+    try:
+        attempt_review_decide(
+            reviewer=request.user, attempt_id=attempt.pk, accept=decision == "accept"
+        )
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return back
+    messages.success(
+        request,
+        _("The attempt counts.")
+        if decision == "accept"
+        else _("The attempt is kept and does not count."),
+    )
+    return back
 
 
 def _marked_blank(item: AttemptQuestion) -> bool:

@@ -65,8 +65,10 @@ from assessments.models import (
     RegradeJob,
     Submission,
     SubmissionFile,
+    SyncItem,
     TaskAssessment,
 )
+from assessments.offline.services import package_make
 from assessments.services import attempt_start
 from courses.models import Enrollment, LessonCompletion, ModulePage
 from courses.services import enrollment_create
@@ -133,6 +135,7 @@ SNAPSHOT_MODELS = [
     LessonCompletion,
     Attempt,
     AttemptQuestion,
+    SyncItem,
     Accommodation,
     RegradeJob,
     User,
@@ -170,6 +173,12 @@ class World:
         enrollment_create(user=self.trainee_a, course=self.course)
         self.marking = attempt_take(user=self.trainee_a, quiz=self.quiz, right=True)
         self.essay = self.marking.items.get(snapshot__kind="essay")
+        # An offline attempt held for a trainer's review (assessments/offline):
+        # its result page, and the review decision nobody walked may make.
+        self.review = package_make(user=self.trainee_a, quiz=self.quiz)
+        Attempt.objects.filter(pk=self.review.pk).update(
+            status=Attempt.Status.REVIEW, submitted_at=self.now()
+        )
         self.open_attempt = attempt_start(user=self.trainee_a, quiz=self.quiz)
         self._task()
         self.trainee_b = trainee()
@@ -340,7 +349,7 @@ TARGETS: dict[str, Callable[[World], list[int | uuid.UUID]]] = {
     # "Simpan untuk offline" and its manifest.
     "module_id": lambda w: [w.module.pk],
     "quiz_id": lambda w: [w.quiz.pk],
-    "attempt_id": lambda w: [w.open_attempt.pk, w.marking.pk],
+    "attempt_id": lambda w: [w.open_attempt.pk, w.marking.pk, w.review.pk],
     "order": lambda w: [1],
     "item_id": lambda w: [w.essay.pk],
     "page_id": lambda w: [p.pk for p in w.closed_pages().values()],
@@ -373,6 +382,7 @@ def _answer(world: World, kwargs: dict) -> dict:
 POST_DATA: dict[str, Callable[[World, dict], dict]] = {
     "assessments:question": _answer,
     "assessments:mark": lambda w, kw: {"points": "1", "feedback": "Bagus."},
+    "assessments:offline_review": lambda w, kw: {"decision": "accept"},
     "assessments:task_assess": lambda w, kw: {
         f"level_{c.pk}": "1" for c in w.task.rubric.criteria.all()
     },
@@ -507,6 +517,7 @@ def test_every_id_taking_url_is_known():
         "courses:enroll",
         "assessments:question",
         "assessments:mark",
+        "assessments:offline_review",
         "cohorts:member_remove",
         "cohorts:export_download",
         "certificates:pdf",

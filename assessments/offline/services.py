@@ -533,6 +533,9 @@ def sync_item_message(row: SyncItem) -> str:
             "what": what,
             "score": _score_text(row),
         }
+        if reason == Reason.TIME_UNPROVEN:
+            # Held for review, then accepted (offline/review.py).
+            text += " " + _("Your trainer checked them and accepted them.")
         if reason == Reason.AFTER_CLOSE:
             text += " " + _(
                 "They arrived after the quiz closed but were answered before it, "
@@ -550,6 +553,13 @@ def sync_item_message(row: SyncItem) -> str:
                 "Your answers to %(what)s were not counted: this attempt was "
                 "already submitted elsewhere first. They are kept (%(score)s) and "
                 "your trainer can see them."
+            ) % {"what": what, "score": _score_text(row)}
+        if reason == Reason.TIME_UNPROVEN:
+            # Held for review, then refused (offline/review.py).
+            return _(
+                "Your answers to %(what)s were not counted: your trainer checked "
+                "them and did not accept them, as they were sent too long after "
+                "the quiz was saved for the time limit. They are kept (%(score)s)."
             ) % {"what": what, "score": _score_text(row)}
         return _(
             "Your answers to %(what)s were not counted: the quiz closed before "

@@ -79,6 +79,7 @@ def _package_json(attempt: Attempt, quiz: QuizPage) -> dict:
         "quiz": quiz.pk,
         "title": quiz.title,
         "url": reverse("assessments:offline_attempt", args=[attempt.pk]),
+        "page": quiz.url,
         "downloaded_at": _iso(attempt.downloaded_at or attempt.started_at),
         "time_limit_seconds": minutes * 60 if minutes else None,
         "closes_at": _iso(quiz.closes_at),
@@ -90,7 +91,8 @@ def _package_json(attempt: Attempt, quiz: QuizPage) -> dict:
 @require_POST
 def package(request: HttpRequest, quiz_id: int) -> JsonResponse:
     """Make (or return the open) attempt a phone takes away for the quiz:
-    JSON {attempt, quiz, title, url (the package page), downloaded_at,
+    JSON {attempt, quiz, title, url (the package page), page (the quiz's
+    own page: offline, the phone shows the package there), downloaded_at,
     time_limit_seconds, closes_at, questions}. 401 signed out; 403/404 when
     the access rule refuses; 400 with a message when the quiz refuses (closed,
     attempts used, not enrolled)."""

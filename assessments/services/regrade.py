@@ -91,7 +91,10 @@ def question_regrade(*, job_id: int) -> RegradeJob:
             points, is_correct = grade(snapshot, item.response)
             if kind_for(question.kind).marked_by_hand:
                 points, is_correct = item.points, item.is_correct
-            before = (attempt.score, attempt.passed)
+            # Held for review or kept without counting, an attempt has no
+            # score of its own: a change shows in the item's points.
+            held = attempt.status in (Attempt.Status.REVIEW, Attempt.Status.NOT_COUNTED)
+            before = (attempt.score, attempt.passed, item.points if held else None)
             AttemptQuestion.objects.filter(pk=item.pk).update(
                 snapshot=snapshot,
                 points=points,
@@ -107,7 +110,8 @@ def question_regrade(*, job_id: int) -> RegradeJob:
                 item_id=item_id,
                 outcome=(
                     Outcome.CHANGED
-                    if (attempt.score, attempt.passed) != before
+                    if (attempt.score, attempt.passed, points if held else None)
+                    != before
                     else Outcome.UNCHANGED
                 ),
             )

@@ -25,6 +25,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -39,9 +40,11 @@ from assessments.models import (
     QuestionKind,
     QuizPage,
     Submission,
+    SyncItem,
     TaskPage,
     TestRole,
 )
+from assessments.offline.selectors import UNSYNCED_LATE, unsynced_late, unsynced_of
 from assessments.practice.reports import (
     Heatmap,
     TaskState,
@@ -259,6 +262,10 @@ class TraineeRow:
     gains: dict[int, Gain] = field(default_factory=dict)
     # the gains in `CohortProgress.gains` order (None: no test taken)
     gain_cells: list[Gain | None] = field(default_factory=list)
+    # quiz attempts saved for offline and not sent back: how many, and when
+    # the oldest was saved (assessments.offline.selectors.unsynced_of)
+    unsynced: int = 0
+    unsynced_since: datetime | None = None
 
     @property
     def at_risk(self) -> bool:
@@ -402,7 +409,9 @@ class AtRiskReasons:
       feedback reached them more than `cohort.at_risk_after_days` days ago
       (no newer version since), or
     - has a practical task assessed "needs revision" on two or more
-      versions and not passed.
+      versions and not passed, or
+    - has a quiz saved for offline whose answers have not been sent back
+      for more than three days (`UNSYNCED_LATE`, counted from the save).
     Calling it returns the reasons (translated once per instance), [] for
     nobody at risk."""
 
@@ -413,6 +422,9 @@ class AtRiskReasons:
         self.failed = str(_("failed a required quiz twice"))
         self.stale = str(_('task "%(task)s" waiting for revision for %(days)s days'))
         self.task_failed = str(_('task "%(task)s" needed revision twice'))
+        self.unsynced = str(_("offline answers unsynced > %(days)s days")) % {
+            "days": UNSYNCED_LATE.days
+        }
 
     def __call__(
         self,
@@ -423,9 +435,12 @@ class AtRiskReasons:
         joined_at: datetime,
         failed_twice: bool,
         tasks: Iterable[tuple[str, TaskState]] = (),
+        unsynced_since: datetime | None = None,
     ) -> list[str]:
         """`tasks`: (title, the latest version's state) of each task the
-        trainee submitted to, in the order to report them."""
+        trainee submitted to, in the order to report them;
+        `unsynced_since`: when the oldest quiz they saved for offline and
+        have not sent back was saved (None: nothing waits)."""
         if status != CohortMembership.Status.ACTIVE or completed_all:
             return []
         reasons = []
@@ -444,6 +459,8 @@ class AtRiskReasons:
                 reasons.append(self.stale % {"task": title, "days": days})
             if state.revisions >= 2 and state.status != Submission.Status.PASSED:
                 reasons.append(self.task_failed % {"task": title})
+        if unsynced_late(unsynced_since, now=self.now):
+            reasons.append(self.unsynced)
         return reasons
 
 
@@ -471,15 +488,17 @@ def _collection_paused():
 def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
     """Everything the dashboard and the matrix export show, for every trainee
     of the cohort (withdrawn ones too, marked). A fixed number of queries
-    (nine with quizzes in the courses and certificates installed), whatever
+    (ten with quizzes in the courses and certificates installed), whatever
     the number of trainees, courses and steps; results are aggregated in SQL
     so steps done and quiz attempts come back as one row per trainee (a
     count per course), not one per step. Steps are counted through
     courses/steps.py, so every step type counts.
 
-    A trainee is at risk (active members only) when they have done nothing
-    for `cohort.at_risk_after_days` days (counted from joining when they
-    never did anything), or failed a required quiz twice without passing."""
+    A trainee is at risk (active members only) by `AtRiskReasons`: e.g.
+    they have done nothing for `cohort.at_risk_after_days` days (counted
+    from joining when they never did anything), failed a required quiz
+    twice without passing, or saved a quiz for offline more than three days
+    ago and not sent it back."""
     with _collection_paused():
         return _cohort_progress(cohort=cohort, now=now or timezone.now())
 
@@ -509,6 +528,10 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         if row is not None:
             row.tasks[task_id] = state
     _gains_fill(matrix, members=members, outlines=outlines)
+    for user_id, (n, since) in unsynced_of(user_ids=members).items():
+        row = matrix.rows.get(user_id)
+        if row is not None:
+            row.unsynced, row.unsynced_since = n, since
     all_rows = list(matrix.rows.values())
     active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
     reasons = AtRiskReasons(cohort=cohort, now=now)
@@ -533,6 +556,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
                     key=lambda item: tasks[item[0]].path,
                 )
             ],
+            unsynced_since=row.unsynced_since,
         )
     gains = _course_gains(active_rows, outlines=outlines)
     gain_courses = [g.course.pk for g in gains]
@@ -962,7 +986,7 @@ def cohorts_summary(
     and recent first (at most `limit`), each with its trainee count and how
     many are at risk by the dashboard's rule (`AtRiskReasons`, the same
     figures as `cohort_progress`). A fixed number of queries (at most
-    eleven) whatever the number of cohorts, trainees, courses and steps."""
+    twelve) whatever the number of cohorts, trainees, courses and steps."""
     now = now or timezone.now()
     cohorts = list(
         cohorts_visible_to(user=user)
@@ -1023,7 +1047,9 @@ def cohorts_summary(
         s.id: pk for pk, o in outlines.items() for s in o.steps if s.id in tasks
     }
     task_states: dict[int, list[tuple[Step, TaskState]]] = {}  # by user
+    unsynced: dict[int, tuple[int, datetime]] = {}
     if memberships:
+        unsynced = unsynced_of(user_ids=people)
         last = step_last_work(people, {pk: o.steps for pk, o in outlines.items()})
         failed = _failed_twice(user_ids=people, outlines=outlines)
         for (user_id, task_id), state in sorted(
@@ -1049,6 +1075,7 @@ def cohorts_summary(
                 for step, state in task_states.get(user_id, ())
                 if course_of_task[step.id] in own
             ],
+            unsynced_since=unsynced.get(user_id, (0, None))[1],
         ):
             counts[cohort_id][1] += 1
     return [
@@ -1143,6 +1170,7 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
             "-attempt__started_at", "order"
         )
     )
+    offline = _trainee_offline(user=user, attempts=attempts, until=until)
     return {
         "courses": [
             {
@@ -1160,10 +1188,68 @@ def cohort_trainee_detail(*, cohort: Cohort, membership: CohortMembership) -> di
             for course, step in task_steps
         ],
         "gains": _trainee_gains(courses, outlines=outlines, attempts=attempts),
+        "offline": offline,
         "certificates": [
             {**cert, "course_title": titles.get(cert["course_id"], "")}
             for cert in certificates_issued(cohort=cohort, user_ids=[user.pk])
         ],
+    }
+
+
+def _trainee_offline(*, user, attempts: list[Attempt], until) -> dict:
+    """The trainee's offline work in `attempts` (the cohort's quizzes, their
+    quiz loaded): `unsynced`, quizzes saved for offline and not sent back
+    (oldest first), `since` when the oldest was saved and `late` whether
+    that is longer than the dashboard's at-risk limit; `held`, attempts
+    waiting for a trainer's review or kept without counting, each with
+    `server_points` (the items' points; None while an answer waits for
+    marking); `kept`, answers sent from the phone after the attempt was
+    submitted elsewhere (`SyncItem`s, not counted). At most two queries,
+    none without offline work."""
+    unsynced = sorted(
+        (a for a in attempts if a.status == Attempt.Status.DOWNLOADED),
+        key=lambda a: a.downloaded_at or a.started_at,
+    )
+    since = (unsynced[0].downloaded_at or unsynced[0].started_at) if unsynced else None
+    held = [
+        a
+        for a in attempts
+        if a.status in (Attempt.Status.REVIEW, Attempt.Status.NOT_COUNTED)
+    ]
+    if held:
+        points = {
+            attempt_id: (total, pending)
+            for attempt_id, total, pending in AttemptQuestion.objects.filter(
+                attempt_id__in=[a.pk for a in held]
+            )
+            .values("attempt_id")
+            .annotate(
+                total=Sum("points"), pending=Count("pk", filter=Q(points__isnull=True))
+            )
+            .values_list("attempt_id", "total", "pending")
+            .order_by()
+        }
+        for a in held:
+            total, pending = points.get(a.pk, (None, 1))
+            a.server_points = None if pending else (total or Decimal(0))
+    kept = []
+    quiz_ids = {a.quiz_id for a in attempts}
+    if quiz_ids and any(a.status not in Attempt.OPEN for a in attempts):
+        rows = SyncItem.objects.filter(
+            user=user,
+            attempt__quiz_id__in=quiz_ids,
+            outcome=SyncItem.Outcome.NOT_COUNTED,
+            reason=SyncItem.Reason.ALREADY_SUBMITTED,
+        )
+        if until is not None:
+            rows = rows.filter(received_at__lte=until)
+        kept = list(rows.select_related("attempt__quiz").order_by("-received_at"))
+    return {
+        "unsynced": unsynced,
+        "since": since,
+        "late": unsynced_late(since),
+        "held": held,
+        "kept": kept,
     }
 
 

@@ -750,6 +750,8 @@ def _matrix_rows(*, cohort: Cohort):
             _("%(course)s: post-test (%%)") % {"course": gain.course.title},
             _("%(course)s: learning gain (points)") % {"course": gain.course.title},
         ]
+    # Last, so the columns before it keep their places.
+    header.append(_("Quizzes saved offline, not sent back"))
     yes, no = _("yes"), _("no")
     states = {key: str(label) for key, label in Submission.Status.choices}
     not_submitted = _("not submitted")
@@ -783,6 +785,7 @@ def _matrix_rows(*, cohort: Cohort):
                     if gain
                     else ["", "", ""]
                 )
+            line.append(row.unsynced)
             yield line
 
     return len(members), rows()

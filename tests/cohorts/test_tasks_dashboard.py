@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 # certificates issued): test_dashboard.py's budget plus the task step count,
 # the tasks' latest states, the feedback medians and the pre/post-test
 # scores.
-DASHBOARD_QUERIES = 18  # 17 + the header's unread-message count
+# 17 + the header's unread-message count + the unsynced offline quizzes
+# (unsynced_of, the at-risk reason "offline answers unsynced > 3 days").
+DASHBOARD_QUERIES = 19
 
 NOW = timezone.now()
 
@@ -440,15 +442,23 @@ def test_exports_carry_tasks_feedback_and_learning_gain(cohort, task, tests_of):
 
     matrix = _export(cohort, "matrix")
     header = matrix[0]
-    assert header[-4:] == [
+    # The last column counts quizzes saved offline and not sent back.
+    assert header[-5:] == [
         "Tugas: Tugas daftar produk",
         f"{cohort.courses.get().title}: pra-tes (%)",
         f"{cohort.courses.get().title}: pasca-tes (%)",
         f"{cohort.courses.get().title}: peningkatan belajar (poin)",
+        "Kuis tersimpan offline, belum dikirim",
     ]
     lines = {line[0]: line for line in matrix[1:]}
-    assert lines[done.display_name][-4:] == ["Lulus", "40.0", "75.0", "35.0"]
-    assert lines[waiting.display_name][-4:] == ["Menunggu penilaian", "", "", ""]
+    assert lines[done.display_name][-5:] == ["Lulus", "40.0", "75.0", "35.0", "0"]
+    assert lines[waiting.display_name][-5:] == [
+        "Menunggu penilaian",
+        "",
+        "",
+        "",
+        "0",
+    ]
 
     tasks = _export(cohort, "tasks")
     assert tasks[1] == [
