@@ -203,6 +203,8 @@ def test_refused_in_the_queue_then_listed_as_not_counted(client, held, reviewer)
     body = page.content.decode()
     assert str(held.user) in body
     assert held.quiz.title in body
+    assert body.count('class="mark-card__who"') == 1  # listed once
+    assert '?tab=release">' in body  # the other tabs' links are intact
 
 
 @pytest.mark.parametrize(
