@@ -1,6 +1,7 @@
 """A trainer reviews an offline attempt held for review in the marking queue
-(without JavaScript: plain POST forms), and the trainee sees what became of
-it on the result and quiz pages; every page passes axe."""
+(plain POST forms), the trainee sees what became of it on the result and
+quiz pages, and the cohort's manager on the trainee page; every page passes
+axe."""
 
 import re
 from datetime import timedelta
