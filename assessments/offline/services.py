@@ -17,9 +17,10 @@ nothing. Everything a phone sends is kept, whatever its outcome."""
 
 from __future__ import annotations
 
+import math
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -50,6 +51,7 @@ from ..services.attempts import (
     quiz_closed,
     quiz_course,
 )
+from ..text import text_printable
 
 # What one sync may carry: items per request, form fields per attempt, the
 # length of a field's name and of its value (an essay), in characters.
@@ -57,6 +59,9 @@ ITEMS_MAX = 50
 FIELDS_MAX = 1000
 NAME_MAX = 100
 VALUE_MAX = 20_000
+# How deep a sync body may nest: what the phone sends is 5 levels deep
+# ({"items": [{"fields": [["q1-choice", "k3"]]}]}).
+DEPTH_MAX = 16
 
 Outcome = SyncItem.Outcome
 Reason = SyncItem.Reason
@@ -164,16 +169,35 @@ class ItemResult:
         }
 
 
-def _no_nul(value):
-    """`value` (parsed JSON) without NUL characters, which no database text
-    column takes (PostgreSQL refuses them)."""
+def _storable(value):
+    """`value` (parsed JSON, at most DEPTH_MAX deep) with every text made
+    storable: NUL characters and lone surrogates (JSON "\\ud800"), which
+    PostgreSQL refuses in text and jsonb, become U+FFFD."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return text_printable(value)
     if isinstance(value, list):
-        return [_no_nul(v) for v in value]
+        return [_storable(v) for v in value]
     if isinstance(value, dict):
-        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+        return {_storable(k): _storable(v) for k, v in value.items()}
     return value
+
+
+def _plain_json(data) -> bool:
+    """Whether parsed JSON `data` nests at most DEPTH_MAX deep and holds
+    only finite numbers: Python's parser also reads NaN and Infinity, which
+    are not JSON and which no database JSON column takes. Walks without
+    recursion, so no nesting can exhaust the stack."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        if isinstance(value, dict | list):
+            if depth > DEPTH_MAX:
+                return False
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def _id_read(raw) -> uuid.UUID | None:
@@ -194,7 +218,9 @@ def _whole(value, *, limit: int) -> int | None:
 
 
 def _time_read(value) -> datetime | None:
-    """An ISO 8601 time from the phone (naive: UTC), or None."""
+    """An ISO 8601 time from the phone (naive: UTC), in UTC; None for
+    anything else, also for a time whose UTC falls outside years 1-9999
+    (Python, and so the database adapters, cannot hold it)."""
     if not isinstance(value, str) or len(value) > 40:
         return None
     try:
@@ -204,8 +230,11 @@ def _time_read(value) -> datetime | None:
     if parsed is None:
         return None
     if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=timezone.UTC)
-    return parsed
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _fields_read(value) -> list[tuple[str, str]] | None:
@@ -227,8 +256,13 @@ def _fields_read(value) -> list[tuple[str, str]] | None:
 
 def sync_items_read(data) -> list:
     """The items of a parsed sync body `{"items": [...]}`. Raises
-    SyncInvalid for anything else, or more than ITEMS_MAX items."""
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+    SyncInvalid for anything else (also a body nested deeper than
+    DEPTH_MAX or holding NaN or Infinity), or more than ITEMS_MAX items."""
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("items"), list)
+        or not _plain_json(data)
+    ):
         raise SyncInvalid(_("This is not a sync from Sinau."))
     if len(data["items"]) > ITEMS_MAX:
         raise SyncInvalid(
@@ -250,7 +284,9 @@ def sync_apply(*, request: HttpRequest, items: list) -> list[ItemResult]:
 def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
     """Apply one raw item (see the module docstring). Never raises for bad
     input: an item without a usable id is answered "invalid" and not
-    stored; one with an id but unusable content is stored as refused."""
+    stored; one with an id but unusable content is stored as refused. The
+    answer carries the id as the phone wrote it (uuid.UUID also reads
+    upper case or without dashes), so the phone can match it."""
     user = request.user
     client_id = _id_read(raw)
     if client_id is None:
@@ -259,9 +295,10 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
             outcome="invalid",
             message=_("This piece of offline work has no valid id."),
         )
+    sent = raw["id"]
     stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
     if stored is not None:
-        return item_result(stored)
+        return replace(item_result(stored), id=sent)
     kind = raw.get("type")
     try:
         with transaction.atomic():
@@ -272,7 +309,7 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
                 user=user,
                 client_id=client_id,
                 kind=kind if kind in SyncItem.Kind.values else "",
-                payload=_no_nul(raw),
+                payload=_storable(raw),
                 outcome=Outcome.REFUSED,
                 reason=Reason.INVALID,
             )
@@ -285,8 +322,8 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
         stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
         if stored is None:
             raise
-        return item_result(stored)
-    return item_result(row)
+        return replace(item_result(stored), id=sent)
+    return replace(item_result(row), id=sent)
 
 
 def _refuse(row: SyncItem, reason: str) -> None:

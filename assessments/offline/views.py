@@ -40,6 +40,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.access import Outcome, access_response, step_access
 from courses.models import ModulePage
 from lms.accounts.selectors import offline_user_key
+from lms.common.http import whole_number
 
 from ..errors import Refused
 from ..models import Attempt, QuizPage, SyncItem
@@ -78,6 +79,7 @@ def _package_json(attempt: Attempt, quiz: QuizPage) -> dict:
         "quiz": quiz.pk,
         "title": quiz.title,
         "url": reverse("assessments:offline_attempt", args=[attempt.pk]),
+        "page": quiz.url,
         "downloaded_at": _iso(attempt.downloaded_at or attempt.started_at),
         "time_limit_seconds": minutes * 60 if minutes else None,
         "closes_at": _iso(quiz.closes_at),
@@ -89,7 +91,8 @@ def _package_json(attempt: Attempt, quiz: QuizPage) -> dict:
 @require_POST
 def package(request: HttpRequest, quiz_id: int) -> JsonResponse:
     """Make (or return the open) attempt a phone takes away for the quiz:
-    JSON {attempt, quiz, title, url (the package page), downloaded_at,
+    JSON {attempt, quiz, title, url (the package page), page (the quiz's
+    own page: offline, the phone shows the package there), downloaded_at,
     time_limit_seconds, closes_at, questions}. 401 signed out; 403/404 when
     the access rule refuses; 400 with a message when the quiz refuses (closed,
     attempts used, not enrolled)."""
@@ -180,9 +183,10 @@ def submit_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
         ],
         "submitted_at": timezone.now().isoformat(),
     }
-    elapsed = request.POST.get("elapsed_seconds", "")
-    if elapsed.isdigit() and len(elapsed) < 9:
-        raw["elapsed_seconds"] = int(elapsed)
+    # ASCII digits only: "²".isdigit() is true and int("²") raises.
+    elapsed = whole_number(request.POST.get("elapsed_seconds"), limit=99_999_999)
+    if elapsed is not None:
+        raw["elapsed_seconds"] = elapsed
     result = sync_item_apply(request=request, raw=raw)
     level = messages.SUCCESS if result.outcome == "counted" else messages.WARNING
     messages.add_message(request, level, result.message)

@@ -1,6 +1,6 @@
 """What the channels need from the web: provider webhooks (delivery
 receipts, STOP replies), the push subscription endpoint, the service
-worker and the web app manifest (views in `webhooks.py`)."""
+worker, its offline page and the web app manifest (views in `webhooks.py`)."""
 
 from django.urls import path
 
@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("sw.js", webhooks.service_worker, name="service_worker"),
     path("manifest.webmanifest", webhooks.manifest, name="manifest"),
+    path("luring/offline/", webhooks.offline_page, name="offline_page"),
 ]

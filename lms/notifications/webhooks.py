@@ -11,7 +11,9 @@ endpoint, the service worker and the web app manifest.
 - `push_subscription`: POST a PushSubscription JSON to subscribe, DELETE
   (or POST to `push_unsubscribe`) to forget it; signed-in people only,
   CSRF checked (the X-CSRFToken header).
-- `service_worker` (/sw.js) and `manifest` (/manifest.webmanifest).
+- `service_worker` (/sw.js), `offline_page` (/luring/offline/, what the
+  worker shows offline for a page not saved) and `manifest`
+  (/manifest.webmanifest).
 
 A body that is too large, not JSON, of the wrong shape, or holding a NUL
 character is answered 400, never 500.
@@ -33,6 +35,7 @@ from django.http import (
     QueryDict,
 )
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -287,6 +290,16 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_GET
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """The page the service worker shows when there is no signal and the
+    page asked for is not saved for the person signed in on the phone
+    (static/js/sw.js keeps it in its shell cache). The same for everyone:
+    no person's data in it; static/js/offline.js lists that person's saved
+    modules from the phone's IndexedDB."""
+    return render(request, "offline/offline_page.html")
 
 
 @require_GET

@@ -8,10 +8,11 @@ Not part of `make test` or CI.
     .venv/bin/python -m tests.bench write          300 trainees answer a quiz
     .venv/bin/python -m tests.bench scale          100,000 trainees, 2M completions
     .venv/bin/python -m tests.bench tasks          practical tasks: upload, submit p95
+    .venv/bin/python -m tests.bench offline        saving a module (bytes), sync p95
 
 `read` runs on SQLite unless DATABASE_URL is set; `write` and `scale` need
 PostgreSQL and Redis (DATABASE_URL, REDIS_URL). With no part named, the
-bench runs `read` on SQLite, then `read`, `write`, `scale` and `tasks` on
+bench runs `read` on SQLite, then `read`, `write`, `scale`, `tasks` and `offline` on
 BENCH_DATABASE_URL / BENCH_REDIS_URL (default: the database sinau_bench and
 Redis db 14 on 127.0.0.1, both recreated/flushed). Each part exits non-zero
 when a budget is missed, and so does the whole run."""
@@ -22,7 +23,7 @@ import sys
 
 from .common import PYTHON, ROOT
 
-PARTS = ("read", "write", "scale", "tasks")
+PARTS = ("read", "write", "scale", "tasks", "offline")
 
 
 def _part(name: str, **env: str) -> int:
@@ -53,6 +54,9 @@ def main(argv: list[str]) -> int:
         "write (PostgreSQL + Redis)": _part("write", DATABASE_URL=pg, REDIS_URL=redis),
         "scale (PostgreSQL + Redis)": _part("scale", DATABASE_URL=pg, REDIS_URL=redis),
         "tasks (PostgreSQL + Redis)": _part("tasks", DATABASE_URL=pg, REDIS_URL=redis),
+        "offline (PostgreSQL + Redis)": _part(
+            "offline", DATABASE_URL=pg, REDIS_URL=redis
+        ),
     }
     print("\n## Summary")
     for name, code in codes.items():

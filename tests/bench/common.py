@@ -61,14 +61,15 @@ def manage(env: dict, *args: str) -> None:
 
 
 def fresh_database(database_url: str) -> None:
-    """Drop and recreate a PostgreSQL database (only a `sinau_*bench*` or
-    `sinau_perf*` name, so a typo never drops real data). SQLite files are
-    made fresh by their caller (a new temporary folder)."""
+    """Drop and recreate a PostgreSQL database (only a `sinau_*bench*`,
+    `sinau_perf*` or `*_bench` name, so a typo never drops real data).
+    SQLite files are made fresh by their caller (a new temporary folder)."""
     parts = urlsplit(database_url)
     if not parts.scheme.startswith("postgres"):
         return
     name = parts.path.lstrip("/")
-    if not name.startswith("sinau_") or ("bench" not in name and "perf" not in name):
+    ours = name.startswith("sinau_") and ("bench" in name or "perf" in name)
+    if not ours and not name.endswith("_bench"):
         sys.exit(f"Refusing to recreate database {name!r}: use a sinau_bench* name")
     import psycopg
 

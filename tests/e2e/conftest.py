@@ -129,6 +129,14 @@ def javascript():
     return True
 
 
+@pytest.fixture
+def service_workers():
+    """Sinau's service worker (static/js/sw.js) answers every navigation of
+    a signed-in browser; a test that measures what the server itself sent
+    turns it off with @pytest.mark.parametrize("service_workers", ["block"])."""
+    return "allow"
+
+
 # Every frame of every page reports what the CSP refused (with JavaScript off,
 # Chromium's console messages still do).
 CSP_LISTENER = """
@@ -156,7 +164,12 @@ def csp_watch(context, violations: list[str]) -> None:
 
 @contextmanager
 def checked_page(
-    browser, base_url: str, *, javascript: bool = True, locale: str = "en-US"
+    browser,
+    base_url: str,
+    *,
+    javascript: bool = True,
+    locale: str = "en-US",
+    service_workers: str = "allow",
 ):
     """A page in a new 360 px context of `browser` (`locale`: the browser's
     own, which Sinau does not follow); on leaving, fails if a page it
@@ -166,6 +179,7 @@ def checked_page(
         viewport={"width": 360, "height": 740},
         locale=locale,  # en-US by default: Sinau must still answer in Indonesian
         java_script_enabled=javascript,
+        service_workers=service_workers,
     )
     violations: list[str] = []
     csp_watch(context, violations)
@@ -188,8 +202,13 @@ def checked_page(
 
 
 @pytest.fixture
-def page(browser, live_server, site, javascript):
-    with checked_page(browser, live_server.url, javascript=javascript) as page:
+def page(browser, live_server, site, javascript, service_workers):
+    with checked_page(
+        browser,
+        live_server.url,
+        javascript=javascript,
+        service_workers=service_workers,
+    ) as page:
         yield page
 
 

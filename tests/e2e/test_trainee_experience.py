@@ -244,6 +244,8 @@ def test_indonesian_content_is_marked_lang_id_under_an_english_interface(page):
 # --- 5. Weight on the wire ---------------------------------------------------
 
 
+# What the server sent, not what the service worker answered from it.
+@pytest.mark.parametrize("service_workers", ["block"])
 def test_the_heaviest_lesson_page_is_sent_gzipped(page, site):
     trainee(phone="+6281234567890")
     lesson = _heaviest_seed_lesson(site)

@@ -617,6 +617,23 @@ def test_the_service_worker_is_served_at_the_root(client):
     assert b'addEventListener("notificationclick"' in response.content
 
 
+def test_the_offline_page_is_the_same_for_everyone_and_holds_no_one_s_data(client):
+    """The service worker keeps it in the cache every person on a phone
+    shares (static/js/sw.js): signed in or not, the same page, in
+    Indonesian, with no name, key or CSRF token in it."""
+    anonymous = client.get("/luring/offline/")
+    person = trainee(phone="+6281234567890", display_name="Sari Wulandari")
+    client.force_login(person)
+    signed_in = client.get("/luring/offline/")
+    assert anonymous.status_code == signed_in.status_code == 200
+    assert anonymous.content == signed_in.content
+    page = signed_in.content.decode()
+    assert "<h1>Anda sedang offline</h1>" in page
+    assert "data-offline-saved" in page
+    for private in ("Sari", "sinau-user", "csrfmiddlewaretoken"):
+        assert private not in page
+
+
 def test_the_manifest_names_sinau_and_its_icons_exist(client):
     from django.contrib.staticfiles import finders
 

@@ -99,3 +99,28 @@ def own_redis() -> OwnRedis:
     server = OwnRedis(binary)
     server.start()
     return server
+
+
+POSTGRES_PROBE_DEFAULT = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_required() -> None:
+    """For a test that needs PostgreSQL itself (row locks, several
+    connections writing at once): returns when this run's database is
+    PostgreSQL. On another database the test is left to the PostgreSQL run
+    (CI's second pass, or DATABASE_URL) and skipped, except in CI when no
+    PostgreSQL server answers (SINAU_TEST_POSTGRES_URL, default the local
+    one): then the PostgreSQL pass cannot run it either, so it fails."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if in_ci():
+        import psycopg
+
+        url = os.environ.get("SINAU_TEST_POSTGRES_URL") or POSTGRES_PROBE_DEFAULT
+        try:
+            psycopg.connect(url, connect_timeout=2).close()
+        except psycopg.Error as exc:
+            server_missing(f"PostgreSQL at {url}", exc)
+    pytest.skip("runs on PostgreSQL (CI's PostgreSQL pass; set DATABASE_URL)")

@@ -30,6 +30,7 @@ def test_a_package_is_a_downloaded_attempt_that_uses_up_nothing(client_in, quiz)
     assert attempt.status == Attempt.Status.DOWNLOADED
     assert attempt.downloaded_at is not None
     assert data["questions"] == 4
+    assert data["page"] == quiz.url  # offline, the phone opens the package there
     # Asking again returns the same package.
     again = client_in.post(reverse("assessments:offline_package", args=[quiz.pk]))
     assert again.json()["attempt"] == attempt.pk
