@@ -14,9 +14,11 @@ from .admin import import_views, permissions, question_views, views
 from .admin.viewsets import QuestionBankGroup, RubricViewSet
 from .authoring import lesson_place_before_closing_quiz
 from .models import (
+    Attempt,
     Question,
     TaskPage,
 )
+from .offline.review import attempts_reviewable_by
 from .practice.notify import feedback_unseen, submission_feedback_seen
 from .practice.queue import tasks_waiting_count
 from .selectors import category_progress, marking_queue
@@ -145,8 +147,9 @@ def new_lesson_before_closing_quiz(request, page):
 
 @hooks.register("sinau_my_learning_panels")
 def marking_panel(request):
-    """'Belajarku' for staff: how many essays wait for them, linked to the
-    queue (docs/decisions/0016-marking-queue.md). Nothing for trainees."""
+    """'Belajarku' for staff: how many essays, practical tasks and offline
+    attempts held for review wait for them, linked to the queue
+    (docs/decisions/0016-marking-queue.md). Nothing for trainees."""
     if not reaches_admin(request):
         return ""
     return render_to_string(
@@ -154,6 +157,9 @@ def marking_panel(request):
         {
             "waiting": len(marking_queue(user=request.user)),
             "tasks_waiting": tasks_waiting_count(user=request.user),
+            "reviews_waiting": attempts_reviewable_by(user=request.user)
+            .filter(status=Attempt.Status.REVIEW)
+            .count(),
         },
         request=request,
     )

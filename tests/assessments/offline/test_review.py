@@ -194,6 +194,15 @@ def test_the_queue_shows_the_review_and_its_buttons_accept(client, held, reviewe
     assert action not in client.get(reverse("assessments:marking")).content.decode()
 
 
+def test_belajarku_tells_the_trainer_a_review_waits(client, held, reviewer, learner):
+    client.force_login(reviewer)
+    body = client.get(reverse("courses:my_learning")).content.decode()
+    assert "1 percobaan offline menunggu Anda tinjau." in body
+    client.force_login(learner)
+    body = client.get(reverse("courses:my_learning")).content.decode()
+    assert "menunggu Anda tinjau" not in body
+
+
 def test_refused_in_the_queue_then_listed_as_not_counted(client, held, reviewer):
     client.force_login(reviewer)
     _post(client, held, "refuse")
@@ -203,6 +212,8 @@ def test_refused_in_the_queue_then_listed_as_not_counted(client, held, reviewer)
     body = page.content.decode()
     assert str(held.user) in body
     assert held.quiz.title in body
+    assert body.count('class="mark-card__who"') == 1  # listed once
+    assert '?tab=release">' in body  # the other tabs' links are intact
 
 
 @pytest.mark.parametrize(
