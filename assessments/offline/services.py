@@ -376,6 +376,7 @@ def _attempt_submit_apply(request: HttpRequest, row: SyncItem, raw: dict) -> Non
     )
     if attempt is None:
         return _refuse(row, Reason.NOT_FOUND if attempt_id else Reason.INVALID)
+    attempt.user = user  # the rules read it; no second query
     row.attempt = attempt
     if pairs is None:
         return _refuse(row, Reason.INVALID)
@@ -404,8 +405,7 @@ def _attempt_submit_apply(request: HttpRequest, row: SyncItem, raw: dict) -> Non
         # Answers saved online in this attempt before the phone's arrived:
         # kept beside what the phone sent.
         row.payload = {**row.payload, "replaced": replaced}
-    AttemptQuestion.objects.bulk_update(items, ["response", "answered_at"])
-    attempt_items_grade(items, now=now)
+    attempt_items_grade(items, now=now, also=("response", "answered_at"))
     attempt.submitted_at = now
     attempt.flag = _FLAGS.get(reason, "")
     if outcome == Outcome.REVIEW:

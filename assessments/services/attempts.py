@@ -256,10 +256,14 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
     return attempt
 
 
-def attempt_items_grade(items: list[AttemptQuestion], *, now) -> None:
+def attempt_items_grade(
+    items: list[AttemptQuestion], *, now, also: tuple[str, ...] = ()
+) -> None:
     """Grade each item's response against its own snapshot and save points
-    and correctness (one UPDATE for all). A hand-marked answer left blank
-    scores 0 at once instead of waiting for a trainer."""
+    and correctness, and the item fields named in `also` (the responses,
+    when they arrive with the submission), in one UPDATE for all. A
+    hand-marked answer left blank scores 0 at once instead of waiting for a
+    trainer."""
     for item in items:
         item.points, item.is_correct = grade(item.snapshot, item.response)
         kind = kind_for(item.snapshot.get("kind"))
@@ -268,7 +272,9 @@ def attempt_items_grade(items: list[AttemptQuestion], *, now) -> None:
             # (docs/decisions/0016-marking-queue.md). marked_by stays empty: nobody
             # marked it.
             item.points, item.is_correct, item.marked_at = Decimal(0), False, now
-    AttemptQuestion.objects.bulk_update(items, ["points", "is_correct", "marked_at"])
+    AttemptQuestion.objects.bulk_update(
+        items, ["points", "is_correct", "marked_at", *also]
+    )
 
 
 def attempt_total(attempt: Attempt, items: list[AttemptQuestion]) -> None:

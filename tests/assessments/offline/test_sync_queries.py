@@ -19,10 +19,10 @@ KINDS = ["single", "multiple", "true_false", "numeric", "ordering"]
 # One sync of one attempt_submit item (PostgreSQL and SQLite alike): the
 # session and the user (2); the site and the page's ancestors for the
 # access rule (2); the stored-item check, savepoint, insert (3); the locked
-# attempt, the enrolment, the items, the attempt's user, the accommodation
-# (5); one bulk update of the answers and one of the points, the attempt,
-# the enrolment's last activity, the item, release (6).
-SYNC_QUERIES = 18
+# attempt, the enrolment, the items, the accommodation (4); one bulk update
+# of the answers with their points, the attempt, the enrolment's last
+# activity, the item, release (5).
+SYNC_QUERIES = 16
 
 
 def _sync_queries(client, learner, course, questions: int, slug: str) -> int:
