@@ -4,6 +4,7 @@ Each FAILS on main at the time of writing."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import Attempt, SyncItem
 from tests.e2e.conftest import Axe, log_in
@@ -50,3 +51,31 @@ def test_two_online_tabs_of_one_package_keep_both_submissions(page, offline_cour
         "of tab 1's and kept nowhere"
     )
     second.close()
+
+
+def test_removing_a_saved_module_does_not_leave_a_quiz_waiting_forever(
+    page, offline_course
+):
+    """Save a module (its quiz becomes a `downloaded` attempt), then
+    "Hapus" it on /luring/. The phone no longer holds the package, yet the
+    same page still says the quiz "has not been sent back yet ... it is
+    sent by itself" when the phone is online, and staff keep counting it as
+    unsynced (after three days an at-risk reason): "Hapus" tells the server
+    nothing, and nothing will ever be sent."""
+    from assessments.offline.selectors import unsynced_of
+
+    a, _b, course, _quiz = offline_course
+    log_in(page, PHONE_A, PASSWORD)
+    _save_module(page, course, label="then removed")
+    page.goto("/luring/")
+    page.axe.check("saved list")
+    page.get_by_role("button", name=re.compile("^Hapus")).click()
+    expect(page.get_by_text("Belum ada yang tersimpan di HP ini.")).to_be_visible()
+    page.reload()
+    page.axe.check("saved list after removing")
+    expect(page.get_by_text("Belum ada yang tersimpan di HP ini.")).to_be_visible()
+    promise = page.get_by_text(re.compile("terkirim sendiri|dikirim sendiri"))
+    assert promise.count() == 0, (
+        f"after Hapus the page still promises: {promise.all_inner_texts()}; "
+        f"staff see unsynced: {unsynced_of(user_ids=[a.pk])}"
+    )
