@@ -107,3 +107,28 @@ def test_sync_cannot_answer_an_online_attempt_after_its_deadline(
         f"outcome={result['outcome']} score={online.score}: answers sent after "
         "the online deadline were graded as if in time"
     )
+
+
+def test_an_online_attempt_cannot_be_answered_after_the_close_by_a_phone_clock(
+    client_in, learner, quiz
+):
+    """An attempt started online (never saved for offline) at a quiz that
+    closed a day ago: online, its deadline was the close. A sync item for
+    it whose `submitted_at` (the phone's clock, which the server cannot
+    check) says one second before the close is counted with full marks:
+    the phone clock is trusted for an attempt that never left the server."""
+    now = timezone.now()
+    online = attempt_start(user=learner, quiz=quiz)
+    closes = now - timedelta(days=1)
+    Attempt.objects.filter(pk=online.pk).update(
+        started_at=closes - timedelta(minutes=5), deadline_at=closes
+    )
+    quiz.closes_at = closes
+    quiz.save()
+    item = submit_item(online, right=True, submitted_at=closes - timedelta(seconds=1))
+    result = sync_post(client_in, [item])["items"][0]
+    online.refresh_from_db()
+    assert result["outcome"] != "counted", (
+        f"outcome={result['outcome']} flag={online.flag!r} score={online.score}: "
+        "answered a day after the close, counted on the phone's word"
+    )
