@@ -121,13 +121,10 @@ def quiz_detail(*, quiz: QuizPage, user, request=None) -> dict:
     accommodation = accommodation_for(user=user, quiz=quiz)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
     open_attempt = next((a for a in attempts if a.status in Attempt.OPEN), None)
-    # A package saved for offline and an attempt kept without counting use
-    # up no attempt.
-    using = [
-        a
-        for a in attempts
-        if a.status not in (Attempt.Status.DOWNLOADED, Attempt.Status.NOT_COUNTED)
-    ]
+    # A package saved for offline uses up no attempt until its answers
+    # arrive; every other attempt does, also one kept without counting (its
+    # questions were seen: refusing a late attempt gives no new one).
+    using = [a for a in attempts if a.status != Attempt.Status.DOWNLOADED]
     left = None if allowed is None else max(0, allowed - len(using))
     time_limit = time_limit_for(quiz=quiz, accommodation=accommodation)
     context.update(
@@ -223,7 +220,9 @@ def attempt_review(*, attempt: Attempt) -> Review:
     queries at most). Only submitted attempts count as used; an open
     attempt of the same trainee on the same quiz hides every answer and
     every outcome."""
-    if attempt.status in Attempt.OPEN:
+    if attempt.status in (*Attempt.OPEN, Attempt.Status.REVIEW):
+        # Open, or waiting for a trainer to decide whether it counts: nothing
+        # is revealed yet.
         return Review(answers=False, outcomes=False)
     # Past its deadline an open attempt takes no more answers (the beat job
     # submits it): it is used up, not open. A package saved for offline is
@@ -232,9 +231,9 @@ def attempt_review(*, attempt: Attempt) -> Review:
         Q(status=Attempt.Status.IN_PROGRESS)
         & (Q(deadline_at__isnull=True) | Q(deadline_at__gt=timezone.now()))
     )
-    # Kept without counting uses up nothing; held for review it may yet not
-    # count, so it does not reveal the answers as the last attempt either.
-    uncounted = Q(status__in=(Attempt.Status.NOT_COUNTED, Attempt.Status.REVIEW))
+    # Held for review it may yet not count, so it does not reveal the
+    # answers as the last attempt either; one kept without counting is used.
+    uncounted = Q(status=Attempt.Status.REVIEW)
     totals = Attempt.objects.filter(
         user_id=attempt.user_id, quiz=attempt.quiz
     ).aggregate(

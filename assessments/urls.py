@@ -86,6 +86,11 @@ urlpatterns += [
         name="offline_attempt",
     ),
     path(
+        "aksi/luring/percobaan/<id:attempt_id>/lepas/",
+        offline_views.release,
+        name="offline_release",
+    ),
+    path(
         "kuis/percobaan/<id:attempt_id>/kirim-semua/",
         offline_views.submit_all,
         name="offline_submit",

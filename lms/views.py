@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,7 +48,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form sent without a valid token (usually one
     left open past its session, or cookies off) gets a page in the person's
     language with Sinau's header, saying nothing was saved; status 403.
-    Django's own page is in English and meant for developers."""
+    Django's own page is in English and meant for developers. A script
+    asking for JSON (Accept: application/json, as the offline scripts do)
+    gets JSON {"message"} instead, so it can tell the trainee."""
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "message": _(
+                    "This page was open too long. Reload it and try again: "
+                    "nothing was saved."
+                )
+            },
+            status=403,
+        )
     return render(request, "403_csrf.html", status=403)
 
 

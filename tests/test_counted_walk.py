@@ -46,7 +46,7 @@ from tests.assessments.offline.conftest import sync_post
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with, trainees_bulk
 from tests.factories.courses import course_tree
-from tests.support.offline import submit_item
+from tests.support.offline import saved_at, submit_item
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def _held_for_review(client, user, quiz, *, right: bool) -> Attempt:
     quiz.save()
     attempt = package_make(user=user, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     result = sync_post(client, [submit_item(attempt, right=right)])
     assert result["items"][0]["outcome"] == "review"

@@ -42,6 +42,8 @@ class SyncItem(models.Model):
         QUIZ_CLOSED = "quiz_closed", _("The quiz closed before it was answered")
         AFTER_CLOSE = "after_close", _("Answered before the quiz closed")
         TIME_UNPROVEN = "time_unproven", _("Answering time could not be proven")
+        LATE = "late", _("Arrived after the attempt's time ran out")
+        NOT_ENROLLED = "not_enrolled", _("Not enrolled in the course")
         WITHDRAWN = "withdrawn", _("Not enrolled in the course any more")
         UNAVAILABLE = "unavailable", _("The course or page is not available")
         NOT_FOUND = "not_found", _("No such lesson or attempt")

@@ -37,13 +37,18 @@ def offline_state(*, user) -> dict:
     return {"packages": packages, "history": history, "unsent": len(packages)}
 
 
-def unsynced_of(*, user_ids) -> dict[int, tuple[int, datetime]]:
+def unsynced_of(*, user_ids, quiz_ids=None) -> dict[int, tuple[int, datetime]]:
     """Per trainee of `user_ids` (ids or a subquery) with quiz attempts
-    saved for offline and not sent back: (how many, since when the oldest
-    was saved). One query."""
+    saved for offline and not sent back, of the quizzes `quiz_ids` (a
+    cohort's own; None: any): (how many, since when the oldest was saved).
+    One query."""
+    attempts = Attempt.objects.filter(
+        user_id__in=user_ids, status=Attempt.Status.DOWNLOADED
+    )
+    if quiz_ids is not None:
+        attempts = attempts.filter(quiz_id__in=quiz_ids)
     rows = (
-        Attempt.objects.filter(user_id__in=user_ids, status=Attempt.Status.DOWNLOADED)
-        .order_by()
+        attempts.order_by()
         .values("user_id")
         .annotate(n=Count("pk"), oldest=Min("downloaded_at"))
         .values_list("user_id", "n", "oldest")

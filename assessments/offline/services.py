@@ -17,13 +17,13 @@ nothing. Everything a phone sends is kept, whatever its outcome."""
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from courses.access import step_access
 from courses.models import LessonPage
+from courses.progress import progress_changed
 from courses.services import enrollment_touch, lesson_complete
 
 from ..errors import Refused
@@ -47,6 +48,8 @@ from ..services.attempts import (
     attempt_completion,
     attempt_items_grade,
     attempt_make,
+    attempt_submit,
+    attempt_time_proven,
     attempt_total,
     quiz_closed,
     quiz_course,
@@ -80,6 +83,25 @@ def package_make(*, user, quiz: QuizPage) -> Attempt:
     Raises Refused like `attempt_start` (unpublished, closed, not enrolled,
     every attempt used, no questions)."""
     return attempt_make(user=user, quiz=quiz, offline=True)
+
+
+def package_release(*, user, attempt_id: int) -> bool:
+    """Give back the package `attempt_id` of `user`: the trainee removed
+    the saved module from the phone, or its save failed half-way. Only an
+    attempt still `downloaded`, holding no answer, is deleted (it used up
+    nothing and holds no work); anything else is left alone. Returns
+    whether one was deleted."""
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt_id, user=user, status=Attempt.Status.DOWNLOADED)
+            .first()
+        )
+        if attempt is None or attempt.items.exclude(response=None).exists():
+            return False
+        attempt.delete()
+    progress_changed(user.pk)
+    return True
 
 
 class PrefixedFields:
@@ -297,6 +319,12 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
         )
     sent = raw["id"]
     stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
+    if stored is not None and _substance(stored.payload) != _substance(_storable(raw)):
+        # The same id with other work (two tabs of one package, each with
+        # its own answers): not a replay. It is kept under an id made from
+        # both, so its own replays still find it.
+        client_id = uuid.uuid5(client_id, _substance(_storable(raw)))
+        stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
     if stored is not None:
         return replace(item_result(stored), id=sent)
     kind = raw.get("type")
@@ -326,16 +354,27 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
     return replace(item_result(row), id=sent)
 
 
+def _substance(payload) -> str:
+    """What makes two items under one id the same piece of work: the type,
+    the lesson or attempt and the answers given (in order), not the
+    times."""
+    if not isinstance(payload, dict):
+        return json.dumps(payload, default=str)
+    return json.dumps(
+        [payload.get(key) for key in ("type", "lesson", "attempt", "fields")],
+        default=str,
+    )
+
+
 def _refuse(row: SyncItem, reason: str) -> None:
     row.outcome, row.reason = Outcome.REFUSED, reason
 
 
 def _access_reason(access) -> str:
-    return (
-        Reason.WITHDRAWN
-        if access.reason in ("withdrawn", "not_enrolled")
-        else Reason.UNAVAILABLE
-    )
+    return {
+        "withdrawn": Reason.WITHDRAWN,
+        "not_enrolled": Reason.NOT_ENROLLED,
+    }.get(access.reason, Reason.UNAVAILABLE)
 
 
 def _lesson_done_apply(request: HttpRequest, row: SyncItem, raw: dict) -> None:
@@ -394,6 +433,18 @@ def _attempt_submit_apply(request: HttpRequest, row: SyncItem, raw: dict) -> Non
         row.score = _score_of(items, responses)
         row.outcome, row.reason = Outcome.NOT_COUNTED, Reason.ALREADY_SUBMITTED
         return None
+    if (
+        attempt.downloaded_at is None
+        and attempt.deadline_at is not None
+        and now > attempt.deadline_at
+    ):
+        # Never saved for offline, and its time is up: as online, answers
+        # arriving now change nothing, and the attempt is graded with what
+        # was saved in time. The phone's are kept and shown.
+        row.score = _score_of(items, responses)
+        row.outcome, row.reason = Outcome.NOT_COUNTED, Reason.LATE
+        attempt_submit(user=user, attempt_id=attempt.pk)
+        return None
     outcome, reason = _attempt_rule(attempt, quiz, row, now=now)
     replaced = {}
     for item in items:
@@ -435,37 +486,37 @@ _FLAGS = {
 
 
 def _attempt_rule(attempt: Attempt, quiz: QuizPage, row: SyncItem, *, now):
-    """(outcome, reason) for answers to the open `attempt` arriving `now`:
+    """(outcome, reason) for answers to the open `attempt` arriving `now`
+    (docs/decisions/0027-offline.md). The attempt's clock is its start, the
+    first moment its questions could be seen, online or in a package:
+    saving it for offline later never restarts it.
 
     - The quiz closed before they arrived: counted (and flagged for staff)
       only when the answering provably happened before the close: the
-      package was made before it and the phone's submit time is not after
-      it (nor before the package); otherwise kept, not counted.
-    - A time limit: counted when the whole time from the package to the
-      sync fits the limit plus `SINAU_OFFLINE_GRACE_SECONDS` (provably in
-      time); otherwise held for a trainer's review."""
-    began = attempt.downloaded_at or attempt.started_at
+      attempt was saved for offline, began before the close, and the
+      phone's submit time lies between its start and the close; otherwise
+      kept, not counted. An attempt never saved for offline has no phone
+      time to trust.
+    - A time limit: counted when `attempt_time_proven` (server times only);
+      otherwise held for a trainer's review."""
+    began = attempt.started_at
+    closed_reason = Reason.NONE
     if quiz_closed(quiz, at=now):
         submitted = row.client_at
         provable = (
-            began < quiz.closes_at
+            attempt.downloaded_at is not None
+            and began < quiz.closes_at
             and submitted is not None
             and began <= submitted <= quiz.closes_at
         )
         if not provable:
             return Outcome.NOT_COUNTED, Reason.QUIZ_CLOSED
         closed_reason = Reason.AFTER_CLOSE
-    else:
-        closed_reason = Reason.NONE
     minutes = time_limit_for(
         quiz=quiz, accommodation=accommodation_for(user=attempt.user, quiz=quiz)
     )
-    if minutes:
-        allowed = timedelta(minutes=minutes) + timedelta(
-            seconds=settings.SINAU_OFFLINE_GRACE_SECONDS
-        )
-        if now - began > allowed:
-            return Outcome.REVIEW, Reason.TIME_UNPROVEN
+    if not attempt_time_proven(attempt, minutes=minutes, now=now):
+        return Outcome.REVIEW, Reason.TIME_UNPROVEN
     return Outcome.COUNTED, closed_reason
 
 
@@ -561,6 +612,12 @@ def sync_item_message(row: SyncItem) -> str:
                 "them and did not accept them, as they were sent too long after "
                 "the quiz was saved for the time limit. They are kept (%(score)s)."
             ) % {"what": what, "score": _score_text(row)}
+        if reason == Reason.LATE:
+            return _(
+                "Your answers to %(what)s were not counted: they arrived after "
+                "the attempt's time ran out. The answers saved in time were "
+                "graded; these are kept and your trainer can see them."
+            ) % {"what": what}
         return _(
             "Your answers to %(what)s were not counted: the quiz closed before "
             "they could be shown to have been answered. They are kept and your "
@@ -569,6 +626,9 @@ def sync_item_message(row: SyncItem) -> str:
     messages = {
         Reason.WITHDRAWN: _(
             "%(what)s was not applied: you are no longer enrolled in its course."
+        ),
+        Reason.NOT_ENROLLED: _(
+            "%(what)s was not applied: you are not enrolled in its course."
         ),
         Reason.UNAVAILABLE: _(
             "%(what)s was not applied: the course or page is no longer available."

@@ -51,6 +51,7 @@ from .selectors import offline_state
 from .services import (
     SyncInvalid,
     package_make,
+    package_release,
     sync_apply,
     sync_item_apply,
     sync_items_read,
@@ -61,8 +62,10 @@ def _refuse(message: str, *, status: int = 400) -> JsonResponse:
     return JsonResponse({"message": message}, status=status)
 
 
-def _signed_out() -> JsonResponse:
-    return _refuse(_("Please log in again to send your offline work."), status=401)
+def _signed_out(message: str | None = None) -> JsonResponse:
+    return _refuse(
+        message or _("Please log in again to send your offline work."), status=401
+    )
 
 
 def _iso(value) -> str | None:
@@ -97,7 +100,7 @@ def package(request: HttpRequest, quiz_id: int) -> JsonResponse:
     the access rule refuses; 400 with a message when the quiz refuses (closed,
     attempts used, not enrolled)."""
     if not request.user.is_authenticated:
-        return _signed_out()
+        return _signed_out(_("Please log in again to save quizzes for offline."))
     quiz = QuizPage.objects.filter(pk=quiz_id).first()
     if quiz is None:
         return _refuse(_("This quiz does not exist."), status=404)
@@ -213,6 +216,32 @@ def _sync_body(request: HttpRequest):
         return json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise SyncInvalid(_("This is not a sync from Sinau.")) from exc
+
+
+@require_POST
+def release(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Give back a package (`package_release`): the phone removed it, or
+    the trainee cancels it on "Tersimpan offline". JSON {"released": bool}
+    for a script (Accept: application/json); otherwise back to the saved
+    page with a message. 401 JSON / the login page when signed out."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not request.user.is_authenticated:
+        if wants_json:
+            return _refuse(_("Please log in first."), status=401)
+        return HttpResponseRedirect(
+            f"{reverse('account_login')}?next={reverse('assessments:offline_saved')}"
+        )
+    released = package_release(user=request.user, attempt_id=attempt_id)
+    if wants_json:
+        return JsonResponse({"released": released})
+    if released:
+        messages.success(request, _("The quiz saved for offline was cancelled."))
+    else:
+        messages.error(
+            request,
+            _("This quiz cannot be cancelled: it has answers, or it was sent."),
+        )
+    return HttpResponseRedirect(reverse("assessments:offline_saved"))
 
 
 @never_cache

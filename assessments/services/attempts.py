@@ -8,8 +8,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Sum, When, Window
+from django.db.models import Case, Count, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,22 +96,12 @@ def attempt_make(*, user, quiz: QuizPage, offline: bool) -> Attempt:
     if enrollment is None or not enrollment.is_active:
         raise Refused(_("Enrol in the course to take its quizzes."))
     # One read for both: the open attempt if there is one (sorted first),
-    # else any, each row carrying the number of attempts made and of those
-    # kept without counting (they use up no attempt).
+    # else any, each row carrying the number of attempts made. Every attempt
+    # but the open one uses one up, also one kept without counting (the
+    # trainee saw its questions: refusing a late attempt gives no new one).
     mine = (
         Attempt.objects.filter(user=user, quiz=quiz)
-        .annotate(
-            made=Window(Count("pk")),
-            uncounted=Window(
-                Sum(
-                    Case(
-                        When(status=Attempt.Status.NOT_COUNTED, then=1),
-                        default=0,
-                        output_field=IntegerField(),
-                    )
-                )
-            ),
-        )
+        .annotate(made=Window(Count("pk")))
         .order_by(Case(When(status__in=Attempt.OPEN, then=0), default=1))
         .first()
     )
@@ -122,8 +113,7 @@ def attempt_make(*, user, quiz: QuizPage, offline: bool) -> Attempt:
         return _attempt_resume(mine, offline=offline, minutes=minutes, now=now)
     allowed = attempts_allowed(quiz=quiz, accommodation=accommodation)
     made = mine.made if mine is not None else 0
-    used = made - (mine.uncounted if mine is not None else 0)
-    if allowed is not None and used >= allowed:
+    if allowed is not None and made >= allowed:
         raise Refused(_("You have used all your attempts for this quiz."))
     rng = random.Random()  # noqa: S311 - shuffling questions, not security
     questions = _questions_for(quiz, rng)
@@ -160,6 +150,28 @@ def attempt_make(*, user, quiz: QuizPage, offline: bool) -> Attempt:
         # Another request started it at the same moment: resume that one.
         return Attempt.objects.get(user=user, quiz=quiz, status__in=Attempt.OPEN)
     return attempt
+
+
+def attempt_time_proven(attempt: Attempt, *, minutes: int | None, now) -> bool:
+    """Can the server prove that answers to `attempt` arriving `now` were
+    made within the time limit of `minutes` (None: no limit)? Server times
+    only (docs/decisions/0027-offline.md):
+
+    - an attempt that was never saved for offline: by its deadline, as
+      online;
+    - one saved for offline at any time: the whole time from its start (the
+      first moment its questions could be seen, online or in the package)
+      to `now` fits the limit plus `SINAU_OFFLINE_GRACE_SECONDS`. Saving it
+      for offline later, or opening it online again, never restarts that
+      clock."""
+    if not minutes:
+        return True
+    if attempt.downloaded_at is None:
+        return attempt.deadline_at is None or now <= attempt.deadline_at
+    allowed = timezone.timedelta(minutes=minutes) + timezone.timedelta(
+        seconds=settings.SINAU_OFFLINE_GRACE_SECONDS
+    )
+    return now - attempt.started_at <= allowed
 
 
 def _deadline(quiz: QuizPage, minutes: int | None, now):
@@ -243,6 +255,24 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
         items = list(AttemptQuestion.objects.filter(attempt=attempt))
         now = timezone.now()
         attempt_items_grade(items, now=now)
+        if (
+            attempt.downloaded_at is not None
+            and attempt.quiz.time_limit_minutes
+            and not attempt_time_proven(
+                attempt,
+                minutes=time_limit_for(
+                    quiz=attempt.quiz,
+                    accommodation=accommodation_for(user=user, quiz=attempt.quiz),
+                ),
+                now=now,
+            )
+        ):
+            # Saved for offline, then finished online long after: its
+            # questions were in the trainee's hands all along, so a trainer
+            # decides (docs/decisions/0027-offline.md).
+            attempt.status = Attempt.Status.REVIEW
+            attempt.flag = Attempt.Flag.TIME_UNPROVEN
+            attempt.score = attempt.passed = None
         # Past its deadline the attempt ended at the deadline, whenever the
         # trainee or the sweep gets round to closing it.
         attempt.submitted_at = (
@@ -251,7 +281,9 @@ def attempt_submit(*, user, attempt_id: int) -> Attempt:
             else now
         )
         attempt_total(attempt, items)
-        attempt.save(update_fields=["submitted_at", "status", "score", "passed"])
+        attempt.save(
+            update_fields=["submitted_at", "status", "score", "passed", "flag"]
+        )
         attempt_completion(attempt)
     return attempt
 

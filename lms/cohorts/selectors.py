@@ -121,6 +121,14 @@ def cohort_members(*, cohort: Cohort, active_only: bool = False) -> QuerySet:
     return memberships.values("user_id")
 
 
+def _quiz_ids(outlines: dict) -> list[int]:
+    """The quizzes of the outlines (course id -> CourseProgress): what a
+    cohort's figures may count."""
+    return [
+        s.id for o in outlines.values() for s in o.steps if s.kind == QuizPage.step_kind
+    ]
+
+
 def cohort_course_ids(*, cohorts: QuerySet[Cohort]) -> QuerySet:
     """Ids of the courses of `cohorts` (chosen ones and their learning
     paths'), as one subquery: `cohort_courses` for many cohorts at once."""
@@ -528,7 +536,9 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         if row is not None:
             row.tasks[task_id] = state
     _gains_fill(matrix, members=members, outlines=outlines)
-    for user_id, (n, since) in unsynced_of(user_ids=members).items():
+    for user_id, (n, since) in unsynced_of(
+        user_ids=members, quiz_ids=_quiz_ids(outlines)
+    ).items():
         row = matrix.rows.get(user_id)
         if row is not None:
             row.unsynced, row.unsynced_since = n, since
@@ -1049,7 +1059,7 @@ def cohorts_summary(
     task_states: dict[int, list[tuple[Step, TaskState]]] = {}  # by user
     unsynced: dict[int, tuple[int, datetime]] = {}
     if memberships:
-        unsynced = unsynced_of(user_ids=people)
+        unsynced = unsynced_of(user_ids=people, quiz_ids=_quiz_ids(outlines))
         last = step_last_work(people, {pk: o.steps for pk, o in outlines.items()})
         failed = _failed_twice(user_ids=people, outlines=outlines)
         for (user_id, task_id), state in sorted(

@@ -296,6 +296,7 @@
     var notes = [];
     var urls = [];
     var quizzes = [];
+    var packages = []; // every package the server made for this save
     var cache;
     var csrf;
     function step() {
@@ -362,6 +363,7 @@
           }).then(ok).then(function (response) {
             return response.json();
           }).then(function (made) {
+            packages.push({ attempt: made.attempt });
             return fetch(made.url, { credentials: "same-origin" }).then(ok).then(function (response) {
               // Offline, the quiz's own page shows the package.
               var page = made.page || quiz.page;
@@ -397,8 +399,10 @@
       button.setAttribute("data-offline-bytes", String(bytes));
       out.textContent = [say(button, "saved", { size: size(bytes) })].concat(notes).join(" ");
     }, function () {
-      // Nothing half-saved stays behind, unlisted.
+      // Nothing half-saved stays behind, unlisted: not its pages, nor the
+      // packages the server made for it.
       out.textContent = say(button, "failed");
+      release(packages);
       return cache && mine("modules").then(function (modules) {
         var listed = {};
         modules.forEach(function (module) {
@@ -477,6 +481,34 @@
     });
   }
 
+  // Give packages back to the server (it deletes an unanswered one) unless
+  // answers to them wait in the queue; offline, "Tersimpan offline" offers
+  // the same as a button.
+  function release(quizzes) {
+    return mine("queue").then(function (items) {
+      var waiting = {};
+      items.forEach(function (item) {
+        if (item.attempt) {
+          waiting[item.attempt] = true;
+        }
+      });
+      var todo = quizzes.filter(function (quiz) {
+        return quiz.attempt && !waiting[quiz.attempt];
+      });
+      return todo.length && fetch(SYNC_URL, { credentials: "same-origin", cache: "no-store" }).then(ok).then(function (response) {
+        return response.json();
+      }).then(function (info) {
+        return Promise.all(todo.map(function (quiz) {
+          return fetch("/aksi/luring/percobaan/" + quiz.attempt + "/lepas/", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "X-CSRFToken": info.csrf, Accept: "application/json" }
+          });
+        }));
+      });
+    }).catch(function () {});
+  }
+
   function removeModule(module, modules) {
     var others = {};
     modules.forEach(function (other) {
@@ -502,6 +534,8 @@
           s.delete(user + ":" + quiz.attempt);
         });
       });
+    }).then(function () {
+      return release(module.quizzes || []);
     });
   }
 

@@ -16,6 +16,7 @@ from lms.cohorts.selectors import cohort_progress, cohorts_summary
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with, trainees_bulk
 from tests.factories.courses import course_tree
+from tests.support.offline import saved_at
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def _quiz(cohort):
 def _saved(user, quiz, *, days: float) -> Attempt:
     attempt = package_make(user=user, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(days=days)
+        **saved_at(timezone.now() - timedelta(days=days))
     )
     attempt.refresh_from_db()
     return attempt

@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, course_trainer, program_manager, trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.cohorts import cohort_with
 from tests.factories.courses import course_tree
-from tests.support.offline import submit_item
+from tests.support.offline import saved_at, submit_item
 
 
 def test_trainer_refuses_an_offline_attempt_and_the_trainee_sees_it(page, site):
@@ -37,7 +37,7 @@ def test_trainer_refuses_an_offline_attempt_and_the_trainee_sees_it(page, site):
     )
     attempt = package_make(user=learner, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     phone = Client()
     phone.force_login(learner)

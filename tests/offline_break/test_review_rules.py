@@ -15,7 +15,7 @@ from assessments.selectors import attempt_review
 from assessments.services import attempt_start
 from tests.assessments.offline.conftest import sync_post
 from tests.factories import course_trainer
-from tests.support.offline import submit_item
+from tests.support.offline import saved_at, submit_item
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _held(client_in, learner, quiz) -> Attempt:
     quiz.save()
     attempt = package_make(user=learner, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     result = sync_post(client_in, [submit_item(attempt, right=False)])
     assert result["items"][0]["outcome"] == "review"

@@ -1,7 +1,7 @@
 """Break tests (issue 22): the time limit of a quiz taken offline.
 
-Each test here FAILS on main at the time of writing: it states what the
-issue and docs/decisions/0027-offline.md promise and shows the gap."""
+Each was found by the break pass (it failed then) and states what the
+issue and docs/decisions/0027-offline.md promise."""
 
 from datetime import timedelta
 

@@ -48,3 +48,9 @@ def lesson_item(lesson, *, client_id: str | None = None) -> dict:
         "lesson": lesson.pk,
         "at": timezone.now().isoformat(),
     }
+
+
+def saved_at(when) -> dict:
+    """Fields for `Attempt.objects.filter(...).update(**saved_at(t))`: a
+    package made at `when` (its start and its download are that moment)."""
+    return {"downloaded_at": when, "started_at": when}

@@ -17,7 +17,7 @@ from tests.assessments.offline.conftest import sync_post
 from tests.factories import course_trainer, trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.courses import course_tree
-from tests.support.offline import offline_fields, submit_item
+from tests.support.offline import offline_fields, saved_at, submit_item
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_a_held_attempt_keeps_its_status_and_its_points_are_regraded(client, set
     quiz.save()
     attempt = package_make(user=learner, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     _fix_key(broken)
     client.force_login(learner)

@@ -24,7 +24,7 @@ from tests.assessments.offline.conftest import sync_post
 from tests.factories import course_trainer, program_manager, trainee
 from tests.factories.assessments import question, quiz_in
 from tests.factories.courses import course_tree, lessons_of
-from tests.support.offline import submit_item
+from tests.support.offline import saved_at, submit_item
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _held(client, user, quiz, *, right=True, elapsed=240) -> Attempt:
     quiz.save()
     attempt = package_make(user=user, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     client.force_login(user)
     result = sync_post(
@@ -126,7 +126,7 @@ def test_an_essay_accepted_waits_for_marking(client, learner, course, reviewer):
     quiz.time_limit_minutes = 10
     quiz.save()
     Attempt.objects.filter(pk=attempt.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     client.force_login(learner)
     sync_post(client, [submit_item(attempt)])

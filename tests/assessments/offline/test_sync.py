@@ -15,7 +15,7 @@ from assessments.models import Attempt, SyncItem
 from courses.models import LessonCompletion
 from courses.services import enrollment_withdraw
 from tests.assessments.offline.conftest import sync_post
-from tests.support.offline import lesson_item, submit_item
+from tests.support.offline import lesson_item, saved_at, submit_item
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_closed_quiz_counts_when_provably_answered_before(client_in, quiz, packa
     quiz.closes_at = answered + timedelta(seconds=1)
     quiz.save()
     Attempt.objects.filter(pk=package.pk).update(
-        downloaded_at=answered - timedelta(minutes=5)
+        **saved_at(answered - timedelta(minutes=5))
     )
     quiz.closes_at = timezone.now() - timedelta(seconds=1)
     quiz.save()
@@ -141,7 +141,7 @@ def test_timed_quiz_in_time_counts_late_waits_for_review(client_in, quiz, packag
     quiz.time_limit_minutes = 10
     quiz.save()
     Attempt.objects.filter(pk=package.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     result = sync_post(client_in, [submit_item(package)])["items"][0]
     assert result["outcome"] == "review"

@@ -245,6 +245,9 @@ def _check_answer(response, sent: list, before: dict, user) -> dict:
         assert "%(" not in result["message"]
         assert result["url"] is None or result["url"].startswith("/")
         sent_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(sent_id, str):
+            # As the server read it: JSON joins an escaped surrogate pair.
+            sent_id = json.loads(json.dumps(sent_id))
         if isinstance(sent_id, str) and len(sent_id) <= 36:
             assert result["id"] == sent_id  # the phone can match its queue
         # In Indonesian (the default language), not the English source.

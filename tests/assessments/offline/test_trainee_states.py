@@ -13,7 +13,7 @@ from assessments.models import Attempt, ReviewPolicy
 from assessments.offline.services import package_make
 from assessments.services import attempt_start, attempt_submit
 from tests.assessments.offline.conftest import sync_post
-from tests.support.offline import submit_item
+from tests.support.offline import saved_at, submit_item
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _review(client_in, quiz, package, *, right=True) -> Attempt:
     quiz.time_limit_minutes = 10
     quiz.save()
     Attempt.objects.filter(pk=package.pk).update(
-        downloaded_at=timezone.now() - timedelta(hours=3)
+        **saved_at(timezone.now() - timedelta(hours=3))
     )
     sync_post(client_in, [submit_item(package, right=right)])
     package.refresh_from_db()
@@ -82,7 +82,7 @@ def test_a_held_attempt_shows_the_review_wait_and_the_server_score(
 
 def test_a_held_last_attempt_does_not_reveal_the_answers(client_in, quiz, package):
     """Under "after a pass or the last attempt", an attempt held for review
-    may yet not count (and give the attempt back): no answers shown."""
+    may yet not count: nothing is revealed until a trainer decides."""
     quiz.max_attempts = 1
     quiz.review_policy = ReviewPolicy.AFTER_PASS_OR_LAST
     quiz.save()
@@ -90,13 +90,24 @@ def test_a_held_last_attempt_does_not_reveal_the_answers(client_in, quiz, packag
     result = client_in.get(reverse("assessments:result", args=[attempt.pk]))
     assert result.status_code == 200
     assert result.context["review"] is False
-    assert result.context["outcomes"] is True
+    assert result.context["outcomes"] is False
 
 
 def test_a_held_attempt_follows_an_after_submit_policy(client_in, quiz, package):
+    """Held, nothing is revealed even under "after every submission"; once
+    a trainer accepts it, the policy applies."""
+    from assessments.offline.review import attempt_review_decide
+    from tests.factories import course_trainer
+
     quiz.review_policy = ReviewPolicy.AFTER_SUBMIT
     quiz.save()
     attempt = _review(client_in, quiz, package)
+    result = client_in.get(reverse("assessments:result", args=[attempt.pk]))
+    assert result.context["review"] is False
+    course = quiz.get_parent().get_parent().specific
+    attempt_review_decide(
+        reviewer=course_trainer(course), attempt_id=attempt.pk, accept=True
+    )
     result = client_in.get(reverse("assessments:result", args=[attempt.pk]))
     assert result.context["review"] is True
 
