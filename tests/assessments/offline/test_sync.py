@@ -285,3 +285,106 @@ def test_every_kind_is_read_from_the_whole_quiz_form(client_in, course, learner)
         assert items[kind].points == items[kind].max_points, kind
     assert items["essay"].response["text"]
     assert items["essay"].points is None
+
+
+def test_the_same_id_with_other_answers_is_a_second_submission(client_in, package):
+    """Two tabs of one package share the draft's id: the second tab's other
+    answers are kept, not counted, and its own replays find them."""
+    first = submit_item(package, right=True)
+    second = {**submit_item(package, right=False), "id": first["id"]}
+    results = sync_post(client_in, [first, second, second, first])["items"]
+    assert [r["outcome"] for r in results] == [
+        "counted",
+        "not_counted",
+        "not_counted",
+        "counted",
+    ]
+    assert all(r["id"] == first["id"] for r in results)
+    assert SyncItem.objects.filter(attempt=package).count() == 2
+
+
+def test_a_package_given_back_is_deleted_only_while_unanswered(
+    client_in, learner, quiz, package
+):
+    url = reverse("assessments:offline_release", args=[package.pk])
+    response = client_in.post(url, HTTP_ACCEPT="application/json")
+    assert response.json() == {"released": True}
+    assert not Attempt.objects.filter(pk=package.pk).exists()
+    # A submitted one stays, whatever asks.
+    from assessments.offline.services import package_make
+
+    again = package_make(user=learner, quiz=quiz)
+    sync_post(client_in, [submit_item(again)])
+    response = client_in.post(reverse("assessments:offline_release", args=[again.pk]))
+    assert response.status_code == 302
+    assert Attempt.objects.filter(pk=again.pk).exists()
+
+
+def test_someone_else_cannot_give_back_a_package(client_in, quiz, package):
+    from courses.services import enrollment_create
+    from tests.factories import trainee
+
+    other = trainee()
+    enrollment_create(user=other, course=quiz.get_parent().get_parent().specific)
+    client_in.force_login(other)
+    response = client_in.post(
+        reverse("assessments:offline_release", args=[package.pk]),
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json() == {"released": False}
+    assert Attempt.objects.filter(pk=package.pk).exists()
+
+
+def test_a_script_without_a_csrf_token_gets_json(learner, quiz):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = client.post(
+        reverse("assessments:offline_sync"),
+        b'{"items": []}',
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize("finish", ["online", "sync", "form", "sweep"])
+def test_a_late_timed_package_is_never_silently_counted(
+    client_in, learner, quiz, package, finish
+):
+    """The kind: however a timed attempt that was saved for offline is
+    finished (online submit, sync, the package's form, the sweep), three
+    hours after its start it is held for review, never counted at once."""
+    from assessments.services import (
+        attempt_start,
+        attempt_submit,
+        attempts_close_expired,
+    )
+    from tests.support.offline import offline_fields
+
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    Attempt.objects.filter(pk=package.pk).update(
+        **saved_at(timezone.now() - timedelta(hours=3))
+    )
+    if finish == "online":
+        attempt_start(user=learner, quiz=quiz)
+        attempt_submit(user=learner, attempt_id=package.pk)
+    elif finish == "sync":
+        sync_post(client_in, [submit_item(package)])
+    elif finish == "form":
+        data = {"client_id": str(uuid.uuid4())}
+        for name, value in offline_fields(package):
+            data.setdefault(name, []).append(value)
+        client_in.post(reverse("assessments:offline_submit", args=[package.pk]), data)
+    else:
+        attempt_start(user=learner, quiz=quiz)  # online clock: 10 minutes
+        Attempt.objects.filter(pk=package.pk).update(
+            deadline_at=timezone.now() - timedelta(seconds=1)
+        )
+        attempts_close_expired()
+    package.refresh_from_db()
+    assert package.status == Attempt.Status.REVIEW
+    assert package.passed is None
