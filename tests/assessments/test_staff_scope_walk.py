@@ -167,6 +167,7 @@ def world(db):
             ),
             "question_id": question_b.pk,
             "quiz_id": quiz_b.pk,
+            "module_id": quiz_b.get_parent().pk,
             "task_id": task_b.pk,
             "file_id": file_b.pk,
             "attempt_id": attempt.pk,
