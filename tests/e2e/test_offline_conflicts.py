@@ -1,4 +1,4 @@
-"""Break tests (issue 22) in a real browser, 360 px, axe on every page.
+"""Offline conflicts (issue 22) in a real browser, 360 px, axe on every page.
 Each was found by the break pass (it failed then)."""
 
 import re
@@ -8,13 +8,17 @@ from playwright.sync_api import expect
 
 from assessments.models import Attempt, SyncItem
 from tests.e2e.conftest import Axe, log_in
-from tests.e2e.test_offline import PHONE_A, _save_module
+from tests.e2e.test_offline import (  # noqa: F401  (offline_course: a fixture)
+    PHONE_A,
+    _save_module,
+    offline_course,
+)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
-def test_two_online_tabs_of_one_package_keep_both_submissions(page, offline_course):
+def test_two_online_tabs_of_one_package_keep_both_submissions(page, offline_course):  # noqa: F811
     """Online, JavaScript on: the package page open in two tabs. Tab 1
     submits (answers A), then tab 2 submits different answers (B). The
     issue: "the same attempt also submitted elsewhere (another tab ...):
@@ -54,7 +58,8 @@ def test_two_online_tabs_of_one_package_keep_both_submissions(page, offline_cour
 
 
 def test_removing_a_saved_module_does_not_leave_a_quiz_waiting_forever(
-    page, offline_course
+    page,
+    offline_course,  # noqa: F811
 ):
     """Save a module (its quiz becomes a `downloaded` attempt), then
     "Hapus" it on /luring/. The phone no longer holds the package, yet the
