@@ -41,6 +41,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import get_language
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from content.cache import cached
@@ -57,6 +58,12 @@ logger = logging.getLogger(__name__)
 STEPLEN = Page.steplen
 # The issue's limit for one image a saved lesson shows.
 IMAGE_MAX_BYTES = 100 * 1024
+# The copy of a lesson image a phone keeps offline: a phone's width, WebP
+# at a lower quality than the page's own (80): a product photo of 20-25 KB
+# becomes about 10 KB, so a module with a photo per lesson fits the save
+# budget (docs/benchmarks.md, "Offline"). Stored under every URL of the
+# image tag (`also`), so the page finds it whichever width it asks for.
+OFFLINE_IMAGE_FILTER = "width-360|format-webp|webpquality-40"
 # Static files every saved page needs (names for `static`); a name not found
 # on disk is left out.
 SHELL_STATIC = (
@@ -223,6 +230,34 @@ def _media_size(url: str) -> int | None:
         return None
 
 
+def _offline_copy(group: list[list]) -> list[list]:
+    """`group` ([[url, bytes], ...], one image tag's renditions) with the
+    image's offline copy (OFFLINE_IMAGE_FILTER) first when it is smaller
+    than every rendition the page shows; unchanged when the rendition is not
+    one of Wagtail's or the copy cannot be made."""
+    if not group:
+        return group
+    names = [unquote(url[len(settings.MEDIA_URL) :]) for url, _size in group]
+    rendition = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(file__in=names)
+        .select_related("image")
+        .first()
+    )
+    if rendition is None:
+        return group
+    try:
+        copy_ = rendition.image.get_rendition(OFFLINE_IMAGE_FILTER)
+        size = copy_.file.size
+    except (OSError, ValueError) as exc:
+        logger.warning("Offline copy of image %s failed: %s", rendition.image_id, exc)
+        return group
+    if copy_.url in {url for url, _size in group} or size >= min(b for _u, b in group):
+        return group
+    return [[copy_.url, size], *group]
+
+
 def _page_entry(request: HttpRequest, page_id: int, revision: int | None) -> dict:
     """{"bytes": gzipped size of the page as served to `request`, "images":
     [[[url, bytes], ...] per image tag]}, cached per page, live revision and
@@ -233,7 +268,9 @@ def _page_entry(request: HttpRequest, page_id: int, revision: int | None) -> dic
         url = page.get_url(request) or page.url
         content = _rendered(page.serve(_request_for(request, url)))
         images = [
-            [[u, size] for u in group if (size := _media_size(u)) is not None]
+            _offline_copy(
+                [[u, size] for u in group if (size := _media_size(u)) is not None]
+            )
             for group in _images_of(content.decode("utf-8", "replace"))
         ]
         return {"bytes": gzip_size(content), "images": [g for g in images if g]}

@@ -241,8 +241,11 @@ def test_an_image_is_saved_once_in_its_smallest_width_and_answers_for_the_rest(
 ):
     """The lesson's srcset offers two widths: the phone downloads the
     smaller and keeps it under the other width's URL too, so the browser
-    finds the image offline whichever width it picks."""
+    finds the image offline whichever width it picks. (This test image is
+    tiny: its offline copy is no smaller, so it is not used.)"""
     from wagtail.images.models import Rendition
+
+    from assessments.offline import saving
 
     settings.MEDIA_ROOT = str(tmp_path)
     image = _photo(tmp_path)
@@ -254,7 +257,11 @@ def test_an_image_is_saved_once_in_its_smallest_width_and_answers_for_the_rest(
         ],
     )
     data = manifest(client_in, module)
-    renditions = {r.url: r.file.size for r in Rendition.objects.filter(image=image)}
+    renditions = {
+        r.url: r.file.size
+        for r in Rendition.objects.filter(image=image)
+        if r.filter_spec != saving.OFFLINE_IMAGE_FILTER  # not smaller here
+    }
     assert len(renditions) == 2  # width-360 and width-720, as the lesson's srcset
     small, large = sorted(renditions, key=renditions.get)
     images = [f for f in data["urls"] if f["url"] in renditions]
@@ -352,3 +359,47 @@ def test_a_withdrawn_trainee_sees_no_save_link(client_in, learner, course, modul
     client_in.get(course.url)  # the enrolled outline is cached first
     enrollment_withdraw(user=learner, course=course)
     assert page_url(module) not in client_in.get(course.url).content.decode()
+
+
+def test_a_photo_is_saved_as_its_smaller_offline_copy(
+    client_in, module, settings, tmp_path
+):
+    """A real photo: the phone keeps the offline copy (lower WebP quality),
+    stored under both widths the lesson's srcset offers."""
+    import io
+    import random
+
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image, Rendition
+
+    from assessments.offline import saving
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    rng = random.Random(7)  # noqa: S311 - test noise, not security
+    photo = PILImage.new("RGB", (1200, 900))
+    photo.putdata(
+        [
+            (120 + rng.randrange(60), 80 + rng.randrange(60), 40 + rng.randrange(60))
+            for _ in range(1200 * 900)
+        ]
+    )
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=90)
+    from django.core.files.images import ImageFile
+
+    image = Image.objects.create(
+        title="Gula aren", file=ImageFile(io.BytesIO(buffer.getvalue()), "gula.jpg")
+    )
+    LessonPageFactory(
+        parent=module,
+        body=[{"type": "image", "value": {"image": image.pk, "alt": "Gula aren"}}],
+    )
+    data = manifest(client_in, module)
+    page_widths = {
+        r.url: r.file.size
+        for r in Rendition.objects.filter(image=image)
+        if r.filter_spec != saving.OFFLINE_IMAGE_FILTER
+    }
+    (entry,) = [f for f in data["urls"] if "webpquality" in f["url"]]
+    assert sorted(entry["also"]) == sorted(page_widths)
+    assert entry["bytes"] < min(page_widths.values())
