@@ -318,12 +318,13 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
             message=_("This piece of offline work has no valid id."),
         )
     sent = raw["id"]
+    payload = _storable(raw)
     stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
-    if stored is not None and _substance(stored.payload) != _substance(_storable(raw)):
+    if stored is not None and _substance(stored.payload) != _substance(payload):
         # The same id with other work (two tabs of one package, each with
         # its own answers): not a replay. It is kept under an id made from
         # both, so its own replays still find it.
-        client_id = uuid.uuid5(client_id, _substance(_storable(raw)))
+        client_id = uuid.uuid5(client_id, _substance(payload))
         stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
     if stored is not None:
         return replace(item_result(stored), id=sent)
@@ -337,7 +338,7 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
                 user=user,
                 client_id=client_id,
                 kind=kind if kind in SyncItem.Kind.values else "",
-                payload=_storable(raw),
+                payload=payload,
                 outcome=Outcome.REFUSED,
                 reason=Reason.INVALID,
             )
