@@ -89,15 +89,22 @@ def package_release(*, user, attempt_id: int) -> bool:
     """Give back the package `attempt_id` of `user`: the trainee removed
     the saved module from the phone, or its save failed half-way. Only an
     attempt still `downloaded`, holding no answer, is deleted (it used up
-    nothing and holds no work); anything else is left alone. Returns
-    whether one was deleted."""
+    nothing and holds no work); anything else is left alone. A package of a
+    timed quiz is never deleted: its start is the attempt's clock, and a new
+    package would restart it (its answers still count or wait for review
+    when they arrive). Returns whether one was deleted."""
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
             .filter(pk=attempt_id, user=user, status=Attempt.Status.DOWNLOADED)
             .first()
         )
-        if attempt is None or attempt.items.exclude(response=None).exists():
+        if (
+            attempt is None
+            or attempt.quiz.time_limit_minutes
+            or attempt.items.exclude(response=None).exists()
+        ):
             return False
         attempt.delete()
     progress_changed(user.pk)

@@ -241,7 +241,10 @@ def release(request: HttpRequest, attempt_id: int) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("This quiz cannot be cancelled: it has answers, or it was sent."),
+            _(
+                "This quiz cannot be cancelled: it has answers, it was sent, "
+                "or it has a time limit."
+            ),
         )
     return HttpResponseRedirect(reverse("assessments:offline_saved"))
 

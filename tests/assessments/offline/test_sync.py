@@ -388,3 +388,16 @@ def test_a_late_timed_package_is_never_silently_counted(
     package.refresh_from_db()
     assert package.status == Attempt.Status.REVIEW
     assert package.passed is None
+
+
+def test_a_timed_package_is_not_given_back(client_in, quiz, package):
+    """Cancelling and saving again would restart a timed attempt's clock:
+    a timed package stays (found by the second break pass)."""
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    response = client_in.post(
+        reverse("assessments:offline_release", args=[package.pk]),
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json() == {"released": False}
+    assert Attempt.objects.filter(pk=package.pk).exists()
