@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from courses.access import visible_page_ids
 from courses.models import CoursePage, Enrollment
+from courses.progress import progress_changed
 from courses.selectors import course_of
 from lms.common.addresses import public_url
 from lms.common.queue import task_send
@@ -57,6 +58,9 @@ def task_feedback_notify(*, assessment_id: int) -> bool:
         ).get(pk=assessment_id)
         submission = assessment.submission
         user = submission.user
+        # The claim is an update() (no signal); nothing progress counts
+        # changed, but every such write says so (courses/progress.py).
+        progress_changed(user.pk)
         task = submission.task
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             _site, _root, path = task.get_url_parts() or (None, None, "/")
@@ -153,12 +157,15 @@ def submission_feedback_seen(*, user, task: TaskPage) -> int:
     if not user.is_authenticated:
         return 0
     with transaction.atomic():
-        return Submission.objects.filter(
+        marked = Submission.objects.filter(
             user=user,
             task=task,
             feedback_seen_at__isnull=True,
             assessment__released_at__isnull=False,
         ).update(feedback_seen_at=timezone.now())
+        if marked:
+            progress_changed(user.pk)  # update() sends no signal
+        return marked
 
 
 # How long before a practical task is due its trainees are reminded.

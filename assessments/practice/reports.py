@@ -9,11 +9,13 @@ aggregates in SQL, so a trainee's versions never come back one row each)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -144,14 +146,13 @@ def _person(display_name, first_name, last_name, email, phone) -> str:
     return full or email or phone or ""
 
 
-def feedback_medians(*, user_ids, task_ids) -> list[TrainerFeedback]:
-    """Per assessor (`TaskAssessment.assessor`), the median time from
-    `Submission.submitted_at` to the assessment reaching the trainee (its
-    `released_at`, or `assessed_at` when the task does not hold marks back)
-    over the submissions of `user_ids` to `task_ids` whose assessment the
-    trainee can see, by name. One query: a window numbers each trainer's
-    delays in order and only the middle one or two come back. None for no
-    tasks."""
+def feedback_delays(*, user_ids, task_ids) -> list[tuple[int, int, timedelta]]:
+    """(user id, assessor id, delay) for each submission of `user_ids` (ids
+    or a subquery) to `task_ids` whose assessment the trainee can see and
+    that has an assessor: the delay runs from `Submission.submitted_at` to
+    the assessment reaching the trainee (its `released_at`, or
+    `assessed_at` when the task does not hold marks back). One query; none
+    for no tasks."""
     task_ids = list(task_ids)
     if not task_ids:
         return []
@@ -159,52 +160,57 @@ def feedback_medians(*, user_ids, task_ids) -> list[TrainerFeedback]:
         Coalesce("released_at", "assessed_at") - F("submission__submitted_at"),
         output_field=DurationField(),
     )
-    per_trainer = [F("assessor_id")]
-    rows = (
+    return list(
         TaskAssessment.objects.filter(
             submission__user_id__in=user_ids,
             submission__task_id__in=task_ids,
             submission__status__in=VISIBLE,
             assessor__isnull=False,
         )
-        .annotate(
-            delay=delay,
-            position=Window(
-                RowNumber(), partition_by=per_trainer, order_by=[delay.asc(), "pk"]
-            ),
-            total=Window(Count("pk"), partition_by=per_trainer),
-        )
-        # The middle of n: position p with n <= 2p <= n + 2 (one row for an
-        # odd n, two for an even one).
-        .filter(position__gte=F("total") / 2.0, position__lte=F("total") / 2.0 + 1)
-        .values_list(
-            "assessor_id",
-            "assessor__display_name",
-            "assessor__first_name",
-            "assessor__last_name",
-            "assessor__email",
-            "assessor__phone",
-            "total",
-            "delay",
-        )
+        .annotate(delay=delay)
+        .values_list("submission__user_id", "assessor_id", "delay")
         .order_by()
     )
-    middles: dict[int, list] = {}
-    for assessor_id, *person, total, value in rows:
-        entry = middles.setdefault(assessor_id, [_person(*person), total, []])
-        entry[2].append(value)
+
+
+def feedback_medians(delays: Iterable[tuple[int, int]]) -> list[TrainerFeedback]:
+    """Per assessor of `delays` ((assessor id, delay in microseconds) pairs,
+    e.g. from `feedback_delays`), how many and the median delay (the mean
+    of the middle two for an even number), by name. One query (the
+    assessors' names); none for no delays."""
+    by_assessor: dict[int, list[int]] = {}
+    for assessor_id, value in delays:
+        by_assessor.setdefault(assessor_id, []).append(value)
+    if not by_assessor:
+        return []
+    names = {
+        pk: _person(*person)
+        for pk, *person in get_user_model()
+        .objects.filter(pk__in=list(by_assessor))
+        .values_list("pk", "display_name", "first_name", "last_name", "email", "phone")
+        .order_by()
+    }
     return sorted(
         (
             TrainerFeedback(
                 assessor_id=assessor_id,
-                name=name,
-                assessed=total,
-                median=sum(values, timedelta()) / len(values),
+                name=names.get(assessor_id, ""),
+                assessed=len(values),
+                median=_median(values),
             )
-            for assessor_id, (name, total, values) in middles.items()
+            for assessor_id, values in by_assessor.items()
         ),
         key=lambda t: (t.name.lower(), t.assessor_id),
     )
+
+
+def _median(microseconds: list[int]) -> timedelta:
+    values = sorted(microseconds)
+    middle = len(values) // 2
+    if len(values) % 2:
+        return timedelta(microseconds=values[middle])
+    # Rounded half to even, as timedelta division rounds.
+    return timedelta(microseconds=values[middle - 1] + values[middle]) / 2
 
 
 # -- pre-test and post-test ---------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from courses.models import Enrollment
+from courses.progress import progress_changed
 from courses.selectors import course_of
 from lms.common.queue import task_enqueue_on_commit, task_send
 
@@ -338,6 +339,7 @@ def submission_allocate(*, submission: Submission, previous=()) -> int | None:
     if chosen is not None:
         Submission.objects.filter(pk=submission.pk).update(assessor_id=chosen)
         submission.assessor_id = chosen
+        progress_changed(submission.user_id)  # update() sends no signal
     return chosen
 
 

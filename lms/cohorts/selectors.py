@@ -13,21 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
 
-from django.apps import apps
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -50,7 +44,6 @@ from assessments.practice.reports import (
     TaskState,
     TrainerFeedback,
     feedback_medians,
-    pre_post_rows,
     task_criterion_heatmap,
     task_latest_states,
 )
@@ -59,12 +52,19 @@ from courses.models import (
     Enrollment,
     LearningPathCourse,
     LessonCompletion,
-    LessonPage,
 )
 from courses.selectors import CourseProgress, Step, course_outlines
-from courses.steps import step_done_counts, step_done_users, step_last_work
-from lms.common.rows import plain_rows
+from courses.steps import step_last_work
 
+from .coverage import certificates_issued, memberships_covering
+from .facts import (
+    BUCKETS,
+    Gain,
+    MemberFacts,
+    MemberStamp,
+    failed_twice,
+    member_facts,
+)
 from .models import Cohort, CohortExport, CohortMembership
 
 # -- staff scope -------------------------------------------------------------
@@ -154,21 +154,6 @@ def cohort_people_in_scope(*, user) -> QuerySet:
     )
 
 
-def memberships_covering(*, user_id, course_id, at, cohorts: QuerySet[Cohort]):
-    """Memberships of `cohorts` that make a piece of work staff's business:
-    the person was a member (joined at or before `at`, not left before it,
-    never a mere invitation) of a cohort that has the course. The arguments
-    may be `OuterRef`s, for an `Exists` over many certificates."""
-    return CohortMembership.objects.members().filter(
-        Q(left_at__isnull=True) | Q(left_at__gte=at),
-        Q(cohort__courses=course_id)
-        | Q(cohort__learning_path__steps__course=course_id),
-        cohort__in=cohorts,
-        user_id=user_id,
-        joined_at__lte=at,
-    )
-
-
 def cohort_courses(*, cohort: Cohort) -> list[CoursePage]:
     """The live courses of the cohort (chosen ones and its learning path's),
     in catalogue order. One query."""
@@ -196,43 +181,10 @@ def cohort_invitations_of(*, user) -> QuerySet[CohortMembership]:
     )
 
 
-# -- certificates (lms.certificates, when installed) ---------------------------
-
-
-def certificates_issued(*, cohort: Cohort, user_ids) -> list[dict]:
-    """Issued certificates the cohort's staff may see: earned (completed) in
-    one of the cohort's courses while the person was a member of it
-    (`memberships_covering`), through a cohort enrolment, as dicts
-    {user_id, course_id, uuid, code, issued_at}; one query. `user_ids` may
-    be a subquery. Sinau's certificates app is optional here: without
-    `lms.certificates` installed this returns [] and runs no query."""
-    if not apps.is_installed("lms.certificates"):
-        return []
-    certificate = apps.get_model("certificates", "Certificate")
-    covering = memberships_covering(
-        user_id=OuterRef("user_id"),
-        course_id=OuterRef("course_id"),
-        at=OuterRef("completed_at"),
-        cohorts=Cohort.objects.filter(pk=cohort.pk),
-    )
-    return list(
-        certificate.objects.filter(
-            Exists(covering),
-            user_id__in=user_ids,
-            status="issued",
-            enrollment__source=Enrollment.Source.COHORT,
-        )
-        .order_by("issued_at")
-        .values("user_id", "course_id", "uuid", "code", "issued_at")
-    )
-
-
 # -- dashboard -----------------------------------------------------------------
 
 SORTS = ("name", "-name", "progress", "-progress", "activity", "-activity")
 FILTERS = ("all", "at_risk", "completed", "not_started", "withdrawn")
-BUCKETS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
-BUCKET_WIDTH = 20  # percentage points; BUCKETS above are its multiples
 
 
 @dataclass(slots=True)
@@ -321,22 +273,6 @@ class Bar:
     @property
     def percent(self) -> int:
         return round(100 * self.value / self.total) if self.total else 0
-
-
-class Gain(NamedTuple):
-    """One trainee's pre-test and post-test percents in a course and the
-    learning gain (post - pre, percentage points; None unless both). A
-    named tuple, like `TaskState`: the dashboard makes one per trainee and
-    course (18,000 for 2,000 trainees in 9 courses)."""
-
-    pre: float | None = None
-    post: float | None = None
-
-    @property
-    def gain(self) -> float | None:
-        if self.pre is None or self.post is None:
-            return None
-        return round(self.post - self.pre, 1)
 
 
 @dataclass
@@ -514,36 +450,36 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
 def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
     courses = cohort_courses(cohort=cohort)
     outlines = course_outlines(courses=courses, user=None)
-    members = cohort_members(cohort=cohort)
-    matrix = _matrix(cohort=cohort, outlines=outlines)
-    _enrolments_fill(matrix, members=members)
-    _steps_fill(matrix, members=members, outlines=outlines)
-    failed_twice = {
-        user_id
-        for user_id, _course in _failed_twice(user_ids=members, outlines=outlines)
-    }
-    scores = _quiz_scores(cohort=cohort, outlines=outlines)
-    for cert in certificates_issued(cohort=cohort, user_ids=members):
-        c = matrix.cell(cert["user_id"], cert["course_id"])
-        if c is not None:
-            c.certificate = True
-    reached = _modules_reached(cohort=cohort, outlines=outlines)
-    tasks = _tasks(outlines)
-    for (user_id, task_id), state in task_latest_states(
-        user_ids=members, task_ids=list(tasks)
-    ).items():
-        row = matrix.rows.get(user_id)
-        if row is not None:
-            row.tasks[task_id] = state
-    _gains_fill(matrix, members=members, outlines=outlines)
-    for user_id, (n, since) in unsynced_of(
-        user_ids=members, quiz_ids=_quiz_ids(outlines)
-    ).items():
-        row = matrix.rows.get(user_id)
-        if row is not None:
-            row.unsynced, row.unsynced_since = n, since
+    matrix, stamps = _matrix(cohort=cohort, outlines=outlines)
+    facts = member_facts(
+        cohort=cohort,
+        outlines=outlines,
+        members=stamps,
+        everyone=cohort_members(cohort=cohort),
+    )
+    for user_id, row in matrix.rows.items():
+        found = facts[user_id]
+        enrolled, completed, certificates = (
+            found.enrolled,
+            found.completed,
+            found.certificates,
+        )
+        for i, (cell, done) in enumerate(zip(row.cells, found.done, strict=True)):
+            cell.done = done
+            if enrolled >> i & 1:
+                cell.enrolled = True
+            if completed >> i & 1:
+                cell.completed = True
+            if certificates >> i & 1:
+                cell.certificate = True
+        row.last_activity = found.last
+        row.tasks = found.tasks
+        row.gains = found.gains
+        row.unsynced, row.unsynced_since = found.unsynced
     all_rows = list(matrix.rows.values())
     active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
+    active = [facts[r.user_id] for r in active_rows]
+    tasks = _tasks(outlines)
     reasons = AtRiskReasons(cohort=cohort, now=now)
     revision = Submission.Status.REVISION
     for row in active_rows:
@@ -552,7 +488,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
             completed_all=row.completed_all,
             last_activity=row.last_activity,
             joined_at=row.joined_at,
-            failed_twice=row.user_id in failed_twice,
+            failed_twice=facts[row.user_id].failed_twice,
             # Only the tasks that can give a reason (`AtRiskReasons`): one
             # needing revision, or assessed "needs revision" more than once.
             tasks=[
@@ -561,7 +497,8 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
                     (
                         (task_id, state)
                         for task_id, state in row.tasks.items()
-                        if state.status == revision or state.revisions >= 2
+                        if task_id in tasks
+                        and (state.status == revision or state.revisions >= 2)
                     ),
                     key=lambda item: tasks[item[0]].path,
                 )
@@ -575,6 +512,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         row.gain_cells = (
             [mine.get(pk) for pk in gain_courses] if mine else [None] * len(gains)
         )
+    scores = _quiz_scores(active)
     week = now - timedelta(days=7)
     return CohortProgress(
         cohort=cohort,
@@ -590,7 +528,11 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         ),
         certificates=sum(1 for r in active_rows for c in r.cells if c.certificate),
         average_score=scores.average,
-        funnel=_funnel(active_rows, outlines=outlines, reached=reached),
+        funnel=_funnel(
+            active_rows,
+            outlines=outlines,
+            reached=Counter(m for f in active for m in f.reached),
+        ),
         distribution=[
             Bar(
                 label=f"{low}-{min(high, 100)}%",
@@ -606,10 +548,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         tasks=_task_summaries(active_rows, tasks=tasks, outlines=outlines),
         feedback=[
             _trainer_row(t)
-            for t in feedback_medians(
-                user_ids=cohort_members(cohort=cohort, active_only=True),
-                task_ids=list(tasks),
-            )
+            for t in feedback_medians(pair for f in active for pair in f.feedback)
         ],
         gains=gains,
     )
@@ -640,9 +579,12 @@ class _Matrix:
             row.last_activity = when
 
 
-def _matrix(*, cohort: Cohort, outlines: dict[int, CourseProgress]) -> _Matrix:
+def _matrix(
+    *, cohort: Cohort, outlines: dict[int, CourseProgress]
+) -> tuple[_Matrix, dict[int, MemberStamp]]:
     """A row for everyone who is or was a member, by name, with an empty
-    cell (its required steps counted) per course of `outlines`. One query."""
+    cell (its required steps counted) per course of `outlines`, and each
+    one's `MemberStamp` (what their facts depend on). One query."""
     memberships = (
         CohortMembership.objects.members()
         .filter(cohort=cohort)
@@ -652,6 +594,7 @@ def _matrix(*, cohort: Cohort, outlines: dict[int, CourseProgress]) -> _Matrix:
             "status",
             "village",
             "joined_at",
+            "left_at",
             "user__display_name",
             "user__first_name",
             "user__last_name",
@@ -676,50 +619,14 @@ def _matrix(*, cohort: Cohort, outlines: dict[int, CourseProgress]) -> _Matrix:
         )
         for m in memberships
     }
-    return _Matrix(rows=rows, columns={pk: i for i, pk in enumerate(required)})
-
-
-def _enrolments_fill(matrix: _Matrix, *, members: QuerySet) -> None:
-    """Mark each cell enrolled (not withdrawn) and completed. One query,
-    a row per enrolment as plain tuples (`plain_rows`; 18,000 for 2,000
-    trainees in 9 courses): "completed" comes back as 1 or 0."""
-    rows, columns = matrix.rows, matrix.columns
-    withdrawn = Enrollment.Status.WITHDRAWN
-    for user_id, course_id, status, completed in plain_rows(
-        Enrollment.objects.filter(user_id__in=members, course_id__in=list(columns))
-        .annotate(
-            completed=Case(
-                When(completed_at__isnull=False, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .values_list("user_id", "course_id", "status", "completed")
-        .order_by()
-    ):
-        row = rows.get(user_id)
-        if row is not None and course_id in columns:
-            c = row.cells[columns[course_id]]
-            c.enrolled = status != withdrawn
-            c.completed = completed == 1
-
-
-def _steps_fill(
-    matrix: _Matrix, *, members: QuerySet, outlines: dict[int, CourseProgress]
-) -> None:
-    """Count each trainee's required steps done per course and record their
-    latest work on any step (courses/steps.py: every step type, one query
-    each, one row per trainee)."""
-    counts = step_done_counts(
-        members, {pk: outline.steps for pk, outline in outlines.items()}
+    stamps = {
+        m["user_id"]: MemberStamp(m["status"], m["joined_at"], m["left_at"])
+        for m in memberships
+    }
+    return (
+        _Matrix(rows=rows, columns={pk: i for i, pk in enumerate(required)}),
+        stamps,
     )
-    for user_id, when in counts.last.items():
-        matrix.touch(user_id, when)
-    rows, columns = matrix.rows, matrix.columns
-    for (user_id, course_id), done in counts.done.items():
-        row = rows.get(user_id)
-        if row is not None and course_id in columns:
-            row.cells[columns[course_id]].done += done
 
 
 def _tasks(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
@@ -795,27 +702,6 @@ def _trainer_row(feedback: TrainerFeedback) -> TrainerRow:
     )
 
 
-def _gains_fill(
-    matrix: _Matrix, *, members, outlines: dict[int, CourseProgress]
-) -> None:
-    """Each trainee's pre-test and post-test percents per course
-    (`pre_post_rows`: the pre-test's first submitted attempt, the
-    post-test's best). One query; none without quizzes."""
-    quizzes = {
-        s.id: course_id
-        for course_id, outline in outlines.items()
-        for s in outline.steps
-        if s.kind == QuizPage.step_kind
-    }
-    rows = matrix.rows
-    for user_id, course_id, pre, post in pre_post_rows(
-        user_ids=members, quizzes=quizzes
-    ):
-        row = rows.get(user_id)
-        if row is not None:
-            row.gains[course_id] = Gain(pre, post)
-
-
 def _course_gains(
     active_rows: list[TraineeRow], *, outlines: dict[int, CourseProgress]
 ) -> list[CourseGain]:
@@ -851,38 +737,6 @@ def _quizzes(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
     }
 
 
-def _failed_twice(
-    *, user_ids, outlines: dict[int, CourseProgress]
-) -> set[tuple[int, int]]:
-    """(user id, course id) for each of `user_ids` (ids or a subquery) who
-    failed a required quiz of a course of `outlines` twice without passing
-    it (graded attempts). One query; none without required quizzes."""
-    course_of_quiz = {
-        s.id: course_id
-        for course_id, outline in outlines.items()
-        for s in outline.steps
-        if s.kind == QuizPage.step_kind and s.required
-    }
-    if not course_of_quiz:
-        return set()
-    return {
-        (user_id, course_of_quiz[quiz_id])
-        for user_id, quiz_id in Attempt.objects.filter(
-            user_id__in=user_ids,
-            quiz_id__in=list(course_of_quiz),
-            status=Attempt.Status.GRADED,
-        )
-        .values("user_id", "quiz_id")
-        .annotate(
-            fails=Count("pk", filter=Q(passed=False)),
-            passes=Count("pk", filter=Q(passed=True)),
-        )
-        .filter(fails__gte=2, passes=0)
-        .values_list("user_id", "quiz_id")
-        .order_by()
-    }
-
-
 @dataclass
 class _Scores:
     """The graded quiz attempts of active members: how many fall in each of
@@ -893,57 +747,21 @@ class _Scores:
     average: int | None = None
 
 
-def _quiz_scores(*, cohort: Cohort, outlines: dict[int, CourseProgress]) -> _Scores:
-    """`_Scores` of the cohort's quizzes. One query; none without quizzes.
-    The attempts come back counted per distinct (score, maximum) pair, a few
-    hundred rows at most, and each pair's percentage and bucket is worked
-    out here in Decimal: no division per attempt in SQL."""
+def _quiz_scores(facts: Iterable[MemberFacts]) -> _Scores:
+    """`_Scores` of the graded quiz attempts in `facts` (the active
+    members'): their buckets summed, and the mean of every percentage."""
     scores = _Scores()
-    quizzes = _quizzes(outlines)
-    if not quizzes:
-        return scores
+    distribution = scores.distribution
     percent_sum = Decimal(0)
-    for score, max_score, n in (
-        Attempt.objects.filter(
-            user_id__in=cohort_members(cohort=cohort, active_only=True),
-            quiz_id__in=list(quizzes),
-            status=Attempt.Status.GRADED,
-            max_score__gt=0,
-            score__isnull=False,
-        )
-        .values("score", "max_score")
-        .annotate(n=Count("pk"))
-        .values_list("score", "max_score", "n")
-        .order_by()
-    ):
-        percent = score * 100 / max_score
-        bucket = min(max(int(percent // BUCKET_WIDTH), 0), len(BUCKETS) - 1)
-        scores.distribution[bucket] += n
-        scores.graded += n
-        percent_sum += percent * n
+    for found in facts:
+        if found.graded:
+            for i, n in enumerate(found.buckets):
+                distribution[i] += n
+            scores.graded += found.graded
+            percent_sum += found.percent_sum
     if scores.graded:
         scores.average = round(percent_sum / scores.graded)
     return scores
-
-
-def _modules_reached(
-    *, cohort: Cohort, outlines: dict[int, CourseProgress]
-) -> dict[int, int]:
-    """Module id -> how many active members finished its first lesson (the
-    funnel; no entry for none). One query; none without lessons."""
-    first_lessons = {}
-    for outline in outlines.values():
-        for module in outline.modules:
-            lesson = next(
-                (s for s in module.steps if s.kind == LessonPage.step_kind), None
-            )
-            if lesson is not None:
-                first_lessons[lesson.id] = module.id
-    finished = step_done_users(
-        cohort_members(cohort=cohort, active_only=True),
-        {LessonPage: list(first_lessons)},
-    )
-    return {first_lessons[page_id]: n for page_id, n in finished.items()}
 
 
 def _funnel(
@@ -1061,7 +879,7 @@ def cohorts_summary(
     if memberships:
         unsynced = unsynced_of(user_ids=people, quiz_ids=_quiz_ids(outlines))
         last = step_last_work(people, {pk: o.steps for pk, o in outlines.items()})
-        failed = _failed_twice(user_ids=people, outlines=outlines)
+        failed = failed_twice(user_ids=people, outlines=outlines)
         for (user_id, task_id), state in sorted(
             task_latest_states(user_ids=people, task_ids=list(tasks)).items(),
             key=lambda item: tasks[item[0][1]].path,

@@ -30,7 +30,13 @@ ACCOUNT_RATE_LIMITS = False
 LOGGING["root"]["level"] = "WARNING"
 
 if not REDIS_URL:
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    # Room for what Redis would keep: the cohort dashboard keeps two entries
+    # per trainee (lms/cohorts/facts.py), and LocMem's default of 300
+    # entries would cull them in tests with hundreds of trainees.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a real Celery worker process can share it.

@@ -11,7 +11,10 @@ pre-test/post-test attempts: a course's first quiz is its pre-test and its
 last its post-test when the seed marks none; a course without a task gets
 one),
 then times the dashboard view in-process (Django test client: middleware,
-view, selector and template; no network) and counts its SQL queries.
+view, selector and template; no network) and counts its SQL queries: with
+every member's facts kept (lms/cohorts/facts.py), with BENCH_CHANGED (50)
+random trainees' work changed before each view, and with nothing kept
+(every member counted, as after a deploy or a content change).
 It also builds the 2,000-row matrix export (CSV and XLSX) in-process.
 Budget (docs/benchmarks.md, "Budgets"): under 300 ms server time, constant query count.
 A second run reuses the seeded cohort."""
@@ -28,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TRAINEES = int(os.environ.get("BENCH_TRAINEES", "2000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+# Trainees whose work changes between two views in the "changed" run.
+CHANGED = int(os.environ.get("BENCH_CHANGED", "50"))
 CODE = f"bench-{TRAINEES}-tasks"
 BUDGET_MS = 300
 
@@ -302,12 +307,31 @@ def main() -> int:
     dashboard = reverse("cohorts:dashboard", args=[cohort.pk])
 
     print("[3/4] dashboard: SQL queries and server time")
+    from django.core.cache import cache
+
+    from courses.progress import progress_changed
+    from lms.cohorts import facts
+
+    member_ids = list(cohort.memberships.values_list("user_id", flat=True))
+    rng = random.Random(7)  # noqa: S311 - benchmark data, not security
+
+    def some_changed() -> None:
+        # As if CHANGED trainees had worked since the manager's last view.
+        progress_changed(*rng.sample(member_ids, CHANGED))
+
+    def nothing_kept() -> None:
+        cache.delete_many([facts._key(cohort.pk, pk) for pk in member_ids])
+
     results = {}
-    for label, query in (
-        ("everyone", ""),
-        ("at risk, by progress", "?show=at_risk&sort=progress"),
+    for label, query, before in (
+        ("everyone", "", None),
+        ("at risk, by progress", "?show=at_risk&sort=progress", None),
+        (f"{CHANGED} changed since", "", some_changed),
+        ("nothing kept (counted)", "", nothing_kept),
     ):
         client.get(dashboard + query)  # warm caches and connections
+        if before:
+            before()
         queries = []
         with connection.execute_wrapper(
             lambda execute, sql, *args, log=queries: (
@@ -326,6 +350,8 @@ def main() -> int:
                 spent[-1] += (time.perf_counter() - started) * 1000
 
         for _ in range(ROUNDS):
+            if before:
+                before()
             sql.append(0.0)
             started, cpu_started = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(timed):
@@ -334,9 +360,11 @@ def main() -> int:
             cpu.append((time.process_time() - cpu_started) * 1000)
         results[label] = (len(queries), statistics.median(times), max(times))
         median = statistics.median(times)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         print(
             f"  {label:24} {len(queries):3} queries, median {median:6.1f} ms,"
-            f" max {max(times):6.1f} ms, {len(response.content) // 1024} KB;"
+            f" p95 {p95:6.1f} ms, {len(response.content) // 1024} KB;"
             f" of which Django CPU {statistics.median(cpu):5.1f} ms,"
             f" SQL {statistics.median(sql):5.1f} ms (medians)"
         )
@@ -355,8 +383,12 @@ def main() -> int:
             f" {(time.perf_counter() - started) * 1000:7.0f} ms"
         )
     median = results["everyone"][1]
-    print(f"  dashboard median {median:.1f} ms (budget < {BUDGET_MS} ms)")
-    return 0 if median < BUDGET_MS else 1
+    changed = results[f"{CHANGED} changed since"][1]
+    print(
+        f"  dashboard median {median:.1f} ms kept, {changed:.1f} ms with"
+        f" {CHANGED} changed (budget < {BUDGET_MS} ms)"
+    )
+    return 0 if max(median, changed) < BUDGET_MS else 1
 
 
 if __name__ == "__main__":
