@@ -26,6 +26,13 @@ So `make run` on another host or port (`SINAU_HOST=0.0.0.0 PORT=8123 make
 run`, opened from a phone at http://192.168.1.5:8123/) makes links to
 http://192.168.1.5:8123 in pages and, after that first visit, in workers.
 
+Rule 3 reads the database, so within one request (`ServedAddressMiddleware`)
+and one Celery task run (`lms.celery`) `recorded_origin` reads it at most
+once: a page or a task that builds a link per row costs one query, not one
+per row. Other bulk builders (commands) wrap their loop in
+`recorded_origin_once()`. Nothing is kept between requests or tasks: the
+database row is the answer, and another process may record a newer address.
+
 Links already handed out keep their address: a certificate's QR code and
 its signed credential (issuer did:web, status list URL) are fixed when it is
 issued, and verification accepts any did:web Sinau signed with its key."""
@@ -33,6 +40,9 @@ issued, and verification accepts any did:web Sinau signed with its key."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -47,6 +57,13 @@ from lms.models import ServedAddress
 # per request, not state anything relies on (another process may record a
 # newer address; the database row is the answer).
 _seen: dict[str, str] = {}
+
+# The recorded origin as read within the current unit of work (a request, a
+# task run, a `recorded_origin_once()` block): {"origin": ...} once read,
+# None outside any unit (every call then reads the database).
+_memo: ContextVar[dict[str, str] | None] = ContextVar(
+    "sinau_recorded_origin", default=None
+)
 
 
 def _configured() -> str:
@@ -71,16 +88,52 @@ def is_loopback(origin: str) -> bool:
     return address.is_loopback or address.is_unspecified
 
 
+def recorded_origin_unit_start() -> Token:
+    """Start a unit of work in which `recorded_origin` reads the database at
+    most once; end it with `recorded_origin_unit_end(token)`, in the same
+    thread. Nested in another unit it starts afresh (a request's or a task's
+    own read). For a `with` block use `recorded_origin_once()`."""
+    return _memo.set({})
+
+
+def recorded_origin_unit_end(token: Token) -> None:
+    """End the unit `token` started: the next read goes to the database."""
+    _memo.reset(token)
+
+
+@contextmanager
+def recorded_origin_once() -> Iterator[None]:
+    """Within the block, `recorded_origin` (so `public_url` without a
+    request) reads the database at most once, for a loop that builds a link
+    per person. Inside a request or a task run already, the block shares
+    its read."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = recorded_origin_unit_start()
+    try:
+        yield
+    finally:
+        recorded_origin_unit_end(token)
+
+
 def recorded_origin() -> str:
     """The origin `ServedAddressMiddleware` recorded, or '' (none yet, or the
-    database cannot be read)."""
+    database cannot be read). Read once per unit of work (see the module's
+    docstring); an unreadable database is not remembered."""
+    memo = _memo.get()
+    if memo is not None and "origin" in memo:
+        return memo["origin"]
     try:
-        return (
+        origin = (
             ServedAddress.objects.filter(pk=1).values_list("origin", flat=True).first()
             or ""
         )
     except DatabaseError:
         return ""
+    if memo is not None:
+        memo["origin"] = origin
+    return origin
 
 
 def public_origin(*, request: HttpRequest | None = None) -> str:
@@ -109,6 +162,8 @@ def served_origin_record(*, origin: str) -> bool:
     ServedAddress.objects.update_or_create(
         pk=1, defaults={"origin": origin, "seen_at": timezone.now()}
     )
+    if (memo := _memo.get()) is not None:
+        memo["origin"] = origin  # later links in this unit follow the write
     return True
 
 
@@ -127,12 +182,21 @@ def _trusted(request) -> bool:
 class ServedAddressMiddleware:
     """Records the address a staff request reached Sinau at (`public_origin`,
     rule 3), when SINAU_PUBLIC_URL is not set. A query only when this
-    process sees an address it has not recorded yet, from staff."""
+    process sees an address it has not recorded yet, from staff. The request
+    is one unit of work: `recorded_origin` reads the database at most once
+    in it, and forgets the answer when the response is returned."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        token = recorded_origin_unit_start()
+        try:
+            return self._record_and_respond(request)
+        finally:
+            recorded_origin_unit_end(token)
+
+    def _record_and_respond(self, request):
         if not _configured():
             try:
                 origin = request_origin(request)

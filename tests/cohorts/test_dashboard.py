@@ -2,7 +2,9 @@
 number of SQL queries whatever the number of trainees."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
@@ -210,3 +212,51 @@ def test_trainee_detail_shows_attempts_and_essay_feedback(client, cohort):
     assert "Bagus, tambahkan ajakan." in page
     assert "80%" in page
     assert lessons_of(cohort.courses.order_by("path").first())[0].title in page
+
+
+def _at_risk_with_phones(cohort, n: int, prefix: str) -> None:
+    """`n` more trainees with phone numbers, idle for 30 days (at risk)."""
+    users = trainees_bulk(cohort, n, prefix=prefix)
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    CohortMembership.objects.filter(user__in=users).update(joined_at=long_ago)
+    Enrollment.objects.filter(user__in=users).update(last_activity_at=long_ago)
+
+
+def test_reminder_links_of_the_at_risk_list_cost_no_query_per_row(cohort, settings):
+    """Before: each at-risk row's wa.me reminder (two links made without a
+    request: My learning and the opt-out) read the recorded address
+    (`lms.common.addresses`, rule 3) from the database: one query more per
+    row shown (the preview's first 10)."""
+    from django.test import Client
+
+    from lms.common import addresses
+    from lms.models import ServedAddress
+
+    settings.SINAU_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["*"]
+    addresses._seen.clear()
+    ServedAddress.objects.create(
+        pk=1, origin="http://192.168.1.5:8123", seen_at=timezone.now()
+    )
+    client = Client(HTTP_HOST="192.168.1.5:8123")  # where it was recorded
+    client.force_login(cohort.managers.get())
+    counts = {}
+    for total, (more, prefix) in zip((2, 12), ((2, "p"), (10, "q")), strict=True):
+        _at_risk_with_phones(cohort, more, prefix)
+        assert len(cohort_progress(cohort=cohort).at_risk) == total
+        url = reverse("cohorts:dashboard", args=[cohort.pk])
+        client.get(url)  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        page = response.content.decode()
+        reminders = re.findall(r'href="(https://wa\.me/\d+\?text=[^"]+)"', page)
+        assert len(reminders) == min(total, 10)
+        assert all(
+            unquote(link).count("http://192.168.1.5:8123/") == 2 for link in reminders
+        )
+        served = [
+            q for q in queries.captured_queries if "lms_servedaddress" in q["sql"]
+        ]
+        assert len(served) == 1
+        counts[total] = len(queries)
+    assert counts[2] == counts[12]

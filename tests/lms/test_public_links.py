@@ -8,26 +8,33 @@ visit moves that last address: no visitor or trainee can choose it."""
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from django.test import Client
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrollment
 from lms.certificates import credentials
 from lms.certificates.services import certificate_ensure, certificate_verify_url
+from lms.cohorts.models import CohortMembership
 from lms.cohorts.reminders import reminder_message
+from lms.cohorts.tasks import cohort_reminders_task
 from lms.common import addresses
 from lms.models import ServedAddress
+from lms.notifications.models import Notification
 from tests.factories import trainer
 from tests.factories.cohorts import (
     cohort_with,
     import_through_pages,
     provisioned_member,
+    trainees_bulk,
 )
 from tests.factories.courses import course_tree
 
@@ -245,3 +252,96 @@ def test_staff_still_move_it_when_sinau_moves(home):
     client.force_login(trainer())
     client.get("/")
     assert ServedAddress.objects.get().origin == "http://192.168.1.7:8123"
+
+
+# Before: every link made without a request read the recorded address from
+# the database, so a page or a task making a link per person ran a query per
+# person. Now one read per request, task run or `recorded_origin_once()`
+# block; nothing is kept beyond it (another process may record a newer one).
+
+
+def _record(origin: str) -> None:
+    """As another process (or an earlier request) recorded it."""
+    ServedAddress.objects.update_or_create(
+        pk=1, defaults={"origin": origin, "seen_at": timezone.now()}
+    )
+
+
+def _serve(view) -> None:
+    """Run `view` as an anonymous visitor's request through the middleware."""
+    request = RequestFactory().get("/", HTTP_HOST="visitor.example")
+    addresses.ServedAddressMiddleware(view)(request)
+
+
+def test_links_made_in_one_request_read_the_address_once(django_assert_num_queries):
+    _record(SERVED)
+    links = []
+
+    def view(request):
+        links.extend(addresses.public_url(f"/{n}/") for n in range(10))
+        return HttpResponse()
+
+    with django_assert_num_queries(1):
+        _serve(view)
+    assert links == [f"{SERVED}/{n}/" for n in range(10)]
+
+
+def test_the_next_request_sees_an_address_recorded_meanwhile():
+    _record(SERVED)
+    seen = []
+
+    def view(request):
+        seen.append(addresses.public_url("/x/"))
+        return HttpResponse()
+
+    _serve(view)
+    _record("http://192.168.1.7:8123")  # by another process, between requests
+    _serve(view)
+    assert seen == [f"{SERVED}/x/", "http://192.168.1.7:8123/x/"]
+    assert addresses.public_url("/x/") == "http://192.168.1.7:8123/x/"
+
+
+def test_a_request_that_records_an_address_links_to_it_afterwards():
+    _record(SERVED)
+    seen = []
+
+    def view(request):
+        seen.append(addresses.public_url("/x/"))
+        addresses.served_origin_record(origin="http://192.168.1.7:8123")
+        seen.append(addresses.public_url("/x/"))
+        return HttpResponse()
+
+    _serve(view)
+    assert seen == [f"{SERVED}/x/", "http://192.168.1.7:8123/x/"]
+
+
+def test_a_block_reads_the_address_once_and_forgets_it(django_assert_num_queries):
+    _record(SERVED)
+    with django_assert_num_queries(1), addresses.recorded_origin_once():
+        links = {addresses.public_url("/x/") for _ in range(10)}
+    assert links == {f"{SERVED}/x/"}
+    _record("http://192.168.1.7:8123")
+    assert addresses.public_url("/x/") == "http://192.168.1.7:8123/x/"
+
+
+def test_a_task_reminding_many_reads_the_address_once(home):
+    """A task run is one unit (lms/celery.py): the beat's reminders make two
+    links per person and read the recorded address once."""
+    _record(SERVED)
+    cohort = cohort_with(
+        courses=[course_tree()], starts_on=date(2020, 1, 1), reminder_after_days=5
+    )
+    users = trainees_bulk(cohort, 6)
+    CohortMembership.objects.filter(user__in=users).update(
+        joined_at=timezone.now() - timedelta(days=9)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert cohort_reminders_task.apply(args=(cohort.pk,)).get() == 6
+    served = [q for q in queries.captured_queries if "lms_servedaddress" in q["sql"]]
+    assert len(served) == 1
+    assert all(
+        f"{SERVED}/belajarku/" in n.body and n.body.count(SERVED) == 2
+        for n in Notification.objects.filter(user__in=users)
+    )
+    _record("http://192.168.1.7:8123")  # the task's read is not kept
+    assert addresses.public_url("/x/") == "http://192.168.1.7:8123/x/"

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from lms.accounts.models import User
+from lms.common.addresses import recorded_origin_once
 from lms.notifications.models import Channel, Notification
 from lms.notifications.services import estimate, notification_deliver
 
@@ -38,7 +39,11 @@ class Command(BaseCommand):
             help="send in this process instead of leaving it to the worker",
         )
 
-    def handle(self, *args, cohort=None, dry_run=False, deliver=False, **options):
+    def handle(self, *args, **options):
+        with recorded_origin_once():  # one read of the links' address in all
+            self._handle(**options)
+
+    def _handle(self, *, cohort=None, dry_run=False, deliver=False, **options):
         if cohort is not None and not Cohort.objects.filter(pk=cohort).exists():
             raise CommandError(f"no cohort with id {cohort}")
         cohorts = list(cohorts_reminding(cohort_id=cohort))
