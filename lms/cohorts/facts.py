@@ -158,10 +158,6 @@ def _micros(when: datetime | None) -> int | None:
     return None if when is None else (when - _EPOCH) // _MICROSECOND
 
 
-def _when(micros: int | None) -> datetime | None:
-    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
-
-
 def _pack(facts: MemberFacts) -> tuple:
     return (
         facts.enrolled,
@@ -203,19 +199,22 @@ def _unpack(stored: tuple) -> MemberFacts:
         reached,
         feedback,
     ) = stored
+    epoch, micro = _EPOCH, _MICROSECOND
     return MemberFacts(
         enrolled,
         completed,
         certificates,
         done,
-        _when(last),
+        None if last is None else epoch + micro * last,
         failed,
         {
-            task_id: TaskState(status, number, revisions, _when(at))
+            task_id: TaskState(
+                status, number, revisions, None if at is None else epoch + micro * at
+            )
             for task_id, status, number, revisions, at in tasks
         },
         {course_id: Gain(pre, post) for course_id, pre, post in gains},
-        (unsynced, _when(unsynced_since)),
+        (unsynced, None if unsynced_since is None else epoch + micro * unsynced_since),
         buckets,
         graded,
         Decimal(percent_sum),

@@ -409,16 +409,21 @@ class AtRiskReasons:
 
 
 @contextmanager
-def _collection_paused():
+def collection_paused():
     """Run the block with CPython's cyclic garbage collector paused (as it
-    was again after). Building the dashboard of 2,000 trainees allocates
-    some 100,000 container objects (rows, cells, query result tuples), which
-    triggers a full collection of the whole process heap (Django, Wagtail,
-    every loaded module: ~100 ms on the 2-core bench machine) in most
-    requests. Those objects hold no reference cycles and are freed by
-    reference counting; anything cyclic made meanwhile is collected at the
-    next collection after the block. gc.disable() is process-wide, so this
-    assumes one request at a time per process (gunicorn's sync workers)."""
+    was again after); also a view decorator (`@collection_paused()`).
+    Building the dashboard of 2,000 trainees allocates some 100,000
+    container objects (rows, cells, facts), which triggers a full
+    collection of the whole process heap (Django, Wagtail, every loaded
+    module: ~100 ms on the 2-core bench machine) in most requests. Those
+    objects hold no reference cycles and are freed by reference counting;
+    anything cyclic made meanwhile is collected at the next collection
+    after the block. Pausing around the whole view rather than only the
+    selector matters: objects still alive when the collector is enabled
+    again count towards its next young collection (~25 ms for the
+    dashboard's), while those already freed do not. gc.disable() is
+    process-wide, so this assumes one request at a time per process
+    (gunicorn's sync workers)."""
     if not gc.isenabled():
         yield
         return
@@ -443,7 +448,7 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     from joining when they never did anything), failed a required quiz
     twice without passing, or saved a quiz for offline more than three days
     ago and not sent it back."""
-    with _collection_paused():
+    with collection_paused():
         return _cohort_progress(cohort=cohort, now=now or timezone.now())
 
 

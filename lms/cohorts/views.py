@@ -56,6 +56,7 @@ from .selectors import (
     cohort_trainee_detail,
     cohorts_managed_by,
     cohorts_visible_to,
+    collection_paused,
     progress_rows,
 )
 from .services import (
@@ -114,6 +115,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@collection_paused()
 def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _visible(request, cohort_id)
     progress = cohort_progress(cohort=cohort)
