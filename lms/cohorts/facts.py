@@ -38,6 +38,8 @@ are missing or stale."""
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -230,6 +232,36 @@ def _stamp(token: str, shape: str, member: MemberStamp) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+# The facts this process read or counted last, by (cohort id, user id):
+# (stamp, facts), least recently used first. A view whose members' stamps
+# all match reads nothing from the shared cache and rebuilds no object
+# (about 40 ms for 2,000 members). Validated by the same stamps as the
+# shared cache, so it is never staler than it; bounded to MEMO_MEMBERS
+# entries (a few KB each). The facts in it are shared between views: read
+# them, never change them.
+MEMO_MEMBERS = 20_000
+_memo: OrderedDict[tuple[int, int], tuple[bytes, MemberFacts]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memo_get(keys: list[tuple[int, int]]) -> list:
+    with _memo_lock:
+        found = [_memo.get(key) for key in keys]
+        for key, entry in zip(keys, found, strict=True):
+            if entry is not None:
+                _memo.move_to_end(key)
+    return found
+
+
+def _memo_put(entries: dict[tuple[int, int], tuple[bytes, MemberFacts]]) -> None:
+    with _memo_lock:
+        _memo.update(entries)
+        for key in entries:
+            _memo.move_to_end(key)
+        while len(_memo) > MEMO_MEMBERS:
+            _memo.popitem(last=False)
+
+
 def member_facts(
     *,
     cohort: Cohort,
@@ -239,49 +271,73 @@ def member_facts(
 ) -> dict[int, MemberFacts]:
     """user id -> `MemberFacts` for each of `members` (user id -> their
     `MemberStamp`), in `outlines`' courses (course id -> outline, the
-    cohort's courses in order): from the shared cache where still valid,
-    counted (`facts_read`) for the rest and stored. `everyone`, a subquery
-    of all the members' ids, is used instead of a list of ids when nobody's
-    facts were found (fewer parameters to send)."""
+    cohort's courses in order): from this process's memo or the shared
+    cache where still valid, counted (`facts_read`) for the rest and
+    stored. `everyone`, a subquery of all the members' ids, is used instead
+    of a list of ids when nobody's facts were found (fewer parameters to
+    send). The facts returned may be shared: never change them."""
     if not members:
         return {}
     version = content_version()
     tokens = progress_tokens(members) if version else {}
+    if not tokens:  # the shared cache is unreachable: count, keep nothing
+        return facts_read(
+            cohort=cohort, outlines=outlines, user_ids=members, everyone=everyone
+        )
     shape = f"{version}|{','.join(map(str, outlines))}"
-    keys = {user_id: _key(cohort.pk, user_id) for user_id in members}
-    found = cache.get_many(list(keys.values())) if tokens else {}
+    stamps = {
+        user_id: _stamp(token, shape, members[user_id])
+        for user_id, token in tokens.items()
+        if user_id in members
+    }
     facts: dict[int, MemberFacts] = {}
-    stamps = {}
-    for user_id, member in members.items():
-        token = tokens.get(user_id)
-        if not token:
-            continue
-        stamp = stamps[user_id] = _stamp(token, shape, member)
-        entry = found.get(keys[user_id])
-        if type(entry) is tuple and len(entry) == 2 and entry[0] == stamp:
+    memo_keys = [(cohort.pk, user_id) for user_id in stamps]
+    for (_cohort, user_id), entry in zip(memo_keys, _memo_get(memo_keys), strict=True):
+        if entry is not None and entry[0] == stamps[user_id]:
+            facts[user_id] = entry[1]
+    keys = {
+        user_id: _key(cohort.pk, user_id) for user_id in stamps if user_id not in facts
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    fetched = {}
+    for user_id, key in keys.items():
+        entry = found.get(key)
+        if type(entry) is tuple and len(entry) == 2 and entry[0] == stamps[user_id]:
             try:
-                facts[user_id] = _unpack(entry[1])
+                fetched[user_id] = _unpack(entry[1])
             except (TypeError, ValueError):  # another release's form
                 continue
+    facts.update(fetched)
     missing = [user_id for user_id in members if user_id not in facts]
-    if not missing:
-        return facts
-    read = facts_read(
-        cohort=cohort,
-        outlines=outlines,
-        user_ids=missing,
-        everyone=everyone if len(missing) == len(members) else None,
+    read = (
+        facts_read(
+            cohort=cohort,
+            outlines=outlines,
+            user_ids=missing,
+            everyone=everyone if len(missing) == len(members) else None,
+        )
+        if missing
+        else {}
     )
-    if stamps:
+    if read:
         cache.set_many(
             {
-                keys[user_id]: (stamps[user_id], _pack(read[user_id]))
-                for user_id in missing
+                _key(cohort.pk, user_id): (stamps[user_id], _pack(found))
+                for user_id, found in read.items()
                 if user_id in stamps
             },
             TIMEOUT,
         )
-    facts.update(read)
+        facts.update(read)
+    fresh = {**fetched, **read}
+    if fresh:
+        _memo_put(
+            {
+                (cohort.pk, user_id): (stamps[user_id], found)
+                for user_id, found in fresh.items()
+                if user_id in stamps
+            }
+        )
     return facts
 
 

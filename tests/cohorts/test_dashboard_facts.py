@@ -277,6 +277,7 @@ def _dashboard_queries(client, cohort, *, forget: bool) -> int:
         cache.delete_many(
             [facts._key(cohort.pk, m.user_id) for m in cohort.memberships.all()]
         )
+        facts._memo.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url + "?show=at_risk")
     assert response.status_code == 200
@@ -290,3 +291,23 @@ def test_a_fixed_number_of_queries_counted_or_kept(client, home, size):
     client.force_login(w.cohort.managers.get())
     assert _dashboard_queries(client, w.cohort, forget=True) == COUNTED
     assert _dashboard_queries(client, w.cohort, forget=False) == KEPT
+
+
+def test_the_process_memo_is_bounded_and_never_staler_than_the_cache(
+    home, counted, monkeypatch
+):
+    monkeypatch.setattr(facts, "MEMO_MEMBERS", 2)
+    w = World()
+    assert _kept(w.cohort) == counted(w.cohort)
+    assert len(facts._memo) <= 2
+    lesson_complete(user=w.a, lesson=lessons_of(w.first)[1])
+    assert _kept(w.cohort) == counted(w.cohort)
+    assert len(facts._memo) <= 2
+
+
+def test_facts_from_the_shared_cache_alone_match(home, counted):
+    """Another process (an empty memo here) reads what this one stored."""
+    w = World()
+    _kept(w.cohort)
+    facts._memo.clear()
+    assert _kept(w.cohort) == counted(w.cohort)
