@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Attempt, QuizPage, Submission, TaskAssessment
+from assessments.models import Attempt, QuizPage, TaskAssessment
 from assessments.offline.services import package_make
 from courses.models import Enrollment, LessonCompletion
 from courses.services import enrollment_withdraw, lesson_complete
@@ -42,6 +42,10 @@ COUNTED = 19
 KEPT = 7
 
 
+def _cell(c) -> tuple:
+    return (c.course_id, c.enrolled, c.done, c.required, c.completed, c.certificate)
+
+
 def _figures(progress) -> dict:
     """Everything the dashboard and its exports show, as plain data."""
     return {
@@ -49,11 +53,7 @@ def _figures(progress) -> dict:
             (
                 r.user_id,
                 r.status,
-                [
-                    (c.course_id, c.enrolled, c.done, c.required, c.completed)
-                    + (c.certificate,)
-                    for c in r.cells
-                ],
+                [_cell(c) for c in r.cells],
                 r.last_activity,
                 r.reasons,
                 sorted(r.tasks.items()),
@@ -171,11 +171,9 @@ WRITES = {
     ),
     "a quiz attempt graded": lambda w: w.attempt(w.a, w.quiz, 1, 90),
     "a second failed attempt": lambda w: w.attempt(w.b, w.quiz, 2, 10),
-    "a lesson completion deleted": lambda w: LessonCompletion.objects.filter(
-        user=w.c
-    )
-    .first()
-    .delete(),
+    "a lesson completion deleted": lambda w: (
+        LessonCompletion.objects.filter(user=w.c).first().delete()
+    ),
     "an enrolment withdrawn": lambda w: enrollment_withdraw(user=w.a, course=w.first),
     "a task version sent": lambda w: submission(w.task, w.a),
     "a task version assessed and released": lambda w: w.assess(w.version, "passed"),
