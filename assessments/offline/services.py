@@ -326,13 +326,13 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
         )
     sent = raw["id"]
     payload = _storable(raw)
-    stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
-    if stored is not None and _substance(stored.payload) != _substance(payload):
-        # The same id with other work (two tabs of one package, each with
-        # its own answers): not a replay. It is kept under an id made from
-        # both, so its own replays still find it.
-        client_id = uuid.uuid5(client_id, _substance(payload))
-        stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
+    client_id, stored = _own_id(user=user, client_id=client_id, payload=payload)
+    if client_id is None:
+        return ItemResult(
+            id=str(sent)[:36],
+            outcome="invalid",
+            message=_("This piece of offline work has no valid id."),
+        )
     if stored is not None:
         return replace(item_result(stored), id=sent)
     kind = raw.get("type")
@@ -358,8 +358,39 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
         stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
         if stored is None:
             raise
+        if _substance(stored.payload) != _substance(payload):
+            # Other work took this id a moment ago: the next id then (each
+            # retry finds one more id taken, so at most OWN_ID_TRIES).
+            return sync_item_apply(request=request, raw=raw)
         return replace(item_result(stored), id=sent)
     return replace(item_result(row), id=sent)
+
+
+# How many ids one piece of work may be tried under (see `_own_id`).
+OWN_ID_TRIES = 8
+
+
+def _own_id(*, user, client_id: uuid.UUID, payload) -> tuple:
+    """(the id this piece of work is kept under, its stored row or None).
+
+    The phone's id, unless another piece of work is stored under it (two
+    tabs of one package share the draft's id, each with its own answers:
+    not a replay). Then an id made from the phone's id and the work
+    (`uuid5`, with a try number after the first), so the work's own replays
+    find it again, and an item sent earlier under an id that could be made
+    this way (by a phone that made it up) is passed over rather than taken
+    for this work. (None, None) when `OWN_ID_TRIES` ids are all taken by
+    other work. One query per id tried."""
+    substance = _substance(payload)
+    candidates = [client_id, uuid.uuid5(client_id, substance)]
+    candidates += [
+        uuid.uuid5(client_id, f"{substance}#{n}") for n in range(1, OWN_ID_TRIES - 1)
+    ]
+    for candidate in candidates:
+        stored = SyncItem.objects.filter(user=user, client_id=candidate).first()
+        if stored is None or _substance(stored.payload) == substance:
+            return candidate, stored
+    return None, None
 
 
 def _substance(payload) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Attempt, SyncItem
+from assessments.offline.services import OWN_ID_TRIES, _storable, _substance
 from courses.models import LessonCompletion
 from courses.services import enrollment_withdraw
 from tests.assessments.offline.conftest import sync_post
@@ -301,6 +302,35 @@ def test_the_same_id_with_other_answers_is_a_second_submission(client_in, packag
     ]
     assert all(r["id"] == first["id"] for r in results)
     assert SyncItem.objects.filter(attempt=package).count() == 2
+
+
+def test_an_item_planted_under_a_made_up_id_takes_no_later_work(client_in, package):
+    """A phone that sends junk under the id the server would make for a
+    later, different submission under a reused id (uuid5 of the id and the
+    work) does not make that submission answer with the junk's refusal: it
+    is kept under the next id, and its replays find it there."""
+    first = submit_item(package, right=True)
+    second = {**submit_item(package, right=False), "id": first["id"]}
+    made_up = uuid.uuid5(uuid.UUID(first["id"]), _substance(_storable(second)))
+    junk = {"id": str(made_up), "type": "attempt_submit", "attempt": 0}
+    sync_post(client_in, [first, junk])
+    results = sync_post(client_in, [second, second])["items"]
+    assert [r["outcome"] for r in results] == ["not_counted", "not_counted"]
+    assert SyncItem.objects.filter(attempt=package).count() == 2
+
+
+def test_work_is_refused_when_every_id_it_could_take_is_taken(client_in, package):
+    first = submit_item(package, right=True)
+    second = {**submit_item(package, right=False), "id": first["id"]}
+    base, substance = uuid.UUID(first["id"]), _substance(_storable(second))
+    made_up = [uuid.uuid5(base, substance)] + [
+        uuid.uuid5(base, f"{substance}#{n}") for n in range(1, OWN_ID_TRIES - 1)
+    ]
+    junk = [{"id": str(i), "type": "lesson_done", "lesson": 0} for i in made_up]
+    sync_post(client_in, [first, *junk])
+    [result] = sync_post(client_in, [second])["items"]
+    assert result["outcome"] == "invalid"
+    assert SyncItem.objects.filter(attempt=package).count() == 1
 
 
 def test_a_package_given_back_is_deleted_only_while_unanswered(
