@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -37,6 +38,7 @@ from courses.access import step_access
 from courses.models import LessonPage
 from courses.progress import progress_changed
 from courses.services import enrollment_touch, lesson_complete
+from lms.common import ratelimit
 
 from ..errors import Refused
 from ..grading import grade
@@ -353,7 +355,12 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
                 _lesson_done_apply(request, row, raw)
             elif kind == SyncItem.Kind.ATTEMPT_SUBMIT:
                 _attempt_submit_apply(request, row, raw)
+            if row.outcome == Outcome.REFUSED and not _refusal_may_be_kept(user):
+                raise _NotKept(row)
             row.save()
+    except _NotKept as dropped:
+        # Nothing was applied; the trainee is told why all the same.
+        return replace(item_result(dropped.row), id=sent)
     except IntegrityError:
         stored = SyncItem.objects.filter(user=user, client_id=client_id).first()
         if stored is None:
@@ -364,6 +371,24 @@ def sync_item_apply(*, request: HttpRequest, raw) -> ItemResult:
             return sync_item_apply(request=request, raw=raw)
         return replace(item_result(stored), id=sent)
     return replace(item_result(row), id=sent)
+
+
+class _NotKept(Exception):
+    """A refused item over the trainee's daily allowance: roll it back."""
+
+    def __init__(self, row: SyncItem) -> None:
+        super().__init__(row.client_id)
+        self.row = row
+
+
+def _refusal_may_be_kept(user) -> bool:
+    """May one more refused item of `user` be stored today? At most
+    SINAU_OFFLINE_REFUSALS_PER_DAY in any 24 hours (`lms.common.ratelimit`),
+    so a phone (or a script) sending junk cannot grow the table without
+    bound; refusals past that are answered, not stored (nothing was
+    applied, so a replay is refused again and changes nothing)."""
+    rate = ratelimit.Rate(settings.SINAU_OFFLINE_REFUSALS_PER_DAY, 86400)
+    return ratelimit.hit(f"offline:refused:{user.pk}", rate) is not None
 
 
 # How many ids one piece of work may be tried under (see `_own_id`).

@@ -499,6 +499,9 @@ SINAU_OFFLINE_GRACE_SECONDS = env.int("SINAU_OFFLINE_GRACE_SECONDS", default=120
 SINAU_OFFLINE_SYNC_MAX_BYTES = env.int(
     "SINAU_OFFLINE_SYNC_MAX_BYTES", default=1_048_576
 )
+# Refused offline items stored per trainee in any 24 hours (more are
+# answered but not stored: assessments/offline/services.py).
+SINAU_OFFLINE_REFUSALS_PER_DAY = env.int("SINAU_OFFLINE_REFUSALS_PER_DAY", default=200)
 CELERY_BEAT_SCHEDULE["sweep-notifications"] = {
     "task": "lms.notifications.tasks.notifications_sweep_task",
     "schedule": 300.0,

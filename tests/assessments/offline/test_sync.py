@@ -333,6 +333,23 @@ def test_work_is_refused_when_every_id_it_could_take_is_taken(client_in, package
     assert SyncItem.objects.filter(attempt=package).count() == 1
 
 
+def test_refused_items_past_the_daily_allowance_are_answered_not_stored(
+    client_in, package, settings
+):
+    settings.SINAU_OFFLINE_REFUSALS_PER_DAY = 2
+    junk = [
+        {"id": str(uuid.uuid4()), "type": "lesson_done", "lesson": 0} for _ in range(4)
+    ]
+    results = sync_post(client_in, junk)["items"]
+    assert [r["outcome"] for r in results] == ["refused"] * 4
+    assert all(r["message"] for r in results)
+    assert SyncItem.objects.count() == 2
+    # Work that applies is stored as ever.
+    [result] = sync_post(client_in, [submit_item(package, right=True)])["items"]
+    assert result["outcome"] == "counted"
+    assert SyncItem.objects.count() == 3
+
+
 def test_a_package_given_back_is_deleted_only_while_unanswered(
     client_in, learner, quiz, package
 ):
