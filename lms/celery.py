@@ -27,6 +27,7 @@ def _tokens() -> list:
 
 @task_prerun.connect
 def _links_unit_start(**_kwargs):
+    # Late: this module loads before Django's apps (addresses imports models).
     from lms.common.addresses import recorded_origin_unit_start
 
     _tokens().append(recorded_origin_unit_start())
@@ -34,6 +35,7 @@ def _links_unit_start(**_kwargs):
 
 @task_postrun.connect
 def _links_unit_end(**_kwargs):
+    # Late: this module loads before Django's apps (addresses imports models).
     from lms.common.addresses import recorded_origin_unit_end
 
     tokens = _tokens()
