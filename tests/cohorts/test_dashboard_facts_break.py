@@ -242,6 +242,7 @@ HOLDS = {
         ),
     ),
     "a course removed from the cohort": lambda w: w.cohort.courses.remove(w.second),
+    "every course removed from the cohort": lambda w: w.cohort.courses.clear(),
     "a course removed and added back after work in it": lambda w: (
         w.cohort.courses.remove(w.second),
         kept(w.cohort),
