@@ -194,11 +194,14 @@ def feedback_medians(delays: Iterable[tuple[int, int]]) -> list[TrainerFeedback]
         (
             TrainerFeedback(
                 assessor_id=assessor_id,
-                name=names.get(assessor_id, ""),
+                name=names[assessor_id],
                 assessed=len(values),
                 median=_median(values),
             )
             for assessor_id, values in by_assessor.items()
+            # An account deleted since: its assessments no longer name an
+            # assessor (`feedback_delays` leaves them out).
+            if assessor_id in names
         ),
         key=lambda t: (t.name.lower(), t.assessor_id),
     )

@@ -201,6 +201,8 @@ def _attempt_resume(attempt: Attempt, *, offline: bool, minutes, now) -> Attempt
         Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.DOWNLOADED).update(
             status=Attempt.Status.IN_PROGRESS, deadline_at=deadline
         )
+        # No longer saved for offline: staff's "unsynced" figures change.
+        progress_changed(attempt.user_id)
         attempt.refresh_from_db()
     return attempt
 

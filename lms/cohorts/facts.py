@@ -143,6 +143,13 @@ class MemberStamp(NamedTuple):
     left_at: datetime | None
 
 
+def facts_version() -> str:
+    """The content version to stamp facts with: read it before the outline
+    they are counted with. "" when the shared cache is unreachable (then
+    nothing is kept)."""
+    return content_version()
+
+
 def _key(cohort_id: int, user_id: int) -> str:
     return f"sinau:cohort-facts:v{FACTS_FORMAT}:{cohort_id}:{user_id}"
 
@@ -268,6 +275,7 @@ def member_facts(
     outlines: dict[int, CourseProgress],
     members: dict[int, MemberStamp],
     everyone: QuerySet | None = None,
+    version: str | None = None,
 ) -> dict[int, MemberFacts]:
     """user id -> `MemberFacts` for each of `members` (user id -> their
     `MemberStamp`), in `outlines`' courses (course id -> outline, the
@@ -275,10 +283,13 @@ def member_facts(
     cache where still valid, counted (`facts_read`) for the rest and
     stored. `everyone`, a subquery of all the members' ids, is used instead
     of a list of ids when nobody's facts were found (fewer parameters to
-    send). The facts returned may be shared: never change them."""
+    send). `version`: the content version `outlines` were read under
+    (`facts_version()`, read before them); read now when not given. The
+    facts returned may be shared: never change them."""
     if not members:
         return {}
-    version = content_version()
+    if version is None:
+        version = facts_version()
     tokens = progress_tokens(members) if version else {}
     if not tokens:  # the shared cache is unreachable: count, keep nothing
         return facts_read(

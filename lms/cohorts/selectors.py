@@ -62,6 +62,7 @@ from .facts import (
     Gain,
     MemberFacts,
     MemberStamp,
+    facts_version,
     failed_twice,
     member_facts,
 )
@@ -453,6 +454,10 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
 
 
 def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
+    # Read before the outline: facts counted with this outline are stamped
+    # with the version it was read under, never a newer one (a publish
+    # landing meanwhile, e.g. during an export task, only costs a recount).
+    version = facts_version()
     courses = cohort_courses(cohort=cohort)
     outlines = course_outlines(courses=courses, user=None)
     matrix, stamps = _matrix(cohort=cohort, outlines=outlines)
@@ -461,6 +466,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         outlines=outlines,
         members=stamps,
         everyone=cohort_members(cohort=cohort),
+        version=version,
     )
     for user_id, row in matrix.rows.items():
         found = facts[user_id]
