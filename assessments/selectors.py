@@ -632,9 +632,9 @@ def marked_answers(*, user) -> QuerySet[AttemptQuestion]:
         attempt__status__in=Attempt.COUNTED,
         attempt__quiz_id__in=quiz_ids_published_for(user=user),
     )
-    return items.select_related(
-        "attempt__quiz", "attempt__user", "marked_by"
-    ).order_by(F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk")
+    return items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
+        F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk"
+    )
 
 
 @dataclass

@@ -346,7 +346,9 @@ def marking_list(request: HttpRequest) -> HttpResponse:
         marked.object_list = [(item, _marked_blank(item)) for item in marked]
         context["marked"] = marked
     elif tab == "release":
-        context["tasks"] = _page(request, tasks_unreleased(user=user, trainees=trainees))
+        context["tasks"] = _page(
+            request, tasks_unreleased(user=user, trainees=trainees)
+        )
     elif tab == "assessed":
         context["tasks"] = _page(request, tasks_assessed(user=user, trainees=trainees))
     else:

@@ -32,6 +32,7 @@ from ..selectors import quiz_ids_published_for, quizzes_markable_by
 from ..services.attempts import attempt_completion, attempt_total
 from .services import sync_item_message
 
+
 def attempts_reviewable_by(*, user) -> QuerySet[Attempt]:
     """Attempts `user` may review (any status): in quizzes of their marking
     scope (`quizzes_markable_by`), never their own (nobody reviews their own
