@@ -584,36 +584,56 @@ def answers_markable_by(*, user) -> QuerySet[AttemptQuestion]:
 
 def marking_queue(*, user, trainees=None) -> list[AttemptQuestion]:
     """Essay answers waiting for a mark that `user` may mark, oldest first
-    (one query). `trainees` (user ids, e.g. a cohort's, as a subquery)
-    narrows the queue to those trainees."""
+    (one query), unpublished pages included (the staff counts on the
+    dashboards). `trainees` (user ids, e.g. a cohort's, as a subquery)
+    narrows the queue to those trainees. The queue page lists
+    `essays_waiting`."""
+    return list(_essays_waiting(user=user, trainees=trainees))
+
+
+def _essays_waiting(*, user, trainees=None) -> QuerySet[AttemptQuestion]:
     items = answers_markable_by(user=user).filter(
         points__isnull=True, attempt__status=Attempt.Status.MARKING
     )
     if trainees is not None:
         items = items.filter(attempt__user_id__in=trainees)
-    return list(
-        items.select_related("attempt__quiz", "attempt__user").order_by(
-            "attempt__submitted_at"
-        )
+    return items.select_related("attempt__quiz", "attempt__user").order_by(
+        "attempt__submitted_at", "pk"
     )
 
 
-MARKED_SHOWN = 100
+def quiz_ids_published_for(*, user) -> set[int]:
+    """The ids of the quizzes in `user`'s marking scope that are not under
+    an unpublished page: staff keep their scope, but the queue lists
+    nothing under an unpublished page. One query (as many rows as quizzes,
+    not answers); the page rules are cached."""
+    quizzes = quizzes_markable_by(user=user).values("id", "path")
+    return visible_page_ids(request=None, pages=quizzes)
 
 
-def marked_answers(*, user) -> list[AttemptQuestion]:
+def essays_waiting(*, user, trainees=None) -> QuerySet[AttemptQuestion]:
+    """`marking_queue` for the queue page: none under an unpublished page,
+    filtered in SQL. A queryset (one query to read, plus one for the
+    quizzes in scope) for the page to paginate."""
+    return _essays_waiting(user=user, trainees=trainees).filter(
+        attempt__quiz_id__in=quiz_ids_published_for(user=user)
+    )
+
+
+def marked_answers(*, user) -> QuerySet[AttemptQuestion]:
     """Essay answers in `user`'s marking scope that have a mark (by a
     trainer, or 0 automatically for a blank answer), in attempts that count
     (`Attempt.COUNTED`: not one held for review or kept without counting,
-    which cannot be marked), newest first, at most MARKED_SHOWN (one
-    query). Each can be marked again."""
+    which cannot be marked), none under an unpublished page, newest first.
+    Each can be marked again. A queryset (one query to read, plus one for
+    the quizzes in scope) for the page to paginate."""
     items = answers_markable_by(user=user).filter(
-        points__isnull=False, attempt__status__in=Attempt.COUNTED
+        points__isnull=False,
+        attempt__status__in=Attempt.COUNTED,
+        attempt__quiz_id__in=quiz_ids_published_for(user=user),
     )
-    return list(
-        items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
-            F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk"
-        )[:MARKED_SHOWN]
+    return items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
+        F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk"
     )
 
 

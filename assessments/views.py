@@ -4,6 +4,7 @@ JavaScript; permissions and deadlines are checked by the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,12 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail import hooks
 
-from courses.access import (
-    access_response,
-    page_published,
-    step_access,
-    visible_page_ids,
-)
+from courses.access import access_response, page_published, step_access
 from courses.selectors import course_of, course_progress
 from lms.common.http import whole_number
 
@@ -26,8 +22,9 @@ from .offline.review import (
     attempt_offline_notes,
     attempt_review_decide,
     attempts_reviewable_by,
-    attempts_to_review,
+    attempts_waiting_review,
     offline_not_counted,
+    review_rows,
 )
 from .practice.queue import task_queue, tasks_assessed, tasks_unreleased
 from .selectors import (
@@ -35,10 +32,10 @@ from .selectors import (
     attempt_points,
     attempt_review,
     can_mark,
+    essays_waiting,
     essays_waiting_elsewhere,
     lessons_to_reread,
     marked_answers,
-    marking_queue,
     quiz_cached,
     quiz_item_stats,
 )
@@ -282,19 +279,27 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 # -- trainers --------------------------------------------------------------
 
 
-def _published_only(items: list[AttemptQuestion]) -> list[AttemptQuestion]:
-    """Staff keep their own scope, but nothing under an unpublished page."""
-    quizzes = {item.attempt.quiz.pk: item.attempt.quiz for item in items}
-    shown = visible_page_ids(request=None, pages=quizzes.values())
-    return [item for item in items if item.attempt.quiz_id in shown]
+# Rows a page of each list on the marking queue: enough to work through,
+# little enough for a cheap phone on metered data.
+QUEUE_PER_PAGE = 50
 
 
-def _published_rows(rows: list) -> list:
-    """`_published_only` for rows with an `attempt` (review rows, sync
-    items)."""
-    quizzes = {row.attempt.quiz.pk: row.attempt.quiz for row in rows}
-    shown = visible_page_ids(request=None, pages=quizzes.values())
-    return [row for row in rows if row.attempt.quiz_id in shown]
+def _page(request, rows, param: str = "page") -> Page:
+    """One page of the queryset `rows` (`?<param>=`, QUEUE_PER_PAGE rows, read
+    with LIMIT/OFFSET after a COUNT; a page number out of range or not a
+    number shows the nearest page), with what the pager include
+    (templates/includes/pager.html) needs: the parameter, the query string
+    without it (tab, cohort and the other lists' pages kept) and the page
+    numbers to link, the far ones elided."""
+    page = Paginator(rows, QUEUE_PER_PAGE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop(param, None)
+    page.param = param
+    page.query = query.urlencode()
+    page.numbers = list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    )
+    return page
 
 
 def _trainee_group(request) -> tuple[dict | None, object]:
@@ -319,46 +324,45 @@ def marking_list(request: HttpRequest) -> HttpResponse:
     "assessed, not released" tab (`?tab=release`, bulk release) and an
     "assessed" one (`?tab=assessed`) to open an assessment again. With no
     essay to mark, says where essays wait and who may mark them
-    (docs/decisions/0016-marking-queue.md)."""
+    (docs/decisions/0016-marking-queue.md). Every list is paginated,
+    QUEUE_PER_PAGE rows a page (`?page=`; on the waiting tab the offline
+    reviews and the essays have their own, `?reviews=` and `?essays=`), so
+    the page's weight and its number of queries do not grow with the
+    number of submissions."""
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise Http404
     group, trainees = _trainee_group(request)
     tab = request.GET.get("tab")
     if tab not in ("marked", "release", "assessed", "offline"):
         tab = "waiting"
-    context = {
-        "tab": tab,
-        "items": [],
-        "marked": [],
-        "elsewhere": [],
-        "tasks": [],
-        "reviews": [],
-        "not_counted": [],
-        "group": group,
-    }
+    user = request.user
+    context = {"tab": tab, "group": group}
     if tab == "offline":
-        context["not_counted"] = _published_rows(
-            offline_not_counted(user=request.user, trainees=trainees)
+        context["not_counted"] = _page(
+            request, offline_not_counted(user=user, trainees=trainees)
         )
     elif tab == "marked":
-        context["marked"] = [
-            (item, _marked_blank(item))
-            for item in _published_only(marked_answers(user=request.user))
-        ]
+        marked = _page(request, marked_answers(user=user))
+        marked.object_list = [(item, _marked_blank(item)) for item in marked]
+        context["marked"] = marked
     elif tab == "release":
-        context["tasks"] = tasks_unreleased(user=request.user, trainees=trainees)
+        context["tasks"] = _page(
+            request, tasks_unreleased(user=user, trainees=trainees)
+        )
     elif tab == "assessed":
-        context["tasks"] = tasks_assessed(user=request.user, trainees=trainees)
+        context["tasks"] = _page(request, tasks_assessed(user=user, trainees=trainees))
     else:
-        context["tasks"] = task_queue(user=request.user, trainees=trainees)
-        context["reviews"] = _published_rows(
-            attempts_to_review(user=request.user, trainees=trainees)
+        context["tasks"] = _page(request, task_queue(user=user, trainees=trainees))
+        reviews = _page(
+            request, attempts_waiting_review(user=user, trainees=trainees), "reviews"
         )
-        context["items"] = _published_only(
-            marking_queue(user=request.user, trainees=trainees)
+        reviews.object_list = review_rows(reviews.object_list)
+        context["reviews"] = reviews
+        context["items"] = _page(
+            request, essays_waiting(user=user, trainees=trainees), "essays"
         )
-        if not context["items"]:
-            context["elsewhere"] = essays_waiting_elsewhere(user=request.user)
+        if not context["items"].paginator.count:
+            context["elsewhere"] = essays_waiting_elsewhere(user=user)
     return render(request, "assessments/marking_queue.html", context)
 
 

@@ -28,12 +28,9 @@ from lms.notifications.services import notify
 
 from ..errors import Refused
 from ..models import Attempt, AttemptQuestion, SyncItem
-from ..selectors import quizzes_markable_by
+from ..selectors import quiz_ids_published_for, quizzes_markable_by
 from ..services.attempts import attempt_completion, attempt_total
 from .services import sync_item_message
-
-# How many not-counted offline submissions the staff list shows.
-NOT_COUNTED_SHOWN = 100
 
 
 def attempts_reviewable_by(*, user) -> QuerySet[Attempt]:
@@ -184,20 +181,27 @@ class ReviewRow:
         return round(self.elapsed_seconds / 60)
 
 
-def attempts_to_review(*, user, trainees=None) -> list[ReviewRow]:
+def attempts_waiting_review(*, user, trainees=None) -> QuerySet[Attempt]:
     """The offline attempts waiting for a review that `user` may decide
-    (`attempts_reviewable_by`), oldest synced first; only `trainees` (user
-    ids, e.g. a cohort's, as a subquery) when given. One query."""
+    (`attempts_reviewable_by`), none under an unpublished page, oldest
+    synced first, each with the phone's answering time (`phone_seconds`),
+    the items' points (`points_sum`) and how many wait for a mark
+    (`pending`); only `trainees` (user ids, e.g. a cohort's, as a subquery)
+    when given. A queryset (one query to read, plus one for the quizzes in
+    scope) for the queue to paginate; `review_rows` turns a page of it
+    into rows."""
     elapsed = (
         SyncItem.objects.filter(attempt=OuterRef("pk"))
         .exclude(outcome=SyncItem.Outcome.REFUSED)
         .order_by("received_at", "pk")
         .values("elapsed_seconds")[:1]
     )
-    rows = attempts_reviewable_by(user=user).filter(status=Attempt.Status.REVIEW)
+    rows = attempts_reviewable_by(user=user).filter(
+        status=Attempt.Status.REVIEW, quiz_id__in=quiz_ids_published_for(user=user)
+    )
     if trainees is not None:
         rows = rows.filter(user_id__in=trainees)
-    rows = (
+    return (
         rows.select_related("quiz", "user")
         .annotate(
             phone_seconds=Subquery(elapsed),
@@ -206,6 +210,11 @@ def attempts_to_review(*, user, trainees=None) -> list[ReviewRow]:
         )
         .order_by("submitted_at", "pk")
     )
+
+
+def review_rows(attempts) -> list[ReviewRow]:
+    """Attempts from `attempts_waiting_review` (all, or a page of them) as
+    the queue lists them. No query beyond reading `attempts`."""
     return [
         ReviewRow(
             attempt=a,
@@ -213,30 +222,34 @@ def attempts_to_review(*, user, trainees=None) -> list[ReviewRow]:
             points=None if a.pending else (a.points_sum or Decimal(0)),
             essays_waiting=a.pending,
         )
-        for a in rows
+        for a in attempts
     ]
 
 
-def offline_not_counted(*, user, trainees=None) -> list[SyncItem]:
+def attempts_to_review(*, user, trainees=None) -> list[ReviewRow]:
+    """Every row of `attempts_waiting_review`. Two queries."""
+    return review_rows(attempts_waiting_review(user=user, trainees=trainees))
+
+
+def offline_not_counted(*, user, trainees=None) -> QuerySet[SyncItem]:
     """Offline quiz submissions kept without counting, in quizzes of
-    `user`'s marking scope (not their own), newest first, at most
-    NOT_COUNTED_SHOWN: those refused in a review, those that arrived after
-    the same attempt was submitted elsewhere, after the quiz closed. Each
-    with its attempt, quiz and trainee loaded. One query."""
+    `user`'s marking scope (not their own), none under an unpublished page,
+    newest first: those refused in a review, those that arrived after the
+    same attempt was submitted elsewhere, after the quiz closed. Each with
+    its attempt, quiz and trainee loaded. A queryset (one query to read,
+    plus one for the quizzes in scope) for the queue to paginate."""
     if not user.is_authenticated:
-        return []
+        return SyncItem.objects.none()
     rows = SyncItem.objects.filter(
         kind=SyncItem.Kind.ATTEMPT_SUBMIT,
         outcome=SyncItem.Outcome.NOT_COUNTED,
-        attempt__quiz__in=quizzes_markable_by(user=user).values("pk"),
+        attempt__quiz_id__in=quiz_ids_published_for(user=user),
     ).exclude(user_id=user.pk)
     if trainees is not None:
         rows = rows.filter(user_id__in=trainees)
-    return list(
-        rows.select_related("attempt__quiz", "attempt__reviewed_by", "user").order_by(
-            "-received_at", "-pk"
-        )[:NOT_COUNTED_SHOWN]
-    )
+    return rows.select_related(
+        "attempt__quiz", "attempt__reviewed_by", "user"
+    ).order_by("-received_at", "-pk")
 
 
 # -- what the trainee sees -----------------------------------------------------

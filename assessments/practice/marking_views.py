@@ -179,4 +179,8 @@ def task_release_view(request: HttpRequest) -> HttpResponse:
         # Nothing chosen, or nothing that names an assessment this person
         # may release (unknown, out of scope or unreadable ids).
         messages.error(request, _("Choose at least one assessment to release."))
-    return HttpResponseRedirect(reverse("assessments:marking") + "?tab=release")
+    # Back to the same page of the tab, with the same cohort filter (the
+    # form's action carries them): the next assessments now stand there.
+    back = request.GET.copy()
+    back["tab"] = "release"
+    return HttpResponseRedirect(reverse("assessments:marking") + "?" + back.urlencode())

@@ -1,8 +1,10 @@
 """Reads for the marking queue's practical tasks (`/penilaian/`, next to
 essays) and the assess page. Everything goes through the one staff scope
 (`submissions_assessable_by`: tasks in the person's scope, never their
-own work) and leaves out tasks under an unpublished page. The number of
-queries never grows with the number of submissions."""
+own work) and leaves out tasks under an unpublished page. The lists are
+querysets, filtered in SQL, for the queue to paginate (LIMIT/OFFSET and a
+COUNT); the number of queries never grows with the number of
+submissions."""
 
 from __future__ import annotations
 
@@ -22,9 +24,7 @@ from django.db.models import (
 from courses.access import visible_page_ids
 
 from ..models import RubricCriterion, Submission, TaskAssessment
-from .selectors import submissions_assessable_by
-
-ASSESSED_SHOWN = 100  # rows of the "assessed" tab
+from .selectors import submissions_assessable_by, tasks_assessable_by
 
 
 def _latest(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -42,20 +42,30 @@ def _published(rows: list[Submission]) -> list[Submission]:
     return [s for s in rows if s.task_id in shown]
 
 
+def _visible(submissions: QuerySet[Submission], user) -> QuerySet[Submission]:
+    """`submissions` without those under an unpublished page, in SQL: the
+    task pages of `user`'s scope are read (one query, as many rows as
+    tasks, not submissions), the page rules (cached) keep the published
+    ones, and the queryset is narrowed to them."""
+    tasks = tasks_assessable_by(user=user).values("id", "path")
+    return submissions.filter(task_id__in=visible_page_ids(request=None, pages=tasks))
+
+
 def _for(submissions: QuerySet[Submission], trainees) -> QuerySet[Submission]:
     if trainees is not None:
         submissions = submissions.filter(user_id__in=trainees)
     return submissions
 
 
-def task_queue(*, user, trainees=None) -> list[Submission]:
+def task_queue(*, user, trainees=None) -> QuerySet[Submission]:
     """Submissions waiting for an assessment that `user` may give: the
-    latest version of each trainee's work on each task, not assessed yet.
-    Those allocated to `user` first, then unallocated ones, then others',
-    each oldest first. `trainees` (user ids, e.g. a cohort's, as a
-    subquery) narrows it to them. One query (plus the page rules, cached)."""
-    rows = (
-        _latest(_for(submissions_assessable_by(user=user), trainees))
+    latest version of each trainee's work on each task, not assessed yet,
+    none under an unpublished page. Those allocated to `user` first, then
+    unallocated ones, then others', each oldest first. `trainees` (user
+    ids, e.g. a cohort's, as a subquery) narrows it to them. A queryset
+    (one query to read, plus one for the task pages in scope)."""
+    return (
+        _latest(_visible(_for(submissions_assessable_by(user=user), trainees), user))
         .filter(status=Submission.Status.WAITING, assessment__isnull=True)
         .select_related("task", "user", "assessor")
         .annotate(
@@ -68,7 +78,6 @@ def task_queue(*, user, trainees=None) -> list[Submission]:
         )
         .order_by("allocation", "submitted_at", "pk")
     )
-    return _published(list(rows))
 
 
 def tasks_waiting_count(*, user) -> int:
@@ -89,30 +98,29 @@ def tasks_waiting_count(*, user) -> int:
     return sum(row["n"] for row in rows if row["id"] in shown)
 
 
-def tasks_unreleased(*, user, trainees=None) -> list[Submission]:
+def tasks_unreleased(*, user, trainees=None) -> QuerySet[Submission]:
     """Submissions in `user`'s scope assessed but not yet released to their
-    trainees (tasks with the release workflow), oldest assessment first,
-    with their assessment and assessor. One query."""
-    rows = (
-        _for(submissions_assessable_by(user=user), trainees)
+    trainees (tasks with the release workflow), none under an unpublished
+    page, oldest assessment first, with their assessment and assessor. A
+    queryset (one query, plus one for the task pages in scope)."""
+    return (
+        _visible(_for(submissions_assessable_by(user=user), trainees), user)
         .filter(assessment__isnull=False, assessment__released_at__isnull=True)
         .select_related("task", "user", "assessment__assessor")
         .order_by("assessment__assessed_at", "pk")
     )
-    return _published(list(rows))
 
 
-def tasks_assessed(*, user, trainees=None) -> list[Submission]:
-    """Released assessments of submissions in `user`'s scope, newest first,
-    at most ASSESSED_SHOWN; each can be opened and assessed again. One
-    query."""
-    rows = (
-        _for(submissions_assessable_by(user=user), trainees)
+def tasks_assessed(*, user, trainees=None) -> QuerySet[Submission]:
+    """Released assessments of submissions in `user`'s scope, none under an
+    unpublished page, newest first; each can be opened and assessed again.
+    A queryset (one query, plus one for the task pages in scope)."""
+    return (
+        _visible(_for(submissions_assessable_by(user=user), trainees), user)
         .filter(assessment__released_at__isnull=False)
         .select_related("task", "user", "assessment__assessor")
-        .order_by("-assessment__assessed_at", "-pk")[:ASSESSED_SHOWN]
+        .order_by("-assessment__assessed_at", "-pk")
     )
-    return _published(list(rows))
 
 
 @dataclass

@@ -69,7 +69,7 @@ def test_the_queue_orders_mine_then_unallocated_then_others_oldest_first(world):
 
 def test_only_the_latest_version_waiting_and_not_assessed_is_queued(world):
     assess(world, 0, 0)  # version 1 needs revision
-    assert task_queue(user=world.trainer) == []
+    assert list(task_queue(user=world.trainer)) == []
     second = submission(world.task, world.trainee)
     assert [s.pk for s in task_queue(user=world.trainer)] == [second.pk]
     third = submission(world.task, world.trainee)
@@ -78,15 +78,15 @@ def test_only_the_latest_version_waiting_and_not_assessed_is_queued(world):
 
 def test_the_queue_leaves_out_other_courses_own_work_and_unpublished_tasks(world):
     outsider = course_trainer(course_tree(modules=1, lessons=1, title="Kursus Lain"))
-    assert task_queue(user=outsider) == []
+    assert list(task_queue(user=outsider)) == []
     assert tasks_waiting_count(user=outsider) == 0
-    assert task_queue(user=world.trainee) == []
+    assert list(task_queue(user=world.trainee)) == []
     enrollment_create(user=world.trainer, course=world.course)
     submission(world.task, world.trainer)  # the trainer's own work
     assert [s.pk for s in task_queue(user=world.trainer)] == [world.submission.pk]
     assert tasks_waiting_count(user=world.trainer) == 1
     ModulePage.objects.child_of(world.course).get().unpublish()
-    assert task_queue(user=world.trainer) == []
+    assert list(task_queue(user=world.trainer)) == []
     assert tasks_waiting_count(user=world.trainer) == 0
 
 
@@ -95,12 +95,12 @@ def test_the_unreleased_and_assessed_tabs(world):
     world.task.save_revision().publish()
     assessment = assess(world, 2, 2)
     assert [s.pk for s in tasks_unreleased(user=world.trainer)] == [world.submission.pk]
-    assert tasks_assessed(user=world.trainer) == []
-    assert task_queue(user=world.trainer) == []
+    assert list(tasks_assessed(user=world.trainer)) == []
+    assert list(task_queue(user=world.trainer)) == []
     from assessments.practice.assessing import task_assessments_release
 
     task_assessments_release(user=world.trainer, assessment_ids=[assessment.pk])
-    assert tasks_unreleased(user=world.trainer) == []
+    assert list(tasks_unreleased(user=world.trainer)) == []
     assert [s.pk for s in tasks_assessed(user=world.trainer)] == [world.submission.pk]
 
 
