@@ -21,7 +21,7 @@ from .models import (
 from .offline.review import attempts_reviewable_by
 from .practice.notify import feedback_unseen, submission_feedback_seen
 from .practice.queue import tasks_waiting_count
-from .selectors import category_progress, marking_queue
+from .selectors import category_progress, essays_waiting_count
 
 # The staff scope (selectors.py, admin/permissions.py) joins the model permissions
 # of every question-bank model: listing buttons, bulk actions and the views
@@ -155,7 +155,7 @@ def marking_panel(request):
     return render_to_string(
         "assessments/includes/marking_panel.html",
         {
-            "waiting": len(marking_queue(user=request.user)),
+            "waiting": essays_waiting_count(user=request.user),
             "tasks_waiting": tasks_waiting_count(user=request.user),
             "reviews_waiting": attempts_reviewable_by(user=request.user)
             .filter(status=Attempt.Status.REVIEW)

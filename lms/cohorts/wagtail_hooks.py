@@ -16,7 +16,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
 
 from assessments.practice.queue import tasks_waiting_count
-from assessments.selectors import marking_queue, quizzes_with_hard_questions
+from assessments.selectors import essays_waiting_count, quizzes_with_hard_questions
 from lms.common import staff_scope
 from lms.common.forms import NumberFieldsMixin
 from lms.common.http import reaches_admin, whole_number
@@ -228,7 +228,7 @@ def staff_start_panel(request):
         "cohort_add_url": reverse(cohort_viewset.get_url_name("add")),
     }
     if marks:
-        context["waiting"] = len(marking_queue(user=user))
+        context["waiting"] = essays_waiting_count(user=user)
         context["tasks_waiting"] = tasks_waiting_count(user=user)
         context["hard_quizzes"] = quizzes_with_hard_questions(user=user)
     return render_to_string(

@@ -4,10 +4,16 @@ edit, who may mark when the queue is empty, and blank essays scored 0 at submiss
 instead of queued. Marking an essay itself is tests/assessments/kinds/test_essay.py."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Attempt
-from assessments.selectors import essays_waiting_elsewhere, marking_queue
+from assessments.selectors import (
+    essays_waiting_count,
+    essays_waiting_elsewhere,
+    marking_queue,
+)
 from assessments.services import (
     attempt_answer,
     attempt_start,
@@ -50,6 +56,33 @@ def test_a_blank_essay_is_scored_zero_at_submission_and_not_queued(essay_quiz, l
     assert attempt.status == Attempt.Status.GRADED
     assert attempt.score == 0
     assert marking_queue(user=trainer()) == []
+
+
+def test_the_start_pages_count_the_queue_without_reading_it(essay_quiz, learner):
+    _submit(learner, essay_quiz, "Gula aren asli, manis legit.")
+    _submit(trainee_in(essay_quiz), essay_quiz, "Kopi bubuk Batu Ampar.")
+    marker = trainer()
+    with CaptureQueriesContext(connection) as counted:
+        n = essays_waiting_count(user=marker)
+    assert n == len(marking_queue(user=marker)) == 2
+    reads = [
+        q["sql"]
+        for q in counted.captured_queries
+        if 'FROM "assessments_attemptquestion"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert reads[0].startswith("SELECT COUNT(")
+
+
+def trainee_in(quiz):
+    from courses.services import enrollment_create
+
+    course = quiz.get_parent().get_parent().specific
+    other = trainee()
+    enrollment_create(user=other, course=course)
+    for lesson in lessons_of(course):
+        lesson_complete(user=other, lesson=lesson)
+    return other
 
 
 def test_a_written_essay_still_waits_for_a_trainer(essay_quiz, learner):
