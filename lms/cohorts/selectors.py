@@ -38,14 +38,13 @@ from assessments.models import (
     TaskPage,
     TestRole,
 )
-from assessments.offline.selectors import UNSYNCED_LATE, unsynced_late, unsynced_of
+from assessments.offline.selectors import UNSYNCED_LATE, unsynced_late
 from assessments.practice.reports import (
     Heatmap,
     TaskState,
     TrainerFeedback,
     feedback_medians,
     task_criterion_heatmap,
-    task_latest_states,
 )
 from courses.models import (
     CoursePage,
@@ -54,7 +53,6 @@ from courses.models import (
     LessonCompletion,
 )
 from courses.selectors import CourseProgress, Step, course_outlines
-from courses.steps import step_last_work
 
 from .coverage import certificates_issued, memberships_covering
 from .facts import (
@@ -63,7 +61,6 @@ from .facts import (
     MemberFacts,
     MemberStamp,
     facts_version,
-    failed_twice,
     member_facts,
 )
 from .models import Cohort, CohortExport, CohortMembership
@@ -409,6 +406,42 @@ class AtRiskReasons:
         return reasons
 
 
+def member_reasons(
+    rule: AtRiskReasons,
+    *,
+    status: str,
+    joined_at: datetime,
+    found: MemberFacts,
+    tasks: dict[int, Step],
+) -> list[str]:
+    """`rule`'s reasons for one member from their kept facts (`found`), for
+    the dashboard and the staff start page alike. `tasks`: the cohort's
+    practical tasks (`_tasks`); only those that can give a reason are
+    passed, in outline order."""
+    enrolled = found.enrolled
+    revision = Submission.Status.REVISION
+    return rule(
+        status=status,
+        completed_all=bool(enrolled) and (enrolled & found.completed) == enrolled,
+        last_activity=found.last,
+        joined_at=joined_at,
+        failed_twice=found.failed_twice,
+        tasks=[
+            (tasks[task_id].title, state)
+            for task_id, state in sorted(
+                (
+                    (task_id, state)
+                    for task_id, state in found.tasks.items()
+                    if task_id in tasks
+                    and (state.status == revision or state.revisions >= 2)
+                ),
+                key=lambda item: tasks[item[0]].path,
+            )
+        ],
+        unsynced_since=found.unsynced[1],
+    )
+
+
 @contextmanager
 def collection_paused():
     """Run the block with CPython's cyclic garbage collector paused (as it
@@ -492,29 +525,13 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
     active = [facts[r.user_id] for r in active_rows]
     tasks = _tasks(outlines)
     reasons = AtRiskReasons(cohort=cohort, now=now)
-    revision = Submission.Status.REVISION
     for row in active_rows:
-        row.reasons = reasons(
+        row.reasons = member_reasons(
+            reasons,
             status=row.status,
-            completed_all=row.completed_all,
-            last_activity=row.last_activity,
             joined_at=row.joined_at,
-            failed_twice=facts[row.user_id].failed_twice,
-            # Only the tasks that can give a reason (`AtRiskReasons`): one
-            # needing revision, or assessed "needs revision" more than once.
-            tasks=[
-                (tasks[task_id].title, state)
-                for task_id, state in sorted(
-                    (
-                        (task_id, state)
-                        for task_id, state in row.tasks.items()
-                        if task_id in tasks
-                        and (state.status == revision or state.revisions >= 2)
-                    ),
-                    key=lambda item: tasks[item[0]].path,
-                )
-            ],
-            unsynced_since=row.unsynced_since,
+            found=facts[row.user_id],
+            tasks=tasks,
         )
     gains = _course_gains(active_rows, outlines=outlines)
     gain_courses = [g.course.pk for g in gains]
@@ -823,9 +840,12 @@ def cohorts_summary(
 ) -> list[CohortSummary]:
     """The cohorts `user` manages or teaches (`cohorts_visible_to`), running
     and recent first (at most `limit`), each with its trainee count and how
-    many are at risk by the dashboard's rule (`AtRiskReasons`, the same
-    figures as `cohort_progress`). A fixed number of queries (at most
-    twelve) whatever the number of cohorts, trainees, courses and steps."""
+    many are at risk by the dashboard's rule (`AtRiskReasons` over the
+    same kept facts as `cohort_progress`, lms/cohorts/facts.py). Five
+    queries whatever the number of cohorts, trainees, courses and steps
+    when every member's facts are kept; counting the members whose facts
+    changed takes the dashboard's counting queries (twelve at most) for
+    each cohort that has any."""
     now = now or timezone.now()
     cohorts = list(
         cohorts_visible_to(user=user)
@@ -856,67 +876,37 @@ def cohorts_summary(
         for c in cohorts:
             courses_of[c.pk] |= on_path.get(c.learning_path_id, set())
     all_ids = set().union(*courses_of.values())
+    version = facts_version()  # before the outline (see _cohort_progress)
     courses = (
         list(CoursePage.objects.live().filter(pk__in=all_ids).order_by("path"))
         if all_ids
         else []
     )
-    live = {c.pk for c in courses}
     outlines = course_outlines(courses=courses, user=None)
-    memberships = list(
+    members: dict[int, dict[int, MemberStamp]] = {pk: {} for pk in ids}
+    for cohort_id, user_id, status, joined_at, left_at in (
         CohortMembership.objects.active()
         .filter(cohort_id__in=ids)
-        .values_list("cohort_id", "user_id", "status", "joined_at")
-    )
-    people = (
-        CohortMembership.objects.active().filter(cohort_id__in=ids).values("user_id")
-    )
-    # (user, course) -> enrolled (not withdrawn), completed
-    enrolled: dict[tuple[int, int], bool] = {}
-    if live and memberships:
-        for user_id, course_id, status, completed_at in Enrollment.objects.filter(
-            user_id__in=people, course_id__in=live
-        ).values_list("user_id", "course_id", "status", "completed_at"):
-            if status != Enrollment.Status.WITHDRAWN:
-                enrolled[(user_id, course_id)] = completed_at is not None
-    last: dict[tuple[int, int], datetime] = {}  # (user, course)
-    failed: set[tuple[int, int]] = set()  # (user, course)
-    tasks = _tasks(outlines)
-    course_of_task = {
-        s.id: pk for pk, o in outlines.items() for s in o.steps if s.id in tasks
-    }
-    task_states: dict[int, list[tuple[Step, TaskState]]] = {}  # by user
-    unsynced: dict[int, tuple[int, datetime]] = {}
-    if memberships:
-        unsynced = unsynced_of(user_ids=people, quiz_ids=_quiz_ids(outlines))
-        last = step_last_work(people, {pk: o.steps for pk, o in outlines.items()})
-        failed = failed_twice(user_ids=people, outlines=outlines)
-        for (user_id, task_id), state in sorted(
-            task_latest_states(user_ids=people, task_ids=list(tasks)).items(),
-            key=lambda item: tasks[item[0][1]].path,
-        ):
-            task_states.setdefault(user_id, []).append((tasks[task_id], state))
+        .values_list("cohort_id", "user_id", "status", "joined_at", "left_at")
+    ):
+        members[cohort_id][user_id] = MemberStamp(status, joined_at, left_at)
     counts = {pk: [0, 0] for pk in ids}
-    rules = {c.pk: AtRiskReasons(cohort=c, now=now) for c in cohorts}
-    for cohort_id, user_id, status, joined_at in memberships:
-        own = courses_of[cohort_id] & live
-        mine = [enrolled[(user_id, c)] for c in own if (user_id, c) in enrolled]
-        activity = [last[(user_id, c)] for c in own if (user_id, c) in last]
-        counts[cohort_id][0] += 1
-        if rules[cohort_id](
-            status=status,
-            completed_all=bool(mine) and all(mine),
-            last_activity=max(activity) if activity else None,
-            joined_at=joined_at,
-            failed_twice=any((user_id, c) in failed for c in own),
-            tasks=[
-                (step.title, state)
-                for step, state in task_states.get(user_id, ())
-                if course_of_task[step.id] in own
-            ],
-            unsynced_since=unsynced.get(user_id, (0, None))[1],
-        ):
-            counts[cohort_id][1] += 1
+    for c in cohorts:
+        own = {pk: o for pk, o in outlines.items() if pk in courses_of[c.pk]}
+        found = member_facts(
+            cohort=c, outlines=own, members=members[c.pk], version=version
+        )
+        rule, tasks = AtRiskReasons(cohort=c, now=now), _tasks(own)
+        for user_id, member in members[c.pk].items():
+            counts[c.pk][0] += 1
+            if member_reasons(
+                rule,
+                status=member.status,
+                joined_at=member.joined_at,
+                found=found[user_id],
+                tasks=tasks,
+            ):
+                counts[c.pk][1] += 1
     return [
         CohortSummary(
             cohort=c,

@@ -22,7 +22,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
 from lms.cohorts import facts
 from lms.cohorts.models import CohortMembership
-from lms.cohorts.selectors import cohort_progress
+from lms.cohorts.selectors import cohort_progress, cohorts_summary
 from lms.cohorts.services import cohort_member_remove
 from tests.factories import trainer
 from tests.factories.assessments import question, quiz_in
@@ -309,3 +309,23 @@ def test_facts_from_the_shared_cache_alone_match(home, counted):
     _kept(w.cohort)
     facts._memo.clear()
     assert _kept(w.cohort) == counted(w.cohort)
+
+
+@pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
+def test_the_start_page_counts_from_the_same_facts(home, counted, write):
+    """The staff start page's at-risk count (`cohorts_summary`) reads the
+    same kept facts: after every kind of write it still agrees with a fresh
+    count of the dashboard."""
+    w = World()
+    prepare, write = (
+        WRITES[write] if isinstance(WRITES[write], tuple) else (None, WRITES[write])
+    )
+    if prepare:
+        prepare(w)
+    manager = w.cohort.managers.get()
+    cohorts_summary(user=manager, now=NOW)  # the facts are kept now
+    write(w)
+    [summary] = cohorts_summary(user=manager, now=NOW)
+    fresh = counted(w.cohort)
+    assert summary.at_risk == len(fresh["at_risk"])
+    assert summary.trainees == fresh["totals"][0]
