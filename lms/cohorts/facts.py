@@ -17,7 +17,8 @@ stored with them):
   and writes that send no signal (`update()`, `bulk_create`) by calling
   `progress_changed` (the walk in tests/courses/test_progress_snapshot.py
   holds every such write to it);
-- the content version (content/cache.py): the outline, which steps are
+- the content version (content/cache.py), read before the outline the
+  facts are counted with (`facts_version`): the outline, which steps are
   required, pre-test and post-test roles, a task's release rule;
 - the cohort's courses, in order;
 - their membership's status, joining and leaving times (which certificates
@@ -29,11 +30,13 @@ the token again, so facts read before it are never served after it. What
 depends on the clock (who is at risk, "active in 7 days") is worked out per
 view from the facts' timestamps, never kept. With the shared cache
 unreachable nothing is read from it or stored: every member is counted, as
-before.
+before. Each process also keeps the facts it last used (`_memo`, bounded),
+checked against the same stamps.
 
-Counting is one fixed set of queries (eleven with tasks, quizzes and
+Counting is one fixed set of queries (twelve with tasks, quizzes and
 certificates) for any number of members, run only for those whose facts
-are missing or stale."""
+are missing or stale. Decision 0028 says why facts are kept rather than
+counters maintained on write."""
 
 from __future__ import annotations
 
