@@ -493,7 +493,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
     version = facts_version()
     courses = cohort_courses(cohort=cohort)
     outlines = course_outlines(courses=courses, user=None)
-    matrix, stamps = _matrix(cohort=cohort, outlines=outlines)
+    rows, stamps = _matrix(cohort=cohort, outlines=outlines)
     facts = member_facts(
         cohort=cohort,
         outlines=outlines,
@@ -501,7 +501,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         everyone=cohort_members(cohort=cohort),
         version=version,
     )
-    for user_id, row in matrix.rows.items():
+    for user_id, row in rows.items():
         found = facts[user_id]
         enrolled, completed, certificates = (
             found.enrolled,
@@ -520,7 +520,7 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
         row.tasks = found.tasks
         row.gains = found.gains
         row.unsynced, row.unsynced_since = found.unsynced
-    all_rows = list(matrix.rows.values())
+    all_rows = list(rows.values())
     active_rows = [r for r in all_rows if r.status in CohortMembership.ACTIVE_STATUSES]
     active = [facts[r.user_id] for r in active_rows]
     tasks = _tasks(outlines)
@@ -582,34 +582,9 @@ def _cohort_progress(*, cohort: Cohort, now: datetime) -> CohortProgress:
     )
 
 
-@dataclass
-class _Matrix:
-    """The dashboard's rows by user id, a cell per course in `columns`
-    order."""
-
-    rows: dict[int, TraineeRow]
-    columns: dict[int, int]  # course id -> its cell's index
-
-    def cell(self, user_id: int, course_id: int) -> Cell | None:
-        row = self.rows.get(user_id)
-        if row is None or course_id not in self.columns:
-            return None
-        return row.cells[self.columns[course_id]]
-
-    def touch(self, user_id: int, when: datetime | None) -> None:
-        """Record activity of `user_id` at `when`, if later than any so far."""
-        row = self.rows.get(user_id)
-        if (
-            row is not None
-            and when
-            and (not row.last_activity or when > row.last_activity)
-        ):
-            row.last_activity = when
-
-
 def _matrix(
     *, cohort: Cohort, outlines: dict[int, CourseProgress]
-) -> tuple[_Matrix, dict[int, MemberStamp]]:
+) -> tuple[dict[int, TraineeRow], dict[int, MemberStamp]]:
     """A row for everyone who is or was a member, by name, with an empty
     cell (its required steps counted) per course of `outlines`, and each
     one's `MemberStamp` (what their facts depend on). One query."""
@@ -651,10 +626,7 @@ def _matrix(
         m["user_id"]: MemberStamp(m["status"], m["joined_at"], m["left_at"])
         for m in memberships
     }
-    return (
-        _Matrix(rows=rows, columns={pk: i for i, pk in enumerate(required)}),
-        stamps,
-    )
+    return rows, stamps
 
 
 def _tasks(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
@@ -753,16 +725,6 @@ def _course_gains(
             )
         )
     return gains
-
-
-def _quizzes(outlines: dict[int, CourseProgress]) -> dict[int, Step]:
-    """Quiz id -> its outline step, for every course of `outlines`."""
-    return {
-        s.id: s
-        for outline in outlines.values()
-        for s in outline.steps
-        if s.kind == QuizPage.step_kind
-    }
 
 
 @dataclass
