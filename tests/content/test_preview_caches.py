@@ -283,6 +283,11 @@ ALLOWED_CACHE_USERS = {
     # Per-trainee progress snapshots: preview-aware like content/cache.py
     # (tests/courses/test_progress_snapshot.py).
     "courses/progress.py",
+    # Not renders: the cohort dashboard's per-member facts, counted from the
+    # database (never from a draft) and stamped with the progress token and
+    # the live content version; read only by staff pages and exports, which
+    # no preview renders (tests/cohorts/test_dashboard_facts.py).
+    "lms/cohorts/facts.py",
     # Not renders: the signed status list, keyed on the set of revoked
     # certificates; the sweeper's lock; the verify page's per-client counter.
     "lms/certificates/credentials/status_list.py",
