@@ -114,6 +114,21 @@ def test_staff_see_who_would_be_reminded_why_and_the_cost(cohort, who):
     assert "Jadwal mengirim berikutnya" in html
 
 
+def test_the_reminder_page_names_at_most_50_and_counts_the_rest(cohort):
+    idle = trainees_bulk(cohort, 54, prefix="idle")
+    CohortMembership.objects.filter(user__in=idle).update(
+        joined_at=timezone.now() - dt.timedelta(days=9)
+    )
+    html = _client(cohort.managers.get()).get(
+        reverse("cohorts:reminders", args=[cohort.pk])
+    )
+    due = html.content.decode()
+    due = due[due.index('id="due"') : due.index('id="by-hand"')]
+    assert due.count('href="/angkatan/') == 50 + 1  # 50 names, the dashboard link
+    assert "Dan 5 lainnya:" in due  # 55 due: the first idle one and 54 more
+    assert "?show=at_risk" in due
+
+
 def test_send_now_is_queued_and_shown(cohort, django_capture_on_commit_callbacks):
     client = _client(cohort.managers.get())
     url = reverse("cohorts:reminders", args=[cohort.pk])
