@@ -470,18 +470,19 @@ def collection_paused():
 
 def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortProgress:
     """Everything the dashboard and the matrix export show, for every trainee
-    of the cohort (withdrawn ones too, marked). A fixed number of queries
-    (ten with quizzes in the courses and certificates installed), whatever
-    the number of trainees, courses and steps; results are aggregated in SQL
-    so steps done and quiz attempts come back as one row per trainee (a
-    count per course), not one per step. Steps are counted through
+    of the cohort (withdrawn ones too, marked). Each member's work comes
+    from their kept facts (lms/cohorts/facts.py), counted again only for
+    members whose work, membership or courses changed: a fixed number of
+    queries whatever the number of trainees, courses and steps (seven with
+    nothing to count; the counting queries, one per step type plus nine,
+    when anyone's facts changed). Steps are counted through
     courses/steps.py, so every step type counts.
 
-    A trainee is at risk (active members only) by `AtRiskReasons`: e.g.
-    they have done nothing for `cohort.at_risk_after_days` days (counted
-    from joining when they never did anything), failed a required quiz
-    twice without passing, or saved a quiz for offline more than three days
-    ago and not sent it back."""
+    A trainee is at risk (active members only) by `AtRiskReasons`, judged
+    per call with `now` (`member_reasons`): e.g. they have done nothing for
+    `cohort.at_risk_after_days` days (counted from joining when they never
+    did anything), failed a required quiz twice without passing, or saved a
+    quiz for offline more than three days ago and not sent it back."""
     with collection_paused():
         return _cohort_progress(cohort=cohort, now=now or timezone.now())
 
