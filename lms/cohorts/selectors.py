@@ -473,9 +473,9 @@ def cohort_progress(*, cohort: Cohort, now: datetime | None = None) -> CohortPro
     of the cohort (withdrawn ones too, marked). Each member's work comes
     from their kept facts (lms/cohorts/facts.py), counted again only for
     members whose work, membership or courses changed: a fixed number of
-    queries whatever the number of trainees, courses and steps (seven with
-    nothing to count; the counting queries, one per step type plus nine,
-    when anyone's facts changed). Steps are counted through
+    queries whatever the number of trainees, courses and steps (the
+    counting queries, one per step type plus nine, only when anyone's facts
+    changed). Steps are counted through
     courses/steps.py, so every step type counts.
 
     A trainee is at risk (active members only) by `AtRiskReasons`, judged
