@@ -627,18 +627,22 @@ def essays_waiting(*, user, trainees=None) -> QuerySet[AttemptQuestion]:
     )
 
 
-def marked_answers(*, user) -> QuerySet[AttemptQuestion]:
+def marked_answers(*, user, trainees=None) -> QuerySet[AttemptQuestion]:
     """Essay answers in `user`'s marking scope that have a mark (by a
     trainer, or 0 automatically for a blank answer), in attempts that count
     (`Attempt.COUNTED`: not one held for review or kept without counting,
     which cannot be marked), none under an unpublished page, newest first.
-    Each can be marked again. A queryset (one query to read, plus one for
-    the quizzes in scope) for the page to paginate."""
+    Each can be marked again. `trainees` (user ids, e.g. a cohort's, as a
+    subquery) narrows it to them, as for every list of the queue. A
+    queryset (one query to read, plus one for the quizzes in scope) for the
+    page to paginate."""
     items = answers_markable_by(user=user).filter(
         points__isnull=False,
         attempt__status__in=Attempt.COUNTED,
         attempt__quiz_id__in=quiz_ids_published_for(user=user),
     )
+    if trainees is not None:
+        items = items.filter(attempt__user_id__in=trainees)
     return items.select_related("attempt__quiz", "attempt__user", "marked_by").order_by(
         F("marked_at").desc(nulls_last=True), "-attempt__submitted_at", "-pk"
     )

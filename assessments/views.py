@@ -342,7 +342,7 @@ def marking_list(request: HttpRequest) -> HttpResponse:
             request, offline_not_counted(user=user, trainees=trainees)
         )
     elif tab == "marked":
-        marked = _page(request, marked_answers(user=user))
+        marked = _page(request, marked_answers(user=user, trainees=trainees))
         marked.object_list = [(item, _marked_blank(item)) for item in marked]
         context["marked"] = marked
     elif tab == "release":

@@ -1,8 +1,10 @@
-"""Attacks on today's paginated marking queue (/penilaian/): what a
-trainer who chose a cohort sees on every tab. (Probes of the queue's
-access, hostile query strings, the release form, the cohort dashboard's
-kept facts and the offline sync's reused ids found nothing; only the
-failures are kept here.)"""
+"""The marking queue (/penilaian/) with a cohort chosen: every tab lists
+only that cohort's trainees, and choosing a cohort or a tab keeps the
+other. (Found by a break pass; its probes of the queue's access, hostile
+query strings, the release form, the cohort dashboard's kept facts and the
+offline sync's reused ids found nothing.)"""
+
+import re
 
 import pytest
 
@@ -51,3 +53,14 @@ def test_the_cohort_filter_keeps_the_tab(client):
     form = form[: form.index("</form>")]
     assert 'name="tab"' in form
     assert 'value="release"' in form
+
+
+def test_the_tabs_keep_the_cohort(client):
+    """Every tab link of the queue keeps the chosen cohort."""
+    cohort = cohort_with(code="tabs-keep")
+    client.force_login(cohort.trainers.get())
+    html = client.get(f"{QUEUE}?cohort={cohort.pk}").content.decode()
+    start = html.index('class="tabs"')
+    links = re.findall(r'href="([^"]+)"', html[start : html.index("</nav>", start)])
+    assert len(links) == 5
+    assert all(f"cohort={cohort.pk}" in link for link in links), links
